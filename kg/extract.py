@@ -1,0 +1,143 @@
+"""Extraction as a library: text, files or whole folders in, records out.
+
+Examples
+--------
+>>> text = "LGFeb 10, 2015\\nShow, Attend and TellKelvin Xu, Jimmy Ba et al.\\nAn abstract."
+>>> result = extract_text(text, source="profile.txt")
+>>> result.format, result.records[0].title, [a.name for a in result.records[0].authors]
+('profile-text', 'Show, Attend and Tell', ['Kelvin Xu', 'Jimmy Ba'])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+from collections.abc import Iterable, Iterator
+
+from kg import extractors
+from kg.errors import InputError, UnknownFormatError
+from kg.extractors.base import Extraction, ExtractOptions
+from kg.records import Record
+from kg.sources import decode_bytes, iter_input_paths, read_text
+
+
+def extract_text(
+    text: str,
+    *,
+    source: str = "<text>",
+    format: str | None = None,
+    as_of: datetime.date | None = None,
+    orgs: Iterable[str] = (),
+    today: datetime.date | None = None,
+) -> Extraction:
+    """Extract the papers in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        The content of one input.
+    source : str
+        The input's name, kept in every record's ``source.path``.
+    format : str, optional
+        A registered format name; detected from the content when None.
+    as_of : datetime.date, optional
+        When the page was saved: dates printed without a year take its year.
+    orgs : iterable of str
+        Organisations the whole input belongs to (whose page it is); added to
+        every record's ``orgs``.
+    today : datetime.date, optional
+        Latest date an inferred date may take; defaults to today.
+
+    Returns
+    -------
+    Extraction
+        The records, the format used and notes for the user.
+
+    Raises
+    ------
+    kg.errors.UnknownFormatError
+        No format recognises the text, or the chosen one finds no paper in it.
+    """
+    options = ExtractOptions(as_of=as_of, today=today or datetime.date.today())
+    if format is not None:
+        extractor = extractors.get(format)
+    else:
+        detected = extractors.detect_format(text)
+        if detected is None:
+            raise UnknownFormatError(source, "in no known format (see kg extract --list-formats)")
+        extractor = detected[0]
+    records, notes = extractor.extract(text, source, options)
+    if not records:
+        if extractor.guesses or format is None:
+            raise UnknownFormatError(source, "in no known format: no paper found (see kg extract --list-formats)")
+        raise UnknownFormatError(source, f"no paper found when read as {extractor.name}")
+    extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
+    if extra_orgs:
+        records = [_with_orgs(record, extra_orgs) for record in records]
+    return Extraction(source=source, format=extractor.name, records=tuple(records), notes=tuple(notes))
+
+
+def _with_orgs(record: Record, orgs: tuple[str, ...]) -> Record:
+    merged = tuple(dict.fromkeys(record.orgs + orgs))
+    return dataclasses.replace(record, orgs=merged)
+
+
+def extract_file(path: str | os.PathLike[str], **options: object) -> Extraction:
+    """Read one file and extract it with :func:`extract_text` (same keyword options).
+
+    Raises
+    ------
+    kg.errors.InputError
+        The file is missing, empty, binary, undecodable or in no known format.
+    """
+    decoded = read_text(path)
+    result = extract_text(decoded.text, source=str(path), **options)  # type: ignore[arg-type]
+    notes = result.notes
+    if decoded.fallback:
+        notes = (f"not UTF-8; decoded as {decoded.encoding}", *notes)
+    return dataclasses.replace(result, notes=notes, encoding=decoded.encoding)
+
+
+def extract_bytes(data: bytes, source: str, **options: object) -> Extraction:
+    """Like :func:`extract_file` for bytes already in memory (stdin, a download)."""
+    decoded = decode_bytes(data, source)
+    result = extract_text(decoded.text, source=source, **options)  # type: ignore[arg-type]
+    return dataclasses.replace(result, encoding=decoded.encoding)
+
+
+def extract_paths(names: Iterable[str], **options: object) -> Iterator[Extraction | InputError]:
+    """Extract every file the user named, walking directories.
+
+    Yields one :class:`Extraction` per readable input and one
+    :class:`kg.errors.InputError` per input that failed, so a bad file never
+    stops the others.
+    """
+    for item in iter_input_paths(names):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield extract_file(item, **options)
+        except InputError as error:
+            yield error
+
+
+def extract(names: str | Iterable[str], **options: object) -> list[Record]:
+    """Records of every paper in the named files or folders; the first bad input raises.
+
+    Examples
+    --------
+    >>> extract("no/such/page.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: no/such/page.txt: no such file or directory
+    """
+    if isinstance(names, (str, os.PathLike)):
+        names = [str(names)]
+    records: list[Record] = []
+    for item in extract_paths(names, **options):
+        if isinstance(item, InputError):
+            raise item
+        records.extend(item.records)
+    return records

@@ -1,0 +1,70 @@
+"""The registry of source formats: one module per format, one line each below.
+
+Detection lives here, in one place: every extractor scores the content and the
+best score above :data:`DETECT_THRESHOLD` wins; when none does, the fallback
+that guesses is used and says so.
+"""
+
+from __future__ import annotations
+
+from kg.errors import UsageError
+from kg.extractors import hf_papers_text, lab_page_text, listing_text, profile_text
+from kg.extractors.base import Extraction, ExtractOptions, Extractor
+
+__all__ = ["DETECT_THRESHOLD", "ExtractOptions", "Extraction", "Extractor", "detect_format", "formats", "get"]
+
+DETECT_THRESHOLD = 0.3
+
+_REGISTRY: dict[str, Extractor] = {}
+
+
+def register(extractor: Extractor) -> None:
+    """Add a format to the registry (names are unique)."""
+    if extractor.name in _REGISTRY:
+        raise ValueError(f"format {extractor.name!r} is registered twice")
+    _REGISTRY[extractor.name] = extractor
+
+
+register(profile_text.EXTRACTOR)
+register(hf_papers_text.EXTRACTOR)
+register(lab_page_text.EXTRACTOR)
+register(listing_text.EXTRACTOR)
+
+
+def formats() -> list[Extractor]:
+    """Every registered format, in registration order.
+
+    Examples
+    --------
+    >>> "hf-papers" in [f.name for f in formats()]
+    True
+    """
+    return list(_REGISTRY.values())
+
+
+def get(name: str) -> Extractor:
+    """The extractor registered as ``name``; :class:`kg.errors.UsageError` if there is none."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(_REGISTRY)
+        raise UsageError(f"unknown format {name!r} (known: {known})") from None
+
+
+def detect_format(text: str) -> tuple[Extractor, float] | None:
+    """The format whose detector is most confident about ``text``.
+
+    A confident format (score at least :data:`DETECT_THRESHOLD`) wins over any
+    guessing fallback; a fallback is returned only when no confident format
+    exists and its own score is above zero. None means nothing recognised it.
+    """
+    scored = [(extractor.detect(text), extractor) for extractor in _REGISTRY.values()]
+    confident = [(s, e) for s, e in scored if not e.guesses and s >= DETECT_THRESHOLD]
+    if confident:
+        score, best = max(confident, key=lambda pair: pair[0])
+        return best, score
+    guesses = [(s, e) for s, e in scored if e.guesses and s > 0]
+    if guesses:
+        score, best = max(guesses, key=lambda pair: pair[0])
+        return best, score
+    return None

@@ -1,0 +1,85 @@
+"""What every extractor is: a name, a content detector and an extract function."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kg.records import Record
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Options every extractor accepts.
+
+    Attributes
+    ----------
+    as_of : datetime.date or None
+        When the page was saved; dates printed without a year are resolved
+        against it.
+    today : datetime.date
+        The latest date any inferred date may take (tests pin it).
+    """
+
+    as_of: datetime.date | None = None
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """The result of extracting one input: records plus notes for the user."""
+
+    source: str
+    format: str
+    records: tuple[Record, ...]
+    notes: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """A registered source format.
+
+    ``detect`` returns a confidence in [0, 1] that ``text`` is in this format;
+    ``extract`` turns the text into records and notes. ``guesses`` marks a
+    fallback whose output the user is told is a guess.
+    """
+
+    name: str
+    description: str
+    detect: Callable[[str], float]
+    extract: Callable[[str, str, ExtractOptions], tuple[list[Record], list[str]]]
+    guesses: bool = False
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """Non-blank lines of ``text`` with their 1-based line numbers, whitespace collapsed.
+
+    Examples
+    --------
+    >>> numbered_lines("a\\n\\n  b   c \\n")
+    [(1, 'a'), (3, 'b c')]
+    """
+    out = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        cleaned = clean_space(line)
+        if cleaned:
+            out.append((number, cleaned))
+    return out
+
+
+def clean_space(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to one space.
+
+    Examples
+    --------
+    >>> clean_space("  a\\u00a0 b\\t")
+    'a b'
+    """
+    return " ".join(text.split())
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(text.split())

@@ -1,0 +1,151 @@
+"""Finding input files and decoding them to text.
+
+Everything here raises :class:`kg.errors.InputError` with a one-line reason;
+nothing here knows about page layouts.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import InputError
+
+# How much of a file is inspected to tell binary from text.
+_SNIFF_BYTES = 64 * 1024
+# Share of C0 control characters (other than tab/newline/CR/FF) above which a
+# decoded sample is taken for binary rather than text.
+_MAX_CONTROL_SHARE = 0.01
+_MIN_DETECT_BYTES = 2048
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text of an input and the encoding it was decoded with."""
+
+    text: str
+    encoding: str
+
+    @property
+    def fallback(self) -> bool:
+        """True when the bytes were not UTF-8 and another encoding was used."""
+        return self.encoding not in ("utf-8", "utf-8-sig")
+
+
+def iter_input_paths(names: Iterable[str]) -> Iterator[Path | InputError]:
+    """Expand the inputs a user named into files, in a stable order.
+
+    Directories are walked recursively (sorted, hidden entries skipped); a name
+    that does not exist yields an :class:`InputError` in its place, so one bad
+    name never stops the others.
+
+    Examples
+    --------
+    >>> [str(p) for p in iter_input_paths(["no/such/file.txt"])]
+    ['no/such/file.txt: no such file or directory']
+    """
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for file_name in sorted(files):
+                    if not file_name.startswith("."):
+                        found = True
+                        yield Path(root) / file_name
+            if not found:
+                yield InputError(name, "directory holds no files")
+        elif path.is_file():
+            yield path
+        elif path.exists():
+            yield InputError(name, "not a regular file")
+        else:
+            yield InputError(name, "no such file or directory")
+
+
+def decode_bytes(data: bytes, name: str) -> DecodedText:
+    """Decode an input's bytes to text, trying the usual encodings in turn.
+
+    Order: a byte-order mark if there is one, then UTF-8, then the best guess of
+    charset-normalizer and Windows-1252 (Windows-1252 first for inputs too short
+    to detect reliably). Bytes that look binary are refused.
+
+    Examples
+    --------
+    >>> decode_bytes("café".encode("latin-1"), "x.txt").text
+    'café'
+    >>> decode_bytes(b"", "x.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: x.txt: empty file
+    """
+    if not data.strip():
+        raise InputError(name, "empty file" if not data else "empty file (only whitespace)")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return DecodedText(_check_text(data.decode(encoding), name), encoding)
+            except UnicodeDecodeError:
+                raise InputError(name, f"starts with a {encoding} byte-order mark but is not {encoding}") from None
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise InputError(name, "binary file (contains NUL bytes), not text")
+    try:
+        return DecodedText(_check_text(data.decode("utf-8"), name), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[: 4 * _SNIFF_BYTES]).best()
+    guessed = [best.encoding] if best is not None else []
+    # A detector needs a few kilobytes to tell Latin text from CJK; below that,
+    # the usual encoding of a non-UTF-8 Western file (Windows-1252) goes first.
+    candidates = ["cp1252", *guessed] if len(data) < _MIN_DETECT_BYTES else [*guessed, "cp1252"]
+    for encoding in candidates:
+        try:
+            return DecodedText(_check_text(data.decode(encoding), name), encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(name, "not text in UTF-8 or any usual fallback encoding")
+
+
+def _check_text(text: str, name: str) -> str:
+    sample = text[:_SNIFF_BYTES]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if sample and controls / len(sample) > _MAX_CONTROL_SHARE:
+        raise InputError(name, "binary file (control bytes), not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: str | os.PathLike[str]) -> DecodedText:
+    """Read a file and decode it with :func:`decode_bytes`.
+
+    Examples
+    --------
+    >>> read_text("no/such/file.txt")
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: no/such/file.txt: no such file or directory
+    """
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, "no such file or directory") from None
+    except IsADirectoryError:
+        raise InputError(name, "is a directory") from None
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as exc:
+        raise InputError(name, f"cannot be read ({exc.strerror or exc})") from None
+    return decode_bytes(data, name)

@@ -21,6 +21,8 @@ from kg.extractors.base import Extraction, ExtractOptions
 from kg.records import Record
 from kg.sources import decode_bytes, iter_input_paths, read_text
 
+_NO_FORMAT = "in no known format (see kg extract --list-formats)"
+
 
 def extract_text(
     text: str,
@@ -65,12 +67,12 @@ def extract_text(
     else:
         detected = extractors.detect_format(text)
         if detected is None:
-            raise UnknownFormatError(source, "in no known format (see kg extract --list-formats)")
+            raise UnknownFormatError(source, _NO_FORMAT)
         extractor = detected[0]
     records, notes = extractor.extract(text, source, options)
     if not records:
         if extractor.guesses or format is None:
-            raise UnknownFormatError(source, "in no known format: no paper found (see kg extract --list-formats)")
+            raise UnknownFormatError(source, _NO_FORMAT)
         raise UnknownFormatError(source, f"no paper found when read as {extractor.name}")
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:

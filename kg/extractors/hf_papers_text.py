@@ -29,14 +29,18 @@ _DATE_RE = re.compile(rf"^{MONTH_DAY_YEAR}(?:\s+(?P<upvotes>\d+))?$")
 _SENTENCE_END_RE = re.compile(r"[.!?][\"')]? +[A-Z(]")
 
 
-def _is_prose(line: str) -> bool:
+def _is_prose(line: str, after_title: bool) -> bool:
     """An abstract: longer than any title, or several sentences.
 
     Titles may end in "?" or hold one ("Skip a Layer or Loop it? Test-Time ..."),
-    so one sentence end is not enough to call a line an abstract.
+    so one sentence end is not enough to call a line an abstract. Right after a
+    title line a shorter line is enough: two titles in a row are rarer than a
+    short abstract.
     """
     words = word_count(line)
-    return words >= 40 or (words >= 20 and len(_SENTENCE_END_RE.findall(line)) >= 2)
+    if words >= (25 if after_title else 40):
+        return True
+    return words >= 20 and len(_SENTENCE_END_RE.findall(line)) >= 2
 
 
 def detect(text: str) -> float:
@@ -57,6 +61,11 @@ class _Entry:
         self.date: PrintedDate | None = None
         self.upvotes: int | None = None
         self.has_date_line = False
+
+    @property
+    def awaits_abstract(self) -> bool:
+        """True right after the title line, before any other line of the paper."""
+        return self.title is not None and self.abstract is None and not self.has_metadata
 
     @property
     def has_metadata(self) -> bool:
@@ -91,7 +100,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 current = _Entry(number, None)  # an entry whose title line is missing
                 entries.append(current)
             current.author_count = int(authors["count"])
-        elif _is_prose(line):
+        elif _is_prose(line, after_title=current is not None and current.awaits_abstract):
             if (
                 current is None
                 or current.abstract is not None

@@ -78,14 +78,17 @@ def detect(text: str) -> float:
 
 
 def _read_block(block: list[tuple[int, str]], source: str) -> Record | None:
+    # Titles can be shaped like names too ("Universal Transformers"): the line
+    # with the most names is the author list, the later one on a tie.
+    author_lines = [(parsed, index) for index, (_, line) in enumerate(block) if (parsed := parse_author_line(line))]
+    (names, truncated), author_index = (
+        max(author_lines, key=lambda p: (len(p[0][0]), p[1])) if author_lines else (([], False), -1)
+    )
     title = date = abstract = None
-    names: list[str] = []
-    truncated = False
-    for _number, line in block:
-        author_line = None if names else parse_author_line(line)
-        if author_line:
-            names, truncated = author_line
-        elif date is None and word_count(line) <= 12 and (found := _date_in(line)):
+    for index, (_, line) in enumerate(block):
+        if index == author_index:
+            continue
+        if date is None and word_count(line) <= 12 and (found := _date_in(line)):
             date = found
         elif word_count(line) >= _ABSTRACT_MIN_WORDS and abstract is None:
             abstract = line

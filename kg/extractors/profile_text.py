@@ -77,9 +77,8 @@ def find_author_start(text: str) -> int | None:
     character of the title. Every such position is tried from the left; the
     first one after which the comma-separated pieces are all shaped like names
     wins. Internal capitals of title words ("PaLM", "GANs") are rejected
-    because what follows them is not a name. If no position makes every piece
-    a name (unusual names later in the list), the first position that starts
-    with a two-word name is taken.
+    because what follows them is not a name. Names of unusual shape later in
+    the list and one-word first authors are handled by looser passes.
 
     Examples
     --------
@@ -92,13 +91,20 @@ def find_author_start(text: str) -> int | None:
         for i in range(1, len(text))
         if text[i].isupper() and not text[i - 1].isspace() and text[i - 1] not in _NO_GLUE_BEFORE
     ]
-    for i in candidates:
+
+    def names_from(i: int, first_min_tokens: int, check_rest: bool) -> bool:
         first, *rest = text[i:].split(",")
-        if looks_like_name(first) and all(looks_like_name(name, max_tokens=8) for name in rest):
-            return i
-    for i in candidates:
-        if looks_like_name(text[i:].split(",")[0], min_tokens=2):
-            return i
+        if not looks_like_name(first, min_tokens=first_min_tokens):
+            return False
+        return not check_rest or all(looks_like_name(name, max_tokens=8) for name in rest)
+
+    # Most telling first: every piece a name and a first author of two words or
+    # more; then only the first author checked; then a one-word first author
+    # ("Mausam"), which alone could be the tail of a camel-case title word.
+    for first_min_tokens, check_rest in ((2, True), (2, False), (1, True)):
+        for i in candidates:
+            if names_from(i, first_min_tokens, check_rest):
+                return i
     return None
 
 

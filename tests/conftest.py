@@ -1,0 +1,34 @@
+"""Shared test fixtures: paths to our own fixtures and to ../shared when it is there."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEEDS = SHARED / "seeds"
+# The seeds were saved before this date; tests pin "today" so inferred years never drift.
+TODAY = datetime.date(2026, 11, 22)
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
+
+
+@pytest.fixture
+def seeds() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
+    return SEEDS
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    data = SHARED / "data"
+    if not data.is_dir():
+        pytest.skip(f"real data exports not found at {data} (../shared is only in the project's own checkout)")
+    return data

@@ -1,0 +1,118 @@
+"""The kg command line, in process and as the installed console script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from kg.cli import main
+
+
+def run(argv, capsys):
+    code = main(argv)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_extract_prints_json_lines(fixtures, capsys):
+    code, out, err = run(["extract", str(fixtures / "profile_sample.txt")], capsys)
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 6
+    assert list(records[0])[:14] == [
+        "title", "authors", "authors_truncated", "author_count", "orgs", "date", "date_inferred",
+        "categories", "venue", "has_code", "upvotes", "abstract", "ids", "source",
+    ]  # fmt: skip
+    assert "6 paper(s) from 1 input(s); 0 input(s) failed" in err
+
+
+def test_list_formats(capsys):
+    code, out, _ = run(["extract", "--list-formats"], capsys)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == ["profile-text", "hf-papers", "lab-page", "listing-text"]
+
+
+def test_bad_inputs_do_not_stop_the_others(tmp_path, fixtures, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "essay.txt").write_text("Nothing but prose here.\n")
+    shutil.copy(fixtures / "hf_sample.txt", tmp_path / "hf.txt")
+    code, out, err = run(["extract", str(tmp_path), str(tmp_path / "missing.txt")], capsys)
+    assert code == 1
+    assert len(out.splitlines()) == 4
+    errors = [line for line in err.splitlines() if line.startswith("kg: error:")]
+    assert errors == [
+        f"kg: error: {tmp_path / 'empty.txt'}: empty file",
+        f"kg: error: {tmp_path / 'essay.txt'}: in no known format (see kg extract --list-formats)",
+        f"kg: error: {tmp_path / 'image.png'}: binary file (contains NUL bytes), not text",
+        f"kg: error: {tmp_path / 'missing.txt'}: no such file or directory",
+    ]
+    assert "Traceback" not in err
+
+
+def test_not_utf8_is_read_with_a_note(tmp_path, capsys):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("LGSep 25, 2023\nTitleJosé Núñez, Ana Pérez\nRésumé.\n".encode("latin-1"))
+    code, out, err = run(["extract", str(path)], capsys)
+    assert code == 0
+    assert json.loads(out)["authors"][0]["name"] == "José Núñez"
+    assert "decoded as cp1252" in err
+
+
+def test_format_option_and_unknown_format(fixtures, capsys):
+    code, out, _ = run(["extract", "--format", "listing-text", str(fixtures / "hf_sample.txt")], capsys)
+    assert code in (0, 1)
+    code, out, err = run(["extract", "--format", "nope", str(fixtures / "hf_sample.txt")], capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == "kg: error: unknown format 'nope' (known: profile-text, hf-papers, lab-page, listing-text)"
+
+
+def test_as_of_and_org_options(fixtures, capsys):
+    code, out, _ = run(["extract", "--as-of", "2026-08-01", "--org", "HF", str(fixtures / "hf_sample.txt")], capsys)
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and records[1]["date"] == "2026-07-10" and records[1]["orgs"] == ["HF"]
+
+
+def test_bad_as_of_is_a_usage_error(fixtures, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["extract", "--as-of", "yesterday", str(fixtures / "hf_sample.txt")])
+    assert caught.value.code == 2
+    assert "'yesterday' is not a date in YYYY-MM-DD form" in capsys.readouterr().err
+
+
+def test_guess_is_announced_even_when_quiet(tmp_path, capsys):
+    path = tmp_path / "cv.txt"
+    path.write_text("Meta-Learning in Practice\nChelsea Finn, Kelvin Xu\n2019\n")
+    code, out, err = run(["extract", "-q", str(path)], capsys)
+    assert code == 0 and json.loads(out)["title"] == "Meta-Learning in Practice"
+    assert err.strip() == f"kg: warning: {path}: layout guessed as listing-text"
+
+
+def test_stdin(fixtures, monkeypatch, capsys):
+    import io
+
+    data = (fixtures / "lab_sample.txt").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, _ = run(["extract", "-"], capsys)
+    assert code == 0 and len(out.splitlines()) == 3
+    assert json.loads(out.splitlines()[0])["source"]["path"] == "<stdin>"
+
+
+def test_console_script_runs(fixtures):
+    script = shutil.which("kg")
+    command = [script] if script else [sys.executable, "-m", "kg"]
+    done = subprocess.run(
+        [*command, "extract", str(fixtures / "hf_sample.txt")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 4
+
+
+def test_broken_pipe_is_quiet(fixtures):
+    command = f"{sys.executable} -m kg extract {fixtures / 'profile_sample.txt'} | head -c 10"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr

@@ -18,6 +18,7 @@ from kg import extractors
 from kg.errors import InputError, KgError
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
+from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
 
 PROG = "kg"
 
@@ -43,24 +44,73 @@ def build_parser() -> argparse.ArgumentParser:
         "Folders are walked; '-' reads standard input. Notes and errors go to stderr.",
     )
     extract.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
-    extract.add_argument("--format", metavar="NAME", help="force a format instead of detecting it")
-    extract.add_argument(
+    _add_extract_options(extract)
+    extract.add_argument("--list-formats", action="store_true", help="list the known formats and exit")
+    extract.set_defaults(handler=run_extract)
+
+    build = commands.add_parser(
+        "build",
+        help="build the knowledge graph of the inputs",
+        description="Extract every input (pages, folders, kg JSON Lines) and write one RDF graph. "
+        "The serialization follows OUT's extension: .ttl .nt .nq .trig .jsonld .rdf "
+        "(.nq .trig .jsonld keep one named graph per source).",
+    )
+    build.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    build.add_argument("-o", "--output", required=True, metavar="OUT", help="the graph file to write")
+    build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
+    _add_extract_options(build)
+    build.set_defaults(handler=run_build)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a graph against kg's SHACL shapes",
+        description="Validate GRAPH against ontology/shapes.ttl; prints each violation, exits 1 if any.",
+    )
+    validate.add_argument("graph", metavar="GRAPH", help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf)")
+    validate.set_defaults(handler=run_validate)
+
+    query = commands.add_parser(
+        "query",
+        help="run a SPARQL query on a graph",
+        description="Run QUERY (inline SPARQL or a .rq file) over the union of GRAPH's named graphs. "
+        "The prefixes kg, rdf, rdfs, owl, xsd, schema, foaf, dcterms, skos, org, prov and sh are predeclared.",
+    )
+    query.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    query.add_argument("query", metavar="QUERY", help="SPARQL text or a path to a .rq file")
+    query.add_argument(
+        "--format", choices=("table", "csv", "tsv", "json", "xml"), default="table", help="output format (table)"
+    )
+    query.add_argument(
+        "--bind",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE (a string; an integer; <iri>; or prefix:local), never pasted into the text",
+    )
+    query.set_defaults(handler=run_query_command)
+
+    stats = commands.add_parser("stats", help="count nodes per class and edges per type")
+    stats.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    stats.set_defaults(handler=run_stats)
+    return parser
+
+
+def _add_extract_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", metavar="NAME", help="force an input format instead of detecting it")
+    command.add_argument(
         "--as-of",
         type=_date_argument,
         metavar="YYYY-MM-DD",
         help="when the pages were saved (resolves dates shown without a year)",
     )
-    extract.add_argument(
+    command.add_argument(
         "--org",
         action="append",
         default=[],
         metavar="NAME",
         help="whose page it is: added to every record's orgs (repeatable)",
     )
-    extract.add_argument("--list-formats", action="store_true", help="list the known formats and exit")
-    extract.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
-    extract.set_defaults(handler=run_extract)
-    return parser
+    command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
 
 
 def _note(message: str, quiet: bool) -> None:
@@ -117,6 +167,110 @@ def _report(item: Extraction, quiet: bool) -> None:
         _note(f"{item.source}: {note}", quiet)
 
 
+def run_build(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.build import build
+    from kg.store import require_output_path
+
+    if args.format is not None:
+        extractors.get(args.format)
+    rdf_format = require_output_path(args.output)
+    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org)
+    for source in report.sources:
+        for note in source.notes:
+            _note(f"{source.source}: {note}", args.quiet)
+        _note(f"{source.source}: {source.papers} paper(s) read as {source.format}", args.quiet)
+    for skipped in report.skipped:
+        _note(f"skipped {skipped}", args.quiet)
+    for failure in report.failures:
+        _error(str(failure))
+    report.graph.save(args.output)
+    counts = dict(report.graph.stats()["classes"])
+    _note(
+        f"wrote {args.output} ({rdf_format.name}): {len(report.graph)} statements; "
+        f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, {counts.get('kg:Org', 0)} orgs, "
+        f"{counts.get('kg:Topic', 0)} topics from {len(report.sources)} source(s); {len(report.failures)} failed",
+        args.quiet,
+    )
+    return 1 if report.failures else 0
+
+
+def _load_graph(path: str):
+    from kg.store import KnowledgeGraph
+
+    return KnowledgeGraph.load(path)
+
+
+def run_validate(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.validate import validate_graph
+
+    violations = validate_graph(_load_graph(args.graph))
+    for violation in violations:
+        out.write(f"{violation}\n")
+    if violations:
+        out.write(f"{args.graph}: {len(violations)} violation(s)\n")
+        return 1
+    out.write(f"{args.graph}: conforms to kg's shapes\n")
+    return 0
+
+
+def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.query import parse_cli_binding, read_query, run_query_serialized
+    from kg.store import output_prefixes
+
+    bindings = dict(parse_cli_binding(text) for text in args.bind)
+    sparql = read_query(args.query)
+    graph = _load_graph(args.graph)
+    if args.format != "table":
+        data = run_query_serialized(graph.store, sparql, bindings, args.format)
+        out.write(data.decode("utf-8"))
+        if not data.endswith(b"\n"):
+            out.write("\n")
+        return 0
+    result = graph.query(sparql, bindings)
+    if result.boolean is not None:
+        out.write(f"{str(result.boolean).lower()}\n")
+    elif result.triples is not None:
+        for triple in result.triples:
+            out.write(f"{triple} .\n")
+    else:
+        prefixes = {**PREFIXES, **output_prefixes(graph.base)}
+        _print_table(result.variables, [[_cell(v, prefixes) for v in row] for row in result.rows], out)
+    return 0
+
+
+def _cell(term, prefixes: dict[str, str]) -> str:
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact_iri(term.value, prefixes)
+    return term.value
+
+
+def run_stats(args: argparse.Namespace, out: TextIO) -> int:
+    stats = _load_graph(args.graph).stats()
+    _print_table(["class", "nodes"], [[name, str(n)] for name, n in stats["classes"]], out, title="Nodes per class")
+    _print_table(["edge", "count"], [[name, str(n)] for name, n in stats["edges"]], out, title="Edges per type")
+    _print_table(["total", "count"], [[name, str(n)] for name, n in stats["totals"]], out, title="Totals")
+    return 0
+
+
+def _print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console = Console(file=out, width=None if out.isatty() else 160, markup=False, highlight=False)
+    console.print(table)
+    if not rows:
+        out.write("(no rows)\n")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -124,6 +278,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     stream = out if out is not None else sys.stdout
     try:
         return args.handler(args, stream)
+    except InputError as error:
+        _error(str(error))
+        return 1
     except KgError as error:
         _error(str(error))
         return 2

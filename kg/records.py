@@ -103,3 +103,99 @@ class Record:
         for key, value in self.extra.items():
             out.setdefault(key, value)
         return out
+
+
+def _text_or_none(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise KgError(f"{key!r} must be a string or null, not {type(value).__name__}")
+    return " ".join(value.split()) or None
+
+
+def _int_or_none(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise KgError(f"{key!r} must be a non-negative integer or null")
+    return value
+
+
+def _bool(data: dict[str, Any], key: str, default: bool | None) -> bool | None:
+    value = data.get(key, default)
+    if value is not None and not isinstance(value, bool):
+        raise KgError(f"{key!r} must be true, false or null")
+    return value
+
+
+def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KgError(f"{key!r} must be a list of strings")
+    return tuple(" ".join(v.split()) for v in value if v.strip())
+
+
+def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Record:
+    """Rebuild a :class:`Record` from its JSON form (``kg extract`` output).
+
+    Types are checked; a value of the wrong type raises :class:`kg.errors.KgError`
+    saying which key. A record without ``source`` gets ``default_source``.
+
+    Examples
+    --------
+    >>> r = record_from_dict({"title": "Universal Transformers", "authors": [{"name": "Łukasz Kaiser"}]})
+    >>> r.title, r.authors[0].name, r.authors[0].affiliations
+    ('Universal Transformers', 'Łukasz Kaiser', ())
+    >>> record_from_dict({"title": 3})
+    Traceback (most recent call last):
+    ...
+    kg.errors.KgError: 'title' must be a string or null, not int
+    """
+    if not isinstance(data, dict):
+        raise KgError("a record must be a JSON object")
+    authors = data.get("authors") or []
+    if not isinstance(authors, list):
+        raise KgError("'authors' must be a list")
+    author_refs = []
+    for author in authors:
+        if isinstance(author, str):
+            author = {"name": author}
+        if not isinstance(author, dict) or not _text_or_none(author, "name"):
+            raise KgError("each author must be an object with a non-empty 'name'")
+        author_refs.append(
+            AuthorRef(
+                _text_or_none(author, "name") or "", _strings(author, "affiliations"), _text_or_none(author, "orcid")
+            )
+        )
+    ids = data.get("ids") or {}
+    if not isinstance(ids, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in ids.items()):
+        raise KgError("'ids' must be an object of strings")
+    source = default_source
+    raw_source = data.get("source")
+    if isinstance(raw_source, dict) and isinstance(raw_source.get("path"), str):
+        line = raw_source.get("line")
+        source = SourceRef(
+            raw_source["path"],
+            line if isinstance(line, int) and not isinstance(line, bool) and line > 0 else 1,
+            raw_source.get("format") if isinstance(raw_source.get("format"), str) else "unknown",
+        )
+    known = set(Record.__dataclass_fields__) - {"extra"}
+    return Record(
+        title=_text_or_none(data, "title"),
+        authors=tuple(author_refs),
+        authors_truncated=bool(_bool(data, "authors_truncated", False)),
+        author_count=_int_or_none(data, "author_count"),
+        orgs=_strings(data, "orgs"),
+        date=_text_or_none(data, "date"),
+        date_inferred=bool(_bool(data, "date_inferred", False)),
+        categories=_strings(data, "categories"),
+        venue=_text_or_none(data, "venue"),
+        has_code=_bool(data, "has_code", None),
+        upvotes=_int_or_none(data, "upvotes"),
+        abstract=_text_or_none(data, "abstract"),
+        ids={k: v.strip() for k, v in ids.items() if v.strip()},
+        source=source,
+        extra={k: v for k, v in data.items() if k not in known},
+    )

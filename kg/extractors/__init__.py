@@ -8,7 +8,7 @@ that guesses is used and says so.
 from __future__ import annotations
 
 from kg.errors import UsageError
-from kg.extractors import hf_papers_text, lab_page_text, listing_text, profile_text
+from kg.extractors import hf_papers_text, lab_page_text, listing_text, profile_text, records_jsonl
 from kg.extractors.base import Extraction, ExtractOptions, Extractor
 
 __all__ = ["DETECT_THRESHOLD", "ExtractOptions", "Extraction", "Extractor", "detect_format", "formats", "get"]
@@ -28,6 +28,7 @@ def register(extractor: Extractor) -> None:
 register(profile_text.EXTRACTOR)
 register(hf_papers_text.EXTRACTOR)
 register(lab_page_text.EXTRACTOR)
+register(records_jsonl.EXTRACTOR)
 register(listing_text.EXTRACTOR)
 
 

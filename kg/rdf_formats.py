@@ -1,0 +1,55 @@
+"""RDF serializations kg reads and writes, resolved from a file name in one place.
+
+Examples
+--------
+>>> rdf_format_for("seeds.ttl").name, rdf_format_for("seeds.nq").dataset
+('Turtle', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from kg.errors import UsageError
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    """A serialization: its name, file extensions, and whether it keeps named graphs."""
+
+    name: str
+    extensions: tuple[str, ...]
+    dataset: bool
+    oxigraph_name: str
+
+
+FORMATS = (
+    RdfFormat("Turtle", (".ttl",), False, "TURTLE"),
+    RdfFormat("N-Triples", (".nt",), False, "N_TRIPLES"),
+    RdfFormat("N-Quads", (".nq",), True, "N_QUADS"),
+    RdfFormat("TriG", (".trig",), True, "TRIG"),
+    RdfFormat("JSON-LD", (".jsonld", ".json-ld"), True, "JSON_LD"),
+    RdfFormat("RDF/XML", (".rdf", ".owl", ".xml"), False, "RDF_XML"),
+)
+# Named
+# graphs (one per source) survive only in N-Quads, TriG and JSON-LD; the
+# others hold the union of every graph, where provenance is still kept by
+# prov:wasDerivedFrom.
+
+
+def rdf_format_for(path: str | PurePath) -> RdfFormat:
+    """The format for a file name, from its extension; :class:`UsageError` if unknown."""
+    suffix = PurePath(path).suffix.lower()
+    for rdf_format in FORMATS:
+        if suffix in rdf_format.extensions:
+            return rdf_format
+    known = " ".join(ext for f in FORMATS for ext in f.extensions)
+    raise UsageError(f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} (known: {known})")
+
+
+def oxigraph_format(rdf_format: RdfFormat):
+    """The pyoxigraph.RdfFormat for a format."""
+    import pyoxigraph
+
+    return getattr(pyoxigraph.RdfFormat, rdf_format.oxigraph_name)

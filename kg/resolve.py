@@ -1,0 +1,140 @@
+"""Entity resolution: which records are the same paper, which names the same author or org.
+
+Papers are matched on strong identifiers first (DOI, arXiv id without its
+version), then on the normalised title, then on the normalised abstract; a
+weaker key never joins two papers whose stronger keys disagree (two different
+DOIs stay two papers even with one title). Authors are one node per name after
+Unicode, whitespace and case normalisation; orgs one node per slug.
+
+Examples
+--------
+>>> normalise_title("Show, Attend and Tell:  Neural Image Caption")
+'show attend and tell neural image caption'
+>>> normalise_arxiv_id("arXiv:2306.12345v2")
+'2306.12345'
+>>> org_key("Amazon Science") == org_key("amazon-science")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.records import Record
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+_ARXIV_VERSION_RE = re.compile(r"v\d+$")
+_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_ARXIV_PREFIX_RE = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def normalise_title(title: str) -> str:
+    """Case, punctuation and whitespace removed: the key two printings of one title share."""
+    return " ".join(_NON_WORD_RE.sub(" ", normalise_text(title)).split())
+
+
+def normalise_doi(doi: str) -> str:
+    """Lower-case DOI without a resolver prefix ("10.1000/xyz")."""
+    return _DOI_PREFIX_RE.sub("", doi.strip()).lower()
+
+
+def normalise_arxiv_id(arxiv_id: str) -> str:
+    """arXiv id without prefix, ``.pdf`` or version suffix."""
+    value = _ARXIV_PREFIX_RE.sub("", arxiv_id.strip()).removesuffix(".pdf")
+    return _ARXIV_VERSION_RE.sub("", value)
+
+
+def author_key(name: str) -> str:
+    """The key of an author node: the name after Unicode, whitespace and case normalisation."""
+    return normalise_text(name)
+
+
+def org_key(name: str) -> str:
+    """The key of an org node: its slug ("Google DeepMind" -> "google-deepmind")."""
+    return "-".join(_NON_WORD_RE.sub(" ", normalise_text(name)).split())
+
+
+def paper_keys(record: Record) -> dict[str, str]:
+    """The identity keys of a record, strongest first: doi, arxiv, title, abstract."""
+    keys: dict[str, str] = {}
+    if record.ids.get("doi"):
+        keys["doi"] = normalise_doi(record.ids["doi"])
+    if record.ids.get("arxiv"):
+        keys["arxiv"] = normalise_arxiv_id(record.ids["arxiv"])
+    if record.title and normalise_title(record.title):
+        keys["title"] = normalise_title(record.title)
+    if record.abstract and normalise_title(record.abstract):
+        keys["abstract"] = normalise_title(record.abstract)
+    return {kind: value for kind, value in keys.items() if value}
+
+
+KEY_ORDER = ("doi", "arxiv", "title", "abstract")
+
+
+@dataclass
+class _Group:
+    members: list[int]
+    keys: dict[str, set[str]] = field(default_factory=dict)
+
+    def conflicts(self, other: _Group, kinds: Sequence[str]) -> bool:
+        """True when both groups have a key of one of ``kinds`` and share none of it."""
+        return any(
+            self.keys.get(kind) and other.keys.get(kind) and not (self.keys[kind] & other.keys[kind]) for kind in kinds
+        )
+
+
+def group_papers(records: Sequence[Record]) -> list[list[int]]:
+    """Indexes of the records that are one paper, in order of first appearance.
+
+    Examples
+    --------
+    >>> a = Record(title="Universal Transformers", ids={"arxiv": "1807.03819v3"})
+    >>> b = Record(title="Universal transformers.")
+    >>> c = Record(title="Universal Transformers", ids={"arxiv": "9999.99999"})
+    >>> group_papers([a, b, c])
+    [[0, 1], [2]]
+    """
+    groups: list[_Group] = []
+    index_by_key: dict[tuple[str, str], int] = {}
+    for position, record in enumerate(records):
+        keys = paper_keys(record)
+        target: int | None = None
+        for level, kind in enumerate(KEY_ORDER):
+            if kind not in keys or (kind, keys[kind]) not in index_by_key:
+                continue
+            candidate = index_by_key[(kind, keys[kind])]
+            incoming = _Group([position], {k: {v} for k, v in keys.items()})
+            # A match on this key joins only if no stronger key disagrees.
+            if not groups[candidate].conflicts(incoming, KEY_ORDER[:level]):
+                target = candidate
+                break
+        if target is None:
+            groups.append(_Group([position]))
+            target = len(groups) - 1
+        group = groups[target]
+        if position not in group.members:
+            group.members.append(position)
+        for kind, value in keys.items():
+            group.keys.setdefault(kind, set()).add(value)
+            index_by_key.setdefault((kind, value), target)
+    return [group.members for group in groups]
+
+
+def paper_identity(records: Sequence[Record], members: Sequence[int]) -> str:
+    """The key a paper's IRI is minted from: its strongest key, the smallest on a tie."""
+    keys = [paper_keys(records[i]) for i in members]
+    for kind in KEY_ORDER:
+        values = sorted(k[kind] for k in keys if kind in k)
+        if values:
+            return f"{kind}:{values[0]}"
+    source = records[members[0]].source
+    where = f"{source.path}:{source.line}" if source else "unknown"
+    return f"record:{where}"

@@ -104,7 +104,7 @@ class IriMinter:
         return f"{self.base}source/{name + '-' if name else ''}{short_hash(path, 8)}"
 
     def source_line(self, source: SourceRef) -> str:
-        return f"{self.source(source.path)}#L{source.line}"
+        return f"{self.source(source.path)}/L{source.line}"
 
 
 class _QuadSink:

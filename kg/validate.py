@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kg.namespace import PREFIXES, ontology_file
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Violation:
     """One SHACL result, in words: which node, which property, what is wrong."""
 
@@ -79,4 +79,4 @@ def validate_graph(graph) -> list[Violation]:
                 severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             )
         )
-    return sorted(set(violations))
+    return sorted(set(violations), key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))

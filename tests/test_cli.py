@@ -33,7 +33,13 @@ def test_extract_prints_json_lines(fixtures, capsys):
 def test_list_formats(capsys):
     code, out, _ = run(["extract", "--list-formats"], capsys)
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["profile-text", "hf-papers", "lab-page", "kg-jsonl", "listing-text"]
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "profile-text",
+        "hf-papers",
+        "lab-page",
+        "kg-jsonl",
+        "listing-text",
+    ]
 
 
 def test_bad_inputs_do_not_stop_the_others(tmp_path, fixtures, capsys):
@@ -68,7 +74,10 @@ def test_format_option_and_unknown_format(fixtures, capsys):
     assert code in (0, 1)
     code, out, err = run(["extract", "--format", "nope", str(fixtures / "hf_sample.txt")], capsys)
     assert code == 2 and out == ""
-    assert err.strip() == "kg: error: unknown format 'nope' (known: profile-text, hf-papers, lab-page, kg-jsonl, listing-text)"
+    assert (
+        err.strip()
+        == "kg: error: unknown format 'nope' (known: profile-text, hf-papers, lab-page, kg-jsonl, listing-text)"
+    )
 
 
 def test_as_of_and_org_options(fixtures, capsys):

@@ -1,0 +1,143 @@
+"""SPARQL with safely bound values, the canned queries, and kg query / kg stats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.errors import UsageError
+from kg.query import bind_values, parse_cli_binding, read_query
+from kg.records import AuthorRef, Record, SourceRef
+from kg.store import KnowledgeGraph
+
+QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
+HOSTILE = ['x" } ; DROP ALL ; #', "a\nb", "}}}{{{", "<http://evil/>", "'''", "\\", "?name"]
+
+
+def small_graph() -> KnowledgeGraph:
+    def rec(title, authors, path, line, **fields):
+        return Record(title=title, authors=tuple(AuthorRef(a) for a in authors),
+                      source=SourceRef(path, line, "test"), **fields)  # fmt: skip
+
+    return KnowledgeGraph.from_records([
+        rec("Paper One", ["Ann Lee", "Bo Chen"], "a.txt", 1, categories=("LG",), date="2020-01-02", orgs=("mila",)),
+        rec("Paper Two", ["Ann Lee", "Cy Diaz"], "a.txt", 4, categories=("LG",), date="2021"),
+        rec("Paper One", ["Ann Lee", "Bo Chen"], "b.txt", 7),
+        *[rec(h, [h.strip() or "Hostile Name"], "h.txt", i + 1) for i, h in enumerate(HOSTILE)],
+    ])  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def graph() -> KnowledgeGraph:
+    return small_graph()
+
+
+def run_file(graph, file_name, **bindings):
+    return graph.query(read_query(str(QUERIES / file_name)), bindings).as_dicts()
+
+
+def test_top_authors(graph):
+    rows = run_file(graph, "top-authors.rq")
+    assert rows[0]["name"] == "Ann Lee" and rows[0]["papers"] == 2
+
+
+def test_coauthors_with_bound_name(graph):
+    assert run_file(graph, "coauthors.rq", name="Ann Lee") == [
+        {"coauthor": "Bo Chen", "shared": 1},
+        {"coauthor": "Cy Diaz", "shared": 1},
+    ]
+
+
+def test_papers_per_topic_per_year(graph):
+    assert run_file(graph, "papers-per-topic-per-year.rq") == [
+        {"topic": "LG", "year": 2020, "papers": 1},
+        {"topic": "LG", "year": 2021, "papers": 1},
+    ]
+
+
+def test_orgs_by_papers(graph):
+    assert run_file(graph, "orgs-by-papers.rq") == [
+        {"org": "https://w3id.org/kg/id/org/mila", "name": "mila", "papers": 1}
+    ]
+
+
+def test_papers_with_sources_lists_every_source(graph):
+    rows = [r for r in run_file(graph, "papers-with-sources.rq") if r["title"] == "Paper One"]
+    assert [(r["path"], r["line"]) for r in rows] == [("a.txt", 1), ("b.txt", 7)]
+
+
+def test_who_says_authored(graph):
+    rows = run_file(graph, "who-says-authored.rq", name="Bo Chen", title="Paper One")
+    assert [(r["path"], r["line"], r["position"]) for r in rows] == [("a.txt", 1, 2), ("b.txt", 7, 2)]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_values_are_only_values(graph, value):
+    rows = graph.query("SELECT ?paper WHERE { ?paper kg:title ?title }", {"title": value}).as_dicts()
+    assert len(rows) == 1
+    assert graph.query("ASK { ?p kg:title ?title }", {"title": value + "-not-there"}).boolean is False
+
+
+def test_binding_errors(graph):
+    with pytest.raises(UsageError, match="no variable"):
+        graph.query("SELECT ?p WHERE { ?p a kg:Paper }", {"title": "x"})
+    with pytest.raises(UsageError, match="not a SPARQL variable"):
+        bind_values("SELECT ?p WHERE { ?p ?q ?r }", {"p}": "x"})
+    with pytest.raises(UsageError, match="does not parse"):
+        graph.query("SELECT WHERE {")
+
+
+def test_values_land_in_the_where_group_not_in_strings_or_iris():
+    query = "PREFIX x: <http://e/WHERE#> SELECT ?s # WHERE {\n WHERE { ?s ?p 'WHERE {' . ?s ?p ?o }"
+    bound = bind_values(query, {"o": 1})
+    assert bound.startswith("PREFIX x: <http://e/WHERE#> SELECT ?s # WHERE {\n WHERE { VALUES (?o) {")
+    construct = bind_values("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"o": "v"})
+    assert construct.startswith("CONSTRUCT { ?s ?p ?o } WHERE { VALUES")
+
+
+def test_cli_binding_forms():
+    assert parse_cli_binding("n=12")[1].datatype.value.endswith("#integer")
+    assert parse_cli_binding("c=kg:Paper")[1].value == "https://w3id.org/kg/ontology#Paper"
+    assert parse_cli_binding("t=Show, Attend: and Tell")[1].value == "Show, Attend: and Tell"
+    with pytest.raises(UsageError):
+        parse_cli_binding("no-equals-sign")
+
+
+def test_query_command_formats(tmp_path, capsys):
+    path = tmp_path / "g.trig"
+    small_graph().save(path)
+    query = str(QUERIES / "coauthors.rq")
+    assert main(["query", str(path), query, "--bind", "name=Ann Lee"]) == 0
+    table = capsys.readouterr().out
+    assert "Bo Chen" in table and "Cy Diaz" in table
+    assert main(["query", str(path), query, "--bind", "name=Ann Lee", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [b["coauthor"]["value"] for b in data["results"]["bindings"]] == ["Bo Chen", "Cy Diaz"]
+    assert main(["query", str(path), query, "--bind", "name=Ann Lee", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "coauthor,shared"
+    assert main(["query", str(path), "ASK { ?s a kg:Paper }"]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+
+
+def test_query_command_errors(tmp_path, capsys):
+    path = tmp_path / "g.ttl"
+    small_graph().save(path)
+    assert main(["query", str(path), "SELECT nonsense"]) == 2
+    assert capsys.readouterr().err.startswith("kg: error: the query does not parse")
+    assert main(["query", str(tmp_path / "missing.ttl"), "ASK {}"]) == 1
+    assert capsys.readouterr().err.strip() == f"kg: error: {tmp_path / 'missing.ttl'}: no such file"
+    assert main(["query", str(path), "missing.rq"]) == 2
+
+
+def test_stats_command(tmp_path, capsys):
+    path = tmp_path / "g.nq"
+    small_graph().save(path)
+    assert main(["stats", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "kg:Paper" in out and "kg:authored" in out and "named graphs" in out
+    stats = KnowledgeGraph.load(path).stats()
+    assert dict(stats["classes"])["kg:Paper"] == 2 + len(HOSTILE)
+    assert dict(stats["totals"])["named graphs"] == 3

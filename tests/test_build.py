@@ -108,3 +108,18 @@ def test_hf_dates_pinned_by_as_of(tmp_path):
     rows = report.graph.query('SELECT ?d WHERE { ?p kg:title "Skip a Layer or Loop it? Test-Time Depth Adaptation '
                               'of Pretrained LLMs" ; kg:date ?d ; kg:dateInferred true }').as_dicts()  # fmt: skip
     assert rows == [{"d": "2026-07-10"}]
+
+
+def test_seed_answers_shown_in_readme(seed_build):
+    graph = seed_build.graph
+    orgs = graph.query(read_query(str(QUERIES / "orgs-by-papers.rq"))).as_dicts()
+    assert [(r["name"], r["papers"]) for r in orgs][:2] == [("deepmind", 6), ("anthropic", 4)]
+    coauthors = graph.query(read_query(str(QUERIES / "coauthors.rq")), {"name": "Kelvin Xu"}).as_dicts()
+    assert [r["coauthor"] for r in coauthors if r["shared"] == 2] == [
+        "Chelsea Finn", "Mohammad Norouzi", "Ofir Nachum", "Sergey Levine"
+    ]  # fmt: skip
+    title = "Show, Attend and Tell: Neural Image Caption Generation with Visual Attention"
+    says = graph.query(read_query(str(QUERIES / "who-says-authored.rq")), {"name": "Kelvin Xu", "title": title})
+    assert [(r["line"], r["printed"], r["position"]) for r in says.as_dicts()] == [(76, "Kelvin Xu", 1)]
+    sources = graph.query(read_query(str(QUERIES / "papers-with-sources.rq"))).as_dicts()
+    assert len(sources) == 78

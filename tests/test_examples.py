@@ -29,3 +29,27 @@ def test_readme_sample_output_is_real(capsys, monkeypatch):
     assert match["abstract"].startswith(documented["abstract"].removesuffix("..."))
     documented.pop("abstract"), match.pop("abstract")
     assert match == documented
+
+
+def test_readme_python_block_runs(tmp_path, monkeypatch):
+    import shutil
+
+    block = re.search(
+        r"## From Python\n\n```python\n(.*?)\n```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S
+    )
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    assert {"name": "Kelvin Xu"} in namespace["rows"]
+    assert len(namespace["papers"]) == 3
+    assert namespace["problems"] == []
+    assert len(namespace["rdflib_dataset"]) > 0
+
+
+def test_readme_build_note_is_real(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = re.search(r"kg: note: wrote examples.ttl \(Turtle\): (.*)", readme).group(1)
+    assert main(["build", "examples/pages", "-o", str(tmp_path / "examples.ttl")]) == 0
+    assert documented in capsys.readouterr().err

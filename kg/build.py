@@ -17,6 +17,7 @@ from kg.extract import extract_paths
 from kg.namespace import DEFAULT_BASE
 from kg.records import Record
 from kg.store import KnowledgeGraph
+from kg.topics import TopicExtractor
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class BuildReport:
     sources: list[SourceReport] = field(default_factory=list)
     failures: list[InputError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    topic_pipeline: str | None = None
 
     @property
     def papers_read(self) -> int:
@@ -55,16 +57,21 @@ def build(
     format: str | None = None,
     as_of=None,
     orgs: Iterable[str] = (),
+    topics: TopicExtractor | str | None = "auto",
 ) -> BuildReport:
     """Extract every input (files, folders, kg JSON Lines) and build one graph.
 
     Inputs that fail are listed in ``failures``; the others still make the
     graph. Records with neither title nor abstract are skipped (listed in
-    ``skipped``), as nothing could identify them as a paper.
+    ``skipped``), as nothing could identify them as a paper. ``topics`` is a
+    :class:`kg.topics.TopicExtractor`, a method name for one with default
+    settings, or None for no topics from text (category codes still become
+    topics).
     """
-    from kg.graph import IriMinter
+    from kg.graph import IriMinter, build_quads
 
     IriMinter(base)  # a bad base IRI is a usage error before any input is read
+    extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
     records: list[Record] = []
     report = BuildReport(graph=KnowledgeGraph(base=base))
     for item in extract_paths(paths, format=format, as_of=as_of, orgs=tuple(orgs)):
@@ -77,5 +84,7 @@ def build(
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
         records.extend(kept)
         report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
-    report.graph = KnowledgeGraph.from_records(records, base=base)
+    quads = build_quads(records, base, topics=extractor.extract if extractor else None)
+    report.graph = KnowledgeGraph.from_quads(quads, base=base)
+    report.topic_pipeline = extractor.pipeline if extractor else None
     return report

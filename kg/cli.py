@@ -19,6 +19,8 @@ from kg.errors import InputError, KgError
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
+from kg.topics import METHODS as TOPIC_METHODS
+from kg.topics import TopicExtractor
 
 PROG = "kg"
 
@@ -59,6 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", required=True, metavar="OUT", help="the graph file to write")
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
     _add_extract_options(build)
+    topics_options = build.add_argument_group("topics from titles and abstracts")
+    topics_options.add_argument(
+        "--topics",
+        default="auto",
+        choices=(*TOPIC_METHODS, "none"),
+        metavar="METHOD",
+        help="auto (vocabulary, plus noun chunks when a trained spaCy pipeline is installed), vocabulary, "
+        "keyphrase, vocabulary+keyphrase, noun-chunk, vocabulary+noun-chunk, or none",
+    )
+    topics_options.add_argument("--max-topics", type=int, default=8, metavar="N", help="topics per paper at most (8)")
+    topics_options.add_argument(
+        "--min-topic-papers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="keep a statistical key phrase only if N papers have it (2; 1 keeps single-paper phrases)",
+    )
     build.set_defaults(handler=run_build)
 
     validate = commands.add_parser(
@@ -88,6 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="bind ?NAME to VALUE (a string; an integer; <iri>; or prefix:local), never pasted into the text",
     )
     query.set_defaults(handler=run_query_command)
+
+    topics = commands.add_parser(
+        "topics",
+        help="list a graph's topics with paper counts and top authors",
+        description="List the topics of GRAPH, most papers first, with each topic's top authors.",
+    )
+    topics.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    topics.add_argument("--top", type=int, default=30, metavar="N", help="show the N largest topics (30; 0 for all)")
+    topics.add_argument(
+        "--min-papers", type=int, default=1, metavar="N", help="leave out topics with fewer than N papers (1)"
+    )
+    topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    topics.set_defaults(handler=run_topics)
 
     stats = commands.add_parser("stats", help="count nodes per class and edges per type")
     stats.add_argument("graph", metavar="GRAPH", help="an RDF file")
@@ -174,7 +206,10 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
     if args.format is not None:
         extractors.get(args.format)
     rdf_format = require_output_path(args.output)
-    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org)
+    extractor = None
+    if args.topics != "none":
+        extractor = TopicExtractor(args.topics, max_per_paper=args.max_topics, min_papers=args.min_topic_papers)
+    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor)
     for source in report.sources:
         for note in source.notes:
             _note(f"{source.source}: {note}", args.quiet)
@@ -183,6 +218,8 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
         _note(f"skipped {skipped}", args.quiet)
     for failure in report.failures:
         _error(str(failure))
+    if report.topic_pipeline:
+        _note(f"topics: {extractor.method} with {report.topic_pipeline}", args.quiet)
     report.graph.save(args.output)
     counts = dict(report.graph.stats()["classes"])
     _note(
@@ -246,6 +283,21 @@ def _cell(term, prefixes: dict[str, str]) -> str:
     if isinstance(term, pyoxigraph.NamedNode):
         return compact_iri(term.value, prefixes)
     return term.value
+
+
+def run_topics(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.topics.report import summarise_topics
+
+    summaries = summarise_topics(_load_graph(args.graph), min_papers=args.min_papers, limit=args.top or None)
+    if args.json:
+        out.write(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    rows = [
+        [s.label, s.notation or "", str(s.papers), ", ".join(f"{name} ({n})" for name, n in s.top_authors)]
+        for s in summaries
+    ]
+    _print_table(["topic", "code", "papers", "top authors"], rows, out)
+    return 0
 
 
 def run_stats(args: argparse.Namespace, out: TextIO) -> int:

@@ -24,12 +24,15 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kg.errors import UsageError
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS, XSD
 from kg.records import Record, SourceRef
 from kg.resolve import author_key, group_papers, normalise_arxiv_id, normalise_doi, org_key, paper_identity
+from kg.topics.categories import resolve_category
+from kg.topics.categories import scheme as category_scheme
+from kg.topics.extract import TopicHit
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _SLUG_MAX = 60
@@ -141,7 +144,11 @@ class _QuadSink:
         self.quads.add(self._ox.Quad(self.node(subject), self.node(predicate), literal, self.graph))
 
 
-def build_quads(records: Sequence[Record], base: str = DEFAULT_BASE) -> list:
+def build_quads(
+    records: Sequence[Record],
+    base: str = DEFAULT_BASE,
+    topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
+) -> list:
     """All quads of the graph of ``records``, sorted (graph, subject, predicate, object).
 
     Parameters
@@ -150,6 +157,10 @@ def build_quads(records: Sequence[Record], base: str = DEFAULT_BASE) -> list:
         Records in input order; records of one paper are merged.
     base : str
         Base IRI of every minted node (ends in ``/`` or ``#``).
+    topics : callable, optional
+        Given (title, abstract) of every merged paper, returns each paper's
+        ranked topics (e.g. :meth:`kg.topics.TopicExtractor.extract`). Its
+        statements go to the named graph ``<base>graph/topics``.
 
     Returns
     -------
@@ -158,9 +169,13 @@ def build_quads(records: Sequence[Record], base: str = DEFAULT_BASE) -> list:
     mint = IriMinter(base)
     sink = _QuadSink()
     paper_of: dict[int, str] = {}
-    for members in group_papers(records):
-        titles = sorted(records[i].title for i in members if records[i].title)
-        iri = mint.paper(paper_identity(records, members), titles[0] if titles else None)
+    groups = group_papers(records)
+    papers: list[tuple[str, str | None, str | None]] = []
+    for members in groups:
+        titles = [records[i].title for i in members if records[i].title]
+        abstracts = [records[i].abstract for i in members if records[i].abstract]
+        iri = mint.paper(paper_identity(records, members), min(titles) if titles else None)
+        papers.append((iri, titles[0] if titles else None, max(abstracts, key=len) if abstracts else None))
         for index in members:
             paper_of[index] = iri
     described_sources: set[str] = set()
@@ -178,7 +193,34 @@ def build_quads(records: Sequence[Record], base: str = DEFAULT_BASE) -> list:
         sink.value(line_iri, KG.line, source.line)
         sink.link(line_iri, KG.inSource, source_iri)
         _describe_paper(sink, mint, record, paper_of[index], line_iri)
+    if topics is not None and papers:
+        sink.graph = sink.node(f"{base}graph/topics")
+        hits = topics([(title, abstract) for _, title, abstract in papers])
+        for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
+            _describe_topics(sink, mint, paper, paper_hits)
     return sorted(sink.quads, key=_quad_sort_key)
+
+
+def _describe_topics(sink: _QuadSink, mint: IriMinter, paper: str, hits: Sequence[TopicHit]) -> None:
+    scheme = f"{mint.base}scheme/topics"
+    sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
+    sink.value(scheme, SKOS + "prefLabel", "Topics found by kg in titles and abstracts")
+    for rank, hit in enumerate(hits, start=1):
+        topic = mint.topic(hit.key)
+        assignment = f"{paper}/topic/{topic.rsplit('/', 1)[-1]}"
+        sink.link(topic, RDF_TYPE, KG.Topic)
+        sink.value(topic, SKOS + "prefLabel", hit.label)
+        sink.link(topic, SKOS + "inScheme", scheme)
+        for form in hit.forms:
+            if form != hit.label:
+                sink.value(topic, SKOS + "altLabel", form)
+        sink.link(paper, KG.citesTopic, topic)
+        sink.link(paper, KG.hasTopicAssignment, assignment)
+        sink.link(assignment, RDF_TYPE, KG.TopicAssignment)
+        sink.link(assignment, KG.topic, topic)
+        sink.value(assignment, KG.score, f"{hit.score:.4f}", "decimal")
+        sink.value(assignment, KG.rank, rank)
+        sink.value(assignment, KG.method, hit.method)
 
 
 def _quad_sort_key(quad) -> tuple[str, str, str, str]:
@@ -226,11 +268,27 @@ def _describe_paper(sink: _QuadSink, mint: IriMinter, record: Record, paper: str
         if org:
             sink.link(paper, KG.affiliated, org)
     for code in record.categories:
-        topic = mint.topic(code)
+        category = resolve_category(code)
+        topic = mint.topic(category.code if category else code)
         sink.link(topic, RDF_TYPE, KG.Topic)
-        sink.value(topic, SKOS + "prefLabel", code)
-        sink.value(topic, SKOS + "notation", code)
         sink.link(paper, KG.citesTopic, topic)
+        if category is None:
+            sink.value(topic, SKOS + "prefLabel", code)
+            sink.value(topic, SKOS + "notation", code)
+            continue
+        scheme = f"{mint.base}scheme/{category_scheme()['id']}"
+        sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
+        sink.value(scheme, SKOS + "prefLabel", category_scheme()["label"])
+        sink.link(topic, SKOS + "inScheme", scheme)
+        sink.value(topic, SKOS + "prefLabel", category.name)
+        sink.value(topic, SKOS + "notation", category.code)
+        group = f"{scheme}/{slug(category.group)}"
+        sink.link(group, RDF_TYPE, SKOS + "Concept")
+        sink.value(group, SKOS + "prefLabel", category.group)
+        sink.link(group, SKOS + "topConceptOf", scheme)
+        sink.link(topic, SKOS + "broader", group)
+        if category.printed != category.code:
+            sink.value(topic, SKOS + "altLabel", category.printed)
 
 
 def _describe_org(sink: _QuadSink, mint: IriMinter, name: str) -> str | None:

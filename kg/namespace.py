@@ -57,13 +57,13 @@ KG = _Terms(
     KG_NS,
     (
         # classes
-        "Paper", "Author", "Topic", "Org", "Authorship", "Source", "SourceLine",
+        "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "Source", "SourceLine",
         # object properties
-        "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "inSource",
+        "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "inSource",
         # datatype properties
         "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
-        "identifier", "path", "format", "line",
+        "identifier", "score", "rank", "method", "path", "format", "line",
     ),
 )  # fmt: skip
 

@@ -1,0 +1,55 @@
+"""The corpus-level view of topics: paper counts and top authors per topic (``kg topics``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.queries import load_query
+
+
+@dataclass(frozen=True)
+class TopicSummary:
+    """One topic of a graph: its label, code, paper count and most frequent authors."""
+
+    topic: str
+    label: str
+    notation: str | None
+    papers: int
+    top_authors: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "topic": self.topic,
+            "label": self.label,
+            "notation": self.notation,
+            "papers": self.papers,
+            "top_authors": [{"name": name, "papers": count} for name, count in self.top_authors],
+        }
+
+
+def summarise_topics(graph, min_papers: int = 1, limit: int | None = None, authors: int = 3) -> list[TopicSummary]:
+    """Topics of ``graph`` with at least ``min_papers`` papers, most papers first.
+
+    Examples
+    --------
+    >>> from kg.records import AuthorRef, Record, SourceRef
+    >>> from kg.store import KnowledgeGraph
+    >>> g = KnowledgeGraph.from_records([Record(title="T", authors=(AuthorRef("Ann Lee"),), categories=("LG",),
+    ...                                          source=SourceRef("p", 1, "x"))])
+    >>> [(t.label, t.notation, t.papers, t.top_authors) for t in summarise_topics(g)]
+    [('Machine Learning', 'cs.LG', 1, (('Ann Lee', 1),))]
+    """
+    counts = graph.query(load_query("topics")).as_dicts()
+    by_topic: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
+    for row in graph.query(load_query("topic_authors")).as_dicts():
+        by_topic[row["topic"]].append((row["name"], row["papers"]))
+    out = []
+    for row in counts:
+        if row["papers"] < min_papers:
+            continue
+        ranked = sorted(by_topic[row["topic"]], key=lambda pair: (-pair[1], pair[0]))[:authors]
+        out.append(TopicSummary(row["topic"], row["label"], row.get("notation"), row["papers"], tuple(ranked)))
+        if limit is not None and len(out) == limit:
+            break
+    return out

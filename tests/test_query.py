@@ -53,8 +53,8 @@ def test_coauthors_with_bound_name(graph):
 
 def test_papers_per_topic_per_year(graph):
     assert run_file(graph, "papers-per-topic-per-year.rq") == [
-        {"topic": "LG", "year": 2020, "papers": 1},
-        {"topic": "LG", "year": 2021, "papers": 1},
+        {"topic": "Machine Learning", "year": 2020, "papers": 1},
+        {"topic": "Machine Learning", "year": 2021, "papers": 1},
     ]
 
 

@@ -74,11 +74,15 @@ def is_junk(key: str) -> bool:
     >>> is_junk("this paper"), is_junk("results"), is_junk("2019"), is_junk("knowledge graph")
     (True, True, True, False)
     """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
     words = key.split()
     stop = _stoplist()
     if not words or key in stop["never_topics"] or any(w in stop["pronouns"] for w in words):
         return True
-    if all(w in stop["never_topics"] or w in stop["trim_words"] for w in words):
+    if words[0] in STOP_WORDS or words[-1] in STOP_WORDS:
+        return True  # "a novel approach", "learning of"
+    if all(w in stop["never_topics"] or w in stop["trim_words"] or w in STOP_WORDS for w in words):
         return True
     return any(not re.search(r"[a-z]", w) for w in words) or len(key) < 2
 
@@ -316,8 +320,8 @@ class TopicExtractor:
     @staticmethod
     def _count(paper: _Paper, forms, key: str, span, title_length: int, method: str) -> None:
         key = topic_key(key) if method == "vocabulary" else key
-        if not key or is_junk(key):
-            return
+        if not key or (method != "vocabulary" and is_junk(key)):
+            return  # the curated vocabulary is trusted; statistical phrases are screened
         paper.counts[key] += 1
         paper.methods.setdefault(key, method)
         forms[key][span.text] += 1
@@ -338,7 +342,8 @@ class TopicExtractor:
                 score *= _KEYPHRASE_WEIGHT * math.log1p(corpus_size / document_frequency[key])
             scored.append((round(score, 4), key, method))
         # Vocabulary topics first (measured the more precise), then key phrases fill what is left.
-        scored.sort(key=lambda item: (item[2] != "vocabulary", -item[0], item[1]))
+        # On a tie the longer phrase wins: it is the more specific one.
+        scored.sort(key=lambda item: (item[2] != "vocabulary", -item[0], -item[1].count(" "), item[1]))
         chosen: list[TopicHit] = []
         phrases = 0
         for score, key, method in scored:

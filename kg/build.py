@@ -68,7 +68,7 @@ def build(
     settings, or None for no topics from text (category codes still become
     topics).
     """
-    from kg.graph import IriMinter, build_quads
+    from kg.graph import IriMinter, build_nquads
 
     IriMinter(base)  # a bad base IRI is a usage error before any input is read
     extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
@@ -84,7 +84,7 @@ def build(
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
         records.extend(kept)
         report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
-    quads = build_quads(records, base, topics=extractor.extract if extractor else None)
-    report.graph = KnowledgeGraph.from_quads(quads, base=base)
+    lines = build_nquads(records, base, topics=extractor.extract if extractor else None)
+    report.graph = KnowledgeGraph.from_nquads(lines, base=base)
     report.topic_pipeline = extractor.pipeline if extractor else None
     return report

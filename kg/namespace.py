@@ -42,6 +42,8 @@ class _Terms:
     def __init__(self, namespace: str, names: tuple[str, ...]) -> None:
         self._namespace = namespace
         self._names = frozenset(names)
+        for name in names:  # plain attributes: read in hot loops
+            setattr(self, name, namespace + name)
 
     def __getattr__(self, name: str) -> str:
         if name.startswith("_") or name not in self._names:
@@ -63,7 +65,7 @@ KG = _Terms(
         # datatype properties
         "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
-        "identifier", "score", "rank", "method", "path", "format", "line",
+        "identifier", "score", "method", "path", "format", "line",
     ),
 )  # fmt: skip
 

@@ -71,12 +71,15 @@ def paper_keys(record: Record) -> dict[str, str]:
         keys["arxiv"] = normalise_arxiv_id(record.ids["arxiv"])
     if record.title and normalise_title(record.title):
         keys["title"] = normalise_title(record.title)
-    if record.abstract and normalise_title(record.abstract):
-        keys["abstract"] = normalise_title(record.abstract)
+    if record.abstract:
+        # The first words are enough to tell abstracts apart, and cheap to normalise
+        # (an abstract cut short by a "see more" link still keys the same).
+        keys["abstract"] = normalise_title(record.abstract[: _ABSTRACT_KEY_CHARS + 100])[:_ABSTRACT_KEY_CHARS]
     return {kind: value for kind, value in keys.items() if value}
 
 
 KEY_ORDER = ("doi", "arxiv", "title", "abstract")
+_ABSTRACT_KEY_CHARS = 300
 
 
 @dataclass
@@ -91,8 +94,10 @@ class _Group:
         )
 
 
-def group_papers(records: Sequence[Record]) -> list[list[int]]:
+def group_papers(records: Sequence[Record], keys: Sequence[dict[str, str]] | None = None) -> list[list[int]]:
     """Indexes of the records that are one paper, in order of first appearance.
+
+    ``keys`` are the records' :func:`paper_keys`, when already computed.
 
     Examples
     --------
@@ -104,8 +109,8 @@ def group_papers(records: Sequence[Record]) -> list[list[int]]:
     """
     groups: list[_Group] = []
     index_by_key: dict[tuple[str, str], int] = {}
-    for position, record in enumerate(records):
-        keys = paper_keys(record)
+    all_keys = keys if keys is not None else [paper_keys(record) for record in records]
+    for position, keys in enumerate(all_keys):
         target: int | None = None
         for level, kind in enumerate(KEY_ORDER):
             if kind not in keys or (kind, keys[kind]) not in index_by_key:
@@ -128,9 +133,9 @@ def group_papers(records: Sequence[Record]) -> list[list[int]]:
     return [group.members for group in groups]
 
 
-def paper_identity(records: Sequence[Record], members: Sequence[int]) -> str:
+def paper_identity(records: Sequence[Record], members: Sequence[int], keys: Sequence[dict] | None = None) -> str:
     """The key a paper's IRI is minted from: its strongest key, the smallest on a tie."""
-    keys = [paper_keys(records[i]) for i in members]
+    keys = [keys[i] if keys is not None else paper_keys(records[i]) for i in members]
     for kind in KEY_ORDER:
         values = sorted(k[kind] for k in keys if kind in k)
         if values:

@@ -28,14 +28,6 @@ from kg.rdf_formats import RdfFormat, oxigraph_format, rdf_format_for
 from kg.records import Record
 
 
-def _quad_key(quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
-
-
-def _triple_key(quad) -> tuple[str, str, str]:
-    return (str(quad.subject), str(quad.predicate), str(quad.object))
-
-
 def output_prefixes(base: str) -> dict[str, str]:
     """Prefixes written into Turtle and TriG: the standard ones and one per node kind under ``base``."""
     prefixes = {name: iri for name, iri in PREFIXES.items() if name not in ("sh", "owl")}
@@ -69,11 +61,22 @@ class KnowledgeGraph:
         return graph
 
     @classmethod
+    def from_nquads(cls, lines: Iterable[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """A graph from N-Quads lines, bulk-loaded (the fast path of a build)."""
+        import pyoxigraph
+
+        graph = cls(base=base)
+        data = "\n".join(lines).encode("utf-8")
+        if data:
+            graph.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+        return graph
+
+    @classmethod
     def from_records(cls, records: Sequence[Record], base: str = DEFAULT_BASE) -> KnowledgeGraph:
         """Build the graph of ``records`` (see :func:`kg.graph.build_quads`)."""
-        from kg.graph import build_quads
+        from kg.graph import build_nquads
 
-        return cls.from_quads(build_quads(records, base), base)
+        return cls.from_nquads(build_nquads(records, base), base)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
@@ -101,9 +104,42 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.store)
 
+    def _graph_names(self) -> list[Any]:
+        import pyoxigraph
+
+        return [pyoxigraph.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)]
+
+    def _graph_lines(self, graph_name: Any) -> list[str]:
+        import pyoxigraph
+
+        data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name)
+        return sorted(set(data.decode("utf-8").splitlines()))
+
+    def canonical_nquads(self) -> bytes:
+        """Every quad as N-Quads, graph by graph (default first), lines sorted: the written order."""
+        import pyoxigraph
+
+        out: list[str] = []
+        for graph_name in self._graph_names():
+            lines = self._graph_lines(graph_name)
+            if isinstance(graph_name, pyoxigraph.DefaultGraph):
+                out.extend(lines)
+            else:
+                out.extend(f"{line[:-2]} {graph_name} ." for line in lines)
+        return ("\n".join(out) + "\n" if out else "").encode("utf-8")
+
+    def canonical_ntriples(self) -> bytes:
+        """The union of all graphs as N-Triples, each triple once, lines sorted."""
+        union: set[str] = set()
+        for graph_name in self._graph_names():
+            union.update(self._graph_lines(graph_name))
+        return ("\n".join(sorted(union)) + "\n" if union else "").encode("utf-8")
+
     def sorted_quads(self) -> list[Any]:
-        """Every quad, sorted (graph, subject, predicate, object): the order files are written in."""
-        return sorted(self.store.quads_for_pattern(None, None, None, None), key=_quad_key)
+        """Every quad as pyoxigraph Quads, in the order files are written in."""
+        import pyoxigraph
+
+        return list(pyoxigraph.parse(self.canonical_nquads(), format=pyoxigraph.RdfFormat.N_QUADS))
 
     def serialize(self, rdf_format: RdfFormat) -> bytes:
         """The graph in ``rdf_format``, byte-identical for identical content.
@@ -112,13 +148,14 @@ class KnowledgeGraph:
         """
         import pyoxigraph
 
-        quads = self.sorted_quads()
         if rdf_format.dataset:
-            statements: list[Any] = quads
+            data, source_format = self.canonical_nquads(), pyoxigraph.RdfFormat.N_QUADS
         else:
-            unique = {_triple_key(q): q.triple for q in quads}
-            statements = [unique[key] for key in sorted(unique)]
+            data, source_format = self.canonical_ntriples(), pyoxigraph.RdfFormat.N_TRIPLES
+        if rdf_format.oxigraph_name == source_format.name.upper().replace("-", "_"):
+            return data
         prefixes = output_prefixes(self.base) if rdf_format.name in ("Turtle", "TriG") else None
+        statements = pyoxigraph.parse(data, format=source_format)
         return pyoxigraph.serialize(statements, format=oxigraph_format(rdf_format), prefixes=prefixes)
 
     def save(self, path: str | os.PathLike[str]) -> RdfFormat:
@@ -153,12 +190,10 @@ class KnowledgeGraph:
         rdflib is much slower than Oxigraph on large graphs: use this for
         rdflib-based tools, not for bulk queries.
         """
-        import pyoxigraph
         import rdflib
 
         dataset = rdflib.Dataset()
-        data = pyoxigraph.serialize(self.sorted_quads(), format=pyoxigraph.RdfFormat.N_QUADS)
-        dataset.parse(data=data, format="nquads")
+        dataset.parse(data=self.canonical_nquads(), format="nquads")
         for name, iri in PREFIXES.items():
             dataset.bind(name, iri)
         return dataset

@@ -158,7 +158,7 @@ def test_topic_assignments_in_the_graph_validate():
                for i, (t, a) in enumerate(RNN_TEXTS)]  # fmt: skip
     graph = KnowledgeGraph.from_quads(build_quads(records, topics=TopicExtractor(method="vocabulary").extract))
     rows = graph.query(
-        "SELECT ?rank ?score ?method ?label WHERE { ?p kg:hasTopicAssignment ?a . ?a kg:rank ?rank ; "
+        "SELECT ?score ?method ?label WHERE { ?p kg:hasTopicAssignment ?a . ?a "
         "kg:score ?score ; kg:method ?method ; kg:topic ?t . ?t skos:prefLabel ?label }"
     ).as_dicts()
     assert {r["label"] for r in rows} == {"recurrent neural network"}
@@ -184,7 +184,7 @@ def test_topics_command(tmp_path, capsys):
 
 def test_build_without_topics(tmp_path):
     report = build([str(FIXTURES / "hf_sample.txt")], topics=None)
-    assert report.graph.query("ASK { ?a a kg:TopicAssignment }").boolean is False
+    assert report.graph.query("ASK { ?p kg:hasTopicAssignment ?a }").boolean is False
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +229,16 @@ def test_seed_papers_get_sensible_topics(seed_topics):
     assert not every_label & junk
     assert not any(label.isdigit() or set(label.split()) & {"we", "our", "this", "it"} for label in every_label)
     assert all(len(labels) <= 8 for labels in by_title.values())
+
+
+def test_broken_topic_assignment_is_a_violation():
+    import pyoxigraph
+
+    from kg.graph import build_quads
+    from kg.namespace import KG
+    from kg.validate import validate_graph
+
+    records = [Record(title=t, abstract=a, source=SourceRef("p", i + 1, "x")) for i, (t, a) in enumerate(RNN_TEXTS)]
+    quads = build_quads(records, topics=TopicExtractor(method="vocabulary").extract)
+    broken = KnowledgeGraph.from_quads([q for q in quads if q.predicate != pyoxigraph.NamedNode(KG.score)])
+    assert any(v.path == "kg:score" for v in validate_graph(broken))

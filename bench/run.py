@@ -1,0 +1,72 @@
+"""Run every benchmark and write the results table into bench/README.md.
+
+    python bench/run.py            # all benchmarks, 10,000 papers
+    python bench/run.py --papers 2000
+
+Targets live here and in bench/README.md, never in unit tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import platform
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import topics  # noqa: E402  (bench scripts live beside this file)
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(results: dict, papers: int) -> str:
+    quality = results["quality"]
+    speed = results["speed"]
+    build = results["build"]
+    parts = [
+        f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, Python {platform.python_version()}, "
+        f"{__import__('os').cpu_count()} cores.",
+        "",
+        "### Topic quality (44 hand-labelled seed papers, 171 labels)",
+        "",
+        _table(["method", "precision", "recall", "F1"],
+               [[r["method"], r.get("precision"), r.get("recall"), r.get("f1", r.get("note"))] for r in quality]),
+        "",
+        f"### Topic speed ({papers:,} papers: the seed papers repeated)",
+        "",
+        _table(["method", "processes", "seconds", "papers/s"],
+               [[r["method"], r.get("processes"), r["seconds"], r.get("papers_per_second")] for r in speed]),
+        "",
+        f"### Topics in a whole build ({papers:,} distinct papers, build + load + N-Triples)",
+        "",
+        _table(["build", "seconds or statements"], [[k, v] for k, v in build.items() if "share" not in k]),
+        "",
+        f"Topic extraction takes {build['extraction share']:.0%} of the build with topics; all that topics add "
+        f"(extraction, and loading and writing their statements) is {build['topic share']:.0%}.",
+    ]  # fmt: skip
+    return "\n".join(parts)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, default=10_000)
+    args = parser.parse_args(argv)
+    results = topics.main(["--papers", str(args.papers)])
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    block = "<!-- results -->\n" + render(results, args.papers) + "\n<!-- /results -->"
+    text = re.sub(r"<!-- results -->.*?<!-- /results -->", lambda _: block, text, flags=re.S)
+    readme.write_text(text, encoding="utf-8")
+    print(f"wrote {readme}")
+
+
+if __name__ == "__main__":
+    main()

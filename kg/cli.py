@@ -16,6 +16,7 @@ from typing import TextIO
 
 from kg import extractors
 from kg.errors import InputError, KgError
+from kg.export.networkx import PROJECTIONS
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
@@ -120,6 +121,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
     topics.set_defaults(handler=run_topics)
+
+    export = commands.add_parser(
+        "export",
+        help="write the graph or a projection as GraphML or GEXF (for Gephi)",
+        description="Write GRAPH as a NetworkX graph in GraphML (.graphml) or GEXF (.gexf).",
+    )
+    export.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf")
+    export.add_argument("--projection", choices=PROJECTIONS, default="full", help="full (typed graph) or a projection")
+    export.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
+    export.set_defaults(handler=run_export)
+
+    analyze = commands.add_parser(
+        "analyze",
+        help="centrality, communities, components and trends",
+        description="Rank nodes of a projection by centrality (degree, weighted degree, betweenness, closeness, "
+        "PageRank, eigenvector), find communities (Louvain, seeded) and components, and count papers per year.",
+    )
+    analyze.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    analyze.add_argument(
+        "--projection", choices=PROJECTIONS, default="coauthor", help="the graph to analyse (coauthor)"
+    )
+    analyze.add_argument("--top", type=int, default=20, metavar="N", help="rows to show (20)")
+    analyze.add_argument(
+        "--sort-by", choices=("pagerank", "degree", "weighted_degree", "betweenness", "eigenvector"), default="pagerank"
+    )
+    analyze.add_argument("--author", metavar="NAME", help="also count this author's papers per year")
+    analyze.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
+    output = analyze.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON")
+    output.add_argument("--csv", action="store_true", help="print the ranking as CSV")
+    analyze.add_argument("--plot", metavar="FILE", help="also draw the ranking and papers per year (.png .svg .pdf)")
+    analyze.set_defaults(handler=run_analyze)
+
+    viz = commands.add_parser(
+        "viz",
+        help="write an interactive HTML page of the graph",
+        description="Write an interactive, offline HTML page (vis-network via pyvis) of GRAPH or a projection.",
+    )
+    viz.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    viz.add_argument("-o", "--output", required=True, metavar="FILE", help="the .html page to write")
+    viz.add_argument("--projection", choices=PROJECTIONS, default="full", help="full (typed graph) or a projection")
+    viz.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this author, topic, org or paper")
+    viz.add_argument("--depth", type=int, default=1, metavar="K", help="steps around --focus (1)")
+    viz.add_argument(
+        "--max-nodes", type=int, default=2000, metavar="N", help="keep the N most central nodes (2000; 0: all)"
+    )
+    viz.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
+    viz.add_argument("--size-by", choices=("pagerank", "degree", "betweenness"), default="pagerank")
+    viz.add_argument("--title", help="the page's heading")
+    viz.set_defaults(handler=run_viz)
 
     stats = commands.add_parser("stats", help="count nodes per class and edges per type")
     stats.add_argument("graph", metavar="GRAPH", help="an RDF file")
@@ -297,6 +349,80 @@ def run_topics(args: argparse.Namespace, out: TextIO) -> int:
         for s in summaries
     ]
     _print_table(["topic", "code", "papers", "top authors"], rows, out)
+    return 0
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.export.networkx import filtered, load_graph_data, projection, write_graph
+
+    data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
+    graph = projection(data, args.projection)
+    name = write_graph(graph, args.output)
+    print(
+        f"{PROG}: note: wrote {args.output} ({name}, {args.projection}): "
+        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
+    import csv
+
+    from kg.analysis import analyze, papers_per_year
+    from kg.export.networkx import filtered, load_graph_data, projection
+
+    data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
+    result = analyze(projection(data, args.projection), top=args.top, sort_by=args.sort_by)
+    trends = {"topics": papers_per_year(data)}
+    if args.author:
+        trends["author"] = papers_per_year(data, author=args.author)
+        if not trends["author"]:
+            _error(f"--author {args.author!r}: no author of that name (names match whole, case-insensitive)")
+    if args.plot:
+        from kg.plot import plot_analysis
+
+        plot_analysis(result.ranking, trends.get("author") or trends["topics"], args.plot, measure=args.sort_by)
+    if args.json:
+        out.write(json.dumps({"projection": args.projection, **result.to_dict(), "papers_per_year": trends},
+                             ensure_ascii=False, indent=1) + "\n")  # fmt: skip
+        return 0
+    columns = ["rank", "label", "type", "degree", "weighted_degree", "betweenness", "closeness", "pagerank",
+               "eigenvector", "community"]  # fmt: skip
+    if args.csv:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[row[c] for c in columns] for row in result.ranking])
+        return 0
+    largest = result.components[0] if result.components else 0
+    out.write(f"{args.projection} graph: {result.nodes} nodes, {result.edges} edges, "
+              f"{len(result.components)} component(s), largest {largest}\n")  # fmt: skip
+    for approximation in result.approximations:
+        out.write(f"approximation: {approximation}\n")
+    _print_table(columns, [[str(row[c]) for c in columns] for row in result.ranking], out,
+                 title=f"Top {len(result.ranking)} by {args.sort_by}")  # fmt: skip
+    _print_table(["community", "size", "most central members"],
+                 [[str(c["id"]), str(c["size"]), ", ".join(c["top"])] for c in result.communities], out,
+                 title="Largest communities (Louvain, seed 42)")  # fmt: skip
+    for name, counts in trends.items():
+        rows = [
+            [label, ", ".join(f"{year}: {n}" for year, n in per_year.items())] for label, per_year in counts.items()
+        ]
+        _print_table([name, "papers per year"], rows, out, title="Papers per year")
+    if args.plot:
+        out.write(f"plot written to {args.plot}\n")
+    return 0
+
+
+def run_viz(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.export.html import render_page, write_page
+
+    options = {"projection": args.projection, "max_nodes": args.max_nodes, "focus": args.focus, "depth": args.depth,
+               "since": args.since, "size_by": args.size_by, "title": args.title}  # fmt: skip
+    page = render_page(_load_graph(args.graph), **options)
+    write_page(page, args.output)
+    print(f"{PROG}: note: wrote {args.output}: {page.shown} of {page.total} nodes, {page.edges} edges"
+          + (f" ({'; '.join(page.notes)})" if page.notes else ""), file=sys.stderr)  # fmt: skip
     return 0
 
 

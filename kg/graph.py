@@ -107,8 +107,12 @@ class IriMinter:
     def org(self, name: str) -> str:
         return f"{self.base}org/{_readable_id(org_key(name).replace('-', ' '))}"
 
-    def topic(self, code: str) -> str:
-        return f"{self.base}topic/{_readable_id(code.lower())}"
+    def topic(self, key: str) -> str:
+        return f"{self.base}topic/{_readable_id(key.lower())}"
+
+    def category(self, code: str) -> str:
+        """A category of a classification scheme: its code is unique there, so its slug is enough."""
+        return f"{self.base}topic/category-{slug(code) or short_hash(code)}"
 
     def source(self, path: str) -> str:
         name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)
@@ -318,7 +322,7 @@ def _describe_paper(sink: _QuadSink, mint: IriMinter, record: Record, paper: str
             sink.link(paper, KG.affiliated, org)
     for code in record.categories:
         category = resolve_category(code)
-        topic = mint.topic(category.code if category else code)
+        topic = mint.category(category.code if category else code)
         sink.link(topic, RDF_TYPE, KG.Topic)
         sink.link(paper, KG.citesTopic, topic)
         if category is None:

@@ -1,0 +1,1 @@
+"""Views of the knowledge graph for other tools: NetworkX graphs (GraphML, GEXF) and an HTML page."""

@@ -71,9 +71,12 @@ def extract_text(
         extractor = detected[0]
     records, notes = extractor.extract(text, source, options)
     if not records:
-        if extractor.guesses or format is None:
+        if extractor.guesses:
             raise UnknownFormatError(source, _NO_FORMAT)
-        raise UnknownFormatError(source, f"no paper found when read as {extractor.name}")
+        if format is not None or not notes:
+            # A format recognised by its content may hold no paper (an OpenAlex author record),
+            # which its notes then say; otherwise finding nothing is a failure.
+            raise UnknownFormatError(source, f"no paper found when read as {extractor.name}")
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]

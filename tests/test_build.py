@@ -56,7 +56,10 @@ def test_bad_base_is_a_usage_error(tmp_path, capsys):
 
 def test_records_without_title_or_abstract_are_skipped(tmp_path):
     path = tmp_path / "records.jsonl"
-    path.write_text('{"title": null, "authors": [{"name": "Ann Lee"}], "abstract": null, "source": null}\n')
+    path.write_text(
+        '{"title": null, "authors": [{"name": "Ann Lee"}], "authors_truncated": false, "author_count": null, '
+        '"date_inferred": false, "abstract": null, "source": null}\n'
+    )
     report = build([str(path)])
     assert report.skipped == [f"{path}:1: no title and no abstract"]
     assert report.papers_read == 0

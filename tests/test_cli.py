@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from kg.cli import main
+from kg.extractors import formats
 
 
 def run(argv, capsys):
@@ -33,13 +34,11 @@ def test_extract_prints_json_lines(fixtures, capsys):
 def test_list_formats(capsys):
     code, out, _ = run(["extract", "--list-formats"], capsys)
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == [
-        "profile-text",
-        "hf-papers",
-        "lab-page",
-        "kg-jsonl",
-        "listing-text",
-    ]
+    listed = [line.split()[0] for line in out.splitlines()]
+    assert listed == [f.name for f in formats()]
+    assert {"profile-text", "hf-papers", "lab-page", "bibtex", "arxiv-atom", "dblp-xml", "html", "listing-text"} <= set(
+        listed
+    )
 
 
 def test_bad_inputs_do_not_stop_the_others(tmp_path, fixtures, capsys):

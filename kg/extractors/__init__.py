@@ -8,7 +8,22 @@ that guesses is used and says so.
 from __future__ import annotations
 
 from kg.errors import UsageError
-from kg.extractors import hf_papers_text, lab_page_text, listing_text, profile_text, records_jsonl
+from kg.extractors import (
+    arxiv_atom,
+    arxiv_oai,
+    bibtex,
+    crossref_json,
+    dblp_xml,
+    hf_papers_text,
+    html_pages,
+    lab_page_text,
+    listing_text,
+    openalex_json,
+    papercopilot_json,
+    profile_text,
+    records_jsonl,
+    semanticscholar_json,
+)
 from kg.extractors.base import Extraction, ExtractOptions, Extractor
 
 __all__ = ["DETECT_THRESHOLD", "ExtractOptions", "Extraction", "Extractor", "detect_format", "formats", "get"]
@@ -29,6 +44,15 @@ register(profile_text.EXTRACTOR)
 register(hf_papers_text.EXTRACTOR)
 register(lab_page_text.EXTRACTOR)
 register(records_jsonl.EXTRACTOR)
+register(bibtex.EXTRACTOR)
+register(arxiv_atom.EXTRACTOR)
+register(arxiv_oai.EXTRACTOR)
+register(dblp_xml.EXTRACTOR)
+register(crossref_json.EXTRACTOR)
+register(openalex_json.EXTRACTOR)
+register(semanticscholar_json.EXTRACTOR)
+register(papercopilot_json.EXTRACTOR)
+register(html_pages.EXTRACTOR)
 register(listing_text.EXTRACTOR)
 
 

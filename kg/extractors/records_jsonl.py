@@ -14,7 +14,8 @@ from kg.records import Record, SourceRef, record_from_dict
 
 FORMAT = "kg-jsonl"
 _SAMPLE_LINES = 20
-_RECORD_KEYS = frozenset({"title", "authors", "abstract", "source"})
+# Keys only kg's own records carry (a plain JSON paper has "title" and "authors" too).
+_RECORD_KEYS = frozenset({"authors_truncated", "author_count", "date_inferred", "has_code", "upvotes", "source"})
 
 
 def detect(text: str) -> float:
@@ -28,7 +29,7 @@ def detect(text: str) -> float:
             value = json.loads(line)
         except ValueError:
             continue
-        if isinstance(value, dict) and len(_RECORD_KEYS & value.keys()) >= 2:
+        if isinstance(value, dict) and len(_RECORD_KEYS & value.keys()) >= 3:
             hits += 1
     return hits / len(lines)
 

@@ -1,0 +1,69 @@
+"""arXiv OAI-PMH responses in the ``arXiv`` metadata format (keyname / forenames / affiliation)."""
+
+from __future__ import annotations
+
+from kg.errors import InputError, KgError
+from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.jsonsource import iso_date
+from kg.extractors.xmlsource import child_text, children, local_name, parse_xml, sniff_root
+from kg.records import AuthorRef, Record, SourceRef
+
+FORMAT = "arxiv-oai"
+
+
+def detect(text: str) -> float:
+    return 1.0 if sniff_root(text) == "OAI-PMH" and "arxiv" in text[:20000].lower() else 0.0
+
+
+def _author(element) -> AuthorRef | None:
+    keyname = child_text(element, "keyname")
+    forenames = child_text(element, "forenames")
+    suffix = child_text(element, "suffix")
+    name = " ".join(part for part in (forenames, keyname, suffix) if part)
+    if not name:
+        return None
+    affiliations = tuple(" ".join("".join(a.itertext()).split()) for a in children(element, "affiliation"))
+    return AuthorRef(name, tuple(a for a in affiliations if a))
+
+
+def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    try:
+        root = parse_xml(text)
+    except KgError as error:
+        raise InputError(source, str(error)) from None
+    records, notes = [], []
+    for metadata in root.iter("{*}arXiv"):
+        authors_element = next((c for c in metadata if local_name(c) == "authors"), None)
+        authors = (
+            [a for a in (_author(x) for x in children(authors_element, "author")) if a]
+            if authors_element is not None
+            else []
+        )
+        ids = {"arxiv": child_text(metadata, "id") or ""}
+        doi = child_text(metadata, "doi")
+        if doi:
+            ids["doi"] = doi.split()[0]
+        categories = (child_text(metadata, "categories") or "").split()
+        records.append(
+            Record(
+                title=child_text(metadata, "title"),
+                authors=tuple(authors),
+                date=iso_date(child_text(metadata, "created")),
+                categories=tuple(categories),
+                venue=child_text(metadata, "journal-ref"),
+                abstract=child_text(metadata, "abstract"),
+                ids={k: v for k, v in ids.items() if v},
+                source=SourceRef(source, metadata.sourceline or 1, FORMAT),
+            )
+        )
+    if not records:
+        notes.append("an OAI-PMH response without arXiv records")
+    return records, notes
+
+
+EXTRACTOR = Extractor(
+    name=FORMAT,
+    description="arXiv OAI-PMH XML, metadataPrefix=arXiv (keyname/forenames/affiliation)",
+    detect=detect,
+    extract=extract,
+)

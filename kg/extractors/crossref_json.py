@@ -1,0 +1,73 @@
+"""Crossref REST API ``work`` responses (or bare work objects, or a ``items`` list of them)."""
+
+from __future__ import annotations
+
+from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.jsonsource import date_from_parts, strip_markup, text_of, try_json
+from kg.records import AuthorRef, Record, SourceRef
+
+FORMAT = "crossref-json"
+
+
+def _works(data: object) -> list[dict]:
+    if isinstance(data, dict) and isinstance(data.get("message"), dict):
+        message = data["message"]
+        if isinstance(message.get("items"), list):
+            return [w for w in message["items"] if isinstance(w, dict)]
+        return [message]
+    if isinstance(data, dict) and "DOI" in data:
+        return [data]
+    return []
+
+
+def detect(text: str) -> float:
+    data = try_json(text)
+    if isinstance(data, dict) and data.get("message-type") in ("work", "work-list"):
+        return 1.0
+    works = _works(data)
+    return 0.8 if works and all("DOI" in w and "title" in w for w in works[:5]) else 0.0
+
+
+def _author(entry: dict) -> AuthorRef | None:
+    name = " ".join(p for p in (entry.get("given"), entry.get("family")) if isinstance(p, str) and p.strip())
+    name = name or text_of(entry.get("name")) or ""
+    if not name.strip():
+        return None
+    affiliations = tuple(
+        a["name"].strip() for a in entry.get("affiliation") or [] if isinstance(a, dict) and a.get("name")
+    )
+    orcid = entry.get("ORCID")
+    orcid = orcid.rsplit("/", 1)[-1] if isinstance(orcid, str) else None
+    return AuthorRef(" ".join(name.split()), affiliations, orcid)
+
+
+def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    records = []
+    for work in _works(try_json(text)):
+        date = None
+        for key in ("issued", "published-print", "published-online", "created"):
+            date = date_from_parts((work.get(key) or {}).get("date-parts"))
+            if date:
+                break
+        authors = tuple(a for a in (_author(e) for e in work.get("author") or [] if isinstance(e, dict)) if a)
+        records.append(
+            Record(
+                title=text_of(work.get("title")),
+                authors=authors,
+                date=date,
+                venue=text_of(work.get("container-title")),
+                abstract=strip_markup(work.get("abstract")),
+                categories=tuple(s for s in work.get("subject") or [] if isinstance(s, str)),
+                ids={"doi": work["DOI"]} if isinstance(work.get("DOI"), str) else {},
+                source=SourceRef(source, 1, FORMAT),
+            )
+        )
+    return records, []
+
+
+EXTRACTOR = Extractor(
+    name=FORMAT,
+    description="Crossref REST API work responses (JSON)",
+    detect=detect,
+    extract=extract,
+)

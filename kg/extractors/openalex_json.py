@@ -1,0 +1,99 @@
+"""OpenAlex API JSON: works (one, or a ``results`` list); author, institution and topic entities hold no papers.
+
+Authorships keep their order, the institutions of each author on that paper
+(with ROR ids in ``ids``-style extra data) and ORCIDs; the abstract is rebuilt
+from OpenAlex's inverted index.
+
+Examples
+--------
+>>> abstract_from_index({"deep": [0], "nets": [1, 3], "learn": [2]})
+'deep nets learn nets'
+"""
+
+from __future__ import annotations
+
+from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.jsonsource import iso_date, text_of, try_json
+from kg.records import AuthorRef, Record, SourceRef
+
+FORMAT = "openalex-json"
+_PREFIX = "https://openalex.org/"
+_ENTITY_NAMES = {"A": "author", "I": "institution", "T": "topic", "S": "source", "C": "concept", "P": "publisher"}
+
+
+def _entity_kind(item: object) -> str | None:
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].startswith(_PREFIX):
+        letter = item["id"][len(_PREFIX) : len(_PREFIX) + 1]
+        return "work" if letter == "W" else _ENTITY_NAMES.get(letter, "entity")
+    return None
+
+
+def _items(data: object) -> list[dict]:
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        return [r for r in data["results"] if isinstance(r, dict)]
+    return [data] if isinstance(data, dict) else []
+
+
+def detect(text: str) -> float:
+    kinds = [_entity_kind(item) for item in _items(try_json(text))[:5]]
+    return 1.0 if kinds and all(kinds) else 0.0
+
+
+def abstract_from_index(index: object) -> str | None:
+    """The abstract text from OpenAlex's ``abstract_inverted_index`` (word -> positions)."""
+    if not isinstance(index, dict):
+        return None
+    placed = sorted((p, word) for word, positions in index.items() if isinstance(positions, list) for p in positions)
+    return " ".join(word for _, word in placed) or None
+
+
+def _author(authorship: dict) -> AuthorRef | None:
+    author = authorship.get("author") or {}
+    name = text_of(authorship.get("raw_author_name")) or text_of(author.get("display_name"))
+    if not name:
+        return None
+    institutions = [i for i in authorship.get("institutions") or [] if isinstance(i, dict)]
+    affiliations = [text_of(i.get("display_name")) for i in institutions]
+    affiliations = [a for a in affiliations if a] or [s for s in authorship.get("raw_affiliation_strings") or [] if s]
+    orcid = author.get("orcid")
+    return AuthorRef(name, tuple(affiliations), orcid.rsplit("/", 1)[-1] if isinstance(orcid, str) else None)
+
+
+def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    records, notes = [], []
+    for item in _items(try_json(text)):
+        kind = _entity_kind(item)
+        if kind != "work":
+            notes.append(f"an OpenAlex {kind} record ({item.get('display_name')}), not a paper: nothing to extract")
+            continue
+        ids = {"openalex": item["id"][len(_PREFIX) :]}
+        if isinstance(item.get("doi"), str):
+            ids["doi"] = item["doi"]
+        authorships = [a for a in item.get("authorships") or [] if isinstance(a, dict)]
+        rors = sorted({i["ror"] for a in authorships for i in a.get("institutions") or [] if isinstance(i, dict)
+                       and isinstance(i.get("ror"), str)})  # fmt: skip
+        topics = [t.get("display_name") for t in item.get("topics") or [] if isinstance(t, dict)]
+        location = item.get("primary_location") or {}
+        venue = text_of((location.get("source") or {}).get("display_name")) if isinstance(location, dict) else None
+        records.append(
+            Record(
+                title=text_of(item.get("title")) or text_of(item.get("display_name")),
+                authors=tuple(a for a in (_author(x) for x in authorships) if a),
+                date=iso_date(item.get("publication_date")) or iso_date(item.get("publication_year")),
+                venue=venue,
+                abstract=abstract_from_index(item.get("abstract_inverted_index")),
+                categories=tuple(t for t in topics if isinstance(t, str)),
+                ids=ids,
+                source=SourceRef(source, 1, FORMAT),
+                extra={"ror": rors} if rors else {},
+            )
+        )
+    return records, notes
+
+
+EXTRACTOR = Extractor(
+    name=FORMAT,
+    description="OpenAlex API JSON (works; author/institution/topic entities are recognised and hold no papers)",
+    detect=detect,
+    extract=extract,
+)

@@ -58,6 +58,7 @@ def build(
     as_of=None,
     orgs: Iterable[str] = (),
     topics: TopicExtractor | str | None = "auto",
+    mapping: Iterable[tuple[str, str]] = (),
 ) -> BuildReport:
     """Extract every input (files, folders, kg JSON Lines) and build one graph.
 
@@ -74,7 +75,7 @@ def build(
     extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
     records: list[Record] = []
     report = BuildReport(graph=KnowledgeGraph(base=base))
-    for item in extract_paths(paths, format=format, as_of=as_of, orgs=tuple(orgs)):
+    for item in extract_paths(paths, format=format, as_of=as_of, orgs=tuple(orgs), mapping=tuple(mapping)):
         if isinstance(item, InputError):
             report.failures.append(item)
             continue

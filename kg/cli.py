@@ -19,6 +19,7 @@ from kg.errors import InputError, KgError
 from kg.export.networkx import PROJECTIONS
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
+from kg.extractors.generic_records import parse_mapping
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicExtractor
@@ -194,6 +195,13 @@ def _add_extract_options(command: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="whose page it is: added to every record's orgs (repeatable)",
     )
+    command.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=KEY",
+        help="for generic JSON/CSV: the key holding FIELD (title, authors, abstract, date, doi, ...); repeatable",
+    )
     command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
 
 
@@ -207,7 +215,7 @@ def _error(message: str) -> None:
 
 
 def _iter_extractions(args: argparse.Namespace):
-    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org}
+    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
     for path in args.paths:
         if path == "-":
             try:
@@ -261,7 +269,8 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
     extractor = None
     if args.topics != "none":
         extractor = TopicExtractor(args.topics, max_per_paper=args.max_topics, min_papers=args.min_topic_papers)
-    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor)
+    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor,
+                   mapping=parse_mapping(args.map))  # fmt: skip
     for source in report.sources:
         for note in source.notes:
             _note(f"{source.source}: {note}", args.quiet)

@@ -32,6 +32,7 @@ def extract_text(
     as_of: datetime.date | None = None,
     orgs: Iterable[str] = (),
     today: datetime.date | None = None,
+    mapping: Iterable[tuple[str, str]] = (),
 ) -> Extraction:
     """Extract the papers in ``text``.
 
@@ -50,6 +51,8 @@ def extract_text(
         every record's ``orgs``.
     today : datetime.date, optional
         Latest date an inferred date may take; defaults to today.
+    mapping : iterable of (field, key)
+        For generic tables, the keys holding record fields (see ``--map``).
 
     Returns
     -------
@@ -61,7 +64,7 @@ def extract_text(
     kg.errors.UnknownFormatError
         No format recognises the text, or the chosen one finds no paper in it.
     """
-    options = ExtractOptions(as_of=as_of, today=today or datetime.date.today())
+    options = ExtractOptions(as_of=as_of, today=today or datetime.date.today(), mapping=tuple(mapping))
     if format is not None:
         extractor = extractors.get(format)
     else:

@@ -14,6 +14,7 @@ from kg.extractors import (
     bibtex,
     crossref_json,
     dblp_xml,
+    generic_records,
     hf_papers_text,
     html_pages,
     lab_page_text,
@@ -53,6 +54,7 @@ register(openalex_json.EXTRACTOR)
 register(semanticscholar_json.EXTRACTOR)
 register(papercopilot_json.EXTRACTOR)
 register(html_pages.EXTRACTOR)
+register(generic_records.EXTRACTOR)
 register(listing_text.EXTRACTOR)
 
 

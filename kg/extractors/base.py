@@ -20,10 +20,13 @@ class ExtractOptions:
         against it.
     today : datetime.date
         The latest date any inferred date may take (tests pin it).
+    mapping : tuple of (field, key)
+        For generic tables: the key that holds a record field (``--map``).
     """
 
     as_of: datetime.date | None = None
     today: datetime.date = field(default_factory=datetime.date.today)
+    mapping: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from kg.authors import Aliases, AuthorResolution, resolve_authors
 from kg.errors import UsageError
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS, XSD
 from kg.records import Record, SourceRef
 from kg.resolve import (
     author_key,
+    canonical_org,
     group_papers,
     normalise_arxiv_id,
     normalise_doi,
@@ -96,6 +98,28 @@ class IriMinter:
         if not ok:
             raise UsageError(f"base IRI {base!r} must be an absolute http(s) IRI ending in '/' or '#'")
         self.base = base
+        self.people: AuthorResolution | None = None
+        self.org_aliases: dict[str, str] = {}
+        self._person_iris: dict[int, str] = {}
+
+    def use_people(self, people: AuthorResolution, org_aliases: dict[str, str] | None = None) -> None:
+        """Mint author IRIs per resolved person; two people with one display name get distinct IRIs."""
+        self.people = people
+        self.org_aliases = org_aliases or {}
+        by_iri: dict[str, list[int]] = {}
+        for person, name in people.display.items():
+            by_iri.setdefault(self.author(name), []).append(person)
+        for iri, persons in by_iri.items():
+            for person in persons:
+                unique = len(persons) == 1
+                self._person_iris[person] = iri if unique else f"{iri}-{short_hash(people.identity[person], 8)}"
+
+    def person(self, person: int) -> str:
+        return self._person_iris[person]
+
+    def person_of(self, record: int, position: int) -> str:
+        assert self.people is not None
+        return self._person_iris[self.people.person(record, position)]
 
     def paper(self, identity: str, title: str | None) -> str:
         prefix = slug(title, 48) + "-" if title and slug(title, 48) else ""
@@ -198,6 +222,7 @@ def build_nquads(
     records: Sequence[Record],
     base: str = DEFAULT_BASE,
     topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
+    aliases: Aliases | None = None,
 ) -> list[str]:
     """All statements of the graph of ``records`` as sorted, distinct N-Quads lines.
 
@@ -211,12 +236,16 @@ def build_nquads(
         Given (title, abstract) of every merged paper, returns each paper's
         ranked topics (e.g. :meth:`kg.topics.TopicExtractor.extract`). Its
         statements go to the named graph ``<base>graph/topics``.
+    aliases : kg.authors.Aliases, optional
+        The user's forced and forbidden merges of authors and orgs.
 
     Returns
     -------
     list of str
     """
     mint = IriMinter(base)
+    people = resolve_authors(records, aliases)
+    mint.use_people(people, org_aliases=_org_alias_table(aliases))
     sink = _QuadSink()
     paper_of: dict[int, str] = {}
     keys = [paper_keys(record) for record in records]
@@ -243,7 +272,9 @@ def build_nquads(
         sink.link(line_iri, RDF_TYPE, KG.SourceLine)
         sink.value(line_iri, KG.line, source.line)
         sink.link(line_iri, KG.inSource, source_iri)
-        _describe_paper(sink, mint, record, paper_of[index], line_iri)
+        _describe_paper(sink, mint, record, paper_of[index], line_iri, index)
+    if people.merges:
+        _describe_merges(sink, mint, people)
     if topics is not None and papers:
         sink.set_graph(f"{base}graph/topics")
         hits = topics([(title, abstract) for _, title, abstract in papers])
@@ -254,6 +285,28 @@ def build_nquads(
         for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described)
     return sorted(sink.lines)
+
+
+def _org_alias_table(aliases: Aliases | None) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for group in aliases.same_orgs if aliases else []:
+        for name in group:
+            table[org_key(name)] = canonical_org(group[0])
+    return table
+
+
+def _describe_merges(sink: _QuadSink, mint: IriMinter, people: AuthorResolution) -> None:
+    sink.set_graph(f"{mint.base}graph/resolution")
+    for person, merges in sorted(people.merges.items()):
+        author = mint.person(person)
+        for merge in merges:
+            node = f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{short_hash(merge.rule, 6)}"
+            sink.link(node, RDF_TYPE, KG.AuthorMerge)
+            sink.link(node, KG.mergedInto, author)
+            sink.value(node, KG.variantName, merge.variant)
+            sink.value(node, KG.rule, merge.rule)
+            for evidence in merge.evidence:
+                sink.value(node, KG.evidence, evidence)
 
 
 def _describe_topics(
@@ -280,7 +333,9 @@ def _describe_topics(
         sink.value(assignment, KG.method, hit.method)
 
 
-def _describe_paper(sink: _QuadSink, mint: IriMinter, record: Record, paper: str, line_iri: str) -> None:
+def _describe_paper(
+    sink: _QuadSink, mint: IriMinter, record: Record, paper: str, line_iri: str, record_index: int
+) -> None:
     sink.link(paper, RDF_TYPE, KG.Paper)
     sink.link(paper, PROV_DERIVED_FROM, line_iri)
     sink.value(paper, KG.title, record.title)
@@ -298,7 +353,7 @@ def _describe_paper(sink: _QuadSink, mint: IriMinter, record: Record, paper: str
         sink.value(paper, KG.authorsTruncated, record.authors_truncated)
     _describe_ids(sink, paper, record.ids)
     for position, author in enumerate(record.authors, start=1):
-        author_iri = mint.author(author.name)
+        author_iri = mint.person_of(record_index, position - 1) if mint.people else mint.author(author.name)
         authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
         sink.link(author_iri, RDF_TYPE, KG.Author)
         sink.value(author_iri, KG.name, author.name)
@@ -347,9 +402,12 @@ def _describe_paper(sink: _QuadSink, mint: IriMinter, record: Record, paper: str
 def _describe_org(sink: _QuadSink, mint: IriMinter, name: str) -> str | None:
     if not org_key(name):
         return None
-    org = mint.org(name)
+    canonical = mint.org_aliases.get(org_key(name)) or canonical_org(name)
+    org = mint.org(canonical)
     sink.link(org, RDF_TYPE, KG.Org)
     sink.value(org, KG.name, name)
+    if canonical != name:
+        sink.value(org, KG.name, canonical)
     return org
 
 

@@ -59,13 +59,14 @@ KG = _Terms(
     KG_NS,
     (
         # classes
-        "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "Source", "SourceLine",
+        "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "AuthorMerge", "Source", "SourceLine",
         # object properties
-        "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "inSource",
+        "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "mergedInto",
+        "inSource",
         # datatype properties
         "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
-        "identifier", "score", "method", "path", "format", "line",
+        "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
     ),
 )  # fmt: skip
 

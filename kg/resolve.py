@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.records import Record
 
@@ -60,6 +61,31 @@ def author_key(name: str) -> str:
 def org_key(name: str) -> str:
     """The key of an org node: its slug ("Google DeepMind" -> "google-deepmind")."""
     return "-".join(_NON_WORD_RE.sub(" ", normalise_text(name)).split())
+
+
+@cache
+def _org_aliases() -> dict[str, str]:
+    from kg.data import load_json
+
+    table: dict[str, str] = {}
+    for canonical, aliases in load_json("org_aliases.json")["orgs"].items():
+        for name in (canonical, *aliases):
+            table.setdefault(org_key(name), canonical)
+    return table
+
+
+def canonical_org(name: str, extra: dict[str, str] | None = None) -> str:
+    """The canonical name of an org from the shipped alias table (and a user's), else the name itself.
+
+    Examples
+    --------
+    >>> canonical_org("deepmind"), canonical_org("Google DeepMind"), canonical_org("Acme Labs")
+    ('Google DeepMind', 'Google DeepMind', 'Acme Labs')
+    """
+    key = org_key(name)
+    if extra and key in extra:
+        return extra[key]
+    return _org_aliases().get(key, name)
 
 
 def paper_keys(record: Record) -> dict[str, str]:

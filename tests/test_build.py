@@ -120,7 +120,7 @@ def test_hf_dates_pinned_by_as_of(tmp_path):
 def test_seed_answers_shown_in_readme(seed_build):
     graph = seed_build.graph
     orgs = graph.query(read_query(str(QUERIES / "orgs-by-papers.rq"))).as_dicts()
-    assert [(r["name"], r["papers"]) for r in orgs][:2] == [("deepmind", 6), ("anthropic", 4)]
+    assert [(r["name"], r["papers"]) for r in orgs][:2] == [("Google DeepMind", 6), ("Anthropic", 4)]
     coauthors = graph.query(read_query(str(QUERIES / "coauthors.rq")), {"name": "Kelvin Xu"}).as_dicts()
     assert [r["coauthor"] for r in coauthors if r["shared"] == 2] == [
         "Chelsea Finn", "Mohammad Norouzi", "Ofir Nachum", "Sergey Levine"

@@ -60,7 +60,7 @@ def test_papers_per_topic_per_year(graph):
 
 def test_orgs_by_papers(graph):
     assert run_file(graph, "orgs-by-papers.rq") == [
-        {"org": "https://w3id.org/kg/id/org/mila", "name": "mila", "papers": 1}
+        {"org": "https://w3id.org/kg/id/org/mila", "name": "Mila", "papers": 1}
     ]
 
 

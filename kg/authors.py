@@ -1,0 +1,341 @@
+"""Author resolution: which printed names are one person, merged only on evidence, and why.
+
+Rules, in order (each merge is recorded with its rule and evidence):
+
+1. the same name after Unicode, whitespace and case normalisation is one
+   person, unless an identifier says otherwise (two ORCIDs, two dblp homonym
+   numbers, two Semantic Scholar author ids);
+2. ``same ORCID`` and ``same source id`` (Semantic Scholar author id) join
+   any two names;
+3. ``compatible names`` ("A. M. Dai" / "Andrew M. Dai" / "Dai, Andrew M.",
+   accents ignored) join only with evidence: a shared co-author, a shared
+   affiliation, or, when no initial is involved, a shared topic;
+4. a user's alias file forces (``same``) or forbids (``different``) merges,
+   and a forbidden pair is never joined by any rule.
+
+A merge that would put two incompatible full names in one person ("Andrew"
+and "Alice" through "A.") is refused.
+
+Examples
+--------
+>>> compatible(parse_name("A. M. Dai"), parse_name("Andrew M. Dai"))
+True
+>>> compatible(parse_name("Andrew Dai"), parse_name("Alice Dai"))
+False
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.records import Record
+from kg.resolve import author_key, org_key
+
+_DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
+_TOKEN_RE = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A printed name split for comparison: folded given-name tokens, family name, dblp number."""
+
+    given: tuple[str, ...]
+    family: str
+    number: str | None
+
+    @property
+    def block(self) -> tuple[str, str]:
+        """Names that could be one person share this (family name, first initial)."""
+        return (self.family, self.given[0][0] if self.given else "")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Gülçehre" -> "gulcehre"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def parse_name(name: str) -> PersonName:
+    """Split a printed name ("Dai, Andrew M.", "A. M. Dai", "Markus Schmitt 0002").
+
+    Examples
+    --------
+    >>> parse_name("Dai, Andrew M.")
+    PersonName(given=('andrew', 'm'), family='dai', number=None)
+    >>> parse_name("Markus Schmitt 0002").number
+    '0002'
+    """
+    from nameparser import HumanName
+
+    number = None
+    match = _DBLP_NUMBER_RE.search(name)
+    if match:
+        number, name = match.group(1), name[: match.start()]
+    parsed = HumanName(name)
+    given = tuple(_TOKEN_RE.findall(fold(f"{parsed.first} {parsed.middle}")))
+    family = " ".join(_TOKEN_RE.findall(fold(parsed.last))) or " ".join(given[-1:])
+    if not parsed.last and given:
+        given = given[:-1]
+    return PersonName(given, family, number)
+
+
+def compatible(a: PersonName, b: PersonName) -> bool:
+    """Could these be one person's name? Same family name; given names equal or initial-of, in order."""
+    if a.family != b.family or not a.family:
+        return False
+    if a.number and b.number and a.number != b.number:
+        return False
+    for x, y in zip(a.given, b.given, strict=False):
+        if x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
+            continue
+        return False
+    return True
+
+
+def _initials_only(a: PersonName, b: PersonName) -> bool:
+    return any(len(x) == 1 or len(y) == 1 for x, y in zip(a.given, b.given, strict=False)) or not (a.given and b.given)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One recorded merge: the name that joined, the rule, the evidence."""
+
+    variant: str
+    into: str
+    rule: str
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass
+class Aliases:
+    """A user's forced (``same``) and forbidden (``different``) author and org merges."""
+
+    same_authors: list[tuple[str, ...]] = field(default_factory=list)
+    different_authors: set[frozenset[str]] = field(default_factory=set)
+    same_orgs: list[tuple[str, ...]] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str) -> Aliases:
+        """Read an alias file (JSON)::
+
+        {"authors": {"same": [["A. M. Dai", "Andrew M. Dai"]],
+                     "different": [["Markus Schmitt", "Markus Schmitt 0002"]]},
+         "orgs": {"same": [["DeepMind", "Google DeepMind"]]}}
+        """
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise InputError(path, "no such file") from None
+        except (ValueError, UnicodeDecodeError) as error:
+            raise InputError(path, f"not a JSON alias file ({error})") from None
+        try:
+            authors, orgs = data.get("authors", {}), data.get("orgs", {})
+            aliases = cls(
+                same_authors=[tuple(group) for group in authors.get("same", [])],
+                different_authors={frozenset(author_key(n) for n in pair) for pair in authors.get("different", [])},
+                same_orgs=[tuple(group) for group in orgs.get("same", [])],
+            )
+        except (AttributeError, TypeError):
+            raise InputError(
+                path, 'expected {"authors": {"same": [[...]], "different": [[...]]}, "orgs": ...}'
+            ) from None
+        bad = [g for g in [*aliases.same_authors, *aliases.same_orgs] if not all(isinstance(n, str) for n in g)]
+        if bad:
+            raise InputError(path, "every alias group must be a list of names")
+        return aliases
+
+
+@dataclass
+class _Cluster:
+    names: dict[str, int] = field(default_factory=dict)  # printed name -> mentions
+    parsed: set[PersonName] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+    orcids: set[str] = field(default_factory=set)
+    source_ids: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)
+    coauthors: set[tuple[str, str]] = field(default_factory=set)
+    orgs: set[str] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
+
+
+@dataclass
+class AuthorResolution:
+    """Which person each author mention is, the people's names, and the merges made."""
+
+    person_of: dict[tuple[int, int], int]
+    display: dict[int, str]
+    merges: dict[int, list[Merge]]
+    identity: dict[int, str] = field(default_factory=dict)
+
+    def person(self, record: int, position: int) -> int:
+        return self.person_of[(record, position)]
+
+
+def _mention_key(name: str) -> str:
+    """The name's normalised key, with a dblp homonym number kept apart ("markus schmitt#0002")."""
+    parsed = parse_name(name)
+    key = author_key(_DBLP_NUMBER_RE.sub("", name))
+    return f"{key}#{parsed.number}" if parsed.number else key
+
+
+def resolve_authors(records: Sequence[Record], aliases: Aliases | None = None) -> AuthorResolution:
+    """Group the author mentions of ``records`` into people (see the module's rules)."""
+    aliases = aliases or Aliases()
+    clusters: list[_Cluster] = []
+    parent: list[int] = []
+    merges: defaultdict[int, list[Merge]] = defaultdict(list)
+    by_key: dict[tuple[str, str | None, str | None], int] = {}
+    mention_cluster: dict[tuple[int, int], int] = {}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r, record in enumerate(records):
+        s2_ids = record.extra.get("s2_author_ids") if isinstance(record.extra.get("s2_author_ids"), list) else []
+        signatures = {(parse_name(a.name).block) for a in record.authors}
+        for j, author in enumerate(record.authors):
+            source_id = f"s2:{s2_ids[j]}" if j < len(s2_ids) and s2_ids[j] else None
+            key = _mention_key(author.name)
+            # Same name, but two different identifiers: two clusters from the start.
+            identity = (key, author.orcid, None) if author.orcid else (key, None, source_id)
+            index = by_key.get(identity)
+            if index is None:
+                plain = by_key.get((key, None, None))
+                clash = plain is not None and (
+                    (author.orcid and clusters[plain].orcids - {author.orcid})
+                    or (source_id and clusters[plain].source_ids - {source_id})
+                )
+                index = plain if plain is not None and not clash else None
+            if index is None:
+                index = len(clusters)
+                clusters.append(_Cluster())
+                parent.append(index)
+            by_key.setdefault(identity, index)
+            by_key.setdefault((key, None, None), index)
+            cluster = clusters[index]
+            cluster.names[author.name] = cluster.names.get(author.name, 0) + 1
+            parsed = parse_name(author.name)
+            cluster.parsed.add(parsed)
+            cluster.keys.add(key)
+            if author.orcid:
+                cluster.orcids.add(author.orcid)
+            if source_id:
+                cluster.source_ids.add(source_id)
+            if parsed.number:
+                cluster.numbers.add(parsed.number)
+            cluster.coauthors.update(signatures - {parsed.block})
+            cluster.orgs.update(org_key(a) for a in author.affiliations if org_key(a))
+            cluster.topics.update(record.categories)
+            mention_cluster[(r, j)] = index
+
+    def forbidden(a: _Cluster, b: _Cluster) -> str | None:
+        if any(frozenset((x, y)) in aliases.different_authors for x in a.keys for y in b.keys):
+            return "user alias: different"
+        if a.orcids and b.orcids and not a.orcids & b.orcids:
+            return "different ORCIDs"
+        if a.numbers and b.numbers and not a.numbers & b.numbers:
+            return "different dblp numbers"
+        if a.source_ids and b.source_ids and not a.source_ids & b.source_ids:
+            return "different source ids"
+        if not all(compatible(x, y) or x.family != y.family for x in a.parsed for y in b.parsed):
+            return "incompatible given names"
+        return None
+
+    def union(a: int, b: int, rule: str, evidence: tuple[str, ...]) -> bool:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        ca, cb = clusters[ra], clusters[rb]
+        if rule != "user alias: same" and forbidden(ca, cb):
+            return False
+        larger = (len(ca.names), sum(ca.names.values())) >= (len(cb.names), sum(cb.names.values()))
+        keep, gone = (ra, rb) if larger else (rb, ra)
+        kept, merged = clusters[keep], clusters[gone]
+        target = _display(kept)
+        for name in sorted(merged.names):
+            merges[keep].append(Merge(name, target, rule, evidence))
+        merges[keep].extend(merges.pop(gone, []))
+        for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "coauthors", "orgs", "topics"):
+            getattr(kept, attribute).update(getattr(merged, attribute))
+        for name, count in merged.names.items():
+            kept.names[name] = kept.names.get(name, 0) + count
+        parent[gone] = keep
+        return True
+
+    # Rule 2: identifiers shared across different names.
+    for attribute, rule in (("orcids", "same ORCID"), ("source_ids", "same source id")):
+        owner: dict[str, int] = {}
+        for index, cluster in enumerate(clusters):
+            for value in sorted(getattr(cluster, attribute)):
+                if value in owner:
+                    union(owner[value], index, rule, (value,))
+                else:
+                    owner[value] = index
+    # Rule 4 (forcing): the user's "same" groups.
+    key_to_cluster = {key: i for i, c in enumerate(clusters) for key in c.keys}
+    for group in aliases.same_authors:
+        present = [key_to_cluster[author_key(n)] for n in group if author_key(n) in key_to_cluster]
+        for other in present[1:]:
+            union(present[0], other, "user alias: same", tuple(group))
+    # Rule 3: compatible names with evidence, block by block.
+    blocks: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+    for index, cluster in enumerate(clusters):
+        for parsed in cluster.parsed:
+            blocks[parsed.block].append(index)
+    for block in sorted(blocks):
+        members = sorted(set(blocks[block]))
+        for position, a in enumerate(members):
+            for b in members[position + 1 :]:
+                ca, cb = clusters[find(a)], clusters[find(b)]
+                if find(a) == find(b):
+                    continue
+                pairs = [(x, y) for x in ca.parsed for y in cb.parsed if compatible(x, y)]
+                if not pairs:
+                    continue
+                evidence, rule = _evidence(ca, cb, pairs)
+                if evidence:
+                    union(a, b, rule, evidence)
+    roots = sorted({find(i) for i in range(len(clusters))})
+    number = {root: n for n, root in enumerate(roots)}
+    return AuthorResolution(
+        person_of={mention: number[find(index)] for mention, index in mention_cluster.items()},
+        display={number[root]: _display(clusters[root]) for root in roots},
+        merges={number[root]: merges.get(root, []) for root in roots if merges.get(root)},
+        identity={number[root]: _identity(clusters[root]) for root in roots},
+    )
+
+
+def _identity(cluster: _Cluster) -> str:
+    """What tells this person apart from a namesake: identifiers, else the name keys."""
+    return "|".join(sorted(cluster.orcids | cluster.source_ids | cluster.numbers) or sorted(cluster.keys))
+
+
+def _evidence(a: _Cluster, b: _Cluster, pairs) -> tuple[tuple[str, ...], str]:
+    shared_coauthors = sorted(a.coauthors & b.coauthors)
+    if shared_coauthors:
+        names = tuple(f"{initial.upper()}. {family.title()}" for family, initial in shared_coauthors[:5])
+        return names, "compatible names + shared co-author"
+    shared_orgs = sorted(a.orgs & b.orgs)
+    if shared_orgs:
+        return tuple(shared_orgs[:5]), "compatible names + shared affiliation"
+    shared_topics = sorted(a.topics & b.topics)
+    if shared_topics and not any(_initials_only(x, y) for x, y in pairs):
+        return tuple(shared_topics[:5]), "compatible names + shared topic"
+    return (), ""
+
+
+def _display(cluster: _Cluster) -> str:
+    """The most informative printing: the longest given names, then the most used, then alphabetical."""
+    return max(sorted(cluster.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), cluster.names[n]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.authors import Aliases
 from kg.errors import InputError
 from kg.extract import extract_paths
 from kg.namespace import DEFAULT_BASE
@@ -59,6 +60,7 @@ def build(
     orgs: Iterable[str] = (),
     topics: TopicExtractor | str | None = "auto",
     mapping: Iterable[tuple[str, str]] = (),
+    aliases: Aliases | None = None,
 ) -> BuildReport:
     """Extract every input (files, folders, kg JSON Lines) and build one graph.
 
@@ -85,7 +87,7 @@ def build(
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
         records.extend(kept)
         report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
-    lines = build_nquads(records, base, topics=extractor.extract if extractor else None)
+    lines = build_nquads(records, base, topics=extractor.extract if extractor else None, aliases=aliases)
     report.graph = KnowledgeGraph.from_nquads(lines, base=base)
     report.topic_pipeline = extractor.pipeline if extractor else None
     return report

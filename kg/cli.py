@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     build.add_argument("-o", "--output", required=True, metavar="OUT", help="the graph file to write")
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
+    build.add_argument(
+        "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
+    )
     _add_extract_options(build)
     topics_options = build.add_argument_group("topics from titles and abstracts")
     topics_options.add_argument(
@@ -260,6 +263,7 @@ def _report(item: Extraction, quiet: bool) -> None:
 
 
 def run_build(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.authors import Aliases
     from kg.build import build
     from kg.store import require_output_path
 
@@ -269,8 +273,9 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
     extractor = None
     if args.topics != "none":
         extractor = TopicExtractor(args.topics, max_per_paper=args.max_topics, min_papers=args.min_topic_papers)
+    aliases = Aliases.load(args.aliases) if args.aliases else None
     report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor,
-                   mapping=parse_mapping(args.map))  # fmt: skip
+                   mapping=parse_mapping(args.map), aliases=aliases)  # fmt: skip
     for source in report.sources:
         for note in source.notes:
             _note(f"{source.source}: {note}", args.quiet)

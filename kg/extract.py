@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 from kg import extractors
-from kg.errors import InputError, UnknownFormatError
+from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import Extraction, ExtractOptions
 from kg.records import Record
 from kg.sources import decode_bytes, iter_input_paths, read_text
@@ -129,6 +129,9 @@ def extract_paths(names: Iterable[str], **options: object) -> Iterator[Extractio
             yield extract_file(item, **options)
         except InputError as error:
             yield error
+        except (KgError, ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as error:
+            # A reader tripped over content it did not expect: report this input, go on with the others.
+            yield InputError(str(item), f"could not be read ({type(error).__name__}: {error})")
 
 
 def extract(names: str | Iterable[str], **options: object) -> list[Record]:

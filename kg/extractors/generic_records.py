@@ -56,7 +56,7 @@ def split_names(value: str) -> list[str]:
 
 
 def _key_for(item: dict, field: str, mapping: tuple[tuple[str, str], ...] = ()) -> str | None:
-    lowered = {k.lower(): k for k in item}
+    lowered = {k.lower(): k for k in item if isinstance(k, str)}  # csv gives extra cells the key None
     candidates = [key for f, key in mapping if f == field] + load_json("record_keys.json")[field]
     return next((lowered[c] for c in candidates if c in lowered), None)
 

@@ -8,7 +8,8 @@ Rules, in order (each merge is recorded with its rule and evidence):
 2. ``same ORCID`` and ``same source id`` (Semantic Scholar author id) join
    any two names;
 3. ``compatible names`` ("A. M. Dai" / "Andrew M. Dai" / "Dai, Andrew M.",
-   accents ignored) join only with evidence: a shared co-author, a shared
+   accents ignored) join only with evidence: the same position on one paper
+   (two sources listing the same paper), a shared co-author, a shared
    affiliation, or, when no initial is involved, a shared topic;
 4. a user's alias file forces (``same``) or forbids (``different``) merges,
    and a forbidden pair is never joined by any rule.
@@ -26,6 +27,7 @@ False
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -187,8 +189,14 @@ def _mention_key(name: str) -> str:
     return f"{key}#{parsed.number}" if parsed.number else key
 
 
-def resolve_authors(records: Sequence[Record], aliases: Aliases | None = None) -> AuthorResolution:
-    """Group the author mentions of ``records`` into people (see the module's rules)."""
+def resolve_authors(
+    records: Sequence[Record], aliases: Aliases | None = None, paper_groups: Sequence[Sequence[int]] = ()
+) -> AuthorResolution:
+    """Group the author mentions of ``records`` into people (see the module's rules).
+
+    ``paper_groups`` lists the records that are one paper (:func:`kg.resolve.group_papers`):
+    compatible names at the same position of one paper are one person.
+    """
     aliases = aliases or Aliases()
     clusters: list[_Cluster] = []
     parent: list[int] = []
@@ -283,6 +291,14 @@ def resolve_authors(records: Sequence[Record], aliases: Aliases | None = None) -
                     union(owner[value], index, rule, (value,))
                 else:
                     owner[value] = index
+    # Same paper, same position, compatible names: the strongest evidence short of an identifier.
+    for members in paper_groups:
+        for a, b in itertools.pairwise(members):
+            title = records[a].title or records[b].title or "one paper"
+            for j in range(min(len(records[a].authors), len(records[b].authors))):
+                x, y = mention_cluster[(a, j)], mention_cluster[(b, j)]
+                if compatible(parse_name(records[a].authors[j].name), parse_name(records[b].authors[j].name)):
+                    union(x, y, "same paper, same position", (title,))
     # Rule 4 (forcing): the user's "same" groups.
     key_to_cluster = {key: i for i, c in enumerate(clusters) for key in c.keys}
     for group in aliases.same_authors:

@@ -244,12 +244,12 @@ def build_nquads(
     list of str
     """
     mint = IriMinter(base)
-    people = resolve_authors(records, aliases)
-    mint.use_people(people, org_aliases=_org_alias_table(aliases))
     sink = _QuadSink()
     paper_of: dict[int, str] = {}
     keys = [paper_keys(record) for record in records]
     groups = group_papers(records, keys)
+    people = resolve_authors(records, aliases, groups)
+    mint.use_people(people, org_aliases=_org_alias_table(aliases))
     papers: list[tuple[str, str | None, str | None]] = []
     for members in groups:
         titles = [records[i].title for i in members if records[i].title]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ _SNIFF_BYTES = 64 * 1024
 # decoded sample is taken for binary rather than text.
 _MAX_CONTROL_SHARE = 0.01
 _MIN_DETECT_BYTES = 2048
+_XML_ENCODING_RE = re.compile(rb"^\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -104,6 +106,14 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         return DecodedText(_check_text(data.decode("utf-8"), name), "utf-8")
     except UnicodeDecodeError:
         pass
+    declared = _XML_ENCODING_RE.match(data[:200])
+    if declared:
+        try:
+            return DecodedText(
+                _check_text(data.decode(declared.group(1).decode("ascii")), name), declared.group(1).decode()
+            )
+        except (UnicodeDecodeError, LookupError):
+            pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[: 4 * _SNIFF_BYTES]).best()

@@ -60,13 +60,16 @@ def _date(fields: dict) -> str | None:
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+    from bibtexparser.middlewares.names import split_multiple_persons_names
 
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
     records, notes = [], []
     for entry in library.entries:
         fields = {field.key.lower(): field.value for field in entry.fields}
         raw_authors = fields.get("author") or []
-        names = [_name(raw_authors)] if isinstance(raw_authors, str) else [_name(p) for p in raw_authors]
+        if isinstance(raw_authors, str):  # "Author = {...}": the co-author middleware only splits "author"
+            raw_authors = split_multiple_persons_names(raw_authors)
+        names = [_name(p) for p in raw_authors]
         truncated = bool(names) and names[-1].lower() == "others"
         names = [n for n in names if n and n.lower() != "others"]
         ids = {"bibtex": entry.key}

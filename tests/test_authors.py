@@ -1,0 +1,172 @@
+"""Author resolution: merged only on evidence, recorded, overridable; different people stay apart."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.authors import Aliases, compatible, parse_name, resolve_authors
+from kg.errors import InputError
+from kg.graph import build_nquads
+from kg.records import AuthorRef, Record, SourceRef
+from kg.store import KnowledgeGraph
+from kg.validate import validate_graph
+
+
+def rec(title, names, path="a.txt", line=1, **fields):
+    authors = tuple(n if isinstance(n, AuthorRef) else AuthorRef(n) for n in names)
+    return Record(title=title, authors=authors, source=SourceRef(path, line, "test"), **fields)
+
+
+def people(records, aliases=None):
+    from kg.resolve import group_papers
+
+    resolution = resolve_authors(records, aliases, group_papers(records))
+    groups: dict[int, set[str]] = {}
+    for (r, j), person in resolution.person_of.items():
+        groups.setdefault(person, set()).add(records[r].authors[j].name)
+    return sorted(sorted(g) for g in groups.values()), resolution
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [("A. M. Dai", "Andrew M. Dai", True), ("Dai, Andrew M.", "Andrew Dai", True), ("Andrew Dai", "Alice Dai", False),
+     ("Çağlar Gülçehre", "Caglar Gulcehre", True), ("Markus Schmitt 0001", "Markus Schmitt 0002", False),
+     ("J. Smith", "J. Smyth", False)],
+)  # fmt: skip
+def test_compatible_names(a, b, expected):
+    assert compatible(parse_name(a), parse_name(b)) is expected
+
+
+def test_variants_merge_with_a_shared_coauthor_and_the_merge_is_recorded():
+    records = [rec("PaLM 2", ["Rohan Anil", "Andrew M. Dai"]), rec("Other", ["Rohan Anil", "A. M. Dai"], "b.bib", 4)]
+    groups, resolution = people(records)
+    assert ["A. M. Dai", "Andrew M. Dai"] in groups
+    merge = next(m for ms in resolution.merges.values() for m in ms)
+    assert (merge.variant, merge.into, merge.rule) == (
+        "A. M. Dai",
+        "Andrew M. Dai",
+        "compatible names + shared co-author",
+    )
+    assert merge.evidence == ("R. Anil",)
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    names = graph.query("SELECT DISTINCT ?n WHERE { ?a kg:name ?n . FILTER(CONTAINS(?n, 'Dai')) } ORDER BY ?n")
+    assert [r["n"] for r in names.as_dicts()] == ["A. M. Dai", "Andrew M. Dai"]
+    evidence = graph.query(
+        "SELECT ?variant ?rule ?evidence WHERE { ?m a kg:AuthorMerge ; kg:variantName ?variant ; kg:rule ?rule ; "
+        "kg:evidence ?evidence ; kg:mergedInto ?a . ?a kg:name 'Andrew M. Dai' }"
+    ).as_dicts()
+    assert evidence == [{"variant": "A. M. Dai", "rule": "compatible names + shared co-author", "evidence": "R. Anil"}]
+    assert validate_graph(graph) == []
+
+
+def test_same_paper_same_position_merges():
+    records = [rec("Perceptrons", ["Rosenblatt, F."]), rec("Perceptrons", ["Frank Rosenblatt"], "b.bib")]
+    groups, resolution = people(records)
+    assert groups == [["Frank Rosenblatt", "Rosenblatt, F."]]
+    assert next(iter(resolution.merges.values()))[0].rule == "same paper, same position"
+
+
+def test_no_evidence_no_merge():
+    groups, _ = people([rec("One", ["Andrew M. Dai"]), rec("Two", ["A. M. Dai"], "b.txt")])
+    assert groups == [["A. M. Dai"], ["Andrew M. Dai"]]
+
+
+def test_shared_affiliation_is_evidence():
+    records = [rec("One", [AuthorRef("Jane Q. Doe", ("MIT",))]), rec("Two", [AuthorRef("J. Doe", ("MIT",))], "b.txt")]
+    groups, resolution = people(records)
+    assert groups == [["J. Doe", "Jane Q. Doe"]]
+    assert next(iter(resolution.merges.values()))[0].rule == "compatible names + shared affiliation"
+
+
+def test_homonym_numbers_and_orcids_keep_people_apart():
+    groups, _ = people([rec("One", ["Markus Schmitt 0001", "Ann Lee"]), rec("Two", ["Markus Schmitt 0002", "Ann Lee"])])
+    assert ["Markus Schmitt 0001"] in groups and ["Markus Schmitt 0002"] in groups
+    records = [
+        rec("One", [AuthorRef("Wei Wang", orcid="0000-0001")]),
+        rec("Two", [AuthorRef("Wei Wang", orcid="0000-0002")]),
+    ]
+    _, resolution = people(records)
+    assert resolution.person(0, 0) != resolution.person(1, 0)
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    iris = {r["a"] for r in graph.query("SELECT ?a WHERE { ?a a kg:Author }").as_dicts()}
+    assert len(iris) == 2  # one display name, two people, two IRIs
+
+
+def test_same_orcid_joins_different_names():
+    records = [
+        rec("One", [AuthorRef("Kelvin Xu", orcid="0000-0003")]),
+        rec("Two", [AuthorRef("K. Xu", orcid="0000-0003")]),
+    ]
+    groups, resolution = people(records)
+    assert groups == [["K. Xu", "Kelvin Xu"]]
+    assert next(iter(resolution.merges.values()))[0].rule == "same ORCID"
+
+
+def test_initials_never_bridge_two_full_names():
+    records = [
+        rec("One", ["Andrew Dai", "Ann Lee"]),
+        rec("Two", ["A. Dai", "Ann Lee"]),
+        rec("Three", ["Alice Dai", "Ann Lee"]),
+    ]
+    groups, _ = people(records)
+    assert not any({"Andrew Dai", "Alice Dai"} <= set(g) for g in groups)
+
+
+def test_aliases_force_and_forbid(tmp_path):
+    path = tmp_path / "aliases.json"
+    authors = {"same": [["Bob Smith", "Robert Smith"]], "different": [["J. Doe", "Jane Doe"]]}
+    path.write_text(json.dumps({"authors": authors, "orgs": {"same": [["Acme Labs", "ACME Research"]]}}))
+    aliases = Aliases.load(str(path))
+    records = [
+        rec("One", ["Bob Smith", "Jane Doe", "Ann Lee"]),
+        rec("Two", ["Robert Smith", "J. Doe", "Ann Lee"], "b.txt"),
+    ]
+    groups, _ = people(records, aliases)
+    assert ["Bob Smith", "Robert Smith"] in groups
+    assert ["J. Doe"] in groups and ["Jane Doe"] in groups
+    org_records = [
+        rec("X", [AuthorRef("Ann Lee", ("Acme Labs",))]),
+        rec("Y", [AuthorRef("Bo Chen", ("ACME Research",))]),
+    ]
+    graph = KnowledgeGraph.from_nquads(build_nquads(org_records, aliases=aliases))
+    assert len(graph.query("SELECT DISTINCT ?o WHERE { ?o a kg:Org }").as_dicts()) == 1
+
+
+@pytest.mark.parametrize("content", ["not json", '{"authors": {"same": [[1, 2]]}}', '{"authors": []}'])
+def test_bad_alias_files(tmp_path, content):
+    path = tmp_path / "aliases.json"
+    path.write_text(content)
+    with pytest.raises(InputError):
+        Aliases.load(str(path))
+
+
+def test_affiliations_on_authorships_and_authors_paper_orgs_stay_paper_level():
+    records = [rec("One", [AuthorRef("Ann Lee", ("Uni A",)), AuthorRef("Bo Chen")], orgs=("deepmind",))]
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    authorship = graph.query(
+        "SELECT ?n ?o WHERE { ?s kg:author ?a ; kg:affiliated ?x . ?a kg:name ?n . ?x kg:name ?o }"
+    )
+    assert authorship.as_dicts() == [{"n": "Ann Lee", "o": "Uni A"}]
+    author = graph.query("SELECT ?n WHERE { ?a a kg:Author ; kg:affiliated ?x ; kg:name ?n }").as_dicts()
+    assert author == [{"n": "Ann Lee"}]  # no author is tied to the paper's org
+    paper = graph.query("SELECT ?o WHERE { ?p a kg:Paper ; kg:affiliated ?x . ?x kg:name ?o } ORDER BY ?o").as_dicts()
+    assert [r["o"] for r in paper] == ["Google DeepMind", "deepmind"]
+
+
+def test_mixed_sources_build_validates(shared_data):
+    from conftest import FIXTURES, SEEDS
+
+    from kg.build import build
+
+    inputs = [
+        str(SEEDS),
+        str(FIXTURES / "sources"),
+        str(shared_data / "acl-anthology-author-page" / "andreas-madsack.html"),
+        str(shared_data / "openalex-entities" / "W2741809807.json"),
+        str(shared_data / "d2l-bibtex" / "d2l.bib"),
+    ]
+    report = build(inputs, topics="vocabulary")
+    assert not report.failures
+    assert validate_graph(report.graph) == []

@@ -306,13 +306,15 @@ def _load_graph(path: str):
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
     from kg.validate import validate_graph
 
-    violations = validate_graph(_load_graph(args.graph))
-    for violation in violations:
-        out.write(f"{violation}\n")
+    results = validate_graph(_load_graph(args.graph))
+    for result in results:
+        out.write(f"{result}\n")
+    violations = [r for r in results if r.severity == "Violation"]
+    warnings = len(results) - len(violations)
     if violations:
-        out.write(f"{args.graph}: {len(violations)} violation(s)\n")
+        out.write(f"{args.graph}: {len(violations)} violation(s), {warnings} warning(s)\n")
         return 1
-    out.write(f"{args.graph}: conforms to kg's shapes\n")
+    out.write(f"{args.graph}: conforms to kg's shapes" + (f" ({warnings} warning(s))\n" if warnings else "\n"))
     return 0
 
 

@@ -70,7 +70,23 @@ def test_two_authors_in_one_position():
         (authorship, N(PROV_DERIVED_FROM), line),
     ])  # fmt: skip
     messages = [v.message for v in validate_graph(bad)]
-    assert "Two different authors hold the same position on this paper" in messages
+    assert "Two different authors hold the same position on this paper in one source" in messages
+
+
+def test_sources_disagreeing_on_authors_is_a_warning(tmp_path, capsys):
+    records = [
+        Record(title="One Paper", authors=(AuthorRef("Ann Lee"),), source=SourceRef("a.txt", 1, "test")),
+        Record(title="One Paper", authors=(AuthorRef("Bo Chen"),), source=SourceRef("b.txt", 2, "test")),
+    ]
+    graph = KnowledgeGraph.from_records(records)
+    results = validate_graph(graph)
+    assert [(r.severity, r.message) for r in results] == [
+        ("Warning", "Sources disagree on who holds this position on this paper")
+    ]
+    path = tmp_path / "g.nq"
+    graph.save(path)
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.strip().endswith("conforms to kg's shapes (1 warning(s))")
 
 
 def test_author_without_name_and_negative_count():
@@ -99,7 +115,7 @@ def test_cli_exit_status_and_report(tmp_path, capsys):
     assert main(["validate", str(bad)]) == 1
     out = capsys.readouterr().out
     assert out.startswith("Violation: <https://w3id.org/kg/id/paper/")
-    assert out.strip().endswith("bad.ttl: 1 violation(s)")
+    assert out.strip().endswith("bad.ttl: 1 violation(s), 0 warning(s)")
 
 
 @pytest.mark.parametrize("content", [b"", b"<not turtle"])

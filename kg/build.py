@@ -61,6 +61,7 @@ def build(
     topics: TopicExtractor | str | None = "auto",
     mapping: Iterable[tuple[str, str]] = (),
     aliases: Aliases | None = None,
+    allow_private: bool = False,
 ) -> BuildReport:
     """Extract every input (files, folders, kg JSON Lines) and build one graph.
 
@@ -77,7 +78,8 @@ def build(
     extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
     records: list[Record] = []
     report = BuildReport(graph=KnowledgeGraph(base=base))
-    for item in extract_paths(paths, format=format, as_of=as_of, orgs=tuple(orgs), mapping=tuple(mapping)):
+    options = {"format": format, "as_of": as_of, "orgs": tuple(orgs), "mapping": tuple(mapping)}
+    for item in extract_paths(paths, allow_private=allow_private, **options):
         if isinstance(item, InputError):
             report.failures.append(item)
             continue

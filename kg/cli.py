@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print one JSON record per paper found in the inputs (JSON Lines, to stdout). "
         "Folders are walked; '-' reads standard input. Notes and errors go to stderr.",
     )
-    extract.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, or - for stdin")
+    extract.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, http(s) URLs, or - for stdin")
     _add_extract_options(extract)
     extract.add_argument("--list-formats", action="store_true", help="list the known formats and exit")
     extract.set_defaults(handler=run_extract)
@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "The serialization follows OUT's extension: .ttl .nt .nq .trig .jsonld .rdf "
         "(.nq .trig .jsonld keep one named graph per source).",
     )
-    build.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or http(s) URLs")
     build.add_argument("-o", "--output", required=True, metavar="OUT", help="the graph file to write")
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
     build.add_argument(
@@ -205,6 +205,9 @@ def _add_extract_options(command: argparse.ArgumentParser) -> None:
         metavar="FIELD=KEY",
         help="for generic JSON/CSV: the key holding FIELD (title, authors, abstract, date, doi, ...); repeatable",
     )
+    command.add_argument(
+        "--allow-private", action="store_true", help="let URLs reach private and loopback addresses (off by default)"
+    )
     command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
 
 
@@ -226,7 +229,7 @@ def _iter_extractions(args: argparse.Namespace):
             except InputError as error:
                 yield error
         else:
-            yield from extract_paths([path], **options)
+            yield from extract_paths([path], allow_private=args.allow_private, **options)
 
 
 def run_extract(args: argparse.Namespace, out: TextIO) -> int:
@@ -275,7 +278,7 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
         extractor = TopicExtractor(args.topics, max_per_paper=args.max_topics, min_papers=args.min_topic_papers)
     aliases = Aliases.load(args.aliases) if args.aliases else None
     report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor,
-                   mapping=parse_mapping(args.map), aliases=aliases)  # fmt: skip
+                   mapping=parse_mapping(args.map), aliases=aliases, allow_private=args.allow_private)  # fmt: skip
     for source in report.sources:
         for note in source.notes:
             _note(f"{source.source}: {note}", args.quiet)

@@ -114,14 +114,25 @@ def extract_bytes(data: bytes, source: str, **options: object) -> Extraction:
     return dataclasses.replace(result, encoding=decoded.encoding)
 
 
-def extract_paths(names: Iterable[str], **options: object) -> Iterator[Extraction | InputError]:
-    """Extract every file the user named, walking directories.
+def extract_paths(
+    names: Iterable[str], *, allow_private: bool = False, **options: object
+) -> Iterator[Extraction | InputError]:
+    """Extract every file or URL the user named, walking directories.
 
     Yields one :class:`Extraction` per readable input and one
     :class:`kg.errors.InputError` per input that failed, so a bad file never
-    stops the others.
+    stops the others. URLs are fetched (:func:`kg.fetch.fetch`); private and
+    loopback hosts only with ``allow_private``.
     """
-    for item in iter_input_paths(names):
+    from kg.fetch import fetch, is_url
+
+    names = list(names)
+    for name in [n for n in names if is_url(n)]:
+        try:
+            yield extract_bytes(fetch(name, allow_private=allow_private), name, **options)
+        except InputError as error:
+            yield error
+    for item in iter_input_paths([n for n in names if not is_url(n)]):
         if isinstance(item, InputError):
             yield item
             continue

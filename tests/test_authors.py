@@ -170,3 +170,28 @@ def test_mixed_sources_build_validates(shared_data):
     report = build(inputs, topics="vocabulary")
     assert not report.failures
     assert validate_graph(report.graph) == []
+
+
+def test_coauthors_of_one_paper_are_two_people():
+    groups, _ = people(
+        [rec("One", ["J. Kim", "Jang Hwan Kim", "Min Chang"]), rec("Two", ["Jang Hwan Kim", "Min Chang"])]
+    )
+    assert ["J. Kim"] in groups
+
+
+def test_hyphenated_given_names_are_one_name():
+    assert not compatible(parse_name("Hong-Hong Liu"), parse_name("Hong Liu"))
+    assert not compatible(parse_name("Fei-Yue Wang"), parse_name("Fei Wang"))
+    assert compatible(parse_name("J.-P. Sartre"), parse_name("Jean-Paul Sartre"))  # initials of one hyphenated name
+    assert parse_name("Md. Aminul Islam").given == ("md", "aminul")
+
+
+def test_merge_quality_on_the_labelled_pairs(shared_data):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import author_merge
+
+    result = author_merge.main()["with source ids"]
+    assert result["pairs"] == 82 and result["precision"] >= 0.9 and result["recall"] >= 0.75

@@ -249,7 +249,7 @@ def build_nquads(
     keys = [paper_keys(record) for record in records]
     groups = group_papers(records, keys)
     people = resolve_authors(records, aliases, groups)
-    mint.use_people(people, org_aliases=_org_alias_table(aliases))
+    mint.use_people(people, org_aliases={**_ror_alias_table(records), **_org_alias_table(aliases)})
     papers: list[tuple[str, str | None, str | None]] = []
     for members in groups:
         titles = [records[i].title for i in members if records[i].title]
@@ -285,6 +285,21 @@ def build_nquads(
         for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described)
     return sorted(sink.lines)
+
+
+def _ror_alias_table(records: Sequence[Record]) -> dict[str, str]:
+    """Org names that sources tie to one ROR id all map to one of them (the first in sorted order)."""
+    names_of: dict[str, set[str]] = {}
+    for record in records:
+        for name, ror in (record.extra.get("org_ror") or {}).items() if isinstance(record.extra, dict) else ():
+            if isinstance(name, str) and isinstance(ror, str):
+                names_of.setdefault(ror, set()).add(name)
+    table: dict[str, str] = {}
+    for names in names_of.values():
+        canonical = canonical_org(min(names))
+        for name in names:
+            table[org_key(name)] = canonical
+    return table
 
 
 def _org_alias_table(aliases: Aliases | None) -> dict[str, str]:
@@ -352,6 +367,7 @@ def _describe_paper(
     if record.authors:
         sink.value(paper, KG.authorsTruncated, record.authors_truncated)
     _describe_ids(sink, paper, record.ids)
+    ror = record.extra.get("org_ror") if isinstance(record.extra.get("org_ror"), dict) else {}
     for position, author in enumerate(record.authors, start=1):
         author_iri = mint.person_of(record_index, position - 1) if mint.people else mint.author(author.name)
         authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
@@ -367,7 +383,7 @@ def _describe_paper(
         if author.orcid:
             sink.value(author_iri, KG.identifier, f"orcid:{author.orcid}")
         for affiliation in author.affiliations:
-            org = _describe_org(sink, mint, affiliation)
+            org = _describe_org(sink, mint, affiliation, ror.get(affiliation))
             if org:
                 sink.link(authorship, KG.affiliated, org)
                 sink.link(author_iri, KG.affiliated, org)
@@ -399,11 +415,15 @@ def _describe_paper(
             sink.value(topic, SKOS + "altLabel", category.printed)
 
 
-def _describe_org(sink: _QuadSink, mint: IriMinter, name: str) -> str | None:
+def _describe_org(sink: _QuadSink, mint: IriMinter, name: str, ror: str | None = None) -> str | None:
+    """An org node, named by its canonical name; names that share a ROR id share the node (see build_nquads)."""
     if not org_key(name):
         return None
     canonical = mint.org_aliases.get(org_key(name)) or canonical_org(name)
+    ror_id = ror.rstrip("/").rsplit("/", 1)[-1] if isinstance(ror, str) and ror.strip() else None
     org = mint.org(canonical)
+    if ror_id:
+        sink.value(org, KG.identifier, f"ror:{ror_id}")
     sink.link(org, RDF_TYPE, KG.Org)
     sink.value(org, KG.name, name)
     if canonical != name:

@@ -50,10 +50,20 @@ def test_crossref_openalex_semanticscholar():
     assert crossref.abstract == "Fixture abstract ." and crossref.authors[0].affiliations == ("Fixture University",)
     openalex = extract_file(SOURCES / "sample-openalex.json").records[0]
     assert openalex.abstract == "Fixture words" and openalex.ids["openalex"] == "W1"
-    assert openalex.to_dict()["ror"] == ["https://ror.org/00fixture"]
+    assert openalex.to_dict()["org_ror"] == {"Fixture University": "https://ror.org/00fixture"}
     s2 = extract_file(SOURCES / "sample-s2.json").records
     assert [r.title for r in s2] == ["Fixture S2 Paper", "Citing Fixture"]
     assert s2[0].ids == {"s2": "p1", "doi": "10.0000/fixture.4", "arxiv": "2001.00001"}
+
+
+def test_ror_ids_give_orgs_their_identity():
+    from kg.build import build
+
+    graph = build([str(SOURCES / "sample-openalex.json"), str(SOURCES / "sample-crossref.json")], topics=None).graph
+    rows = graph.query("SELECT ?o ?n ?id WHERE { ?o a kg:Org ; kg:name ?n . OPTIONAL { ?o kg:identifier ?id } }")
+    orgs = {(r["o"].rsplit("/", 1)[-1], r["n"], r["id"]) for r in rows.as_dicts()}
+    # One node: the same name from Crossref (no ROR) and OpenAlex (with one), the ROR kept as an identifier.
+    assert orgs == {("fixture-university", "Fixture University", "ror:00fixture")}
 
 
 def test_paper_list_affiliations_and_file_name_venue():
@@ -123,3 +133,31 @@ def test_every_real_export_is_read_with_its_count(shared_data):
         counts[folder] = counts.get(folder, 0) + len(item.records)
     assert counts == EXPECTED_COUNTS
     assert set(failures) == {"SOURCE.md"}  # only the notes about each export are not data
+
+
+def test_two_names_with_one_ror_are_one_org():
+    from kg.records import AuthorRef, Record, SourceRef
+    from kg.store import KnowledgeGraph
+
+    def rec(name, line):
+        return Record(title=f"T{line}", authors=(AuthorRef("Ann Lee", (name,)),), source=SourceRef("p", line, "x"),
+                      extra={"org_ror": {name: "https://ror.org/00jmfr291"}})  # fmt: skip
+
+    graph = KnowledgeGraph.from_records([rec("University of Michigan–Ann Arbor", 1), rec("Univ. Michigan", 2)])
+    assert len(graph.query("SELECT DISTINCT ?o WHERE { ?o a kg:Org }").as_dicts()) == 1
+
+
+def test_html_microdata(tmp_path):
+    page = tmp_path / "article.html"
+    page.write_text(
+        '<!doctype html><html><body><div itemscope itemtype="https://schema.org/ScholarlyArticle">'
+        '<h1 itemprop="headline">Probabilistic Model-Agnostic Meta-Learning</h1>'
+        '<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">Chelsea Finn</span></span>'
+        '<span itemprop="author">Kelvin Xu</span><meta itemprop="datePublished" content="2018-06-07">'
+        '<p itemprop="abstract">Fixture abstract.</p></div></body></html>',
+        encoding="utf-8",
+    )
+    record = extract_file(page).records[0]
+    assert record.title == "Probabilistic Model-Agnostic Meta-Learning" and record.date == "2018-06-07"
+    assert [a.name for a in record.authors] == ["Chelsea Finn", "Kelvin Xu"] and record.abstract == "Fixture abstract."

@@ -1,5 +1,5 @@
 """Web pages saved as HTML: listing layouts (ACL Anthology person pages, Proceedings of Science
-tables), a paper's own page (Highwire ``citation_*`` meta tags, schema.org JSON-LD), and the text
+tables), a paper's own page (Highwire ``citation_*`` meta tags, schema.org JSON-LD or microdata), and the text
 layouts (profile, Hugging Face, lab page) when saved as HTML rather than text.
 
 HTML is only parsed, never executed, and nothing it links to is fetched.
@@ -158,6 +158,51 @@ def _json_ld(soup, source: str) -> list[Record]:
     return records
 
 
+def _itemprop_value(node) -> str | None:
+    if node.name == "meta":
+        return clean_space(node.get("content") or "") or None
+    if node.name == "time" and node.get("datetime"):
+        return clean_space(node["datetime"])
+    return _text(node)
+
+
+def _microdata(soup, source: str) -> list[Record]:
+    """schema.org microdata: ``itemscope`` items typed ScholarlyArticle, Article, CreativeWork, ..."""
+    records = []
+    for item in soup.find_all(attrs={"itemscope": True, "itemtype": True}):
+        kinds = {t.rstrip("/").rsplit("/", 1)[-1] for t in item["itemtype"].split()}
+        if not kinds & _SCHOLARLY or item.find_parent(attrs={"itemscope": True}) is not None:
+            continue
+        props: dict[str, list] = {}
+        for node in item.find_all(attrs={"itemprop": True}):
+            if node.find_parent(attrs={"itemscope": True}) is not item:
+                continue  # a property of a nested item (an author's own name is read below)
+            for name in node["itemprop"].split():
+                props.setdefault(name, []).append(node)
+        title = next((_itemprop_value(n) for n in props.get("headline", []) + props.get("name", [])), None)
+        if not title:
+            continue
+        authors = []
+        for node in props.get("author", []):
+            nested = node.find(attrs={"itemprop": "name"}) if node.has_attr("itemscope") else None
+            name = _itemprop_value(nested) if nested is not None else _itemprop_value(node)
+            if name:
+                authors.append(AuthorRef(name))
+        date = next((_itemprop_value(n) for n in props.get("datePublished", [])), None)
+        abstract = next((_itemprop_value(n) for n in props.get("abstract", []) + props.get("description", [])), None)
+        records.append(
+            Record(
+                title=title,
+                authors=tuple(authors),
+                date=iso_date(date),
+                abstract=abstract,
+                source=SourceRef(source, item.sourceline or 1, FORMAT),
+                extra={"layout": "microdata"},
+            )
+        )
+    return records
+
+
 def _as_text_layout(soup, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     """A text layout (profile, Hugging Face, lab page) saved as HTML: read its visible text."""
     from kg import extractors
@@ -181,7 +226,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
             records = readers[name](soup, layout, source)
             if records:
                 return records, [f"read as a {name} page"]
-    for reader, label in ((_meta, "citation meta tags"), (_json_ld, "schema.org JSON-LD")):
+    for reader, label in ((_meta, "citation meta tags"), (_json_ld, "schema.org JSON-LD"), (_microdata, "microdata")):
         records = reader(soup, source)
         if records:
             return records, [f"read from the page's {label}"]

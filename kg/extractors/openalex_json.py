@@ -70,8 +70,12 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         if isinstance(item.get("doi"), str):
             ids["doi"] = item["doi"]
         authorships = [a for a in item.get("authorships") or [] if isinstance(a, dict)]
-        rors = sorted({i["ror"] for a in authorships for i in a.get("institutions") or [] if isinstance(i, dict)
-                       and isinstance(i.get("ror"), str)})  # fmt: skip
+        institutions = [i for a in authorships for i in a.get("institutions") or [] if isinstance(i, dict)]
+        org_ror = {
+            i["display_name"]: i["ror"]
+            for i in institutions
+            if isinstance(i.get("ror"), str) and isinstance(i.get("display_name"), str)
+        }
         topics = [t.get("display_name") for t in item.get("topics") or [] if isinstance(t, dict)]
         location = item.get("primary_location") or {}
         venue = text_of((location.get("source") or {}).get("display_name")) if isinstance(location, dict) else None
@@ -85,7 +89,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 categories=tuple(t for t in topics if isinstance(t, str)),
                 ids=ids,
                 source=SourceRef(source, 1, FORMAT),
-                extra={"ror": rors} if rors else {},
+                extra={"org_ror": dict(sorted(org_ror.items()))} if org_ror else {},
             )
         )
     return records, notes

@@ -24,7 +24,9 @@ def evaluate(records, pairs, hide_ids: bool) -> dict:
     from kg.resolve import group_papers
 
     if hide_ids:
-        records = [dataclasses.replace(r, extra={k: v for k, v in r.extra.items() if k != "s2_author_ids"}) for r in records]
+        records = [
+            dataclasses.replace(r, extra={k: v for k, v in r.extra.items() if k != "s2_author_ids"}) for r in records
+        ]
     resolution = resolve_authors(records, None, group_papers(records))
     where = {}
     for index, record in enumerate(records):
@@ -47,7 +49,10 @@ def main() -> dict:
         sys.exit(f"bench/author_merge.py: the Semantic Scholar export is not at {DATA}")
     records = kg.extract([str(DATA / "Paper.json"), str(DATA / "Author.json")])
     pairs = json.loads(PAIRS.read_text(encoding="utf-8"))["pairs"]
-    results = {"with source ids": evaluate(records, pairs, False), "names and evidence only": evaluate(records, pairs, True)}
+    results = {
+        "with source ids": evaluate(records, pairs, False),
+        "names and evidence only": evaluate(records, pairs, True),
+    }
     print(json.dumps(results, indent=1))
     return results
 

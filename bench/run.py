@@ -18,7 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import topics  # noqa: E402  (bench scripts live beside this file)
+import author_merge  # noqa: E402  (bench scripts live beside this file)
+import topics  # noqa: E402
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -27,7 +28,7 @@ def _table(headers: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def render(results: dict, papers: int) -> str:
+def render(results: dict, papers: int, merges: dict | None = None) -> str:
     quality = results["quality"]
     speed = results["speed"]
     build = results["build"]
@@ -52,6 +53,14 @@ def render(results: dict, papers: int) -> str:
         f"Topic extraction takes {build['extraction share']:.0%} of the build with topics; all that topics add "
         f"(extraction, and loading and writing their statements) is {build['topic share']:.0%}.",
     ]  # fmt: skip
+    if merges:
+        parts += [
+            "",
+            "### Author merging (82 hand-labelled pairs of compatible names, Semantic Scholar export)",
+            "",
+            _table(["run", "same-person pairs", "joined", "wrongly joined", "precision", "recall"],
+                   [[k, v["same"], v["tp"], v["fp"], v["precision"], v["recall"]] for k, v in merges.items()]),
+        ]  # fmt: skip
     return "\n".join(parts)
 
 
@@ -60,9 +69,10 @@ def main(argv=None) -> None:
     parser.add_argument("--papers", type=int, default=10_000)
     args = parser.parse_args(argv)
     results = topics.main(["--papers", str(args.papers)])
+    merges = author_merge.main()
     readme = HERE / "README.md"
     text = readme.read_text(encoding="utf-8")
-    block = "<!-- results -->\n" + render(results, args.papers) + "\n<!-- /results -->"
+    block = "<!-- results -->\n" + render(results, args.papers, merges) + "\n<!-- /results -->"
     text = re.sub(r"<!-- results -->.*?<!-- /results -->", lambda _: block, text, flags=re.S)
     readme.write_text(text, encoding="utf-8")
     print(f"wrote {readme}")

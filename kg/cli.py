@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
     )
+    build.add_argument(
+        "--strict", action="store_true", help="any input that fails stops the build before anything is written"
+    )
     _add_extract_options(build)
     topics_options = build.add_argument_group("topics from titles and abstracts")
     topics_options.add_argument(
@@ -287,6 +290,9 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
         _note(f"skipped {skipped}", args.quiet)
     for failure in report.failures:
         _error(str(failure))
+    if args.strict and report.failures:
+        _error(f"--strict: {len(report.failures)} input(s) failed; {args.output} was not written")
+        return 1
     if report.topic_pipeline:
         _note(f"topics: {extractor.method} with {report.topic_pipeline}", args.quiet)
     report.graph.save(args.output)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 
 from kg import extractors
 from kg.errors import InputError, KgError, UnknownFormatError
-from kg.extractors.base import Extraction, ExtractOptions
+from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.records import Record
 from kg.sources import decode_bytes, iter_input_paths, read_text
 
@@ -76,10 +76,11 @@ def extract_text(
     if not records:
         if extractor.guesses:
             raise UnknownFormatError(source, _NO_FORMAT)
-        if format is not None or not notes:
-            # A format recognised by its content may hold no paper (an OpenAlex author record),
-            # which its notes then say; otherwise finding nothing is a failure.
-            raise UnknownFormatError(source, f"no paper found when read as {extractor.name}")
+        if not any(HOLDS_NO_PAPERS in note for note in notes):
+            # Only an input whose reader says it legitimately holds no paper (an OpenAlex author
+            # record) may give none; otherwise finding nothing is a failure, and the notes say why.
+            detail = f": {notes[-1]}" if notes else ""
+            raise UnknownFormatError(source, f"no paper found when read as {extractor.name}{detail}")
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]

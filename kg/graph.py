@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from kg.authors import Aliases, AuthorResolution, resolve_authors
 from kg.errors import UsageError
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS, XSD
-from kg.records import Record, SourceRef
+from kg.records import Record, SourceRef, sanitize_text
 from kg.resolve import (
     author_key,
     canonical_org,
@@ -148,7 +148,6 @@ class IriMinter:
 
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _IRI_FORBIDDEN_RE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def nt_literal(value: str, datatype: str | None = None) -> str:
@@ -161,8 +160,7 @@ def nt_literal(value: str, datatype: str | None = None) -> str:
     >>> nt_literal("2020", XSD + "gYear")
     '"2020"^^<http://www.w3.org/2001/XMLSchema#gYear>'
     """
-    if not value.isascii():
-        value = _SURROGATE_RE.sub("\ufffd", value)
+    value = sanitize_text(value)
     literal = '"' + value.translate(_LITERAL_ESCAPES) + '"'
     return f"{literal}^^<{datatype}>" if datatype else literal
 

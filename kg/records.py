@@ -14,6 +14,34 @@ from typing import Any
 from kg.errors import KgError
 
 _DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Characters no text field may hold: C0/C1 controls other than tab and line breaks (XML 1.0 forbids
+# them), lone surrogates (not encodable as UTF-8) and the two noncharacters.
+_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def sanitize_text(text: str) -> str:
+    """``text`` without control characters; a lone surrogate becomes U+FFFD.
+
+    Examples
+    --------
+    >>> sanitize_text("a\x01b\ud800c")
+    'ab\ufffdc'
+    """
+    if not _UNSAFE_RE.search(text):
+        return text
+    return _UNSAFE_RE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return sanitize_text(value)
+    if isinstance(value, tuple):
+        return tuple(_clean(v) for v in value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -81,6 +109,15 @@ class Record:
     def __post_init__(self) -> None:
         if self.date is not None and not _DATE_PATTERN.match(self.date):
             raise KgError(f"record date must be YYYY, YYYY-MM or YYYY-MM-DD, got {self.date!r}")
+        # Every record is made safe once, here, whatever extractor built it.
+        for name in ("title", "abstract", "venue", "orgs", "categories", "ids", "extra"):
+            value = getattr(self, name)
+            cleaned = _clean(value)
+            if cleaned != value:
+                object.__setattr__(self, name, cleaned)
+        if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "")) for a in self.authors):
+            authors = tuple(AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid)) for a in self.authors)
+            object.__setattr__(self, "authors", authors)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a plain dict in contract key order."""

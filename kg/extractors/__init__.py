@@ -30,6 +30,8 @@ from kg.extractors.base import Extraction, ExtractOptions, Extractor
 __all__ = ["DETECT_THRESHOLD", "ExtractOptions", "Extraction", "Extractor", "detect_format", "formats", "get"]
 
 DETECT_THRESHOLD = 0.3
+# Text layouts are told apart by their first lines; a 100 MB input need not be scanned to guess.
+DETECT_SAMPLE_CHARS = 1_000_000
 
 _REGISTRY: dict[str, Extractor] = {}
 
@@ -85,7 +87,8 @@ def detect_format(text: str) -> tuple[Extractor, float] | None:
     guessing fallback; a fallback is returned only when no confident format
     exists and its own score is above zero. None means nothing recognised it.
     """
-    scored = [(extractor.detect(text), extractor) for extractor in _REGISTRY.values()]
+    sample = text[:DETECT_SAMPLE_CHARS]
+    scored = [(e.detect(text if e.whole_text_detect else sample), e) for e in _REGISTRY.values()]
     confident = [(s, e) for s, e in scored if not e.guesses and s >= DETECT_THRESHOLD]
     if confident:
         score, best = max(confident, key=lambda pair: pair[0])

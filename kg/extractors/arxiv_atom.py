@@ -82,4 +82,5 @@ EXTRACTOR = Extractor(
     description="arXiv API Atom XML (also inside recorded HTTP responses as JSON)",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from kg.records import Record
 
+# A note with these words tells kg that an input it recognised legitimately holds no paper
+# (an OpenAlex author record); any other input that yields no paper failed.
+HOLDS_NO_PAPERS = "holds no papers"
+
 
 @dataclass(frozen=True)
 class ExtractOptions:
@@ -54,6 +58,7 @@ class Extractor:
     detect: Callable[[str], float]
     extract: Callable[[str, str, ExtractOptions], tuple[list[Record], list[str]]]
     guesses: bool = False
+    whole_text_detect: bool = False  # JSON can only be told from a whole parse; the rest from a sample
 
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:

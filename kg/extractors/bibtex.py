@@ -58,8 +58,13 @@ def _date(fields: dict) -> str | None:
 
 
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    import logging
+
     import bibtexparser
     from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+
+    # bibtexparser logs every block it cannot parse; kg reports them itself, in one note.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])

@@ -70,4 +70,5 @@ EXTRACTOR = Extractor(
     description="Crossref REST API work responses (JSON)",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

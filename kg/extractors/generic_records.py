@@ -73,7 +73,7 @@ def _rows(text: str) -> list[tuple[int, dict]] | None:
         for number, line in lines:
             try:
                 value = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
             if isinstance(value, dict):
                 rows.append((number, value))
@@ -152,4 +152,5 @@ EXTRACTOR = Extractor(
     description="generic JSON / JSON Lines / CSV exports (usual keys recognised; --map FIELD=KEY for others)",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

@@ -12,7 +12,7 @@ Examples
 
 from __future__ import annotations
 
-from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.base import HOLDS_NO_PAPERS, ExtractOptions, Extractor
 from kg.extractors.jsonsource import iso_date, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
@@ -64,7 +64,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
     for item in _items(try_json(text)):
         kind = _entity_kind(item)
         if kind != "work":
-            notes.append(f"an OpenAlex {kind} record ({item.get('display_name')}), not a paper: nothing to extract")
+            notes.append(f"an OpenAlex {kind} record ({item.get('display_name')}): {HOLDS_NO_PAPERS}")
             continue
         ids = {"openalex": item["id"][len(_PREFIX) :]}
         if isinstance(item.get("doi"), str):
@@ -100,4 +100,5 @@ EXTRACTOR = Extractor(
     description="OpenAlex API JSON (works; author/institution/topic entities are recognised and hold no papers)",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

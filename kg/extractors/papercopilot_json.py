@@ -97,4 +97,5 @@ EXTRACTOR = Extractor(
     description="conference paper lists as JSON (Paper Copilot): ';' between authors, '+' between affiliations",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

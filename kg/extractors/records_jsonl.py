@@ -27,7 +27,7 @@ def detect(text: str) -> float:
     for line in lines:
         try:
             value = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(value, dict) and len(_RECORD_KEYS & value.keys()) >= 3:
             hits += 1
@@ -42,7 +42,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
             continue
         try:
             records.append(record_from_dict(json.loads(line), SourceRef(source, number, FORMAT)))
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:
             notes.append(f"line {number}: skipped, not JSON ({error.__class__.__name__})")
         except KgError as error:
             notes.append(f"line {number}: skipped, not a kg record ({error})")

@@ -89,4 +89,5 @@ EXTRACTOR = Extractor(
     description="Semantic Scholar Graph API JSON (papers with citations/references, authors with papers)",
     detect=detect,
     extract=extract,
+    whole_text_detect=True,
 )

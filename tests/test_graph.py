@@ -161,7 +161,8 @@ def test_hostile_text_stays_a_literal(tmp_path):
         path = tmp_path / f"n{extension}"
         graph.save(path)
         parsed = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.from_extension(extension[1:])))
-        assert any(getattr(q, "object", None) == pyoxigraph.Literal(nasty) for q in parsed)
+        kept = nasty.replace("\x0b", "")  # a vertical tab cannot be in XML: records drop control characters
+        assert any(getattr(q, "object", None) == pyoxigraph.Literal(kept) for q in parsed)
 
 
 def test_jsonl_records_build_the_same_graph_as_the_pages(tmp_path, capsys):

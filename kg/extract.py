@@ -72,7 +72,13 @@ def extract_text(
         if detected is None:
             raise UnknownFormatError(source, _NO_FORMAT)
         extractor = detected[0]
-    records, notes = extractor.extract(text, source, options)
+    try:
+        records, notes = extractor.extract(text, source, options)
+    except InputError:
+        raise
+    except (KgError, ValueError, TypeError, AttributeError, KeyError, IndexError, RecursionError) as error:
+        # A reader tripped over content it did not expect: this input fails, with the reason, never a traceback.
+        raise InputError(source, f"could not be read as {extractor.name} ({type(error).__name__}: {error})") from None
     if not records:
         if extractor.guesses:
             raise UnknownFormatError(source, _NO_FORMAT)

@@ -63,7 +63,7 @@ def slug(text: str, max_length: int = _SLUG_MAX) -> str:
 
 def short_hash(text: str, length: int = 10) -> str:
     """A stable hexadecimal digest of ``text``."""
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 def _readable_id(key: str) -> str:

@@ -115,6 +115,9 @@ class Record:
             cleaned = _clean(value)
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)
+        if self.source is not None and _UNSAFE_RE.search(self.source.path + self.source.format):
+            source = SourceRef(_clean(self.source.path), self.source.line, _clean(self.source.format))
+            object.__setattr__(self, "source", source)
         if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "")) for a in self.authors):
             authors = tuple(AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid)) for a in self.authors)
             object.__setattr__(self, "authors", authors)

@@ -113,7 +113,8 @@ class KnowledgeGraph:
         import pyoxigraph
 
         data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name)
-        return sorted(set(data.decode("utf-8").splitlines()))
+        # split("\n"), not splitlines(): U+2028 or U+0085 inside a literal is not a line break.
+        return sorted({line for line in data.decode("utf-8").split("\n") if line})
 
     def canonical_nquads(self) -> bytes:
         """Every quad as N-Quads, graph by graph (default first), lines sorted: the written order."""

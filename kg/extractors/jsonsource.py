@@ -48,7 +48,10 @@ def try_json(text: str) -> Any:
 def array_items(text: str) -> Iterator[tuple[int, Any]]:
     """The items of a top-level JSON array with the 1-based line each starts on."""
     decoder = json.JSONDecoder()
-    index = text.index("[") + 1
+    start = text.find("[")
+    if start < 0:
+        return
+    index = start + 1
     line = text.count("\n", 0, index) + 1
     length = len(text)
     while True:

@@ -19,14 +19,14 @@ def fixtures() -> Path:
     return FIXTURES
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
     return SEEDS
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data() -> Path:
     data = SHARED / "data"
     if not data.is_dir():

@@ -153,14 +153,10 @@ def test_viz_options(graph, tmp_path, capsys):
     assert main(["viz", str(path), "-o", str(tmp_path / "page.txt")]) == 2
 
 
-def test_seed_owner_is_most_central(tmp_path):
-    from conftest import SEEDS
-
-    if not SEEDS.is_dir():
-        pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
+def test_seed_owner_is_most_central(seeds):
     from kg.build import build
 
-    data = load_graph_data(build([str(SEEDS / "001_335dda869a054df8.txt")], topics=None).graph)
+    data = load_graph_data(build([str(seeds / "001_335dda869a054df8.txt")], topics=None).graph)
     for measure in ("pagerank", "degree", "betweenness", "eigenvector"):
         assert analyze(projection(data, "coauthor"), top=1, sort_by=measure).ranking[0]["label"] == "Kelvin Xu"
 

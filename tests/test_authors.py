@@ -155,13 +155,13 @@ def test_affiliations_on_authorships_and_authors_paper_orgs_stay_paper_level():
     assert [r["o"] for r in paper] == ["Google DeepMind", "deepmind"]
 
 
-def test_mixed_sources_build_validates(shared_data):
-    from conftest import FIXTURES, SEEDS
+def test_mixed_sources_build_validates(shared_data, seeds):
+    from conftest import FIXTURES
 
     from kg.build import build
 
     inputs = [
-        str(SEEDS),
+        str(seeds),
         str(FIXTURES / "sources"),
         str(shared_data / "acl-anthology-author-page" / "andreas-madsack.html"),
         str(shared_data / "openalex-entities" / "W2741809807.json"),

@@ -116,12 +116,8 @@ def test_hostile_title_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     opened.page.close()
 
 
-def test_seed_graph_page_has_every_node(browser, tmp_path):
-    from conftest import SEEDS
-
-    if not SEEDS.is_dir():
-        pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
-    graph = build([str(SEEDS)]).graph
+def test_seed_graph_page_has_every_node(browser, tmp_path, seeds):
+    graph = build([str(seeds)]).graph
     page = render_page(graph)
     path = tmp_path / "seeds.html"
     write_page(page, str(path))

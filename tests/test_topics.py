@@ -188,14 +188,10 @@ def test_build_without_topics(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def seed_topics():
-    from conftest import SEEDS
-
-    if not SEEDS.is_dir():
-        pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
+def seed_topics(seeds):
     from kg.extract import extract
 
-    records = extract([str(SEEDS)])
+    records = extract([str(seeds)])
     return records, TopicExtractor().extract([(r.title, r.abstract) for r in records])
 
 

@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(.nq .trig .jsonld keep one named graph per source).",
     )
     build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or http(s) URLs")
-    build.add_argument("-o", "--output", required=True, metavar="OUT", help="the graph file to write")
+    build.add_argument("-o", "--output", metavar="OUT", help="the graph file to write")
+    build.add_argument("--store", metavar="DIR", help="also (or instead) write a persistent store for kg add/remove")
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
     build.add_argument(
         "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
@@ -96,13 +97,30 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("graph", metavar="GRAPH", help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf)")
     validate.set_defaults(handler=run_validate)
 
+    add = commands.add_parser(
+        "add",
+        help="add or replace one source in a store",
+        description="Add SOURCE to the store (or replace it when its content changed) and rebuild the graph; "
+        "re-adding an unchanged source does nothing.",
+    )
+    add.add_argument("source", metavar="SOURCE", help="a file")
+    add.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    _add_extract_options(add)
+    add.set_defaults(handler=run_add)
+
+    remove = commands.add_parser("remove", help="drop one source from a store and rebuild the graph")
+    remove.add_argument("source", metavar="SOURCE", help="the source as it was added")
+    remove.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    remove.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    remove.set_defaults(handler=run_remove)
+
     query = commands.add_parser(
         "query",
         help="run a SPARQL query on a graph",
         description="Run QUERY (inline SPARQL or a .rq file) over the union of GRAPH's named graphs. "
         "The prefixes kg, rdf, rdfs, owl, xsd, schema, foaf, dcterms, skos, org, prov and sh are predeclared.",
     )
-    query.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    query.add_argument("graph", metavar="GRAPH", help="an RDF file or a store folder")
     query.add_argument("query", metavar="QUERY", help="SPARQL text or a path to a .rq file")
     query.add_argument(
         "--format", choices=("table", "csv", "tsv", "json", "xml"), default="table", help="output format (table)"
@@ -275,6 +293,11 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
 
     if args.format is not None:
         extractors.get(args.format)
+    if not args.output and not args.store:
+        _error("build: give -o OUT, --store DIR, or both")
+        return 2
+    if args.store:
+        return _build_store(args)
     rdf_format = require_output_path(args.output)
     extractor = None
     if args.topics != "none":
@@ -306,9 +329,60 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if report.failures else 0
 
 
+def _build_store(args: argparse.Namespace) -> int:
+    from kg.persist import GraphStore, StoreConfig, build_store
+    from kg.store import require_output_path
+
+    rdf_format = require_output_path(args.output) if args.output else None
+    config = StoreConfig(base=args.base, topics=args.topics, aliases=args.aliases)
+    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
+    added, failures, statements = build_store(
+        args.store, args.paths, config, allow_private=args.allow_private, **options
+    )
+    for source, papers in added:
+        _note(f"{source}: {papers} paper(s)", args.quiet)
+    for failure in failures:
+        _error(str(failure))
+    if args.output and rdf_format:
+        GraphStore(args.store).open_graph().save(args.output)
+        _note(f"wrote {args.output} ({rdf_format.name})", args.quiet)
+    _note(f"wrote the store {args.store}: {statements} statements from {len(added)} source(s); "
+          f"{len(failures)} failed", args.quiet)  # fmt: skip
+    return 1 if failures else 0
+
+
+def run_add(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.persist import add_source, rebuild, require_store
+
+    store = require_store(args.store)
+    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
+    outcome, papers = add_source(store, args.source, **options)
+    if outcome == "unchanged":
+        _note(f"{args.source}: unchanged since it was added; nothing to do", args.quiet)
+        return 0
+    statements = rebuild(store)
+    _note(f"{args.source}: {outcome}, {papers} paper(s); the store now holds {statements} statements", args.quiet)
+    return 0
+
+
+def run_remove(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.persist import rebuild, require_store
+
+    store = require_store(args.store)
+    if not store.drop_source(args.source):
+        _error(f"{args.source}: not a source of {args.store} (see its sources.json)")
+        return 1
+    statements = rebuild(store)
+    _note(f"{args.source}: removed; the store now holds {statements} statements", args.quiet)
+    return 0
+
+
 def _load_graph(path: str):
+    from kg.persist import GraphStore, is_store
     from kg.store import KnowledgeGraph
 
+    if is_store(path):
+        return GraphStore(path).open_graph()
     return KnowledgeGraph.load(path)
 
 

@@ -46,6 +46,22 @@ class BuildReport:
         return sum(source.papers for source in self.sources)
 
 
+def progress(items, description: str):
+    """``items``, with a progress line on stderr when it is a terminal (quiet in pipes, logs and CI)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed} done"), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
 def usable(record: Record) -> bool:
     """A record becomes a paper only if it has a title or an abstract to know it by."""
     return bool(record.title or record.abstract)
@@ -79,7 +95,7 @@ def build(
     records: list[Record] = []
     report = BuildReport(graph=KnowledgeGraph(base=base))
     options = {"format": format, "as_of": as_of, "orgs": tuple(orgs), "mapping": tuple(mapping)}
-    for item in extract_paths(paths, allow_private=allow_private, **options):
+    for item in progress(extract_paths(paths, allow_private=allow_private, **options), "reading inputs"):
         if isinstance(item, InputError):
             report.failures.append(item)
             continue

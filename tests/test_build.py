@@ -126,3 +126,10 @@ def test_seed_answers_shown_in_readme(seed_build):
     assert [(r["line"], r["printed"], r["position"]) for r in says.as_dicts()] == [(76, "Kelvin Xu", 1)]
     sources = graph.query(read_query(str(QUERIES / "papers-with-sources.rq"))).as_dicts()
     assert len(sources) == 78
+
+
+def test_progress_is_quiet_when_not_a_terminal(capsys):
+    from kg.build import progress
+
+    assert list(progress(iter([1, 2, 3]), "counting")) == [1, 2, 3]
+    assert capsys.readouterr().err == ""

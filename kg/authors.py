@@ -29,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import re
@@ -296,9 +297,8 @@ def resolve_authors(
         larger = (len(ca.names), sum(ca.names.values())) >= (len(cb.names), sum(cb.names.values()))
         keep, gone = (ra, rb) if larger else (rb, ra)
         kept, merged = clusters[keep], clusters[gone]
-        target = _display(kept)
         for name in sorted(merged.names):
-            merges[keep].append(Merge(name, target, rule, evidence))
+            merges[keep].append(Merge(name, "", rule, evidence))  # "into" is filled in once all merges are made
         merges[keep].extend(merges.pop(gone, []))
         for attribute in (
             "parsed",
@@ -360,10 +360,15 @@ def resolve_authors(
                     union(a, b, rule, evidence)
     roots = sorted({find(i) for i in range(len(clusters))})
     number = {root: n for n, root in enumerate(roots)}
+    display = {root: _display(clusters[root]) for root in roots}
     return AuthorResolution(
         person_of={mention: number[find(index)] for mention, index in mention_cluster.items()},
-        display={number[root]: _display(clusters[root]) for root in roots},
-        merges={number[root]: merges.get(root, []) for root in roots if merges.get(root)},
+        display={number[root]: display[root] for root in roots},
+        merges={
+            number[root]: [dataclasses.replace(m, into=display[root]) for m in merges[root]]
+            for root in roots
+            if merges.get(root)
+        },
         identity={number[root]: _identity(clusters[root]) for root in roots},
     )
 

@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check a graph against kg's SHACL shapes",
         description="Validate GRAPH against ontology/shapes.ttl; prints each violation, exits 1 if any.",
     )
-    validate.add_argument("graph", metavar="GRAPH", help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf)")
+    _add_graph_argument(validate)
     validate.set_defaults(handler=run_validate)
 
     add = commands.add_parser(
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run QUERY (inline SPARQL or a .rq file) over the union of GRAPH's named graphs. "
         "The prefixes kg, rdf, rdfs, owl, xsd, schema, foaf, dcterms, skos, org, prov and sh are predeclared.",
     )
-    query.add_argument("graph", metavar="GRAPH", help="an RDF file or a store folder")
+    _add_graph_argument(query)
     query.add_argument("query", metavar="QUERY", help="SPARQL text or a path to a .rq file")
     query.add_argument(
         "--format", choices=("table", "csv", "tsv", "json", "xml"), default="table", help="output format (table)"
@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list a graph's topics with paper counts and top authors",
         description="List the topics of GRAPH, most papers first, with each topic's top authors.",
     )
-    topics.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    _add_graph_argument(topics)
     topics.add_argument("--top", type=int, default=30, metavar="N", help="show the N largest topics (30; 0 for all)")
     topics.add_argument(
         "--min-papers", type=int, default=1, metavar="N", help="leave out topics with fewer than N papers (1)"
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the graph or a projection as GraphML or GEXF (for Gephi)",
         description="Write GRAPH as a NetworkX graph in GraphML (.graphml) or GEXF (.gexf).",
     )
-    export.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    _add_graph_argument(export)
     export.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf")
     export.add_argument("--projection", choices=PROJECTIONS, default="full", help="full (typed graph) or a projection")
     export.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rank nodes of a projection by centrality (degree, weighted degree, betweenness, closeness, "
         "PageRank, eigenvector), find communities (Louvain, seeded) and components, and count papers per year.",
     )
-    analyze.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    _add_graph_argument(analyze)
     analyze.add_argument(
         "--projection", choices=PROJECTIONS, default="coauthor", help="the graph to analyse (coauthor)"
     )
@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write an interactive HTML page of the graph",
         description="Write an interactive, offline HTML page (vis-network via pyvis) of GRAPH or a projection.",
     )
-    viz.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    _add_graph_argument(viz)
     viz.add_argument("-o", "--output", required=True, metavar="FILE", help="the .html page to write")
     viz.add_argument("--projection", choices=PROJECTIONS, default="full", help="full (typed graph) or a projection")
     viz.add_argument("--focus", metavar="NAME", help="only the neighbourhood of this author, topic, org or paper")
@@ -199,9 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
     viz.set_defaults(handler=run_viz)
 
     stats = commands.add_parser("stats", help="count nodes per class and edges per type")
-    stats.add_argument("graph", metavar="GRAPH", help="an RDF file")
+    _add_graph_argument(stats)
     stats.set_defaults(handler=run_stats)
     return parser
+
+
+def _add_graph_argument(command: argparse.ArgumentParser) -> None:
+    """GRAPH, as every command that reads a graph takes it: an RDF file or a store folder."""
+    command.add_argument(
+        "graph", metavar="GRAPH", help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf) or a kg build --store folder"
+    )
 
 
 def _add_extract_options(command: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from kg import extractors
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, UsageError
 from kg.export.networkx import PROJECTIONS
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
@@ -120,8 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run QUERY (inline SPARQL or a .rq file) over the union of GRAPH's named graphs. "
         "The prefixes kg, rdf, rdfs, owl, xsd, schema, foaf, dcterms, skos, org, prov and sh are predeclared.",
     )
-    _add_graph_argument(query)
+    query.add_argument(
+        "graph", metavar="GRAPH", nargs="?", help="an RDF file or a kg build --store folder (not with --endpoint)"
+    )
     query.add_argument("query", metavar="QUERY", help="SPARQL text or a path to a .rq file")
+    query.add_argument("--endpoint", metavar="URL", help="query this SPARQL 1.1 endpoint instead of a local GRAPH")
     query.add_argument(
         "--format", choices=("table", "csv", "tsv", "json", "xml"), default="table", help="output format (table)"
     )
@@ -197,6 +200,33 @@ def build_parser() -> argparse.ArgumentParser:
     viz.add_argument("--size-by", choices=("pagerank", "degree", "betweenness"), default="pagerank")
     viz.add_argument("--title", help="the page's heading")
     viz.set_defaults(handler=run_viz)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve a store as a SPARQL 1.1 endpoint on localhost (Oxigraph server)",
+        description="Run the Oxigraph SPARQL server on a store folder until interrupted (Ctrl-C). "
+        "Queries see the union of all named graphs. Read-only unless --writable.",
+    )
+    serve.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (7878)")
+    serve.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")
+    serve.add_argument("--timeout", type=int, default=30, metavar="S", help="longest a query may run, seconds (30)")
+    serve.set_defaults(handler=run_serve)
+
+    push = commands.add_parser(
+        "push",
+        help="load a graph into a SPARQL 1.1 Graph Store Protocol server",
+        description="Send every named graph of GRAPH (one per source, topics, resolution) to a Graph Store "
+        "Protocol endpoint: PUT replaces each graph there, --append adds to it.",
+    )
+    _add_graph_argument(push)
+    push.add_argument(
+        "--endpoint", required=True, metavar="URL", help="the Graph Store endpoint, e.g. http://host/store"
+    )
+    push.add_argument("--append", action="store_true", help="add to the server's graphs instead of replacing them")
+    push.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    push.set_defaults(handler=run_push)
 
     stats = commands.add_parser("stats", help="count nodes per class and edges per type")
     _add_graph_argument(stats)
@@ -413,7 +443,11 @@ def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
     from kg.store import output_prefixes
 
     bindings = dict(parse_cli_binding(text) for text in args.bind)
+    if bool(args.endpoint) == bool(args.graph):
+        raise UsageError("give GRAPH or --endpoint URL, not both" if args.graph else "give GRAPH or --endpoint URL")
     sparql = read_query(args.query)
+    if args.endpoint:
+        return _query_remote(args, sparql, bindings, out)
     graph = _load_graph(args.graph)
     if args.format != "table":
         data = run_query_serialized(graph.store, sparql, bindings, args.format)
@@ -421,16 +455,69 @@ def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
         if not data.endswith(b"\n"):
             out.write("\n")
         return 0
-    result = graph.query(sparql, bindings)
+    _print_result(graph.query(sparql, bindings), output_prefixes(graph.base), out)
+    return 0
+
+
+def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, out: TextIO) -> int:
+    from kg.remote import query_endpoint
+    from kg.store import output_prefixes
+
+    if args.format != "table":
+        data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format)
+        out.write(data.decode("utf-8", "replace"))
+        if not data.endswith(b"\n"):
+            out.write("\n")
+        return 0
+    _print_result(query_endpoint(args.endpoint, sparql, bindings), output_prefixes(DEFAULT_BASE), out)
+    return 0
+
+
+def run_serve(args: argparse.Namespace, out: TextIO) -> int:
+    import signal
+    import time
+
+    from kg.remote import serve
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # so the server is stopped too, not orphaned
+    with serve(args.store, host=args.host, port=args.port, writable=args.writable, timeout_s=args.timeout) as server:
+        mode = "read-write" if args.writable else "read-only"
+        _note(f"serving {args.store} ({mode}); stop with Ctrl-C", False)
+        out.write(f"SPARQL query endpoint:  {server.query_url}\n")
+        if args.writable:
+            out.write(f"SPARQL update endpoint: {server.update_url}\n")
+        out.write(f"Graph Store endpoint:   {server.store_url}\n")
+        out.flush()
+        try:
+            while server.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        _error(f"the server stopped (exit status {server.process.returncode})")
+        return 1
+
+
+def run_push(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.remote import push
+
+    sent = push(_load_graph(args.graph), args.endpoint, append=args.append)
+    total = sum(count for _, count in sent)
+    _note(f"sent {total} statements in {len(sent)} graph(s) to {args.endpoint}", args.quiet)
+    return 0
+
+
+def _print_result(result, graph_prefixes: dict[str, str], out: TextIO) -> None:
     if result.boolean is not None:
         out.write(f"{str(result.boolean).lower()}\n")
     elif result.triples is not None:
         for triple in result.triples:
             out.write(f"{triple} .\n")
     else:
-        prefixes = {**PREFIXES, **output_prefixes(graph.base)}
+        prefixes = {**PREFIXES, **graph_prefixes}
         _print_table(result.variables, [[_cell(v, prefixes) for v in row] for row in result.rows], out)
-    return 0
 
 
 def _cell(term, prefixes: dict[str, str]) -> str:

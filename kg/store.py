@@ -104,7 +104,8 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return len(self.store)
 
-    def _graph_names(self) -> list[Any]:
+    def graph_names(self) -> list[Any]:
+        """The default graph, then every named graph in IRI order."""
         import pyoxigraph
 
         return [pyoxigraph.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)]
@@ -121,7 +122,7 @@ class KnowledgeGraph:
         import pyoxigraph
 
         out: list[str] = []
-        for graph_name in self._graph_names():
+        for graph_name in self.graph_names():
             lines = self._graph_lines(graph_name)
             if isinstance(graph_name, pyoxigraph.DefaultGraph):
                 out.extend(lines)
@@ -132,7 +133,7 @@ class KnowledgeGraph:
     def canonical_ntriples(self) -> bytes:
         """The union of all graphs as N-Triples, each triple once, lines sorted."""
         union: set[str] = set()
-        for graph_name in self._graph_names():
+        for graph_name in self.graph_names():
             union.update(self._graph_lines(graph_name))
         return ("\n".join(sorted(union)) + "\n" if union else "").encode("utf-8")
 

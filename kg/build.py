@@ -88,7 +88,7 @@ def build(
     settings, or None for no topics from text (category codes still become
     topics).
     """
-    from kg.graph import IriMinter, build_nquads
+    from kg.graph import IriMinter, load_graph
 
     IriMinter(base)  # a bad base IRI is a usage error before any input is read
     extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
@@ -105,7 +105,7 @@ def build(
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
         records.extend(kept)
         report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
-    lines = build_nquads(records, base, topics=extractor.extract if extractor else None, aliases=aliases)
-    report.graph = KnowledgeGraph.from_nquads(lines, base=base)
+    report.graph = KnowledgeGraph(base=base)
+    load_graph(report.graph.store, records, base, topics=extractor.start if extractor else None, aliases=aliases)
     report.topic_pipeline = extractor.pipeline if extractor else None
     return report

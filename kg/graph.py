@@ -101,6 +101,7 @@ class IriMinter:
         self.people: AuthorResolution | None = None
         self.org_aliases: dict[str, str] = {}
         self._person_iris: dict[int, str] = {}
+        self._org_iris: dict[str, str] = {}
 
     def use_people(self, people: AuthorResolution, org_aliases: dict[str, str] | None = None) -> None:
         """Mint author IRIs per resolved person; two people with one display name get distinct IRIs."""
@@ -129,7 +130,10 @@ class IriMinter:
         return f"{self.base}author/{_readable_id(author_key(name))}"
 
     def org(self, name: str) -> str:
-        return f"{self.base}org/{_readable_id(org_key(name).replace('-', ' '))}"
+        iri = self._org_iris.get(name)
+        if iri is None:
+            iri = self._org_iris[name] = f"{self.base}org/{_readable_id(org_key(name).replace('-', ' '))}"
+        return iri
 
     def topic(self, key: str) -> str:
         return f"{self.base}topic/{_readable_id(key.lower())}"
@@ -173,10 +177,33 @@ class _QuadSink:
     once, every literal escaped.
     """
 
-    def __init__(self) -> None:
-        self.lines: set[str] = set()
+    def __init__(self, flush: Callable[[list[str]], None] | None = None, chunk: int = 500_000) -> None:
+        # A dict keeps first-seen order: what is handed on is in a reproducible order.
+        self.lines: dict[str, None] = {}
         self._iris: dict[str, str] = {}
         self._graph = ""
+        self._flush = flush
+        self._chunk = chunk
+        self._described: set[tuple] = set()
+
+    def _add(self, line: str) -> None:
+        self.lines[line] = None
+        if self._flush is not None and len(self.lines) >= self._chunk:
+            self.flush()
+
+    def first(self, *key: object) -> bool:
+        """True the first time ``key`` is seen in the current graph: a node's own statements are written once."""
+        marked = (self._graph, *key)
+        if marked in self._described:
+            return False
+        self._described.add(marked)
+        return True
+
+    def flush(self) -> None:
+        """Hand the collected lines on (when streaming) and start a new chunk."""
+        if self._flush is not None and self.lines:
+            self._flush(list(self.lines))
+            self.lines = {}
 
     def set_graph(self, iri: str) -> None:
         self._graph = self.iri(iri)
@@ -190,7 +217,7 @@ class _QuadSink:
         return term
 
     def link(self, subject: str, predicate: str, obj: str) -> None:
-        self.lines.add(f"{self.iri(subject)} {self.iri(predicate)} {self.iri(obj)} {self._graph} .")
+        self._add(f"{self.iri(subject)} {self.iri(predicate)} {self.iri(obj)} {self._graph} .")
 
     def value(self, subject: str, predicate: str, value: object, datatype: str | None = None) -> None:
         if value is None:
@@ -201,7 +228,7 @@ class _QuadSink:
             literal = nt_literal(str(value), XSD + "integer")
         else:
             literal = nt_literal(str(value), XSD + datatype if datatype else None)
-        self.lines.add(f"{self.iri(subject)} {self.iri(predicate)} {literal} {self._graph} .")
+        self._add(f"{self.iri(subject)} {self.iri(predicate)} {literal} {self._graph} .")
 
 
 def build_quads(
@@ -224,30 +251,78 @@ def build_nquads(
 ) -> list[str]:
     """All statements of the graph of ``records`` as sorted, distinct N-Quads lines.
 
+    Holds every line in memory: a large build streams them into a store
+    with :func:`load_graph` instead. Parameters as for :func:`load_graph`.
+    """
+    sink = _QuadSink()
+    _write_graph(sink, records, base, topics, aliases)
+    return sorted(sink.lines)
+
+
+def load_graph(
+    store,
+    records: Sequence[Record],
+    base: str = DEFAULT_BASE,
+    topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
+    aliases: Aliases | None = None,
+    chunk: int = 500_000,
+    in_memory: bool = True,
+) -> None:
+    """Write the graph of ``records`` into a pyoxigraph ``store``, bulk-loaded a chunk of lines at a time.
+
+    Memory stays bounded by ``chunk`` lines, not by the size of the graph;
+    the store drops the statements that repeat across chunks. Chunks are
+    loaded by a thread, in order, while this one writes the next (Oxigraph
+    releases the GIL while it loads). ``in_memory`` picks Oxigraph's
+    transactional load, faster for a store in memory; a store on disk gets
+    its bulk loader.
+
     Parameters
     ----------
+    store : pyoxigraph.Store
+        Where the statements go (in memory or on disk).
     records : sequence of Record
         Records in input order; records of one paper are merged.
     base : str
         Base IRI of every minted node (ends in ``/`` or ``#``).
     topics : callable, optional
         Given (title, abstract) of every merged paper, returns each paper's
-        ranked topics (e.g. :meth:`kg.topics.TopicExtractor.extract`). Its
-        statements go to the named graph ``<base>graph/topics``.
+        ranked topics (e.g. :meth:`kg.topics.TopicExtractor.extract`), or
+        an object whose ``result()`` returns them later
+        (:meth:`kg.topics.TopicExtractor.start`, which reads them in worker
+        processes while the rest of the graph is written). Its statements
+        go to the named graph ``<base>graph/topics``.
     aliases : kg.authors.Aliases, optional
         The user's forced and forbidden merges of authors and orgs.
 
-    Returns
-    -------
-    list of str
     """
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    import pyoxigraph
+
+    load = store.load if in_memory else store.bulk_load
+    pending: list[Future] = []
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
+
+        def hand_on(lines: list[str]) -> None:
+            data = "\n".join(lines).encode("utf-8")
+            while len(pending) >= 2:  # at most two chunks waiting: memory stays bounded
+                pending.pop(0).result()
+            pending.append(loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS))
+
+        sink = _QuadSink(flush=hand_on, chunk=chunk)
+        _write_graph(sink, records, base, topics, aliases)
+        sink.flush()
+        for future in pending:
+            future.result()
+
+
+def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, aliases: Aliases | None) -> None:
     mint = IriMinter(base)
-    sink = _QuadSink()
     paper_of: dict[int, str] = {}
     keys = [paper_keys(record) for record in records]
     groups = group_papers(records, keys)
-    people = resolve_authors(records, aliases, groups)
-    mint.use_people(people, org_aliases={**_ror_alias_table(records), **_org_alias_table(aliases)})
     papers: list[tuple[str, str | None, str | None]] = []
     for members in groups:
         titles = [records[i].title for i in members if records[i].title]
@@ -256,6 +331,10 @@ def build_nquads(
         papers.append((iri, titles[0] if titles else None, max(abstracts, key=len) if abstracts else None))
         for index in members:
             paper_of[index] = iri
+    # Topics are read in worker processes while this one resolves authors and writes statements.
+    pending = topics([(title, abstract) for _, title, abstract in papers]) if topics is not None and papers else None
+    people = resolve_authors(records, aliases, groups)
+    mint.use_people(people, org_aliases={**_ror_alias_table(records), **_org_alias_table(aliases)})
     described_sources: set[str] = set()
     for index, record in enumerate(records):
         source = record.source or SourceRef("<unknown>", 1, "unknown")
@@ -273,16 +352,15 @@ def build_nquads(
         _describe_paper(sink, mint, record, paper_of[index], line_iri, index)
     if people.merges:
         _describe_merges(sink, mint, people)
-    if topics is not None and papers:
+    if pending is not None:
         sink.set_graph(f"{base}graph/topics")
-        hits = topics([(title, abstract) for _, title, abstract in papers])
+        hits = pending.result() if hasattr(pending, "result") else pending
         scheme = f"{base}scheme/topics"
         sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
         sink.value(scheme, SKOS + "prefLabel", "Topics found by kg in titles and abstracts")
         described: set[str] = set()
         for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described)
-    return sorted(sink.lines)
 
 
 def _ror_alias_table(records: Sequence[Record]) -> dict[str, str]:
@@ -369,8 +447,9 @@ def _describe_paper(
     for position, author in enumerate(record.authors, start=1):
         author_iri = mint.person_of(record_index, position - 1) if mint.people else mint.author(author.name)
         authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
-        sink.link(author_iri, RDF_TYPE, KG.Author)
-        sink.value(author_iri, KG.name, author.name)
+        if sink.first(author_iri, author.name):
+            sink.link(author_iri, RDF_TYPE, KG.Author)
+            sink.value(author_iri, KG.name, author.name)
         sink.link(author_iri, KG.authored, paper)
         sink.link(paper, KG.hasAuthorship, authorship)
         sink.link(authorship, RDF_TYPE, KG.Authorship)
@@ -392,8 +471,10 @@ def _describe_paper(
     for code in record.categories:
         category = resolve_category(code)
         topic = mint.category(category.code if category else code)
-        sink.link(topic, RDF_TYPE, KG.Topic)
         sink.link(paper, KG.citesTopic, topic)
+        if not sink.first(topic, code):
+            continue
+        sink.link(topic, RDF_TYPE, KG.Topic)
         if category is None:
             sink.value(topic, SKOS + "prefLabel", code)
             sink.value(topic, SKOS + "notation", code)
@@ -420,6 +501,8 @@ def _describe_org(sink: _QuadSink, mint: IriMinter, name: str, ror: str | None =
     canonical = mint.org_aliases.get(org_key(name)) or canonical_org(name)
     ror_id = ror.rstrip("/").rsplit("/", 1)[-1] if isinstance(ror, str) and ror.strip() else None
     org = mint.org(canonical)
+    if not sink.first(org, name, ror_id):
+        return org
     if ror_id:
         sink.value(org, KG.identifier, f"ror:{ror_id}")
     sink.link(org, RDF_TYPE, KG.Org)

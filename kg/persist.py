@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError, UsageError
 from kg.files import atomic_write
@@ -120,15 +122,14 @@ class GraphStore:
         self._write_manifest(manifest)
         return True
 
-    def write_graph(self, lines: list[str]) -> int:
-        """Replace the database with these N-Quads lines (bulk-loaded into a fresh store, then swapped in)."""
+    def write_graph(self, write: Callable[[Any], None]) -> int:
+        """Replace the database: ``write`` fills a fresh store, which is then swapped in."""
         import pyoxigraph
 
         fresh = self.folder / "oxigraph.new"
         shutil.rmtree(fresh, ignore_errors=True)
         store = pyoxigraph.Store(str(fresh))
-        if lines:
-            store.bulk_load("\n".join(lines).encode("utf-8"), format=pyoxigraph.RdfFormat.N_QUADS)
+        write(store)
         store.flush()
         count = len(store)
         del store
@@ -145,15 +146,15 @@ class GraphStore:
 def rebuild(store: GraphStore) -> int:
     """Rebuild the store's graph from every stored record; returns the number of statements."""
     from kg.authors import Aliases
-    from kg.graph import build_nquads
+    from kg.graph import load_graph
     from kg.topics import TopicExtractor
 
     config = store.config()
     records = [r for r in store.records() if r.title or r.abstract]
     aliases = Aliases.load(config.aliases) if config.aliases else None
     extractor = TopicExtractor(config.topics) if config.topics != "none" else None
-    lines = build_nquads(records, config.base, topics=extractor.extract if extractor else None, aliases=aliases)
-    return store.write_graph(lines)
+    topics = extractor.start if extractor else None
+    return store.write_graph(lambda target: load_graph(target, records, config.base, topics, aliases, in_memory=False))
 
 
 def add_source(store: GraphStore, name: str, **options) -> tuple[str, int]:

@@ -112,6 +112,8 @@ class Record:
         # Every record is made safe once, here, whatever extractor built it.
         for name in ("title", "abstract", "venue", "orgs", "categories", "ids", "extra"):
             value = getattr(self, name)
+            if not value or (isinstance(value, str) and not _UNSAFE_RE.search(value)):
+                continue  # the common case, without walking the value
             cleaned = _clean(value)
             if cleaned != value:
                 object.__setattr__(self, name, cleaned)

@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.records import Record
 
@@ -58,6 +58,7 @@ def author_key(name: str) -> str:
     return normalise_text(name)
 
 
+@lru_cache(maxsize=100_000)
 def org_key(name: str) -> str:
     """The key of an org node: its slug ("Google DeepMind" -> "google-deepmind")."""
     return "-".join(_NON_WORD_RE.sub(" ", normalise_text(name)).split())

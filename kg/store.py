@@ -16,10 +16,11 @@ Examples
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from kg.errors import InputError, UsageError
 from kg.files import atomic_write
@@ -74,9 +75,11 @@ class KnowledgeGraph:
     @classmethod
     def from_records(cls, records: Sequence[Record], base: str = DEFAULT_BASE) -> KnowledgeGraph:
         """Build the graph of ``records`` (see :func:`kg.graph.build_quads`)."""
-        from kg.graph import build_nquads
+        from kg.graph import load_graph
 
-        return cls.from_nquads(build_nquads(records, base), base)
+        graph = cls(base=base)
+        load_graph(graph.store, records, base)
+        return graph
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
@@ -144,28 +147,33 @@ class KnowledgeGraph:
         return list(pyoxigraph.parse(self.canonical_nquads(), format=pyoxigraph.RdfFormat.N_QUADS))
 
     def serialize(self, rdf_format: RdfFormat) -> bytes:
-        """The graph in ``rdf_format``, byte-identical for identical content.
+        """The graph in ``rdf_format`` (see :meth:`write`)."""
+        buffer = io.BytesIO()
+        self.write(buffer, rdf_format)
+        return buffer.getvalue()
 
-        Triple formats get the union of the named graphs, each triple once.
+    def write(self, output: BinaryIO, rdf_format: RdfFormat) -> None:
+        """Stream the graph to ``output`` in ``rdf_format``, by Oxigraph, never whole in memory.
+
+        Dataset formats keep the named graphs; triple formats get their union,
+        each triple once. The order is the store's own: the same content
+        loaded in the same order (every build of the same inputs) gives the
+        same bytes. :meth:`canonical_nquads` is the sorted form, for comparing.
         """
         import pyoxigraph
 
-        if rdf_format.dataset:
-            data, source_format = self.canonical_nquads(), pyoxigraph.RdfFormat.N_QUADS
-        else:
-            data, source_format = self.canonical_ntriples(), pyoxigraph.RdfFormat.N_TRIPLES
-        if rdf_format.oxigraph_name == source_format.name.upper().replace("-", "_"):
-            return data
         prefixes = output_prefixes(self.base) if rdf_format.name in ("Turtle", "TriG") else None
-        statements = pyoxigraph.parse(data, format=source_format)
-        return pyoxigraph.serialize(statements, format=oxigraph_format(rdf_format), prefixes=prefixes)
+        if rdf_format.dataset:
+            self.store.dump(output, format=oxigraph_format(rdf_format), prefixes=prefixes)
+            return
+        union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        pyoxigraph.serialize(union, output, format=oxigraph_format(rdf_format), prefixes=prefixes)
 
     def save(self, path: str | os.PathLike[str]) -> RdfFormat:
         """Write the graph to ``path`` (format from the extension), atomically."""
         rdf_format = rdf_format_for(path)
-        data = self.serialize(rdf_format)
         with atomic_write(path) as handle:
-            handle.write(data)
+            self.write(handle, rdf_format)
         return rdf_format
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):

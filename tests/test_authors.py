@@ -195,3 +195,47 @@ def test_merge_quality_on_the_labelled_pairs(shared_data):
 
     result = author_merge.main()["with source ids"]
     assert result["pairs"] == 82 and result["precision"] >= 0.9 and result["recall"] >= 0.75
+
+
+SPLIT_BY_HAND = [
+    ("Ann B. Lee", ("Ann", "B.", "Lee")),
+    ("Mary-Jane O'Neil", ("Mary-Jane", "", "O'Neil")),
+    ("Çağlar Gülçehre", ("Çağlar", "", "Gülçehre")),
+    ("Lee", None),  # one word: nameparser decides
+    ("Dai, Andrew M.", None),  # comma
+    ("Dr. Ann Lee", None),  # title
+    ("Bo Chen Jr", None),  # suffix
+    ("Ludwig van Beethoven", None),  # particle
+    ("Abdul Rahim Salam", None),  # a bound first name
+    ("Zhifeng. Chen", None),  # nameparser reads a dotted word as a title
+    ("Markus Schmitt 0002", None),  # digits
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), SPLIT_BY_HAND)
+def test_plain_names_skip_nameparser_only_where_it_would_agree(name, expected):
+    from kg.authors import _split_simple
+
+    assert _split_simple(name) == expected
+
+
+def test_the_fast_name_split_agrees_with_nameparser_on_real_names(shared_data):
+    from nameparser import HumanName
+
+    from kg.authors import _split_simple
+    from kg.extract import extract_paths
+
+    names = {
+        author.name
+        for item in extract_paths([str(shared_data / "papercopilot-paperlists"), str(shared_data / "dblp-xml-sample")])
+        if not isinstance(item, Exception)
+        for record in item.records
+        for author in record.authors
+    }
+    fast = {name: _split_simple(name) for name in names}
+    assert len(names) > 10_000
+    assert sum(split is not None for split in fast.values()) > 0.8 * len(names)
+    for name, split in fast.items():
+        if split is not None:
+            parsed = HumanName(name)
+            assert (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) == ("", *split, ""), name

@@ -24,7 +24,7 @@ import math
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -121,6 +121,19 @@ def trained_pipeline_name() -> str | None:
     return next((name for name in TRAINED_PIPELINES if spacy.util.is_package(name)), None)
 
 
+class PendingTopics:
+    """Topics being read (see :meth:`TopicExtractor.start`); :meth:`result` waits for them, once."""
+
+    def __init__(self, collect: Callable[[], list[list[TopicHit]]]) -> None:
+        self._collect = collect
+        self._result: list[list[TopicHit]] | None = None
+
+    def result(self) -> list[list[TopicHit]]:
+        if self._result is None:
+            self._result = self._collect()
+        return self._result
+
+
 class TopicExtractor:
     """Extracts ranked topics for a corpus of (title, abstract) pairs.
 
@@ -211,44 +224,62 @@ class TopicExtractor:
         pipeline, sharing nothing but the results); the result is identical
         to a serial run because only additive counts cross processes.
         """
+        return self.start(papers).result()
+
+    def start(self, papers: Sequence[tuple[str | None, str | None]]) -> PendingTopics:
+        """Begin :meth:`extract` in worker processes and return at once; ``.result()`` waits for it.
+
+        A build hands topics to the workers and goes on resolving authors and
+        writing statements meanwhile. Small inputs are read at once, here.
+        """
         self._load()
         workers = self._workers(len(papers))
-        if workers > 1:
-            found, forms = self._read_in_parallel(papers, workers)
-        else:
+        if workers <= 1:
             found, forms = self._read(papers)
+            return PendingTopics(lambda: self._finish(found, forms, len(papers)))
+        return self._start_in_parallel(papers, workers)
+
+    def _finish(self, found: list[_Paper], forms: defaultdict[str, Counter], size: int) -> list[list[TopicHit]]:
         document_frequency: Counter = Counter()
         for paper in found:
             document_frequency.update(paper.counts.keys())
         labels = key_to_label()
-        return [self._rank(paper, forms, document_frequency, len(papers), labels) for paper in found]
+        return [self._rank(paper, forms, document_frequency, size, labels) for paper in found]
 
     def _workers(self, size: int) -> int:
         if self.n_process is not None:
             return max(1, self.n_process)
         return min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_PAPERS else 1
 
-    def _read_in_parallel(self, papers, workers: int):
+    def _start_in_parallel(self, papers, workers: int) -> PendingTopics:
         global _WORKER_EXTRACTOR
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         size = -(-len(papers) // workers)
-        chunks = [list(papers[i : i + size]) for i in range(0, len(papers), size)]
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                parts = list(pool.map(_read_chunk, chunks))
+            # Every worker is forked now, while the papers are the ones given: later changes
+            # in this process do not reach them.
+            futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
         finally:
             _WORKER_EXTRACTOR = None
-        found: list[_Paper] = []
-        forms: defaultdict[str, Counter] = defaultdict(Counter)
-        for part_found, part_forms in parts:
-            found.extend(part_found)
-            for key, counter in part_forms.items():
-                forms[key].update(counter)
-        return found, forms
+
+        def collect() -> list[list[TopicHit]]:
+            try:
+                parts = [future.result() for future in futures]
+            finally:
+                pool.shutdown(cancel_futures=True)
+            found: list[_Paper] = []
+            forms: defaultdict[str, Counter] = defaultdict(Counter)
+            for part_found, part_forms in parts:
+                found.extend(part_found)
+                for key, counter in part_forms.items():
+                    forms[key].update(counter)
+            return self._finish(found, forms, len(papers))
+
+        return PendingTopics(collect)
 
     def _read(self, papers) -> tuple[list[_Paper], defaultdict[str, Counter]]:
         """Per-paper topic counts and the printed forms of every topic."""

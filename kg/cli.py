@@ -356,7 +356,7 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
     if report.topic_pipeline:
         _note(f"topics: {extractor.method} with {report.topic_pipeline}", args.quiet)
     report.graph.save(args.output)
-    counts = dict(report.graph.stats()["classes"])
+    counts = report.graph.class_counts()
     _note(
         f"wrote {args.output} ({rdf_format.name}): {len(report.graph)} statements; "
         f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, {counts.get('kg:Org', 0)} orgs, "

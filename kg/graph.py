@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from kg.authors import Aliases, AuthorResolution, resolve_authors
@@ -318,8 +319,38 @@ def load_graph(
             future.result()
 
 
+class _Counts:
+    """Distinct papers per author, org and topic, and per topic and year, gathered while statements are written."""
+
+    def __init__(self) -> None:
+        self.papers: defaultdict[str, set[str]] = defaultdict(set)
+        self.year_of: dict[str, int] = {}
+        self.topics: set[str] = set()
+
+    def add(self, node: str, paper: str, topic: bool = False) -> None:
+        self.papers[node].add(paper)
+        if topic:
+            self.topics.add(node)
+
+    def describe(self, sink: _QuadSink, base: str) -> None:
+        """The named graph ``<base>graph/counts``: kg:paperCount on every counted node, and topic years."""
+        sink.set_graph(f"{base}graph/counts")
+        for node, papers in self.papers.items():
+            sink.value(node, KG.paperCount, len(papers))
+            if node not in self.topics:
+                continue
+            years = Counter(self.year_of[paper] for paper in papers if paper in self.year_of)
+            for year, count in sorted(years.items()):
+                cell = f"{node}/year/{year}"
+                sink.link(cell, RDF_TYPE, KG.TopicYear)
+                sink.link(cell, KG.countsTopic, node)
+                sink.value(cell, KG.year, year)
+                sink.value(cell, KG.paperCount, count)
+
+
 def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, aliases: Aliases | None) -> None:
     mint = IriMinter(base)
+    counts = _Counts()
     paper_of: dict[int, str] = {}
     keys = [paper_keys(record) for record in records]
     groups = group_papers(records, keys)
@@ -329,6 +360,9 @@ def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, 
         abstracts = [records[i].abstract for i in members if records[i].abstract]
         iri = mint.paper(paper_identity(records, members, keys), min(titles) if titles else None)
         papers.append((iri, titles[0] if titles else None, max(abstracts, key=len) if abstracts else None))
+        dates = [records[i].date for i in members if records[i].date]
+        if dates:
+            counts.year_of[iri] = int(dates[0][:4])
         for index in members:
             paper_of[index] = iri
     # Topics are read in worker processes while this one resolves authors and writes statements.
@@ -349,7 +383,7 @@ def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, 
         sink.link(line_iri, RDF_TYPE, KG.SourceLine)
         sink.value(line_iri, KG.line, source.line)
         sink.link(line_iri, KG.inSource, source_iri)
-        _describe_paper(sink, mint, record, paper_of[index], line_iri, index)
+        _describe_paper(sink, mint, record, paper_of[index], line_iri, index, counts)
     if people.merges:
         _describe_merges(sink, mint, people)
     if pending is not None:
@@ -360,7 +394,8 @@ def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, 
         sink.value(scheme, SKOS + "prefLabel", "Topics found by kg in titles and abstracts")
         described: set[str] = set()
         for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
-            _describe_topics(sink, mint, paper, paper_hits, described)
+            _describe_topics(sink, mint, paper, paper_hits, described, counts)
+    counts.describe(sink, base)
 
 
 def _ror_alias_table(records: Sequence[Record]) -> dict[str, str]:
@@ -401,11 +436,12 @@ def _describe_merges(sink: _QuadSink, mint: IriMinter, people: AuthorResolution)
 
 
 def _describe_topics(
-    sink: _QuadSink, mint: IriMinter, paper: str, hits: Sequence[TopicHit], described: set[str]
+    sink: _QuadSink, mint: IriMinter, paper: str, hits: Sequence[TopicHit], described: set[str], counts: _Counts
 ) -> None:
     scheme = f"{mint.base}scheme/topics"
     for hit in hits:
         topic = mint.topic(hit.key)
+        counts.add(topic, paper, topic=True)
         if topic not in described:  # a topic's own statements are the same for every paper
             described.add(topic)
             sink.link(topic, RDF_TYPE, KG.Topic)
@@ -425,7 +461,7 @@ def _describe_topics(
 
 
 def _describe_paper(
-    sink: _QuadSink, mint: IriMinter, record: Record, paper: str, line_iri: str, record_index: int
+    sink: _QuadSink, mint: IriMinter, record: Record, paper: str, line_iri: str, record_index: int, counts: _Counts
 ) -> None:
     sink.link(paper, RDF_TYPE, KG.Paper)
     sink.link(paper, PROV_DERIVED_FROM, line_iri)
@@ -451,6 +487,7 @@ def _describe_paper(
             sink.link(author_iri, RDF_TYPE, KG.Author)
             sink.value(author_iri, KG.name, author.name)
         sink.link(author_iri, KG.authored, paper)
+        counts.add(author_iri, paper)
         sink.link(paper, KG.hasAuthorship, authorship)
         sink.link(authorship, RDF_TYPE, KG.Authorship)
         sink.link(authorship, KG.author, author_iri)
@@ -464,14 +501,17 @@ def _describe_paper(
             if org:
                 sink.link(authorship, KG.affiliated, org)
                 sink.link(author_iri, KG.affiliated, org)
+                counts.add(org, paper)
     for name in record.orgs:
         org = _describe_org(sink, mint, name)
         if org:
             sink.link(paper, KG.affiliated, org)
+            counts.add(org, paper)
     for code in record.categories:
         category = resolve_category(code)
         topic = mint.category(category.code if category else code)
         sink.link(paper, KG.citesTopic, topic)
+        counts.add(topic, paper, topic=True)
         if not sink.first(topic, code):
             continue
         sink.link(topic, RDF_TYPE, KG.Topic)

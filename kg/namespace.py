@@ -60,13 +60,15 @@ KG = _Terms(
     (
         # classes
         "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "AuthorMerge", "Source", "SourceLine",
+        "TopicYear",
         # object properties
         "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "mergedInto",
-        "inSource",
+        "inSource", "countsTopic",
         # datatype properties
         "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
+        "paperCount", "year",
     ),
 )  # fmt: skip
 

@@ -140,4 +140,4 @@ def test_stats_command(tmp_path, capsys):
     assert "kg:Paper" in out and "kg:authored" in out and "named graphs" in out
     stats = KnowledgeGraph.load(path).stats()
     assert dict(stats["classes"])["kg:Paper"] == 2 + len(HOSTILE)
-    assert dict(stats["totals"])["named graphs"] == 3
+    assert dict(stats["totals"])["named graphs"] == 4  # two sources, the topics and the counts

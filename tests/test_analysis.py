@@ -174,3 +174,31 @@ def test_fixture_pages(tmp_path):
 
     graph = build([str(FIXTURES / "profile_sample.txt")]).graph
     assert render_page(graph, projection="topic").shown > 0
+
+
+def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
+    """Above COMPILED_MIN_NODES igraph computes the costly measures; the figures must be NetworkX's."""
+    pytest.importorskip("igraph", reason="igraph is optional (pip install 'kg[fast-graphs]')")
+    import random
+
+    import networkx as nx
+
+    import kg.analysis as analysis
+
+    graph = nx.connected_watts_strogatz_graph(600, 6, 0.2, seed=1)
+    weights = random.Random(3)
+    for a, b in graph.edges():
+        graph[a][b]["weight"] = weights.randint(1, 4)
+    for node in graph:
+        graph.nodes[node].update(type="author", label=f"author {node:03d}")
+    by_networkx = analysis.analyze(graph, top=15, exact_betweenness_max=300)
+    monkeypatch.setattr(analysis, "COMPILED_MIN_NODES", 100)
+    by_igraph = analysis.analyze(graph, top=15, exact_betweenness_max=300)
+    assert any("igraph" in note for note in by_igraph.approximations)
+    assert [r["label"] for r in by_igraph.ranking] == [r["label"] for r in by_networkx.ranking]
+    for ours, theirs in zip(by_igraph.ranking, by_networkx.ranking, strict=True):
+        assert ours["pagerank"] == pytest.approx(theirs["pagerank"], abs=2e-4)
+        assert ours["eigenvector"] == pytest.approx(theirs["eigenvector"], abs=1e-3)  # NetworkX stops at tol 1e-6
+        assert ours["closeness"] == pytest.approx(theirs["closeness"], abs=1e-4)
+        assert ours["betweenness"] == pytest.approx(theirs["betweenness"], abs=2e-3)
+    assert abs(len(by_igraph.communities) - len(by_networkx.communities)) <= 3

@@ -200,16 +200,34 @@ class KnowledgeGraph:
         graphs = sum(1 for _ in self.store.named_graphs())
         return {"classes": classes, "edges": edges, "totals": [("quads", len(self)), ("named graphs", graphs)]}
 
-    def to_rdflib(self):
-        """The same data as an ``rdflib.Dataset`` (named graphs kept).
+    def to_rdflib(self, backend: str = "memory"):
+        """The same data as an ``rdflib.Dataset`` (named graphs kept; queries see their union).
 
-        rdflib is much slower than Oxigraph on large graphs: use this for
-        rdflib-based tools, not for bulk queries.
+        ``backend="memory"`` is rdflib's own store: slow on large graphs, use
+        it for rdflib-based tools, not bulk queries. ``backend="oxigraph"``
+        keeps the rdflib API on an Oxigraph store (the ``oxrdflib`` package,
+        ``pip install 'kg[rdflib-store]'``), loaded and queried by Oxigraph.
+
+        Raises
+        ------
+        kg.errors.UsageError
+            An unknown backend, or oxrdflib is not installed.
         """
         import rdflib
 
-        dataset = rdflib.Dataset()
-        dataset.parse(data=self.canonical_nquads(), format="nquads")
+        if backend == "oxigraph":
+            try:
+                import oxrdflib  # noqa: F401  (registers the "Oxigraph" store and "ox-*" formats)
+            except ImportError:
+                raise UsageError("the oxigraph rdflib backend needs oxrdflib: pip install 'kg[rdflib-store]'") from None
+            dataset = rdflib.Dataset(store="Oxigraph", default_union=True)
+            # Oxigraph's own parser: rdflib's would build a Python object per statement.
+            dataset.parse(data=self.store.dump(format=_nquads()), format="ox-nquads")
+        elif backend == "memory":
+            dataset = rdflib.Dataset(default_union=True)
+            dataset.parse(data=self.canonical_nquads(), format="nquads")
+        else:
+            raise UsageError(f"unknown rdflib backend {backend!r} (memory or oxigraph)")
         for name, iri in PREFIXES.items():
             dataset.bind(name, iri)
         return dataset
@@ -224,6 +242,12 @@ class KnowledgeGraph:
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
         return graph
+
+
+def _nquads():
+    import pyoxigraph
+
+    return pyoxigraph.RdfFormat.N_QUADS
 
 
 def require_output_path(path: str) -> RdfFormat:

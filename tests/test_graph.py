@@ -183,3 +183,20 @@ def rdf_format(name):
     from kg.rdf_formats import rdf_format_for
 
     return rdf_format_for(name)
+
+
+@pytest.mark.parametrize("backend", ["memory", "oxigraph"])
+def test_rdflib_api_on_either_backend_sees_every_graph(backend):
+    if backend == "oxigraph":
+        pytest.importorskip("oxrdflib", reason="oxrdflib is optional (pip install 'kg[rdflib-store]')")
+    graph = KnowledgeGraph.from_records([record("A Title", authors=["Ann Lee", "Bo Chen"])])
+    dataset = graph.to_rdflib(backend)
+    assert len(dataset) == len(graph)
+    assert {str(g.identifier) for g in dataset.graphs()} >= {q.graph_name.value for q in graph.sorted_quads()}
+    names = dataset.query("PREFIX kg: <https://w3id.org/kg/ontology#> SELECT ?n WHERE { ?a a kg:Author ; kg:name ?n }")
+    assert sorted(str(row[0]) for row in names) == ["Ann Lee", "Bo Chen"]
+
+
+def test_unknown_rdflib_backend_is_a_usage_error():
+    with pytest.raises(UsageError):
+        KnowledgeGraph().to_rdflib("berkeleydb")

@@ -10,6 +10,7 @@ same size always gives the same corpus.
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import sys
@@ -58,12 +59,12 @@ def records(size: int, seed: int = 7):
     ]
     # Zipf-like with an offset: the most prolific author is on ~0.3% of papers (a few hundred at 100k), as
     # in real fields; a plain 1/rank put one name on 40% of all papers.
-    weights = [1 / (rank + 200) for rank in range(len(authors))]
+    cumulative = list(itertools.accumulate(1 / (rank + 200) for rank in range(len(authors))))
     orgs = [f"University {i}" for i in range(400)] + [f"Lab {i}" for i in range(100)]
     org_of = {name: rng.sample(orgs, rng.choice((1, 1, 1, 2))) for name in authors[: min(len(authors), 50_000)]}
     for index in range(size):
         count = min(15, max(1, int(rng.expovariate(1 / 4)) + 1))
-        team = list(dict.fromkeys(rng.choices(authors, weights=weights, k=count)))
+        team = list(dict.fromkeys(rng.choices(authors, cum_weights=cumulative, k=count)))
         title_words = rng.choices(ORDINARY, k=rng.randint(5, 10))
         title_words.insert(rng.randrange(len(title_words)), rng.choice(TOPIC_PHRASES))
         title = " ".join(title_words).capitalize() + f" ({index})"

@@ -33,6 +33,10 @@ class InputError(KgError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self):
+        # Rebuilt from (source, reason), so it crosses process boundaries (parallel extraction).
+        return (type(self), (self.source, self.reason))
+
 
 class UnknownFormatError(InputError):
     """No extractor recognises the input's content."""

@@ -1,7 +1,9 @@
-"""Run every benchmark and write the results table into bench/README.md.
+"""Run every benchmark and write the results tables into bench/README.md.
 
-    python bench/run.py            # all benchmarks, 10,000 papers
-    python bench/run.py --papers 2000
+    python bench/run.py                       # quality and topic speed (10,000 papers), then scale (100,000)
+    python bench/run.py --scale 10000         # a quicker scale run
+    python bench/run.py --scale 0             # skip the scale run (it takes about 20 minutes at 100,000)
+    python bench/run.py --scale 1000000 --no-peers
 
 Targets live here and in bench/README.md, never in unit tests.
 """
@@ -19,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import author_merge  # noqa: E402  (bench scripts live beside this file)
+import scale  # noqa: E402
 import topics  # noqa: E402
 
 
@@ -66,16 +69,34 @@ def render(results: dict, papers: int, merges: dict | None = None) -> str:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--papers", type=int, default=10_000)
+    parser.add_argument("--papers", type=int, default=10_000, help="papers for the topic benchmarks")
+    parser.add_argument("--scale", type=int, default=100_000, help="papers for the scale run (0: skip it)")
+    parser.add_argument("--no-peers", action="store_true", help="scale run without rdflib and NetworkX")
+    parser.add_argument("--skip-quality", action="store_true", help="only the scale run")
     args = parser.parse_args(argv)
-    results = topics.main(["--papers", str(args.papers)])
-    merges = author_merge.main()
     readme = HERE / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    block = "<!-- results -->\n" + render(results, args.papers, merges) + "\n<!-- /results -->"
-    text = re.sub(r"<!-- results -->.*?<!-- /results -->", lambda _: block, text, flags=re.S)
-    readme.write_text(text, encoding="utf-8")
+    if not args.skip_quality:
+        results = topics.main(["--papers", str(args.papers)])
+        merges = author_merge.main()
+        _replace(readme, "results", render(results, args.papers, merges))
+    if args.scale:
+        scaled = scale.main(["--papers", str(args.scale), *(["--no-peers"] if args.no_peers else [])])
+        heading = (f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, "
+                   f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}.")  # fmt: skip
+        _replace(readme, f"scale {args.scale}", heading + "\n\n" + scale.render(scaled))
     print(f"wrote {readme}")
+
+
+def _replace(readme: Path, name: str, content: str) -> None:
+    """Put ``content`` between the README's ``<!-- name -->`` markers (appended with them when missing)."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    block = f"{start}\n{content}\n{end}"
+    if start in text:
+        text = re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

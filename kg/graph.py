@@ -325,19 +325,20 @@ class _Counts:
     def __init__(self) -> None:
         self.papers: defaultdict[str, set[str]] = defaultdict(set)
         self.year_of: dict[str, int] = {}
-        self.topics: set[str] = set()
+        self.kind: dict[str, str] = {}
 
-    def add(self, node: str, paper: str, topic: bool = False) -> None:
+    def add(self, node: str, paper: str, kind: str) -> None:
+        """Count ``paper`` for ``node``, an "author", "org" or "topic"."""
         self.papers[node].add(paper)
-        if topic:
-            self.topics.add(node)
+        self.kind[node] = kind
 
     def describe(self, sink: _QuadSink, base: str) -> None:
-        """The named graph ``<base>graph/counts``: kg:paperCount on every counted node, and topic years."""
+        """The named graph ``<base>graph/counts``: a paper count on every counted node, and topic years."""
         sink.set_graph(f"{base}graph/counts")
+        predicates = {"author": KG.authorPaperCount, "org": KG.orgPaperCount, "topic": KG.topicPaperCount}
         for node, papers in self.papers.items():
-            sink.value(node, KG.paperCount, len(papers))
-            if node not in self.topics:
+            sink.value(node, predicates[self.kind[node]], len(papers))
+            if self.kind[node] != "topic":
                 continue
             years = Counter(self.year_of[paper] for paper in papers if paper in self.year_of)
             for year, count in sorted(years.items()):
@@ -441,7 +442,7 @@ def _describe_topics(
     scheme = f"{mint.base}scheme/topics"
     for hit in hits:
         topic = mint.topic(hit.key)
-        counts.add(topic, paper, topic=True)
+        counts.add(topic, paper, "topic")
         if topic not in described:  # a topic's own statements are the same for every paper
             described.add(topic)
             sink.link(topic, RDF_TYPE, KG.Topic)
@@ -487,7 +488,7 @@ def _describe_paper(
             sink.link(author_iri, RDF_TYPE, KG.Author)
             sink.value(author_iri, KG.name, author.name)
         sink.link(author_iri, KG.authored, paper)
-        counts.add(author_iri, paper)
+        counts.add(author_iri, paper, "author")
         sink.link(paper, KG.hasAuthorship, authorship)
         sink.link(authorship, RDF_TYPE, KG.Authorship)
         sink.link(authorship, KG.author, author_iri)
@@ -501,17 +502,17 @@ def _describe_paper(
             if org:
                 sink.link(authorship, KG.affiliated, org)
                 sink.link(author_iri, KG.affiliated, org)
-                counts.add(org, paper)
+                counts.add(org, paper, "org")
     for name in record.orgs:
         org = _describe_org(sink, mint, name)
         if org:
             sink.link(paper, KG.affiliated, org)
-            counts.add(org, paper)
+            counts.add(org, paper, "org")
     for code in record.categories:
         category = resolve_category(code)
         topic = mint.category(category.code if category else code)
         sink.link(paper, KG.citesTopic, topic)
-        counts.add(topic, paper, topic=True)
+        counts.add(topic, paper, "topic")
         if not sink.first(topic, code):
             continue
         sink.link(topic, RDF_TYPE, KG.Topic)

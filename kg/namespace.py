@@ -68,7 +68,7 @@ KG = _Terms(
         "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
-        "paperCount", "year",
+        "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year",
     ),
 )  # fmt: skip
 

@@ -10,6 +10,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kg.authors import Aliases
@@ -62,6 +63,20 @@ def progress(items, description: str):
             bar.advance(task)
 
 
+@contextmanager
+def phase(description: str):
+    """A spinner saying what a long step is doing, on stderr when it is a terminal (quiet otherwise)."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(description):
+        yield
+
+
 def usable(record: Record) -> bool:
     """A record becomes a paper only if it has a title or an abstract to know it by."""
     return bool(record.title or record.abstract)
@@ -106,6 +121,7 @@ def build(
         records.extend(kept)
         report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
     report.graph = KnowledgeGraph(base=base)
-    load_graph(report.graph.store, records, base, topics=extractor.start if extractor else None, aliases=aliases)
+    with phase(f"building the graph of {len(records):,} records (resolving authors, topics, statements)"):
+        load_graph(report.graph.store, records, base, topics=extractor.start if extractor else None, aliases=aliases)
     report.topic_pipeline = extractor.pipeline if extractor else None
     return report

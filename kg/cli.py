@@ -325,7 +325,7 @@ def _report(item: Extraction, quiet: bool) -> None:
 
 def run_build(args: argparse.Namespace, out: TextIO) -> int:
     from kg.authors import Aliases
-    from kg.build import build
+    from kg.build import build, phase
     from kg.store import require_output_path
 
     if args.format is not None:
@@ -355,7 +355,8 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
         return 1
     if report.topic_pipeline:
         _note(f"topics: {extractor.method} with {report.topic_pipeline}", args.quiet)
-    report.graph.save(args.output)
+    with phase(f"writing {args.output}"):
+        report.graph.save(args.output)
     counts = report.graph.class_counts()
     _note(
         f"wrote {args.output} ({rdf_format.name}): {len(report.graph)} statements; "

@@ -172,12 +172,12 @@ def _extract_one(path, options: dict) -> Extraction | InputError:
 def _extract_in_parallel(items: list, workers: int, options: dict) -> Iterator[Extraction | InputError]:
     """Files read by a pool of processes, yielded in the order named: the same results as one by one."""
     import functools
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.workers import worker_pool
 
     files = [item for item in items if not isinstance(item, InputError)]
     read = functools.partial(_extract_one, options=options)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with worker_pool(workers) as pool:
         results = pool.map(read, files)
         for item in items:
             yield item if isinstance(item, InputError) else next(results)

@@ -119,12 +119,31 @@ def test_kill_9_leaves_the_previous_output_intact(tmp_path):
         time.sleep(delay)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
+        assert _no_process_mentions(str(records)), "a worker of the killed build is still running"
         content = out.read_bytes()
         # Either the old file, untouched, or (if the build finished in time) a complete new graph.
         assert (
             content == b"# the previous graph\n"
             or len(list(pyoxigraph.parse(content, format=pyoxigraph.RdfFormat.TURTLE))) > 0
         )
+
+
+def _no_process_mentions(text: str, wait_s: float = 10.0) -> bool:
+    """True once no running process has ``text`` in its command line (Linux /proc; True elsewhere)."""
+    from pathlib import Path
+
+    deadline = time.monotonic() + wait_s
+    while True:
+        alive = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if text.encode() in cmdline.read_bytes():
+                    alive.append(cmdline)
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return not alive
+        time.sleep(0.2)
 
 
 @pytest.mark.slow

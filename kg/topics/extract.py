@@ -253,12 +253,11 @@ class TopicExtractor:
 
     def _start_in_parallel(self, papers, workers: int) -> PendingTopics:
         global _WORKER_EXTRACTOR
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from kg.workers import worker_pool
 
         size = -(-len(papers) // workers)
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        pool = worker_pool(workers)
         try:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.

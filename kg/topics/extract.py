@@ -20,6 +20,7 @@ topic. Each paper keeps at most ``max_per_paper`` topics, ranked by score.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -258,12 +259,16 @@ class TopicExtractor:
         size = -(-len(papers) // workers)
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
         pool = worker_pool(workers)
+        # Frozen objects are skipped by the workers' garbage collector, which would otherwise write to
+        # every inherited object and so copy the whole parent (records and all) into each worker.
+        gc.freeze()
         try:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.
             futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
         finally:
             _WORKER_EXTRACTOR = None
+            gc.unfreeze()
 
         def collect() -> list[list[TopicHit]]:
             try:

@@ -222,7 +222,9 @@ class KnowledgeGraph:
                 raise UsageError("the oxigraph rdflib backend needs oxrdflib: pip install 'kg[rdflib-store]'") from None
             dataset = rdflib.Dataset(store="Oxigraph", default_union=True)
             # Oxigraph's own parser: rdflib's would build a Python object per statement.
-            dataset.parse(data=self.store.dump(format=_nquads()), format="ox-nquads")
+            import pyoxigraph
+
+            dataset.parse(data=self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS), format="ox-nquads")
         elif backend == "memory":
             dataset = rdflib.Dataset(default_union=True)
             dataset.parse(data=self.canonical_nquads(), format="nquads")
@@ -242,12 +244,6 @@ class KnowledgeGraph:
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
         return graph
-
-
-def _nquads():
-    import pyoxigraph
-
-    return pyoxigraph.RdfFormat.N_QUADS
 
 
 def require_output_path(path: str) -> RdfFormat:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, skip_unless_required
 
 from kg.build import build
 from kg.export.html import render_page, write_page
@@ -29,7 +29,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     if CHROMIUM is None:
-        pytest.skip("no Chromium installed (apt-get install chromium); .ci/run installs it")
+        skip_unless_required("browser", "no Chromium installed (apt-get install chromium); .ci/run installs it")
     with playwright_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield chromium

@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, skip_unless_required
 
 from kg.cli import main
 from kg.errors import UsageError
@@ -21,10 +21,13 @@ from kg.remote import free_port, push, query_endpoint, serve, server_executable
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
 TOP_AUTHORS = Path(__file__).resolve().parents[1] / "examples" / "queries" / "top-authors.rq"
 
-try:
-    server_executable()
-except UsageError as missing:
-    pytestmark = pytest.mark.skip(reason=f"{missing}")
+
+@pytest.fixture(scope="module", autouse=True)
+def oxigraph_server():
+    try:
+        server_executable()
+    except UsageError as missing:
+        skip_unless_required("server", str(missing))
 
 
 @pytest.fixture(scope="module")

@@ -350,6 +350,9 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
         _note(f"skipped {skipped}", args.quiet)
     for failure in report.failures:
         _error(str(failure))
+    if report.failures and not report.sources:
+        _error(f"no input could be read; {args.output} was not written")
+        return 1
     if args.strict and report.failures:
         _error(f"--strict: {len(report.failures)} input(s) failed; {args.output} was not written")
         return 1

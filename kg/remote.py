@@ -62,7 +62,7 @@ def server_executable() -> str:
     beside = Path(sys.executable).with_name("oxigraph")
     found = str(beside) if beside.is_file() and os.access(beside, os.X_OK) else shutil.which("oxigraph")
     if not found:
-        raise UsageError("the Oxigraph server is not installed: pip install 'kg[server]' (the oxigraph package)")
+        raise UsageError("the Oxigraph server is not installed: pip install oxigraph (kg's 'server' extra)")
     return found
 
 

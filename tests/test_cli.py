@@ -122,3 +122,12 @@ def test_broken_pipe_is_quiet(fixtures):
     command = f"{sys.executable} -m kg extract {fixtures / 'profile_sample.txt'} | head -c 10"
     done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr
+
+
+def test_a_build_where_every_input_failed_keeps_the_previous_output(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out.ttl"
+    out.write_text("# the previous graph\n", encoding="utf-8")
+    assert main(["build", str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
+    assert "no input could be read; " in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "# the previous graph\n"

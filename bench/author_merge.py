@@ -20,8 +20,8 @@ PAIRS = ROOT / "tests" / "fixtures" / "author_pairs.json"
 
 
 def evaluate(records, pairs, hide_ids: bool) -> dict:
-    from kg.authors import resolve_authors
-    from kg.resolve import group_papers
+    from kg.resolve.keys import group_papers
+    from kg.resolve.people import resolve_authors
 
     if hide_ids:
         records = [

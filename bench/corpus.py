@@ -25,11 +25,13 @@ PHRASES = """reinforcement learning|language model|transformer|attention|graph n
 |recurrent neural network|convolutional neural network|image classification|object detection
 |speech recognition|question answering|retrieval-augmented generation|in-context learning|scaling laws"""
 TOPIC_PHRASES = tuple(p.strip() for p in PHRASES.split("|"))
-ORDINARY = tuple("""we propose a novel method that improves the results on several tasks and shows that the approach
+ORDINARY = tuple(
+    """we propose a novel method that improves the results on several tasks and shows that the approach
 generalizes across settings with strong performance and efficient training at large scale our analysis reveals
 how simple changes to data model size and objective affect quality while prior work assumed fixed inputs this
 paper studies when such methods fail and why experiments on public datasets confirm the gains code is available
-we also discuss limitations future directions theoretical guarantees empirical evidence practical settings""".split())  # noqa: SIM905
+we also discuss limitations future directions theoretical guarantees empirical evidence practical settings""".split()
+)  # noqa: SIM905
 WORDS = TOPIC_PHRASES + ORDINARY
 FIRST = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kai", "Lu", "Mo", "Ned", "Oli", "Pia",
          "Quin", "Ray", "Sol", "Tam", "Uma", "Vic", "Wen", "Xia", "Yan", "Zoe"]  # fmt: skip

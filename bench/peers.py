@@ -48,8 +48,8 @@ def main(argv=None) -> dict:
     import rdflib
 
     from kg.cli import main as kg_main
-    from kg.persist import GraphStore
     from kg.query import read_query
+    from kg.store import GraphStore
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)

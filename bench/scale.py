@@ -135,8 +135,8 @@ def peer_analyze(source: str) -> None:
 
 
 def kg_queries(store: str, out: str) -> None:
-    from kg.persist import GraphStore
     from kg.query import read_query
+    from kg.store import GraphStore
 
     graph = GraphStore(store).open_graph()
     timings = {}
@@ -189,7 +189,7 @@ def main(argv=None) -> dict:
 
 def _statements(store: Path) -> int | None:
     try:
-        from kg.persist import GraphStore
+        from kg.store import GraphStore
 
         return len(GraphStore(store).open_graph())
     except Exception:  # the store step may have failed; the table says so

@@ -87,9 +87,9 @@ def speed(records, size: int) -> list[dict]:
 
 def build_share(records, size: int) -> dict:
     """Seconds of a whole build of ``size`` distinct papers, with and without topics."""
-    from kg.graph import build_nquads
-    from kg.rdf_formats import rdf_format_for
-    from kg.store import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
+    from kg.rdf.formats import rdf_format_for
+    from kg.rdf.writer import build_nquads
     from kg.topics import TopicExtractor
 
     copies = [dataclasses.replace(r, title=f"{r.title or 'Untitled'} ({i})")

@@ -13,12 +13,12 @@ Examples
 [{'name': 'Caglar Gulcehre'}, {'name': 'Orhan Firat'}]
 """
 
-from kg.build import BuildReport, build
 from kg.errors import InputError, KgError, UnknownFormatError, UsageError
 from kg.extract import extract, extract_file, extract_paths, extract_text
 from kg.extractors import formats
+from kg.graph import KnowledgeGraph
+from kg.pipeline import BuildReport, build
 from kg.records import AuthorRef, Record, SourceRef, record_from_dict
-from kg.store import KnowledgeGraph
 from kg.validate import validate_graph
 
 

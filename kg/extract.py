@@ -18,8 +18,8 @@ from collections.abc import Iterable, Iterator
 from kg import extractors
 from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
+from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 from kg.records import Record
-from kg.sources import decode_bytes, iter_input_paths, read_text
 
 _NO_FORMAT = "in no known format (see kg extract --list-formats)"
 
@@ -128,10 +128,10 @@ def extract_paths(
 
     Yields one :class:`Extraction` per readable input and one
     :class:`kg.errors.InputError` per input that failed, so a bad file never
-    stops the others. URLs are fetched (:func:`kg.fetch.fetch`); private and
+    stops the others. URLs are fetched (:func:`kg.io.http.fetch`); private and
     loopback hosts only with ``allow_private``.
     """
-    from kg.fetch import fetch, is_url
+    from kg.io.http import fetch, is_url
 
     names = list(names)
     for name in [n for n in names if is_url(n)]:
@@ -173,7 +173,7 @@ def _extract_in_parallel(items: list, workers: int, options: dict) -> Iterator[E
     """Files read by a pool of processes, yielded in the order named: the same results as one by one."""
     import functools
 
-    from kg.workers import worker_pool
+    from kg.io.workers import worker_pool
 
     files = [item for item in items if not isinstance(item, InputError)]
     read = functools.partial(_extract_one, options=options)

@@ -1,563 +1,255 @@
-"""Records to RDF quads, with deterministic IRIs and provenance.
+"""The graph kg builds and queries: an Oxigraph store behind a small API.
 
-Every statement a source supports is put in that source's named graph (the
-graph's IRI is the source's IRI), and every paper and authorship node points
-with prov:wasDerivedFrom at the source line it was read from. A merged node
-is described in the graph of every source that mentions it, so nothing is lost
-in merging and "which sources say X" is one query.
-
-IRIs are minted from content (normalised names, identifiers, hashes), never
-from counters, so the same inputs always give the same IRIs.
+Oxigraph parses, serializes and answers SPARQL 10-50 times faster than
+rdflib's in-memory store (see MEASUREMENTS.md), so it holds the graph; the
+rdflib API is one call away (:meth:`KnowledgeGraph.to_rdflib`) for users and
+for SHACL validation.
 
 Examples
 --------
->>> from kg.records import AuthorRef, Record, SourceRef
->>> record = Record(title="Universal Transformers", authors=(AuthorRef("Mostafa Dehghani"),),
-...                 date="2018-07-10", source=SourceRef("page.txt", 3, "hf-papers"))
->>> quads = build_quads([record], base="https://example.org/")
->>> sorted({q.subject.value for q in quads if "author/" in q.subject.value})
-['https://example.org/author/mostafa-dehghani']
+>>> from kg.records import Record, SourceRef
+>>> graph = KnowledgeGraph.from_records([Record(title="Universal Transformers",
+...                                             source=SourceRef("p.txt", 1, "hf-papers"))])
+>>> graph.query("SELECT ?t WHERE { ?p kg:title ?t }").as_dicts()
+[{'t': 'Universal Transformers'}]
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, BinaryIO
 
-from kg.authors import Aliases, AuthorResolution, resolve_authors
-from kg.errors import UsageError
-from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS, XSD
-from kg.records import Record, SourceRef, sanitize_text
-from kg.resolve import (
-    author_key,
-    canonical_org,
-    group_papers,
-    normalise_arxiv_id,
-    normalise_doi,
-    org_key,
-    paper_identity,
-    paper_keys,
-)
-from kg.topics.categories import resolve_category
-from kg.topics.categories import scheme as category_scheme
-from kg.topics.extract import TopicHit
-
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
-_SLUG_MAX = 60
-_DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
+from kg.errors import InputError, UsageError
+from kg.io.outputs import atomic_write
+from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
+from kg.rdf.formats import RdfFormat, oxigraph_format, rdf_format_for
+from kg.records import Record
 
 
-def slug(text: str, max_length: int = _SLUG_MAX) -> str:
-    """ASCII, lower-case, hyphen-separated form of ``text`` for IRIs.
-
-    Examples
-    --------
-    >>> slug("Çağlar Gülçehre"), slug("Show, Attend and Tell")
-    ('caglar-gulcehre', 'show-attend-and-tell')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return _SLUG_RE.sub("-", ascii_text).strip("-")[:max_length].strip("-")
+def output_prefixes(base: str) -> dict[str, str]:
+    """Prefixes written into Turtle and TriG: the standard ones and one per node kind under ``base``."""
+    prefixes = {name: iri for name, iri in PREFIXES.items() if name not in ("sh", "owl")}
+    for kind in ("paper", "author", "topic", "source"):
+        prefixes[kind] = f"{base}{kind}/"
+    prefixes["organisation"] = f"{base}org/"
+    return prefixes
 
 
-def short_hash(text: str, length: int = 10) -> str:
-    """A stable hexadecimal digest of ``text``."""
-    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
-
-
-def _readable_id(key: str) -> str:
-    """The slug of ``key`` when it says the same as the key, else slug plus a hash."""
-    readable = slug(key)
-    if readable and readable.replace("-", " ") == " ".join(key.split()).replace("-", " "):
-        return readable
-    return f"{readable}-{short_hash(key, 8)}" if readable else short_hash(key, 12)
-
-
-class IriMinter:
-    """Mints the IRIs of one build under ``base``.
-
-    Examples
-    --------
-    >>> IriMinter("https://example.org/kg/").author("Kelvin Xu")
-    'https://example.org/kg/author/kelvin-xu'
-    >>> IriMinter("not a base")
-    Traceback (most recent call last):
-    ...
-    kg.errors.UsageError: base IRI 'not a base' must be an absolute http(s) IRI ending in '/' or '#'
-    """
-
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
-        import pyoxigraph
-
-        ok = re.match(r"^https?://[^\s<>\"{}|\\^`]+[/#]$", base or "")
-        try:
-            pyoxigraph.NamedNode(base)
-        except ValueError:
-            ok = None
-        if not ok:
-            raise UsageError(f"base IRI {base!r} must be an absolute http(s) IRI ending in '/' or '#'")
-        self.base = base
-        self.people: AuthorResolution | None = None
-        self.org_aliases: dict[str, str] = {}
-        self._person_iris: dict[int, str] = {}
-        self._org_iris: dict[str, str] = {}
-
-    def use_people(self, people: AuthorResolution, org_aliases: dict[str, str] | None = None) -> None:
-        """Mint author IRIs per resolved person; two people with one display name get distinct IRIs."""
-        self.people = people
-        self.org_aliases = org_aliases or {}
-        by_iri: dict[str, list[int]] = {}
-        for person, name in people.display.items():
-            by_iri.setdefault(self.author(name), []).append(person)
-        for iri, persons in by_iri.items():
-            for person in persons:
-                unique = len(persons) == 1
-                self._person_iris[person] = iri if unique else f"{iri}-{short_hash(people.identity[person], 8)}"
-
-    def person(self, person: int) -> str:
-        return self._person_iris[person]
-
-    def person_of(self, record: int, position: int) -> str:
-        assert self.people is not None
-        return self._person_iris[self.people.person(record, position)]
-
-    def paper(self, identity: str, title: str | None) -> str:
-        prefix = slug(title, 48) + "-" if title and slug(title, 48) else ""
-        return f"{self.base}paper/{prefix}{short_hash(identity)}"
-
-    def author(self, name: str) -> str:
-        return f"{self.base}author/{_readable_id(author_key(name))}"
-
-    def org(self, name: str) -> str:
-        iri = self._org_iris.get(name)
-        if iri is None:
-            iri = self._org_iris[name] = f"{self.base}org/{_readable_id(org_key(name).replace('-', ' '))}"
-        return iri
-
-    def topic(self, key: str) -> str:
-        return f"{self.base}topic/{_readable_id(key.lower())}"
-
-    def category(self, code: str) -> str:
-        """A category of a classification scheme: its code is unique there, so its slug is enough."""
-        return f"{self.base}topic/category-{slug(code) or short_hash(code)}"
-
-    def source(self, path: str) -> str:
-        name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)
-        return f"{self.base}source/{name + '-' if name else ''}{short_hash(path, 8)}"
-
-    def source_line(self, source: SourceRef) -> str:
-        return f"{self.source(source.path)}/L{source.line}"
-
-
-_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_IRI_FORBIDDEN_RE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-
-
-def nt_literal(value: str, datatype: str | None = None) -> str:
-    """An N-Triples literal: quotes, backslashes and line breaks escaped, lone surrogates replaced.
-
-    Examples
-    --------
-    >>> print(nt_literal('say "hi"'))
-    "say \\"hi\\""
-    >>> nt_literal("2020", XSD + "gYear")
-    '"2020"^^<http://www.w3.org/2001/XMLSchema#gYear>'
-    """
-    value = sanitize_text(value)
-    literal = '"' + value.translate(_LITERAL_ESCAPES) + '"'
-    return f"{literal}^^<{datatype}>" if datatype else literal
-
-
-class _QuadSink:
-    """Collects statements as N-Quads lines, one named graph at a time.
-
-    Writing text and bulk-loading it is several times faster than building a
-    Python term object per statement (MEASUREMENTS.md); every IRI is checked
-    once, every literal escaped.
-    """
-
-    def __init__(self, flush: Callable[[list[str]], None] | None = None, chunk: int = 500_000) -> None:
-        # A dict keeps first-seen order: what is handed on is in a reproducible order.
-        self.lines: dict[str, None] = {}
-        self._iris: dict[str, str] = {}
-        self._graph = ""
-        self._flush = flush
-        self._chunk = chunk
-        self._described: set[tuple] = set()
-
-    def _add(self, line: str) -> None:
-        self.lines[line] = None
-        if self._flush is not None and len(self.lines) >= self._chunk:
-            self.flush()
-
-    def first(self, *key: object) -> bool:
-        """True the first time ``key`` is seen in the current graph: a node's own statements are written once."""
-        marked = (self._graph, *key)
-        if marked in self._described:
-            return False
-        self._described.add(marked)
-        return True
-
-    def flush(self) -> None:
-        """Hand the collected lines on (when streaming) and start a new chunk."""
-        if self._flush is not None and self.lines:
-            self._flush(list(self.lines))
-            self.lines = {}
-
-    def set_graph(self, iri: str) -> None:
-        self._graph = self.iri(iri)
-
-    def iri(self, iri: str) -> str:
-        term = self._iris.get(iri)
-        if term is None:
-            if _IRI_FORBIDDEN_RE.search(iri):
-                raise ValueError(f"not a valid IRI: {iri!r}")
-            term = self._iris[iri] = f"<{iri}>"
-        return term
-
-    def link(self, subject: str, predicate: str, obj: str) -> None:
-        self._add(f"{self.iri(subject)} {self.iri(predicate)} {self.iri(obj)} {self._graph} .")
-
-    def value(self, subject: str, predicate: str, value: object, datatype: str | None = None) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool):
-            literal = nt_literal("true" if value else "false", XSD + "boolean")
-        elif isinstance(value, int):
-            literal = nt_literal(str(value), XSD + "integer")
-        else:
-            literal = nt_literal(str(value), XSD + datatype if datatype else None)
-        self._add(f"{self.iri(subject)} {self.iri(predicate)} {literal} {self._graph} .")
-
-
-def build_quads(
-    records: Sequence[Record],
-    base: str = DEFAULT_BASE,
-    topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
-) -> list:
-    """All quads of the graph of ``records`` as pyoxigraph Quads (see :func:`build_nquads`)."""
-    import pyoxigraph
-
-    data = "\n".join(build_nquads(records, base, topics)).encode("utf-8")
-    return list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
-
-
-def build_nquads(
-    records: Sequence[Record],
-    base: str = DEFAULT_BASE,
-    topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
-    aliases: Aliases | None = None,
-) -> list[str]:
-    """All statements of the graph of ``records`` as sorted, distinct N-Quads lines.
-
-    Holds every line in memory: a large build streams them into a store
-    with :func:`load_graph` instead. Parameters as for :func:`load_graph`.
-    """
-    sink = _QuadSink()
-    _write_graph(sink, records, base, topics, aliases)
-    return sorted(sink.lines)
-
-
-def load_graph(
-    store,
-    records: Sequence[Record],
-    base: str = DEFAULT_BASE,
-    topics: Callable[[list[tuple[str | None, str | None]]], list[list[TopicHit]]] | None = None,
-    aliases: Aliases | None = None,
-    chunk: int = 500_000,
-    in_memory: bool = True,
-) -> None:
-    """Write the graph of ``records`` into a pyoxigraph ``store``, bulk-loaded a chunk of lines at a time.
-
-    Memory stays bounded by ``chunk`` lines, not by the size of the graph;
-    the store drops the statements that repeat across chunks. Chunks are
-    loaded by a thread, in order, while this one writes the next (Oxigraph
-    releases the GIL while it loads). ``in_memory`` picks Oxigraph's
-    transactional load, faster for a store in memory; a store on disk gets
-    its bulk loader.
+class KnowledgeGraph:
+    """An RDF dataset of papers, authors, topics and orgs (one named graph per source).
 
     Parameters
     ----------
-    store : pyoxigraph.Store
-        Where the statements go (in memory or on disk).
-    records : sequence of Record
-        Records in input order; records of one paper are merged.
+    store : pyoxigraph.Store, optional
+        The store to wrap; a new in-memory one by default.
     base : str
-        Base IRI of every minted node (ends in ``/`` or ``#``).
-    topics : callable, optional
-        Given (title, abstract) of every merged paper, returns each paper's
-        ranked topics (e.g. :meth:`kg.topics.TopicExtractor.extract`), or
-        an object whose ``result()`` returns them later
-        (:meth:`kg.topics.TopicExtractor.start`, which reads them in worker
-        processes while the rest of the graph is written). Its statements
-        go to the named graph ``<base>graph/topics``.
-    aliases : kg.authors.Aliases, optional
-        The user's forced and forbidden merges of authors and orgs.
-
+        The base IRI its nodes were minted under (used for output prefixes).
     """
-    from concurrent.futures import Future, ThreadPoolExecutor
 
-    import pyoxigraph
+    def __init__(self, store: Any = None, base: str = DEFAULT_BASE) -> None:
+        import pyoxigraph
 
-    load = store.load if in_memory else store.bulk_load
-    pending: list[Future] = []
+        self.store = store if store is not None else pyoxigraph.Store()
+        self.base = base
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
+    @classmethod
+    def from_quads(cls, quads: Iterable[Any], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        graph = cls(base=base)
+        graph.store.bulk_extend(quads)
+        return graph
 
-        def hand_on(lines: list[str]) -> None:
-            data = "\n".join(lines).encode("utf-8")
-            while len(pending) >= 2:  # at most two chunks waiting: memory stays bounded
-                pending.pop(0).result()
-            pending.append(loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS))
+    @classmethod
+    def from_nquads(cls, lines: Iterable[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """A graph from N-Quads lines, bulk-loaded (the fast path of a build)."""
+        import pyoxigraph
 
-        sink = _QuadSink(flush=hand_on, chunk=chunk)
-        _write_graph(sink, records, base, topics, aliases)
-        sink.flush()
-        for future in pending:
-            future.result()
+        graph = cls(base=base)
+        data = "\n".join(lines).encode("utf-8")
+        if data:
+            graph.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
+        return graph
 
+    @classmethod
+    def from_records(cls, records: Sequence[Record], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """Build the graph of ``records`` (see :func:`kg.rdf.writer.build_quads`)."""
+        from kg.rdf.writer import load_graph
 
-class _Counts:
-    """Distinct papers per author, org and topic, and per topic and year, gathered while statements are written."""
+        graph = cls(base=base)
+        load_graph(graph.store, records, base)
+        return graph
 
-    def __init__(self) -> None:
-        self.papers: defaultdict[str, set[str]] = defaultdict(set)
-        self.year_of: dict[str, int] = {}
-        self.kind: dict[str, str] = {}
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """Read an RDF file; the format follows the extension.
 
-    def add(self, node: str, paper: str, kind: str) -> None:
-        """Count ``paper`` for ``node``, an "author", "org" or "topic"."""
-        self.papers[node].add(paper)
-        self.kind[node] = kind
+        Raises
+        ------
+        kg.errors.InputError
+            The file is missing or is not valid RDF in that format.
+        """
 
-    def describe(self, sink: _QuadSink, base: str) -> None:
-        """The named graph ``<base>graph/counts``: a paper count on every counted node, and topic years."""
-        sink.set_graph(f"{base}graph/counts")
-        predicates = {"author": KG.authorPaperCount, "org": KG.orgPaperCount, "topic": KG.topicPaperCount}
-        for node, papers in self.papers.items():
-            sink.value(node, predicates[self.kind[node]], len(papers))
-            if self.kind[node] != "topic":
-                continue
-            years = Counter(self.year_of[paper] for paper in papers if paper in self.year_of)
-            for year, count in sorted(years.items()):
-                cell = f"{node}/year/{year}"
-                sink.link(cell, RDF_TYPE, KG.TopicYear)
-                sink.link(cell, KG.countsTopic, node)
-                sink.value(cell, KG.year, year)
-                sink.value(cell, KG.paperCount, count)
+        rdf_format = rdf_format_for(path)
+        name = str(path)
+        if not Path(path).is_file():
+            raise InputError(name, "no such file" if not Path(path).exists() else "not a regular file")
+        graph = cls(base=base)
+        try:
+            graph.store.bulk_load(path=str(path), format=oxigraph_format(rdf_format))
+        except SyntaxError as error:
+            raise InputError(name, f"not valid {rdf_format.name}: {str(error).splitlines()[0]}") from None
+        except (OSError, ValueError) as error:
+            raise InputError(name, f"cannot be read as {rdf_format.name}: {error}") from None
+        return graph
 
+    def __len__(self) -> int:
+        return len(self.store)
 
-def _write_graph(sink: _QuadSink, records: Sequence[Record], base: str, topics, aliases: Aliases | None) -> None:
-    mint = IriMinter(base)
-    counts = _Counts()
-    paper_of: dict[int, str] = {}
-    keys = [paper_keys(record) for record in records]
-    groups = group_papers(records, keys)
-    papers: list[tuple[str, str | None, str | None]] = []
-    for members in groups:
-        titles = [records[i].title for i in members if records[i].title]
-        abstracts = [records[i].abstract for i in members if records[i].abstract]
-        iri = mint.paper(paper_identity(records, members, keys), min(titles) if titles else None)
-        papers.append((iri, titles[0] if titles else None, max(abstracts, key=len) if abstracts else None))
-        dates = [records[i].date for i in members if records[i].date]
-        if dates:
-            counts.year_of[iri] = int(dates[0][:4])
-        for index in members:
-            paper_of[index] = iri
-    # Topics are read in worker processes while this one resolves authors and writes statements.
-    pending = topics([(title, abstract) for _, title, abstract in papers]) if topics is not None and papers else None
-    people = resolve_authors(records, aliases, groups)
-    mint.use_people(people, org_aliases={**_ror_alias_table(records), **_org_alias_table(aliases)})
-    described_sources: set[str] = set()
-    for index, record in enumerate(records):
-        source = record.source or SourceRef("<unknown>", 1, "unknown")
-        source_iri = mint.source(source.path)
-        sink.set_graph(source_iri)
-        if source_iri not in described_sources:
-            described_sources.add(source_iri)
-            sink.link(source_iri, RDF_TYPE, KG.Source)
-            sink.value(source_iri, KG.path, source.path)
-        sink.value(source_iri, KG.format, source.format)
-        line_iri = mint.source_line(source)
-        sink.link(line_iri, RDF_TYPE, KG.SourceLine)
-        sink.value(line_iri, KG.line, source.line)
-        sink.link(line_iri, KG.inSource, source_iri)
-        _describe_paper(sink, mint, record, paper_of[index], line_iri, index, counts)
-    if people.merges:
-        _describe_merges(sink, mint, people)
-    if pending is not None:
-        sink.set_graph(f"{base}graph/topics")
-        hits = pending.result() if hasattr(pending, "result") else pending
-        scheme = f"{base}scheme/topics"
-        sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
-        sink.value(scheme, SKOS + "prefLabel", "Topics found by kg in titles and abstracts")
-        described: set[str] = set()
-        for (paper, _, _), paper_hits in zip(papers, hits, strict=True):
-            _describe_topics(sink, mint, paper, paper_hits, described, counts)
-    counts.describe(sink, base)
+    def graph_names(self) -> list[Any]:
+        """The default graph, then every named graph in IRI order."""
+        import pyoxigraph
 
+        return [pyoxigraph.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)]
 
-def _ror_alias_table(records: Sequence[Record]) -> dict[str, str]:
-    """Org names that sources tie to one ROR id all map to one of them (the first in sorted order)."""
-    names_of: dict[str, set[str]] = {}
-    for record in records:
-        for name, ror in (record.extra.get("org_ror") or {}).items() if isinstance(record.extra, dict) else ():
-            if isinstance(name, str) and isinstance(ror, str):
-                names_of.setdefault(ror, set()).add(name)
-    table: dict[str, str] = {}
-    for names in names_of.values():
-        canonical = canonical_org(min(names))
-        for name in names:
-            table[org_key(name)] = canonical
-    return table
+    def _graph_lines(self, graph_name: Any) -> list[str]:
+        import pyoxigraph
 
+        data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name)
+        # split("\n"), not splitlines(): U+2028 or U+0085 inside a literal is not a line break.
+        return sorted({line for line in data.decode("utf-8").split("\n") if line})
 
-def _org_alias_table(aliases: Aliases | None) -> dict[str, str]:
-    table: dict[str, str] = {}
-    for group in aliases.same_orgs if aliases else []:
-        for name in group:
-            table[org_key(name)] = canonical_org(group[0])
-    return table
+    def canonical_nquads(self) -> bytes:
+        """Every quad as N-Quads, graph by graph (default first), lines sorted: the written order."""
+        import pyoxigraph
 
+        out: list[str] = []
+        for graph_name in self.graph_names():
+            lines = self._graph_lines(graph_name)
+            if isinstance(graph_name, pyoxigraph.DefaultGraph):
+                out.extend(lines)
+            else:
+                out.extend(f"{line[:-2]} {graph_name} ." for line in lines)
+        return ("\n".join(out) + "\n" if out else "").encode("utf-8")
 
-def _describe_merges(sink: _QuadSink, mint: IriMinter, people: AuthorResolution) -> None:
-    sink.set_graph(f"{mint.base}graph/resolution")
-    for person, merges in sorted(people.merges.items()):
-        author = mint.person(person)
-        for merge in merges:
-            node = f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{short_hash(merge.rule, 6)}"
-            sink.link(node, RDF_TYPE, KG.AuthorMerge)
-            sink.link(node, KG.mergedInto, author)
-            sink.value(node, KG.variantName, merge.variant)
-            sink.value(node, KG.rule, merge.rule)
-            for evidence in merge.evidence:
-                sink.value(node, KG.evidence, evidence)
+    def canonical_ntriples(self) -> bytes:
+        """The union of all graphs as N-Triples, each triple once, lines sorted."""
+        union: set[str] = set()
+        for graph_name in self.graph_names():
+            union.update(self._graph_lines(graph_name))
+        return ("\n".join(sorted(union)) + "\n" if union else "").encode("utf-8")
 
+    def sorted_quads(self) -> list[Any]:
+        """Every quad as pyoxigraph Quads, in the order files are written in."""
+        import pyoxigraph
 
-def _describe_topics(
-    sink: _QuadSink, mint: IriMinter, paper: str, hits: Sequence[TopicHit], described: set[str], counts: _Counts
-) -> None:
-    scheme = f"{mint.base}scheme/topics"
-    for hit in hits:
-        topic = mint.topic(hit.key)
-        counts.add(topic, paper, "topic")
-        if topic not in described:  # a topic's own statements are the same for every paper
-            described.add(topic)
-            sink.link(topic, RDF_TYPE, KG.Topic)
-            sink.value(topic, SKOS + "prefLabel", hit.label)
-            sink.link(topic, SKOS + "inScheme", scheme)
-            for form in hit.forms:
-                if form != hit.label:
-                    sink.value(topic, SKOS + "altLabel", form)
-        assignment = f"{paper}/topic/{topic.rsplit('/', 1)[-1]}"
-        sink.link(paper, KG.citesTopic, topic)
-        # No rdf:type on assignments: the range of kg:hasTopicAssignment says it, and at
-        # five topics a paper every statement saved is a tenth of a build's topic cost.
-        sink.link(paper, KG.hasTopicAssignment, assignment)
-        sink.link(assignment, KG.topic, topic)
-        sink.value(assignment, KG.score, f"{hit.score:.4f}", "decimal")
-        sink.value(assignment, KG.method, hit.method)
+        return list(pyoxigraph.parse(self.canonical_nquads(), format=pyoxigraph.RdfFormat.N_QUADS))
 
+    def serialize(self, rdf_format: RdfFormat) -> bytes:
+        """The graph in ``rdf_format`` (see :meth:`write`)."""
+        buffer = io.BytesIO()
+        self.write(buffer, rdf_format)
+        return buffer.getvalue()
 
-def _describe_paper(
-    sink: _QuadSink, mint: IriMinter, record: Record, paper: str, line_iri: str, record_index: int, counts: _Counts
-) -> None:
-    sink.link(paper, RDF_TYPE, KG.Paper)
-    sink.link(paper, PROV_DERIVED_FROM, line_iri)
-    sink.value(paper, KG.title, record.title)
-    sink.value(paper, KG.abstract, record.abstract)
-    if record.date:
-        sink.value(paper, KG.date, record.date, _DATE_TYPES[len(record.date)])
-        if record.date_inferred:
-            sink.value(paper, KG.dateInferred, True)
-    sink.value(paper, KG.venue, record.venue)
-    sink.value(paper, KG.venueStatus, record.extra.get("venue_status") if record.extra else None)
-    sink.value(paper, KG.authorCount, record.author_count)
-    sink.value(paper, KG.upvotes, record.upvotes)
-    sink.value(paper, KG.hasCode, record.has_code)
-    if record.authors:
-        sink.value(paper, KG.authorsTruncated, record.authors_truncated)
-    _describe_ids(sink, paper, record.ids)
-    ror = record.extra.get("org_ror") if isinstance(record.extra.get("org_ror"), dict) else {}
-    for position, author in enumerate(record.authors, start=1):
-        author_iri = mint.person_of(record_index, position - 1) if mint.people else mint.author(author.name)
-        authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
-        if sink.first(author_iri, author.name):
-            sink.link(author_iri, RDF_TYPE, KG.Author)
-            sink.value(author_iri, KG.name, author.name)
-        sink.link(author_iri, KG.authored, paper)
-        counts.add(author_iri, paper, "author")
-        sink.link(paper, KG.hasAuthorship, authorship)
-        sink.link(authorship, RDF_TYPE, KG.Authorship)
-        sink.link(authorship, KG.author, author_iri)
-        sink.value(authorship, KG.position, position)
-        sink.value(authorship, KG.nameAsPrinted, author.name)
-        sink.link(authorship, PROV_DERIVED_FROM, line_iri)
-        if author.orcid:
-            sink.value(author_iri, KG.identifier, f"orcid:{author.orcid}")
-        for affiliation in author.affiliations:
-            org = _describe_org(sink, mint, affiliation, ror.get(affiliation))
-            if org:
-                sink.link(authorship, KG.affiliated, org)
-                sink.link(author_iri, KG.affiliated, org)
-                counts.add(org, paper, "org")
-    for name in record.orgs:
-        org = _describe_org(sink, mint, name)
-        if org:
-            sink.link(paper, KG.affiliated, org)
-            counts.add(org, paper, "org")
-    for code in record.categories:
-        category = resolve_category(code)
-        topic = mint.category(category.code if category else code)
-        sink.link(paper, KG.citesTopic, topic)
-        counts.add(topic, paper, "topic")
-        if not sink.first(topic, code):
-            continue
-        sink.link(topic, RDF_TYPE, KG.Topic)
-        if category is None:
-            sink.value(topic, SKOS + "prefLabel", code)
-            sink.value(topic, SKOS + "notation", code)
-            continue
-        scheme = f"{mint.base}scheme/{category_scheme()['id']}"
-        sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
-        sink.value(scheme, SKOS + "prefLabel", category_scheme()["label"])
-        sink.link(topic, SKOS + "inScheme", scheme)
-        sink.value(topic, SKOS + "prefLabel", category.name)
-        sink.value(topic, SKOS + "notation", category.code)
-        group = f"{scheme}/{slug(category.group)}"
-        sink.link(group, RDF_TYPE, SKOS + "Concept")
-        sink.value(group, SKOS + "prefLabel", category.group)
-        sink.link(group, SKOS + "topConceptOf", scheme)
-        sink.link(topic, SKOS + "broader", group)
-        if category.printed != category.code:
-            sink.value(topic, SKOS + "altLabel", category.printed)
+    def write(self, output: BinaryIO, rdf_format: RdfFormat) -> None:
+        """Stream the graph to ``output`` in ``rdf_format``, by Oxigraph, never whole in memory.
 
+        Dataset formats keep the named graphs; triple formats get their union,
+        each triple once. The order is the store's own: the same content
+        loaded in the same order (every build of the same inputs) gives the
+        same bytes. :meth:`canonical_nquads` is the sorted form, for comparing.
+        """
+        import pyoxigraph
 
-def _describe_org(sink: _QuadSink, mint: IriMinter, name: str, ror: str | None = None) -> str | None:
-    """An org node, named by its canonical name; names that share a ROR id share the node (see build_nquads)."""
-    if not org_key(name):
-        return None
-    canonical = mint.org_aliases.get(org_key(name)) or canonical_org(name)
-    ror_id = ror.rstrip("/").rsplit("/", 1)[-1] if isinstance(ror, str) and ror.strip() else None
-    org = mint.org(canonical)
-    if not sink.first(org, name, ror_id):
-        return org
-    if ror_id:
-        sink.value(org, KG.identifier, f"ror:{ror_id}")
-    sink.link(org, RDF_TYPE, KG.Org)
-    sink.value(org, KG.name, name)
-    if canonical != name:
-        sink.value(org, KG.name, canonical)
-    return org
+        prefixes = output_prefixes(self.base) if rdf_format.name in ("Turtle", "TriG") else None
+        if rdf_format.dataset:
+            self.store.dump(output, format=oxigraph_format(rdf_format), prefixes=prefixes)
+            return
+        union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        pyoxigraph.serialize(union, output, format=oxigraph_format(rdf_format), prefixes=prefixes)
 
+    def save(self, path: str | os.PathLike[str]) -> RdfFormat:
+        """Write the graph to ``path`` (format from the extension), atomically."""
+        rdf_format = rdf_format_for(path)
+        with atomic_write(path) as handle:
+            self.write(handle, rdf_format)
+        return rdf_format
 
-def _describe_ids(sink: _QuadSink, paper: str, ids: dict[str, str]) -> None:
-    for scheme, value in sorted(ids.items()):
-        if scheme == "doi":
-            sink.value(paper, KG.doi, normalise_doi(value))
-        elif scheme == "arxiv":
-            sink.value(paper, KG.arxivId, normalise_arxiv_id(value))
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):
+        """Run SPARQL over the union of all graphs; see :func:`kg.query.run_query`."""
+        from kg.query import run_query
+
+        return run_query(self.store, sparql, bindings)
+
+    def class_counts(self) -> dict[str, int]:
+        """Nodes per class, classes shortened with the standard prefixes (cheaper than :meth:`stats`)."""
+        from kg.queries import load_query
+
+        return {compact_iri(r["class"]): r["count"] for r in self.query(load_query("classes")).as_dicts()}
+
+    def stats(self) -> dict[str, list[tuple[str, int]]]:
+        """Node counts per class and statement counts per node-to-node predicate.
+
+        Predicates and classes are shortened with the standard prefixes.
+        """
+        from kg.queries import load_query
+
+        classes = [(compact_iri(r["class"]), r["count"]) for r in self.query(load_query("classes")).as_dicts()]
+        edges = [(compact_iri(r["predicate"]), r["count"]) for r in self.query(load_query("edges")).as_dicts()]
+        graphs = sum(1 for _ in self.store.named_graphs())
+        return {"classes": classes, "edges": edges, "totals": [("quads", len(self)), ("named graphs", graphs)]}
+
+    def to_rdflib(self, backend: str = "memory"):
+        """The same data as an ``rdflib.Dataset`` (named graphs kept; queries see their union).
+
+        ``backend="memory"`` is rdflib's own store: slow on large graphs, use
+        it for rdflib-based tools, not bulk queries. ``backend="oxigraph"``
+        keeps the rdflib API on an Oxigraph store (the ``oxrdflib`` package,
+        ``pip install 'kg[rdflib-store]'``), loaded and queried by Oxigraph.
+
+        Raises
+        ------
+        kg.errors.UsageError
+            An unknown backend, or oxrdflib is not installed.
+        """
+        import rdflib
+
+        if backend == "oxigraph":
+            try:
+                import oxrdflib  # noqa: F401  (registers the "Oxigraph" store and "ox-*" formats)
+            except ImportError:
+                raise UsageError("the oxigraph rdflib backend needs oxrdflib: pip install 'kg[rdflib-store]'") from None
+            dataset = rdflib.Dataset(store="Oxigraph", default_union=True)
+            # Oxigraph's own parser: rdflib's would build a Python object per statement.
+            import pyoxigraph
+
+            dataset.parse(data=self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS), format="ox-nquads")
+        elif backend == "memory":
+            dataset = rdflib.Dataset(default_union=True)
+            dataset.parse(data=self.canonical_nquads(), format="nquads")
         else:
-            sink.value(paper, KG.identifier, f"{scheme}:{value}")
+            raise UsageError(f"unknown rdflib backend {backend!r} (memory or oxigraph)")
+        for name, iri in PREFIXES.items():
+            dataset.bind(name, iri)
+        return dataset
+
+    def union_rdflib_graph(self):
+        """All statements in one ``rdflib.Graph`` (named graphs merged)."""
+        import rdflib
+
+        graph = rdflib.Graph()
+        data = self.serialize(rdf_format_for("x.nt"))
+        graph.parse(data=data, format="nt")
+        for name, iri in PREFIXES.items():
+            graph.bind(name, iri)
+        return graph
+
+
+def require_output_path(path: str) -> RdfFormat:
+    """Check an output path before any work is done: known extension, existing folder."""
+    rdf_format = rdf_format_for(path)
+    folder = Path(path).parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError(f"{path}: the folder {folder} does not exist")
+    return rdf_format

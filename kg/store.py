@@ -1,255 +1,207 @@
-"""The graph kg builds and queries: an Oxigraph store behind a small API.
+"""A persistent graph: an on-disk Oxigraph store plus the records of every source, for incremental builds.
 
-Oxigraph parses, serializes and answers SPARQL 10-50 times faster than
-rdflib's in-memory store (see MEASUREMENTS.md), so it holds the graph; the
-rdflib API is one call away (:meth:`KnowledgeGraph.to_rdflib`) for users and
-for SHACL validation.
+Layout of a store folder::
 
-Examples
---------
->>> from kg.records import Record, SourceRef
->>> graph = KnowledgeGraph.from_records([Record(title="Universal Transformers",
-...                                             source=SourceRef("p.txt", 1, "hf-papers"))])
->>> graph.query("SELECT ?t WHERE { ?p kg:title ?t }").as_dicts()
-[{'t': 'Universal Transformers'}]
+    DIR/oxigraph/        the Oxigraph database (queried in place, never re-parsed)
+    DIR/sources.json     one entry per source: content hash, format, how many records
+    DIR/records/*.jsonl  the records each source gave
+    DIR/config.json      how graphs are built here (base IRI, topic method, aliases)
+
+``kg add`` re-extracts one source and ``kg remove`` drops one; either rebuilds
+the graph from the stored records of all sources, so merges and topics are
+exactly those of a full build (a test compares them). Re-adding a source whose
+bytes did not change does nothing.
 """
 
 from __future__ import annotations
 
-import io
-import os
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from kg.errors import InputError, UsageError
-from kg.files import atomic_write
-from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
-from kg.rdf_formats import RdfFormat, oxigraph_format, rdf_format_for
-from kg.records import Record
+from kg.io.outputs import atomic_write
+from kg.records import Record, record_from_dict
+
+STORE_MARK = "config.json"
 
 
-def output_prefixes(base: str) -> dict[str, str]:
-    """Prefixes written into Turtle and TriG: the standard ones and one per node kind under ``base``."""
-    prefixes = {name: iri for name, iri in PREFIXES.items() if name not in ("sh", "owl")}
-    for kind in ("paper", "author", "topic", "source"):
-        prefixes[kind] = f"{base}{kind}/"
-    prefixes["organisation"] = f"{base}org/"
-    return prefixes
+def is_store(path: str | Path) -> bool:
+    """True for a folder that ``kg build --store`` wrote."""
+    return (Path(path) / STORE_MARK).is_file() and (Path(path) / "oxigraph").is_dir()
 
 
-class KnowledgeGraph:
-    """An RDF dataset of papers, authors, topics and orgs (one named graph per source).
+@dataclass
+class StoreConfig:
+    """How the graphs of one store are built; kept so that add/remove build the same way."""
 
-    Parameters
-    ----------
-    store : pyoxigraph.Store, optional
-        The store to wrap; a new in-memory one by default.
-    base : str
-        The base IRI its nodes were minted under (used for output prefixes).
-    """
+    base: str
+    topics: str
+    aliases: str | None = None
 
-    def __init__(self, store: Any = None, base: str = DEFAULT_BASE) -> None:
-        import pyoxigraph
+    def to_json(self) -> str:
+        return json.dumps({"base": self.base, "topics": self.topics, "aliases": self.aliases}, indent=1)
 
-        self.store = store if store is not None else pyoxigraph.Store()
-        self.base = base
 
-    @classmethod
-    def from_quads(cls, quads: Iterable[Any], base: str = DEFAULT_BASE) -> KnowledgeGraph:
-        graph = cls(base=base)
-        graph.store.bulk_extend(quads)
-        return graph
+def _hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
-    @classmethod
-    def from_nquads(cls, lines: Iterable[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
-        """A graph from N-Quads lines, bulk-loaded (the fast path of a build)."""
-        import pyoxigraph
 
-        graph = cls(base=base)
-        data = "\n".join(lines).encode("utf-8")
-        if data:
-            graph.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_QUADS)
-        return graph
+class GraphStore:
+    """A store folder: its manifest of sources and their records, and the Oxigraph database."""
 
-    @classmethod
-    def from_records(cls, records: Sequence[Record], base: str = DEFAULT_BASE) -> KnowledgeGraph:
-        """Build the graph of ``records`` (see :func:`kg.graph.build_quads`)."""
-        from kg.graph import load_graph
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
 
-        graph = cls(base=base)
-        load_graph(graph.store, records, base)
-        return graph
-
-    @classmethod
-    def load(cls, path: str | os.PathLike[str], base: str = DEFAULT_BASE) -> KnowledgeGraph:
-        """Read an RDF file; the format follows the extension.
-
-        Raises
-        ------
-        kg.errors.InputError
-            The file is missing or is not valid RDF in that format.
-        """
-
-        rdf_format = rdf_format_for(path)
-        name = str(path)
-        if not Path(path).is_file():
-            raise InputError(name, "no such file" if not Path(path).exists() else "not a regular file")
-        graph = cls(base=base)
+    # -- reading ------------------------------------------------------------------------------
+    def config(self) -> StoreConfig:
         try:
-            graph.store.bulk_load(path=str(path), format=oxigraph_format(rdf_format))
-        except SyntaxError as error:
-            raise InputError(name, f"not valid {rdf_format.name}: {str(error).splitlines()[0]}") from None
-        except (OSError, ValueError) as error:
-            raise InputError(name, f"cannot be read as {rdf_format.name}: {error}") from None
-        return graph
+            data = json.loads((self.folder / STORE_MARK).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            raise InputError(str(self.folder), "not a kg store (make one with kg build --store)") from None
+        return StoreConfig(data["base"], data["topics"], data.get("aliases"))
 
-    def __len__(self) -> int:
-        return len(self.store)
+    def manifest(self) -> dict[str, dict]:
+        path = self.folder / "sources.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
-    def graph_names(self) -> list[Any]:
-        """The default graph, then every named graph in IRI order."""
+    def records(self) -> list[Record]:
+        """Every stored record, sources in sorted order (the order a full build reads them)."""
+        out: list[Record] = []
+        for _name, entry in sorted(self.manifest().items()):
+            lines = (self.folder / "records" / entry["records"]).read_text(encoding="utf-8").splitlines()
+            out.extend(record_from_dict(json.loads(line)) for line in lines if line)
+        return out
+
+    def open_graph(self):
+        """The stored graph, read-only, queried in place."""
         import pyoxigraph
 
-        return [pyoxigraph.DefaultGraph(), *sorted(self.store.named_graphs(), key=str)]
+        from kg.graph import KnowledgeGraph
 
-    def _graph_lines(self, graph_name: Any) -> list[str]:
+        if not is_store(self.folder):
+            raise InputError(str(self.folder), "not a kg store (make one with kg build --store)")
+        return KnowledgeGraph(pyoxigraph.Store.read_only(str(self.folder / "oxigraph")), base=self.config().base)
+
+    # -- writing ------------------------------------------------------------------------------
+    def create(self, config: StoreConfig) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "records").mkdir(exist_ok=True)
+        with atomic_write(self.folder / STORE_MARK) as handle:
+            handle.write(config.to_json().encode("utf-8"))
+        self._write_manifest({})
+
+    def _write_manifest(self, manifest: dict[str, dict]) -> None:
+        with atomic_write(self.folder / "sources.json") as handle:
+            handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+
+    def put_source(self, name: str, content_hash: str, records: list[Record], format_name: str) -> None:
+        """Store (or replace) one source's records."""
+        manifest = self.manifest()
+        file_name = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16] + ".jsonl"
+        with atomic_write(self.folder / "records" / file_name) as handle:
+            for record in records:
+                handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        manifest[name] = {"sha256": content_hash, "format": format_name, "records": file_name, "papers": len(records)}
+        self._write_manifest(manifest)
+
+    def drop_source(self, name: str) -> bool:
+        manifest = self.manifest()
+        entry = manifest.pop(name, None)
+        if entry is None:
+            return False
+        (self.folder / "records" / entry["records"]).unlink(missing_ok=True)
+        self._write_manifest(manifest)
+        return True
+
+    def write_graph(self, write: Callable[[Any], None]) -> int:
+        """Replace the database: ``write`` fills a fresh store, which is then swapped in."""
         import pyoxigraph
 
-        data = self.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name)
-        # split("\n"), not splitlines(): U+2028 or U+0085 inside a literal is not a line break.
-        return sorted({line for line in data.decode("utf-8").split("\n") if line})
-
-    def canonical_nquads(self) -> bytes:
-        """Every quad as N-Quads, graph by graph (default first), lines sorted: the written order."""
-        import pyoxigraph
-
-        out: list[str] = []
-        for graph_name in self.graph_names():
-            lines = self._graph_lines(graph_name)
-            if isinstance(graph_name, pyoxigraph.DefaultGraph):
-                out.extend(lines)
-            else:
-                out.extend(f"{line[:-2]} {graph_name} ." for line in lines)
-        return ("\n".join(out) + "\n" if out else "").encode("utf-8")
-
-    def canonical_ntriples(self) -> bytes:
-        """The union of all graphs as N-Triples, each triple once, lines sorted."""
-        union: set[str] = set()
-        for graph_name in self.graph_names():
-            union.update(self._graph_lines(graph_name))
-        return ("\n".join(sorted(union)) + "\n" if union else "").encode("utf-8")
-
-    def sorted_quads(self) -> list[Any]:
-        """Every quad as pyoxigraph Quads, in the order files are written in."""
-        import pyoxigraph
-
-        return list(pyoxigraph.parse(self.canonical_nquads(), format=pyoxigraph.RdfFormat.N_QUADS))
-
-    def serialize(self, rdf_format: RdfFormat) -> bytes:
-        """The graph in ``rdf_format`` (see :meth:`write`)."""
-        buffer = io.BytesIO()
-        self.write(buffer, rdf_format)
-        return buffer.getvalue()
-
-    def write(self, output: BinaryIO, rdf_format: RdfFormat) -> None:
-        """Stream the graph to ``output`` in ``rdf_format``, by Oxigraph, never whole in memory.
-
-        Dataset formats keep the named graphs; triple formats get their union,
-        each triple once. The order is the store's own: the same content
-        loaded in the same order (every build of the same inputs) gives the
-        same bytes. :meth:`canonical_nquads` is the sorted form, for comparing.
-        """
-        import pyoxigraph
-
-        prefixes = output_prefixes(self.base) if rdf_format.name in ("Turtle", "TriG") else None
-        if rdf_format.dataset:
-            self.store.dump(output, format=oxigraph_format(rdf_format), prefixes=prefixes)
-            return
-        union = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-        pyoxigraph.serialize(union, output, format=oxigraph_format(rdf_format), prefixes=prefixes)
-
-    def save(self, path: str | os.PathLike[str]) -> RdfFormat:
-        """Write the graph to ``path`` (format from the extension), atomically."""
-        rdf_format = rdf_format_for(path)
-        with atomic_write(path) as handle:
-            self.write(handle, rdf_format)
-        return rdf_format
-
-    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):
-        """Run SPARQL over the union of all graphs; see :func:`kg.query.run_query`."""
-        from kg.query import run_query
-
-        return run_query(self.store, sparql, bindings)
-
-    def class_counts(self) -> dict[str, int]:
-        """Nodes per class, classes shortened with the standard prefixes (cheaper than :meth:`stats`)."""
-        from kg.queries import load_query
-
-        return {compact_iri(r["class"]): r["count"] for r in self.query(load_query("classes")).as_dicts()}
-
-    def stats(self) -> dict[str, list[tuple[str, int]]]:
-        """Node counts per class and statement counts per node-to-node predicate.
-
-        Predicates and classes are shortened with the standard prefixes.
-        """
-        from kg.queries import load_query
-
-        classes = [(compact_iri(r["class"]), r["count"]) for r in self.query(load_query("classes")).as_dicts()]
-        edges = [(compact_iri(r["predicate"]), r["count"]) for r in self.query(load_query("edges")).as_dicts()]
-        graphs = sum(1 for _ in self.store.named_graphs())
-        return {"classes": classes, "edges": edges, "totals": [("quads", len(self)), ("named graphs", graphs)]}
-
-    def to_rdflib(self, backend: str = "memory"):
-        """The same data as an ``rdflib.Dataset`` (named graphs kept; queries see their union).
-
-        ``backend="memory"`` is rdflib's own store: slow on large graphs, use
-        it for rdflib-based tools, not bulk queries. ``backend="oxigraph"``
-        keeps the rdflib API on an Oxigraph store (the ``oxrdflib`` package,
-        ``pip install 'kg[rdflib-store]'``), loaded and queried by Oxigraph.
-
-        Raises
-        ------
-        kg.errors.UsageError
-            An unknown backend, or oxrdflib is not installed.
-        """
-        import rdflib
-
-        if backend == "oxigraph":
-            try:
-                import oxrdflib  # noqa: F401  (registers the "Oxigraph" store and "ox-*" formats)
-            except ImportError:
-                raise UsageError("the oxigraph rdflib backend needs oxrdflib: pip install 'kg[rdflib-store]'") from None
-            dataset = rdflib.Dataset(store="Oxigraph", default_union=True)
-            # Oxigraph's own parser: rdflib's would build a Python object per statement.
-            import pyoxigraph
-
-            dataset.parse(data=self.store.dump(format=pyoxigraph.RdfFormat.N_QUADS), format="ox-nquads")
-        elif backend == "memory":
-            dataset = rdflib.Dataset(default_union=True)
-            dataset.parse(data=self.canonical_nquads(), format="nquads")
-        else:
-            raise UsageError(f"unknown rdflib backend {backend!r} (memory or oxigraph)")
-        for name, iri in PREFIXES.items():
-            dataset.bind(name, iri)
-        return dataset
-
-    def union_rdflib_graph(self):
-        """All statements in one ``rdflib.Graph`` (named graphs merged)."""
-        import rdflib
-
-        graph = rdflib.Graph()
-        data = self.serialize(rdf_format_for("x.nt"))
-        graph.parse(data=data, format="nt")
-        for name, iri in PREFIXES.items():
-            graph.bind(name, iri)
-        return graph
+        fresh = self.folder / "oxigraph.new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        store = pyoxigraph.Store(str(fresh))
+        write(store)
+        store.flush()
+        count = len(store)
+        del store
+        old = self.folder / "oxigraph"
+        retired = self.folder / "oxigraph.old"
+        shutil.rmtree(retired, ignore_errors=True)
+        if old.exists():
+            old.rename(retired)
+        fresh.rename(old)
+        shutil.rmtree(retired, ignore_errors=True)
+        return count
 
 
-def require_output_path(path: str) -> RdfFormat:
-    """Check an output path before any work is done: known extension, existing folder."""
-    rdf_format = rdf_format_for(path)
-    folder = Path(path).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError(f"{path}: the folder {folder} does not exist")
-    return rdf_format
+def rebuild(store: GraphStore) -> int:
+    """Rebuild the store's graph from every stored record; returns the number of statements."""
+    from kg.rdf.writer import load_graph
+    from kg.resolve.people import Aliases
+    from kg.topics import TopicExtractor
+
+    config = store.config()
+    records = [r for r in store.records() if r.title or r.abstract]
+    aliases = Aliases.load(config.aliases) if config.aliases else None
+    extractor = TopicExtractor(config.topics) if config.topics != "none" else None
+    topics = extractor.start if extractor else None
+    return store.write_graph(lambda target: load_graph(target, records, config.base, topics, aliases, in_memory=False))
+
+
+def add_source(store: GraphStore, name: str, **options) -> tuple[str, int]:
+    """Add or replace one source (a file); ("unchanged", 0) when its bytes did not change."""
+    from kg.extract import extract_file
+
+    path = Path(name)
+    if not path.is_file():
+        raise InputError(name, "no such file" if not path.exists() else "not a regular file (add files one by one)")
+    content_hash = _hash(path)
+    if store.manifest().get(name, {}).get("sha256") == content_hash:
+        return "unchanged", 0
+    result = extract_file(path, **options)
+    replaced = name in store.manifest()
+    store.put_source(name, content_hash, list(result.records), result.format)
+    return ("replaced" if replaced else "added"), len(result.records)
+
+
+def require_store(folder: str) -> GraphStore:
+    store = GraphStore(folder)
+    if not is_store(folder):
+        raise UsageError(f"{folder}: not a kg store (make one with kg build --store {folder})")
+    return store
+
+
+def build_store(folder: str, paths: list[str], config: StoreConfig, allow_private: bool = False, **options):
+    """A new store from ``paths`` (files, folders, URLs): every source's records, then the graph.
+
+    Returns (sources added, failures, statements).
+    """
+    from kg.extract import extract_paths
+    from kg.io.http import is_url
+
+    store = GraphStore(folder)
+    if store.folder.exists() and any(store.folder.iterdir()) and not is_store(folder):
+        raise UsageError(f"{folder}: exists and is not a kg store; give an empty or new folder")
+    store.create(config)
+    for name in list(store.manifest()):
+        store.drop_source(name)
+    added, failures = [], []
+    for item in extract_paths(paths, allow_private=allow_private, **options):
+        if isinstance(item, InputError):
+            failures.append(item)
+            continue
+        path = Path(item.source)
+        content_hash = _hash(path) if not is_url(item.source) and path.is_file() else hashlib.sha256(
+            item.source.encode("utf-8")).hexdigest()  # fmt: skip
+        store.put_source(item.source, content_hash, list(item.records), item.format)
+        added.append((item.source, len(item.records)))
+    return added, failures, rebuild(store)

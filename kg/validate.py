@@ -3,7 +3,7 @@
 Examples
 --------
 >>> from kg.records import Record, SourceRef
->>> from kg.store import KnowledgeGraph
+>>> from kg.graph import KnowledgeGraph
 >>> graph = KnowledgeGraph.from_records([Record(title="Attention as an RNN", date="2024-05-22",
 ...                                             source=SourceRef("p.txt", 1, "hf-papers"))])
 >>> validate_graph(graph)
@@ -53,7 +53,7 @@ def _short(term, graph) -> str:
 
 
 def validate_graph(graph) -> list[Violation]:
-    """SHACL violations of a :class:`kg.store.KnowledgeGraph`, sorted; empty when it conforms."""
+    """SHACL violations of a :class:`kg.graph.KnowledgeGraph`, sorted; empty when it conforms."""
     import pyshacl
     import rdflib
 

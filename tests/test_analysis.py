@@ -8,13 +8,13 @@ import networkx as nx
 import pytest
 from conftest import FIXTURES
 
-from kg.analysis import EXACT_BETWEENNESS_MAX_NODES, analyze, papers_per_year
+from kg.analysis.measures import EXACT_BETWEENNESS_MAX_NODES, analyze, papers_per_year
 from kg.cli import main
 from kg.errors import UsageError
 from kg.export.html import render_page
-from kg.export.networkx import load_graph_data, projection, write_graph
+from kg.graph import KnowledgeGraph
+from kg.network.projections import load_graph_data, projection, write_graph
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 
 
 def paper(title, authors, line, **fields):
@@ -154,7 +154,7 @@ def test_viz_options(graph, tmp_path, capsys):
 
 
 def test_seed_owner_is_most_central(seeds):
-    from kg.build import build
+    from kg.pipeline import build
 
     data = load_graph_data(build([str(seeds / "001_335dda869a054df8.txt")], topics=None).graph)
     for measure in ("pagerank", "degree", "betweenness", "eigenvector"):
@@ -170,7 +170,7 @@ def test_hostile_labels_in_exports(tmp_path):
 
 
 def test_fixture_pages(tmp_path):
-    from kg.build import build
+    from kg.pipeline import build
 
     graph = build([str(FIXTURES / "profile_sample.txt")]).graph
     assert render_page(graph, projection="topic").shown > 0
@@ -183,7 +183,7 @@ def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
 
     import networkx as nx
 
-    import kg.analysis as analysis
+    import kg.analysis.measures as analysis
 
     graph = nx.connected_watts_strogatz_graph(600, 6, 0.2, seed=1)
     weights = random.Random(3)

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from kg.authors import Aliases, compatible, parse_name, resolve_authors
 from kg.errors import InputError
-from kg.graph import build_nquads
+from kg.graph import KnowledgeGraph
+from kg.rdf.writer import build_nquads
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
+from kg.resolve.people import Aliases, compatible, parse_name, resolve_authors
 from kg.validate import validate_graph
 
 
@@ -20,7 +20,7 @@ def rec(title, names, path="a.txt", line=1, **fields):
 
 
 def people(records, aliases=None):
-    from kg.resolve import group_papers
+    from kg.resolve.keys import group_papers
 
     resolution = resolve_authors(records, aliases, group_papers(records))
     groups: dict[int, set[str]] = {}
@@ -158,7 +158,7 @@ def test_affiliations_on_authorships_and_authors_paper_orgs_stay_paper_level():
 def test_mixed_sources_build_validates(shared_data, seeds):
     from conftest import FIXTURES
 
-    from kg.build import build
+    from kg.pipeline import build
 
     inputs = [
         str(seeds),
@@ -214,7 +214,7 @@ SPLIT_BY_HAND = [
 
 @pytest.mark.parametrize(("name", "expected"), SPLIT_BY_HAND)
 def test_plain_names_skip_nameparser_only_where_it_would_agree(name, expected):
-    from kg.authors import _split_simple
+    from kg.resolve.people import _split_simple
 
     assert _split_simple(name) == expected
 
@@ -222,8 +222,8 @@ def test_plain_names_skip_nameparser_only_where_it_would_agree(name, expected):
 def test_the_fast_name_split_agrees_with_nameparser_on_real_names(shared_data):
     from nameparser import HumanName
 
-    from kg.authors import _split_simple
     from kg.extract import extract_paths
+    from kg.resolve.people import _split_simple
 
     names = {
         author.name

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, skip_unless_required
 
-from kg.build import build
 from kg.export.html import render_page, write_page
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_AUTHOR = "</script><script>alert(2)</script>"

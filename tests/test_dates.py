@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from kg.dates import PrintedDate, infer_page_year, parse_iso_date, parse_month_day_year, resolve_page_dates
+from kg.extractors.common.dates import (
+    PrintedDate,
+    infer_page_year,
+    parse_iso_date,
+    parse_month_day_year,
+    resolve_page_dates,
+)
 
 
 def test_parse_forms():

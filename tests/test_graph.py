@@ -11,11 +11,11 @@ import pytest
 import rdflib
 from conftest import FIXTURES
 
-from kg.build import build
 from kg.errors import UsageError
-from kg.graph import IriMinter
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
+from kg.rdf.writer import IriMinter
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 
 EXTENSIONS = (".ttl", ".nt", ".nq", ".trig", ".jsonld", ".rdf")
 RDFLIB_FORMATS = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
@@ -180,7 +180,7 @@ def test_jsonl_records_build_the_same_graph_as_the_pages(tmp_path, capsys):
 
 
 def rdf_format(name):
-    from kg.rdf_formats import rdf_format_for
+    from kg.rdf.formats import rdf_format_for
 
     return rdf_format_for(name)
 

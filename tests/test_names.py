@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extractors.names import is_initial, looks_like_name
+from kg.extractors.common.names import is_initial, looks_like_name
 
 
 @pytest.mark.parametrize(

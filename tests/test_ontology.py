@@ -7,8 +7,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from kg.graph import KnowledgeGraph
 from kg.namespace import KG, KG_NS, ontology_file
-from kg.store import KnowledgeGraph
 
 EXTERNAL = ("https://schema.org/", "http://xmlns.com/foaf/0.1/", "http://purl.org/dc/terms/",
             "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
@@ -65,6 +65,6 @@ def test_every_kg_term_used_by_a_build_is_declared(ontology, seed_graph):
 def seed_graph() -> KnowledgeGraph:
     from test_graph import PAGES
 
-    from kg.build import build
+    from kg.pipeline import build
 
     return build(PAGES).graph

@@ -11,9 +11,9 @@ from tests_contract import check_contract
 from kg import extractors
 from kg.errors import KgError
 from kg.extract import extract_bytes, extract_text
-from kg.graph import build_nquads
+from kg.graph import KnowledgeGraph
+from kg.rdf.writer import build_nquads
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 
 FORMATS = [f.name for f in extractors.formats()]
 # Text with the characters that break parsers: markup, quotes, braces, line breaks, controls, RTL, emoji.
@@ -77,7 +77,7 @@ def test_every_graph_serializes_and_reparses_strictly(records):
     assert len(quads) == len(lines)
     graph = KnowledgeGraph.from_nquads(lines)
     for name in ("Turtle", "RDF/XML", "TriG", "JSON-LD"):
-        from kg.rdf_formats import FORMATS as RDF_FORMATS
+        from kg.rdf.formats import FORMATS as RDF_FORMATS
 
         rdf_format = next(f for f in RDF_FORMATS if f.name == name)
         data = graph.serialize(rdf_format)

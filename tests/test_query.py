@@ -9,9 +9,9 @@ import pytest
 
 from kg.cli import main
 from kg.errors import UsageError
+from kg.graph import KnowledgeGraph
 from kg.query import bind_values, parse_cli_binding, read_query
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 
 QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
 HOSTILE = ['x" } ; DROP ALL ; #', "a\nb", "}}}{{{", "<http://evil/>", "'''", "\\", "?name"]

@@ -15,8 +15,8 @@ from conftest import FIXTURES, skip_unless_required
 
 from kg.cli import main
 from kg.errors import UsageError
-from kg.persist import GraphStore
-from kg.remote import free_port, push, query_endpoint, serve, server_executable
+from kg.remote.client import free_port, push, query_endpoint, serve, server_executable
+from kg.store import GraphStore
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
 TOP_AUTHORS = Path(__file__).resolve().parents[1] / "examples" / "queries" / "top-authors.rq"
@@ -107,7 +107,7 @@ def test_endpoint_errors_are_one_line(store, capsys):
 def test_kg_serve_runs_until_stopped_and_takes_its_server_down(store):
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--port", str(port)]
+    command = [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         line = process.stdout.readline()

@@ -7,11 +7,11 @@ import json
 import pytest
 from conftest import FIXTURES
 
-from kg.build import build
 from kg.cli import main
 from kg.errors import UsageError
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 from kg.topics import TopicExtractor, find_abbreviations, is_junk, resolve_category, topic_key
 from kg.topics.vocabulary import key_to_label
 
@@ -151,7 +151,7 @@ def test_categories_resolve_to_the_taxonomy():
 
 
 def test_topic_assignments_in_the_graph_validate():
-    from kg.graph import build_quads
+    from kg.rdf.writer import build_quads
     from kg.validate import validate_graph
 
     records = [Record(title=t, abstract=a, authors=(AuthorRef("Ann Lee"),), source=SourceRef("p", i + 1, "x"))
@@ -230,8 +230,8 @@ def test_seed_papers_get_sensible_topics(seed_topics):
 def test_broken_topic_assignment_is_a_violation():
     import pyoxigraph
 
-    from kg.graph import build_quads
     from kg.namespace import KG
+    from kg.rdf.writer import build_quads
     from kg.validate import validate_graph
 
     records = [Record(title=t, abstract=a, source=SourceRef("p", i + 1, "x")) for i, (t, a) in enumerate(RNN_TEXTS)]

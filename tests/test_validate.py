@@ -6,9 +6,9 @@ import pyoxigraph
 import pytest
 
 from kg.cli import main
+from kg.graph import KnowledgeGraph
 from kg.namespace import KG, PROV_DERIVED_FROM, RDF_TYPE, XSD
 from kg.records import AuthorRef, Record, SourceRef
-from kg.store import KnowledgeGraph
 from kg.validate import validate_graph
 
 N = pyoxigraph.NamedNode

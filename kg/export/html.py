@@ -10,7 +10,7 @@ never run.
 Examples
 --------
 >>> from kg.records import AuthorRef, Record, SourceRef
->>> from kg.store import KnowledgeGraph
+>>> from kg.graph import KnowledgeGraph
 >>> graph = KnowledgeGraph.from_records([Record(title="<b>T</b>", authors=(AuthorRef("Ann Lee"),),
 ...                                             source=SourceRef("p", 1, "x"))])
 >>> page = render_page(graph, projection="full")
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import UsageError
-from kg.export.networkx import PROJECTIONS, filtered, load_graph_data
-from kg.export.networkx import projection as build_projection
-from kg.files import atomic_write
+from kg.io.outputs import atomic_write
+from kg.network.projections import PROJECTIONS, filtered, load_graph_data
+from kg.network.projections import projection as build_projection
 
 DEFAULT_MAX_NODES = 2000
 # Above this many nodes the layout gets fewer stabilisation rounds so the page opens in seconds.
@@ -103,7 +103,7 @@ def render_page(
     size_by: str = "pagerank",
     title: str | None = None,
 ) -> Page:
-    """The HTML page of a :class:`kg.store.KnowledgeGraph` view."""
+    """The HTML page of a :class:`kg.graph.KnowledgeGraph` view."""
     from pyvis.network import Network
 
     if projection not in PROJECTIONS:

@@ -14,22 +14,21 @@ from kg.extractors import (
     bibtex,
     crossref_json,
     dblp_xml,
-    generic_records,
-    hf_papers_text,
-    html_pages,
-    lab_page_text,
+    hf_papers,
+    html,
+    kg_jsonl,
+    lab_page,
     listing_text,
     openalex_json,
-    papercopilot_json,
+    paperlist_json,
     profile_text,
-    records_jsonl,
+    records,
     semanticscholar_json,
 )
-from kg.extractors.base import Extraction, ExtractOptions, Extractor
+from kg.extractors.base import DETECT_THRESHOLD, Extraction, ExtractOptions, Extractor
 
 __all__ = ["DETECT_THRESHOLD", "ExtractOptions", "Extraction", "Extractor", "detect_format", "formats", "get"]
 
-DETECT_THRESHOLD = 0.3
 # Text layouts are told apart by their first lines; a 100 MB input need not be scanned to guess.
 DETECT_SAMPLE_CHARS = 1_000_000
 
@@ -44,9 +43,9 @@ def register(extractor: Extractor) -> None:
 
 
 register(profile_text.EXTRACTOR)
-register(hf_papers_text.EXTRACTOR)
-register(lab_page_text.EXTRACTOR)
-register(records_jsonl.EXTRACTOR)
+register(hf_papers.EXTRACTOR)
+register(lab_page.EXTRACTOR)
+register(kg_jsonl.EXTRACTOR)
 register(bibtex.EXTRACTOR)
 register(arxiv_atom.EXTRACTOR)
 register(arxiv_oai.EXTRACTOR)
@@ -54,9 +53,9 @@ register(dblp_xml.EXTRACTOR)
 register(crossref_json.EXTRACTOR)
 register(openalex_json.EXTRACTOR)
 register(semanticscholar_json.EXTRACTOR)
-register(papercopilot_json.EXTRACTOR)
-register(html_pages.EXTRACTOR)
-register(generic_records.EXTRACTOR)
+register(paperlist_json.EXTRACTOR)
+register(html.EXTRACTOR)
+register(records.EXTRACTOR)
 register(listing_text.EXTRACTOR)
 
 

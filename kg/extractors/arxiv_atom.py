@@ -6,8 +6,8 @@ import re
 
 from kg.errors import InputError, KgError
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.jsonsource import iso_date, try_json
-from kg.extractors.xmlsource import child_text, children, local_name, parse_xml, sniff_root
+from kg.extractors.common.jsondoc import iso_date, try_json
+from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "arxiv-atom"

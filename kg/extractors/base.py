@@ -11,6 +11,8 @@ from kg.records import Record
 # A note with these words tells kg that an input it recognised legitimately holds no paper
 # (an OpenAlex author record); any other input that yields no paper failed.
 HOLDS_NO_PAPERS = "holds no papers"
+# A detector score at least this high is confident; below it only a guessing fallback may take an input.
+DETECT_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.jsonsource import date_from_parts, strip_markup, text_of, try_json
+from kg.extractors.common.jsondoc import date_from_parts, strip_markup, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "crossref-json"

@@ -11,7 +11,7 @@ import re
 
 from kg.errors import InputError, KgError
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.xmlsource import child_text, children, local_name, parse_xml, sniff_root
+from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "dblp-xml"

@@ -13,7 +13,7 @@ Examples
 from __future__ import annotations
 
 from kg.extractors.base import HOLDS_NO_PAPERS, ExtractOptions, Extractor
-from kg.extractors.jsonsource import iso_date, text_of, try_json
+from kg.extractors.common.jsondoc import iso_date, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "openalex-json"

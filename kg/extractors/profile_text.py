@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from kg.dates import MONTH_DAY_YEAR, printed_date_from_match, resolve_printed_date
 from kg.extractors.base import ExtractOptions, Extractor, clean_space, numbered_lines
-from kg.extractors.names import looks_like_name
+from kg.extractors.common.dates import MONTH_DAY_YEAR, printed_date_from_match, resolve_printed_date
+from kg.extractors.common.names import looks_like_name
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "profile-text"

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.jsonsource import iso_date, text_of, try_json
+from kg.extractors.common.jsondoc import iso_date, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "semanticscholar-json"

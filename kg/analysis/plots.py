@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.errors import UsageError
-from kg.files import atomic_write
+from kg.io.outputs import atomic_write
 
 
 def plot_analysis(

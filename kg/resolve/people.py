@@ -42,7 +42,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.records import Record
-from kg.resolve import author_key, org_key
+from kg.resolve.keys import author_key, org_key
 
 _DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
@@ -261,7 +261,7 @@ def resolve_authors(
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people (see the module's rules).
 
-    ``paper_groups`` lists the records that are one paper (:func:`kg.resolve.group_papers`):
+    ``paper_groups`` lists the records that are one paper (:func:`kg.resolve.keys.group_papers`):
     compatible names at the same position of one paper are one person.
     """
     aliases = aliases or Aliases()

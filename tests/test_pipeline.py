@@ -8,10 +8,10 @@ import pyoxigraph
 import pytest
 from conftest import FIXTURES, TODAY
 
-from kg.build import build
 from kg.cli import main
+from kg.graph import KnowledgeGraph
+from kg.pipeline import build
 from kg.query import read_query
-from kg.store import KnowledgeGraph
 from kg.validate import validate_graph
 
 QUERIES = Path(__file__).resolve().parents[1] / "examples" / "queries"
@@ -129,7 +129,7 @@ def test_seed_answers_shown_in_readme(seed_build):
 
 
 def test_progress_is_quiet_when_not_a_terminal(capsys):
-    from kg.build import progress
+    from kg.pipeline import progress
 
     assert list(progress(iter([1, 2, 3]), "counting")) == [1, 2, 3]
     assert capsys.readouterr().err == ""

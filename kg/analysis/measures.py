@@ -72,7 +72,7 @@ def analyze(
     """Centralities of every node, the ``top`` nodes by ``sort_by``, communities and components.
 
     ``graph`` is a NetworkX graph whose nodes have ``label`` and ``type``
-    (a projection of :mod:`kg.export.networkx`); a directed graph is analysed
+    (a projection of :mod:`kg.network.projections`); a directed graph is analysed
     as undirected. Betweenness is sampled above ``exact_betweenness_max`` nodes.
     """
     import networkx as nx

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from kg.data import load_json
-from kg.dates import MONTH_DAY_YEAR, parse_iso_date, printed_date_from_match, resolve_printed_date
 from kg.extractors.base import ExtractOptions, Extractor, numbered_lines, word_count
+from kg.extractors.common.dates import MONTH_DAY_YEAR, parse_iso_date, printed_date_from_match, resolve_printed_date
 from kg.records import Record, SourceRef
 
 FORMAT = "lab-page"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.extract import extract_file
-from kg.extractors.lab_page_text import remove_see_more, split_venue_status
+from kg.extractors.lab_page import remove_see_more, split_venue_status
 
 
 def test_fixture_records(fixtures):

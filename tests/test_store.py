@@ -7,8 +7,8 @@ import shutil
 from conftest import FIXTURES
 
 from kg.cli import main
-from kg.persist import GraphStore, is_store
-from kg.store import KnowledgeGraph
+from kg.graph import KnowledgeGraph
+from kg.store import GraphStore, is_store
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
 

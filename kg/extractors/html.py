@@ -11,13 +11,16 @@ import json
 import re
 
 from kg.data import load_json
-from kg.extractors.base import ExtractOptions, Extractor, clean_space
-from kg.extractors.jsonsource import iso_date
+from kg.extractors import hf_papers, lab_page, profile_text
+from kg.extractors.base import DETECT_THRESHOLD, ExtractOptions, Extractor, clean_space
+from kg.extractors.common.jsondoc import iso_date
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "html"
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|div|table)[\s>]", re.IGNORECASE)
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b)\s*")
+# The text layouts a page may be saved from as HTML (the registry is not imported: it imports this module).
+_TEXT_LAYOUTS = (profile_text.EXTRACTOR, hf_papers.EXTRACTOR, lab_page.EXTRACTOR)
 _SCHOLARLY = {"ScholarlyArticle", "Article", "CreativeWork", "Report", "Thesis", "Chapter", "Book"}
 
 
@@ -205,16 +208,14 @@ def _microdata(soup, source: str) -> list[Record]:
 
 def _as_text_layout(soup, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     """A text layout (profile, Hugging Face, lab page) saved as HTML: read its visible text."""
-    from kg import extractors
-
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     text = "\n".join(line for line in (clean_space(s) for s in soup.get_text("\n").split("\n")) if line)
-    detected = extractors.detect_format(text)
-    if detected is None or detected[0].guesses or detected[0].name in (FORMAT, "kg-jsonl"):
+    score, layout = max(((e.detect(text), e) for e in _TEXT_LAYOUTS), key=lambda pair: pair[0])
+    if score < DETECT_THRESHOLD:
         return [], []
-    records, notes = detected[0].extract(text, source, options)
-    return records, [f"read the page's visible text as {detected[0].name}", *notes]
+    records, notes = layout.extract(text, source, options)
+    return records, [f"read the page's visible text as {layout.name}", *notes]
 
 
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:

@@ -19,7 +19,7 @@ Projections (undirected, weighted):
 Examples
 --------
 >>> from kg.records import AuthorRef, Record, SourceRef
->>> from kg.store import KnowledgeGraph
+>>> from kg.graph import KnowledgeGraph
 >>> graph = KnowledgeGraph.from_records([Record(title="T", authors=(AuthorRef("Ann Lee"), AuthorRef("Bo Chen")),
 ...                                             source=SourceRef("p", 1, "x"))])
 >>> g = projection(load_graph_data(graph), "coauthor")
@@ -63,7 +63,7 @@ class GraphData:
 
 
 def load_graph_data(graph) -> GraphData:
-    """Read papers, labels and the chosen edges of a :class:`kg.store.KnowledgeGraph`."""
+    """Read papers, labels and the chosen edges of a :class:`kg.graph.KnowledgeGraph`."""
     data = GraphData()
     abstracts = {r["paper"]: r["abstract"] for r in graph.query(load_query("nx_abstracts")).as_dicts()}
     for row in graph.query(load_query("nx_papers")).as_dicts():
@@ -211,7 +211,7 @@ def write_graph(graph, path: str) -> str:
 
     import networkx as nx
 
-    from kg.files import atomic_write
+    from kg.io.outputs import atomic_write
 
     suffix = str(path).lower().rsplit(".", 1)[-1] if "." in str(path) else ""
     writers = {"graphml": (nx.write_graphml, "GraphML"), "gexf": (nx.write_gexf, "GEXF")}

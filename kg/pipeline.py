@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from kg.authors import Aliases
 from kg.errors import InputError
 from kg.extract import extract_paths
+from kg.graph import KnowledgeGraph
 from kg.namespace import DEFAULT_BASE
 from kg.records import Record
-from kg.store import KnowledgeGraph
+from kg.resolve.people import Aliases
 from kg.topics import TopicExtractor
 
 
@@ -103,7 +103,7 @@ def build(
     settings, or None for no topics from text (category codes still become
     topics).
     """
-    from kg.graph import IriMinter, load_graph
+    from kg.rdf.writer import IriMinter, load_graph
 
     IriMinter(base)  # a bad base IRI is a usage error before any input is read
     extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics

@@ -16,11 +16,11 @@ from typing import TextIO
 
 from kg import extractors
 from kg.errors import InputError, KgError, UsageError
-from kg.export.networkx import PROJECTIONS
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
-from kg.extractors.generic_records import parse_mapping
+from kg.extractors.records import parse_mapping
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
+from kg.network.projections import PROJECTIONS
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicExtractor
 
@@ -324,9 +324,9 @@ def _report(item: Extraction, quiet: bool) -> None:
 
 
 def run_build(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.authors import Aliases
-    from kg.build import build, phase
-    from kg.store import require_output_path
+    from kg.graph import require_output_path
+    from kg.pipeline import build, phase
+    from kg.resolve.people import Aliases
 
     if args.format is not None:
         extractors.get(args.format)
@@ -371,8 +371,8 @@ def run_build(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _build_store(args: argparse.Namespace) -> int:
-    from kg.persist import GraphStore, StoreConfig, build_store
-    from kg.store import require_output_path
+    from kg.graph import require_output_path
+    from kg.store import GraphStore, StoreConfig, build_store
 
     rdf_format = require_output_path(args.output) if args.output else None
     config = StoreConfig(base=args.base, topics=args.topics, aliases=args.aliases)
@@ -393,7 +393,7 @@ def _build_store(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.persist import add_source, rebuild, require_store
+    from kg.store import add_source, rebuild, require_store
 
     store = require_store(args.store)
     options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
@@ -407,7 +407,7 @@ def run_add(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_remove(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.persist import rebuild, require_store
+    from kg.store import rebuild, require_store
 
     store = require_store(args.store)
     if not store.drop_source(args.source):
@@ -419,8 +419,8 @@ def run_remove(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _load_graph(path: str):
-    from kg.persist import GraphStore, is_store
-    from kg.store import KnowledgeGraph
+    from kg.graph import KnowledgeGraph
+    from kg.store import GraphStore, is_store
 
     if is_store(path):
         return GraphStore(path).open_graph()
@@ -443,8 +443,8 @@ def run_validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.graph import output_prefixes
     from kg.query import parse_cli_binding, read_query, run_query_serialized
-    from kg.store import output_prefixes
 
     bindings = dict(parse_cli_binding(text) for text in args.bind)
     if bool(args.endpoint) == bool(args.graph):
@@ -464,8 +464,8 @@ def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, out: TextIO) -> int:
-    from kg.remote import query_endpoint
-    from kg.store import output_prefixes
+    from kg.graph import output_prefixes
+    from kg.remote.client import query_endpoint
 
     if args.format != "table":
         data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format)
@@ -481,7 +481,7 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
     import signal
     import time
 
-    from kg.remote import serve
+    from kg.remote.client import serve
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -505,7 +505,7 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_push(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.remote import push
+    from kg.remote.client import push
 
     sent = push(_load_graph(args.graph), args.endpoint, append=args.append)
     total = sum(count for _, count in sent)
@@ -535,7 +535,7 @@ def _cell(term, prefixes: dict[str, str]) -> str:
 
 
 def run_topics(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.topics.report import summarise_topics
+    from kg.analysis.topics import summarise_topics
 
     summaries = summarise_topics(_load_graph(args.graph), min_papers=args.min_papers, limit=args.top or None)
     if args.json:
@@ -550,7 +550,7 @@ def run_topics(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.export.networkx import filtered, load_graph_data, projection, write_graph
+    from kg.network.projections import filtered, load_graph_data, projection, write_graph
 
     data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
     graph = projection(data, args.projection)
@@ -566,8 +566,8 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
 def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     import csv
 
-    from kg.analysis import analyze, papers_per_year
-    from kg.export.networkx import filtered, load_graph_data, projection
+    from kg.analysis.measures import analyze, papers_per_year
+    from kg.network.projections import filtered, load_graph_data, projection
 
     data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
     result = analyze(projection(data, args.projection), top=args.top, sort_by=args.sort_by)
@@ -577,7 +577,7 @@ def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
         if not trends["author"]:
             _error(f"--author {args.author!r}: no author of that name (names match whole, case-insensitive)")
     if args.plot:
-        from kg.plot import plot_analysis
+        from kg.analysis.plots import plot_analysis
 
         plot_analysis(result.ranking, trends.get("author") or trends["topics"], args.plot, measure=args.sort_by)
     if args.json:

@@ -8,7 +8,7 @@ Each paper is up to four lines, any of which the page may leave out::
     Jul 10, 2018 3          <- date, then the upvote count when the page shows one
 
 The site prints no year for dates in the current year ("Oct 29"); those are
-resolved against ``--as-of`` or an inferred year (see :mod:`kg.dates`).
+resolved against ``--as-of`` or an inferred year (see :mod:`kg.extractors.common.dates`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 
 from kg.data import load_json
-from kg.dates import MONTH_DAY_YEAR, PrintedDate, printed_date_from_match, resolve_page_dates
 from kg.extractors.base import ExtractOptions, Extractor, numbered_lines, word_count
+from kg.extractors.common.dates import MONTH_DAY_YEAR, PrintedDate, printed_date_from_match, resolve_page_dates
 from kg.records import Record, SourceRef
 
 FORMAT = "hf-papers"

@@ -106,7 +106,7 @@ def fetch(url: str, *, allow_private: bool = False, use_cache: bool = True, time
 
 
 def _store(path: Path, body: bytes) -> None:
-    from kg.files import atomic_write
+    from kg.io.outputs import atomic_write
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path) as handle:

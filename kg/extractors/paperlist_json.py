@@ -18,7 +18,7 @@ import re
 from pathlib import PurePath
 
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.jsonsource import array_items, try_json
+from kg.extractors.common.jsondoc import array_items, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "paperlist-json"

@@ -22,7 +22,7 @@ import re
 from kg.data import load_json
 from kg.errors import UsageError
 from kg.extractors.base import ExtractOptions, Extractor, clean_space
-from kg.extractors.jsonsource import iso_date, try_json
+from kg.extractors.common.jsondoc import iso_date, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "records"

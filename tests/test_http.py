@@ -12,7 +12,7 @@ from conftest import FIXTURES
 
 from kg.cli import main
 from kg.errors import InputError
-from kg.fetch import USER_AGENT, fetch
+from kg.io.http import USER_AGENT, fetch
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

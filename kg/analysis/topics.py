@@ -34,7 +34,7 @@ def summarise_topics(graph, min_papers: int = 1, limit: int | None = None, autho
     Examples
     --------
     >>> from kg.records import AuthorRef, Record, SourceRef
-    >>> from kg.store import KnowledgeGraph
+    >>> from kg.graph import KnowledgeGraph
     >>> g = KnowledgeGraph.from_records([Record(title="T", authors=(AuthorRef("Ann Lee"),), categories=("LG",),
     ...                                          source=SourceRef("p", 1, "x"))])
     >>> [(t.label, t.notation, t.papers, t.top_authors) for t in summarise_topics(g)]

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, UsageError
-from kg.fetch import USER_AGENT
+from kg.io.http import USER_AGENT
 from kg.query import PREFIXES, QueryResult, bind_values
 
 TIMEOUT_S = 60.0
@@ -150,7 +150,7 @@ def serve(
         The server program is missing, the folder is not a store, or the
         server did not start (its own message is given).
     """
-    from kg.persist import is_store
+    from kg.store import is_store
 
     command = [server_executable()]
     if store_folder is None:
@@ -268,7 +268,7 @@ def _parse_answer(endpoint: str, data: bytes) -> QueryResult:
 
 
 def push(graph: Any, endpoint: str, *, append: bool = False, timeout_s: float = TIMEOUT_S) -> list[tuple[str, int]]:
-    """Load ``graph`` (a :class:`kg.store.KnowledgeGraph`) into a Graph Store Protocol server.
+    """Load ``graph`` (a :class:`kg.graph.KnowledgeGraph`) into a Graph Store Protocol server.
 
     Each named graph (one per source, topics, resolution) is sent as N-Triples
     to ``endpoint?graph=IRI``, and the default graph to ``endpoint?default``:

@@ -254,7 +254,7 @@ class TopicExtractor:
 
     def _start_in_parallel(self, papers, workers: int) -> PendingTopics:
         global _WORKER_EXTRACTOR
-        from kg.workers import worker_pool
+        from kg.io.workers import worker_pool
 
         size = -(-len(papers) // workers)
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled

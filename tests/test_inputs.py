@@ -9,7 +9,7 @@ from conftest import FIXTURES
 
 from kg.errors import InputError
 from kg.extract import extract_file
-from kg.sources import decode_bytes, iter_input_paths, read_text
+from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 
 PROFILE = "LGSep 25, 2023\nSmall-scale proxies for trainingMitchell Wortsman, Peter J. Liu et al.\nAbstract text é.\n"
 

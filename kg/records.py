@@ -12,24 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import KgError
+from kg.text import UNSAFE_RE as _UNSAFE_RE
+from kg.text import sanitize_text
 
 _DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-# Characters no text field may hold: C0/C1 controls other than tab and line breaks (XML 1.0 forbids
-# them), lone surrogates (not encodable as UTF-8) and the two noncharacters.
-_UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def sanitize_text(text: str) -> str:
-    """``text`` without control characters; a lone surrogate becomes U+FFFD.
-
-    Examples
-    --------
-    >>> sanitize_text("a" + chr(1) + "b" + chr(0xD800) + "c") == "ab" + chr(0xFFFD) + "c"
-    True
-    """
-    if not _UNSAFE_RE.search(text):
-        return text
-    return _UNSAFE_RE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
 
 
 def _clean(value):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kg.records import Record
+from kg.text import clean_space
 
 # A note with these words tells kg that an input it recognised legitimately holds no paper
 # (an OpenAlex author record); any other input that yields no paper failed.
@@ -77,17 +78,6 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
         if cleaned:
             out.append((number, cleaned))
     return out
-
-
-def clean_space(text: str) -> str:
-    """Collapse runs of whitespace (including non-breaking spaces) to one space.
-
-    Examples
-    --------
-    >>> clean_space("  a\\u00a0 b\\t")
-    'a b'
-    """
-    return " ".join(text.split())
 
 
 def word_count(text: str) -> int:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import ExtractOptions, Extractor, clean_space
+from kg.extractors.base import ExtractOptions, Extractor
 from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
 
 FORMAT = "bibtex"
 _ENTRY_RE = re.compile(

@@ -12,9 +12,10 @@ import re
 
 from kg.data import load_json
 from kg.extractors import hf_papers, lab_page, profile_text
-from kg.extractors.base import DETECT_THRESHOLD, ExtractOptions, Extractor, clean_space
+from kg.extractors.base import DETECT_THRESHOLD, ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import iso_date
 from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
 
 FORMAT = "html"
 _HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|div|table)[\s>]", re.IGNORECASE)

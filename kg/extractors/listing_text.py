@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import ExtractOptions, Extractor, clean_space, word_count
+from kg.extractors.base import ExtractOptions, Extractor, word_count
 from kg.extractors.common.dates import MONTH_DAY_YEAR, parse_iso_date, printed_date_from_match, resolve_printed_date
 from kg.extractors.common.names import looks_like_name
 from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
 
 FORMAT = "listing-text"
 

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 
-from kg.extractors.base import ExtractOptions, Extractor, clean_space, numbered_lines
+from kg.extractors.base import ExtractOptions, Extractor, numbered_lines
 from kg.extractors.common.dates import MONTH_DAY_YEAR, printed_date_from_match, resolve_printed_date
 from kg.extractors.common.names import looks_like_name
 from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
 
 FORMAT = "profile-text"
 

@@ -21,9 +21,10 @@ import re
 
 from kg.data import load_json
 from kg.errors import UsageError
-from kg.extractors.base import ExtractOptions, Extractor, clean_space
+from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import iso_date, try_json
 from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
 
 FORMAT = "records"
 _SPLIT_RE = re.compile(r"\s*;\s*|\s+and\s+", re.IGNORECASE)

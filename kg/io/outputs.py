@@ -1,15 +1,18 @@
-"""Writing outputs so that a failed or interrupted write never costs the previous file."""
+"""Outputs: checked before any work is done, and written so that a failed or interrupted write never costs the
+previous file."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
+
+T = TypeVar("T")
 
 
 def _mode_for(target: Path) -> int:
@@ -54,3 +57,45 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def check_output(path: str | os.PathLike[str], kinds: Mapping[str, T], what: str) -> T:
+    """The kind of output ``path`` names, checked before any work is done.
+
+    Every writer of kg (graphs, exports, pages, plots) checks its output here:
+    the extension must be one of ``kinds`` (lower-case, with the dot) and the
+    folder must exist.
+
+    Parameters
+    ----------
+    path : path-like
+        The output the user named.
+    kinds : mapping of str to anything
+        Known extensions and what each one means to the writer.
+    what : str
+        What is written, for the message ("the page", "a plot").
+
+    Raises
+    ------
+    kg.errors.UsageError
+        An unknown extension, or a folder that does not exist.
+
+    Examples
+    --------
+    >>> check_output("plot.svg", {".png": "PNG", ".svg": "SVG"}, "a plot")
+    'SVG'
+    >>> check_output("plot.gif", {".png": "PNG", ".svg": "SVG"}, "a plot")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: plot.gif: a plot is written as .png or .svg, not .gif
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in kinds:
+        known = list(kinds)
+        listed = ", ".join(known[:-1]) + f" or {known[-1]}" if len(known) > 1 else known[0]
+        raise UsageError(f"{path}: {what} is written as {listed}, not {suffix or 'a file without an extension'}")
+    folder = target.parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError(f"{path}: the folder {folder} does not exist")
+    return kinds[suffix]

@@ -30,13 +30,13 @@ Examples
 from __future__ import annotations
 
 import itertools
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kg.errors import UsageError
 from kg.namespace import KG
 from kg.queries import load_query
+from kg.text import sanitize_text
 
 PROJECTIONS = ("full", "coauthor", "author-topic", "org", "topic")
 
@@ -190,14 +190,11 @@ def _author_topic(data: GraphData):
     return graph
 
 
-_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _xml_safe(graph):
     """A copy whose string attributes hold only characters XML 1.0 allows (control characters dropped)."""
 
     def clean(attributes: dict) -> dict:
-        return {k: _XML_INVALID_RE.sub("", v) if isinstance(v, str) else v for k, v in attributes.items()}
+        return {k: sanitize_text(v) if isinstance(v, str) else v for k, v in attributes.items()}
 
     safe = graph.__class__()
     safe.add_nodes_from((node, clean(data)) for node, data in graph.nodes(data=True))

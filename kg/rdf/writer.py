@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 
 from kg.errors import UsageError
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS, XSD
-from kg.records import Record, SourceRef, sanitize_text
+from kg.records import Record, SourceRef
 from kg.resolve.keys import (
     author_key,
     canonical_org,
@@ -41,25 +40,12 @@ from kg.resolve.keys import (
     paper_keys,
 )
 from kg.resolve.people import Aliases, AuthorResolution, resolve_authors
+from kg.text import sanitize_text, slug
 from kg.topics.categories import resolve_category
 from kg.topics.categories import scheme as category_scheme
 from kg.topics.finder import TopicHit
 
-_SLUG_RE = re.compile(r"[^a-z0-9]+")
-_SLUG_MAX = 60
 _DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
-
-
-def slug(text: str, max_length: int = _SLUG_MAX) -> str:
-    """ASCII, lower-case, hyphen-separated form of ``text`` for IRIs.
-
-    Examples
-    --------
-    >>> slug("Çağlar Gülçehre"), slug("Show, Attend and Tell")
-    ('caglar-gulcehre', 'show-attend-and-tell')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return _SLUG_RE.sub("-", ascii_text).strip("-")[:max_length].strip("-")
 
 
 def short_hash(text: str, length: int = 10) -> str:

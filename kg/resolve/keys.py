@@ -19,27 +19,16 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from kg.records import Record
+from kg.text import normalise_text, normalise_title, word_key
 
-_NON_WORD_RE = re.compile(r"[\W_]+")
 _ARXIV_VERSION_RE = re.compile(r"v\d+$")
 _DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_PREFIX_RE = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
-
-
-def normalise_text(text: str) -> str:
-    """NFKC, case-folded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def normalise_title(title: str) -> str:
-    """Case, punctuation and whitespace removed: the key two printings of one title share."""
-    return " ".join(_NON_WORD_RE.sub(" ", normalise_text(title)).split())
 
 
 def normalise_doi(doi: str) -> str:
@@ -61,7 +50,7 @@ def author_key(name: str) -> str:
 @lru_cache(maxsize=100_000)
 def org_key(name: str) -> str:
     """The key of an org node: its slug ("Google DeepMind" -> "google-deepmind")."""
-    return "-".join(_NON_WORD_RE.sub(" ", normalise_text(name)).split())
+    return word_key(name)
 
 
 @cache

@@ -33,7 +33,6 @@ import dataclasses
 import itertools
 import json
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.records import Record
 from kg.resolve.keys import author_key, org_key
+from kg.text import fold
 
 _DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
@@ -65,12 +65,6 @@ class PersonName:
     def signature(self) -> tuple[str, str]:
         """How a co-author is recognised across printings: family name and every initial."""
         return (self.family, "".join(g[0] for g in self.given))
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Gülçehre" -> "gulcehre"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 @lru_cache(maxsize=200_000)

@@ -20,7 +20,7 @@ PAIRS = ROOT / "tests" / "fixtures" / "author_pairs.json"
 
 
 def evaluate(records, pairs, hide_ids: bool) -> dict:
-    from kg.resolve.keys import group_papers
+    from kg.resolve.papers import group_papers
     from kg.resolve.people import resolve_authors
 
     if hide_ids:

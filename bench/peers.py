@@ -49,7 +49,7 @@ def main(argv=None) -> dict:
 
     from kg.cli import main as kg_main
     from kg.query import read_query
-    from kg.store import GraphStore
+    from kg.store import open_graph
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=10_000)
@@ -65,7 +65,7 @@ def main(argv=None) -> dict:
     kg_build = time.perf_counter() - start
     rdflib_build = plain_rdflib_build(records, work / "rdflib.ttl")
     query = read_query(str(HERE.parent / "examples" / "queries" / "top-authors.rq"))
-    graph = GraphStore(work / "store").open_graph()
+    graph = open_graph(work / "store")
     start = time.perf_counter()
     graph.query(query)
     kg_query = time.perf_counter() - start

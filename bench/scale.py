@@ -136,9 +136,9 @@ def peer_analyze(source: str) -> None:
 
 def kg_queries(store: str, out: str) -> None:
     from kg.query import read_query
-    from kg.store import GraphStore
+    from kg.store import open_graph
 
-    graph = GraphStore(store).open_graph()
+    graph = open_graph(store)
     timings = {}
     for name in RDFLIB_QUERIES:
         sparql = read_query(str(QUERIES / f"{name}.rq"))
@@ -161,7 +161,7 @@ def main(argv=None) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     log = work / "log.txt"
-    kg = [sys.executable, "-m", "kg.cli"]
+    kg = [sys.executable, "-m", "kg"]
     source = work / "corpus.jsonl"
     with open(source, "w", encoding="utf-8") as handle:
         subprocess.run([sys.executable, str(HERE / "corpus.py"), str(args.papers)], stdout=handle, check=True)
@@ -189,9 +189,9 @@ def main(argv=None) -> dict:
 
 def _statements(store: Path) -> int | None:
     try:
-        from kg.store import GraphStore
+        from kg.store import open_graph
 
-        return len(GraphStore(store).open_graph())
+        return len(open_graph(store))
     except Exception:  # the store step may have failed; the table says so
         return None
 

@@ -28,7 +28,7 @@ def seed_records():
 
 
 def quality(records) -> list[dict]:
-    from kg.topics import TopicExtractor, topic_key
+    from kg.topics import TopicFinder, topic_key
     from kg.topics.vocabulary import key_to_label
 
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["papers"]
@@ -51,7 +51,7 @@ def quality(records) -> list[dict]:
     papers = [(r.title, r.abstract) for r in records]
     rows = []
     for method in METHODS:
-        hits = TopicExtractor(method=method).extract(papers)
+        hits = TopicFinder(method=method).extract(papers)
         rows.append({"method": method, **score([[h.label for h in paper] for paper in hits])})
     try:
         import yake
@@ -66,21 +66,21 @@ def quality(records) -> list[dict]:
 
 
 def speed(records, size: int) -> list[dict]:
-    from kg.topics import TopicExtractor
+    from kg.topics import TopicFinder
 
     papers = [(r.title, r.abstract) for r in records]
     corpus = (papers * (size // len(papers) + 1))[:size]
     rows = []
     for method, processes in [(m, n) for m in ("vocabulary", "vocabulary+keyphrase") for n in (1, 2)]:
-        extractor = TopicExtractor(method=method, n_process=processes)
-        extractor._load()  # pipeline loading is timed separately below
+        finder = TopicFinder(method=method, n_process=processes)
+        finder._load()  # pipeline loading is timed separately below
         start = time.perf_counter()
-        extractor.extract(corpus)
+        finder.extract(corpus)
         seconds = time.perf_counter() - start
         rows.append({"method": method, "processes": processes, "papers": size, "seconds": round(seconds, 2),
                      "papers_per_second": round(size / seconds)})  # fmt: skip
     start = time.perf_counter()
-    TopicExtractor(method="vocabulary")._load()
+    TopicFinder(method="vocabulary")._load()
     rows.append({"method": "pipeline load (blank + matchers)", "seconds": round(time.perf_counter() - start, 2)})
     return rows
 
@@ -90,7 +90,7 @@ def build_share(records, size: int) -> dict:
     from kg.graph import KnowledgeGraph
     from kg.rdf.formats import rdf_format_for
     from kg.rdf.writer import build_nquads
-    from kg.topics import TopicExtractor
+    from kg.topics import TopicFinder
 
     copies = [dataclasses.replace(r, title=f"{r.title or 'Untitled'} ({i})")
               for i in range(size // len(records) + 1) for r in records][:size]  # fmt: skip
@@ -99,13 +99,13 @@ def build_share(records, size: int) -> dict:
 
     def timed_extract(papers):
         start = time.perf_counter()
-        hits = extractor.extract(papers)
+        hits = finder.find(papers)
         extraction.append(time.perf_counter() - start)
         return hits
 
-    for label, extractor in (("without topics", None), ("with topics", TopicExtractor())):
+    for label, finder in (("without topics", None), ("with topics", TopicFinder())):
         start = time.perf_counter()
-        graph = KnowledgeGraph.from_nquads(build_nquads(copies, topics=timed_extract if extractor else None))
+        graph = KnowledgeGraph.from_nquads(build_nquads(copies, topics=timed_extract if finder else None))
         graph.serialize(rdf_format_for("x.nt"))
         timings[label] = round(time.perf_counter() - start, 2)
         timings[f"statements {label}"] = len(graph)

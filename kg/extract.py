@@ -21,7 +21,7 @@ from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 from kg.records import Record
 
-_NO_FORMAT = "in no known format (see kg extract --list-formats)"
+_NO_FORMAT = "in no known format (see {option})"
 
 
 def extract_text(
@@ -70,7 +70,7 @@ def extract_text(
     else:
         detected = extractors.detect_format(text)
         if detected is None:
-            raise UnknownFormatError(source, _NO_FORMAT)
+            raise UnknownFormatError(source, _NO_FORMAT, option="list_formats")
         extractor = detected[0]
     try:
         records, notes = extractor.extract(text, source, options)
@@ -81,7 +81,7 @@ def extract_text(
         raise InputError(source, f"could not be read as {extractor.name} ({type(error).__name__}: {error})") from None
     if not records:
         if extractor.guesses:
-            raise UnknownFormatError(source, _NO_FORMAT)
+            raise UnknownFormatError(source, _NO_FORMAT, option="list_formats")
         if not any(HOLDS_NO_PAPERS in note for note in notes):
             # Only an input whose reader says it legitimately holds no paper (an OpenAlex author
             # record) may give none; otherwise finding nothing is a failure, and the notes say why.

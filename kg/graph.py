@@ -74,11 +74,12 @@ class KnowledgeGraph:
 
     @classmethod
     def from_records(cls, records: Sequence[Record], base: str = DEFAULT_BASE) -> KnowledgeGraph:
-        """Build the graph of ``records`` (see :func:`kg.rdf.writer.build_quads`)."""
-        from kg.rdf.writer import load_graph
+        """Build the graph of ``records``, without topics from text (see :func:`kg.pipeline.build` for a full build)."""
+        from kg.rdf.writer import load_statements
+        from kg.resolve import resolve
 
         graph = cls(base=base)
-        load_graph(graph.store, records, base)
+        load_statements(graph.store, resolve(records), base)
         return graph
 
     @classmethod
@@ -244,12 +245,3 @@ class KnowledgeGraph:
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
         return graph
-
-
-def require_output_path(path: str) -> RdfFormat:
-    """Check an output path before any work is done: known extension, existing folder."""
-    rdf_format = rdf_format_for(path)
-    folder = Path(path).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError(f"{path}: the folder {folder} does not exist")
-    return rdf_format

@@ -1,25 +1,154 @@
-"""``kg build`` as a library call: inputs in, a knowledge graph and a per-source report out.
+"""The one build pipeline behind ``kg build``, ``kg add`` and ``kg remove``.
+
+inputs -> extract -> records -> resolve -> topics -> RDF statements -> a graph in memory or a store folder
+(and, on request, a graph file). Every option lives in one :class:`BuildOptions`;
+every call returns one :class:`BuildReport` with the same notes, failures and
+exit status, whatever the target. A store keeps the options it was built with,
+and :func:`add` and :func:`remove` rebuild its graph with them through the same
+function as :func:`build`, so a store's graph is always the one a full build
+of its sources would give.
+
+Nothing is written when no input could be read, or when ``strict`` is set and
+any input failed: an earlier output file or store stays as it was.
 
 Examples
 --------
 >>> report = build(["no/such/dir"])
->>> [str(f) for f in report.failures], len(report.graph)
-(['no/such/dir: no such file or directory'], 0)
+>>> [str(f) for f in report.failures], report.refused, report.status
+(['no/such/dir: no such file or directory'], 'no input could be read; nothing was written', 1)
+>>> BuildOptions(max_topics=0)
+Traceback (most recent call last):
+...
+kg.errors.UsageError: max_topics must be at least 1, not 0
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from contextlib import contextmanager
+import dataclasses
+import datetime
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from kg.errors import InputError
+from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
 from kg.graph import KnowledgeGraph
 from kg.namespace import DEFAULT_BASE
 from kg.records import Record
-from kg.resolve.people import Aliases
-from kg.topics import TopicExtractor
+from kg.resolve.aliases import Aliases
+from kg.store import SourceEntry, StoreFolder, content_hash
+from kg.topics import METHODS as TOPIC_METHODS
+from kg.topics import TopicFinder
+
+# Called with what a long step is doing, and how many items of it are done (None: not counted).
+Progress = Callable[[str, "int | None"], None]
+_READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private")
+
+
+def _quiet(stage: str, done: int | None = None) -> None:
+    """The progress callback that shows nothing."""
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Every option of a build: how inputs are read and how the graph is made.
+
+    Attributes
+    ----------
+    base : str
+        Base IRI of every minted node (an absolute http(s) IRI ending in ``/`` or ``#``).
+    topics : str
+        Topic method for titles and abstracts (one of :data:`kg.topics.METHODS`) or ``"none"``
+        (category codes still become topics).
+    max_topics : int
+        Topics per paper at most.
+    min_topic_papers : int
+        A statistical key phrase is kept only if this many papers have it.
+    aliases : kg.resolve.aliases.Aliases, optional
+        The user's forced and forbidden author and org merges.
+    format : str, optional
+        Read every input as this format instead of detecting it.
+    as_of : datetime.date, optional
+        When the pages were saved (dates printed without a year take its year).
+    orgs : tuple of str
+        Organisations added to every record (whose page it is).
+    mapping : tuple of (field, key)
+        For generic tables, the key holding each record field.
+    allow_private : bool
+        Let URLs reach private and loopback addresses.
+    strict : bool
+        Any input that fails stops the build before anything is written.
+    """
+
+    base: str = DEFAULT_BASE
+    topics: str = "auto"
+    max_topics: int = 8
+    min_topic_papers: int = 2
+    aliases: Aliases | None = None
+    format: str | None = None
+    as_of: datetime.date | None = None
+    orgs: tuple[str, ...] = ()
+    mapping: tuple[tuple[str, str], ...] = ()
+    allow_private: bool = False
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        from kg import extractors
+        from kg.rdf.iris import IriMinter
+
+        object.__setattr__(self, "topics", self.topics or "none")
+        object.__setattr__(self, "orgs", tuple(self.orgs))
+        object.__setattr__(self, "mapping", tuple(tuple(pair) for pair in self.mapping))
+        try:
+            IriMinter(self.base)
+        except UsageError as error:
+            raise UsageError(str(error), option="base") from None
+        if self.topics not in (*TOPIC_METHODS, "none"):
+            known = ", ".join((*TOPIC_METHODS, "none"))
+            raise UsageError(f"{{option}} must be one of {known}, not {self.topics!r}", option="topics")
+        for name in ("max_topics", "min_topic_papers"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{{option}} must be at least 1, not {getattr(self, name)}", option=name)
+        if self.format is not None:
+            extractors.get(self.format)
+
+    def read_options(self) -> dict[str, Any]:
+        """The keyword options of :func:`kg.extract.extract_paths` (how inputs are read)."""
+        return {name: getattr(self, name) for name in _READ_FIELDS}
+
+    def topic_finder(self) -> TopicFinder | None:
+        """The topic finder these options ask for (None for ``topics="none"``)."""
+        if self.topics == "none":
+            return None
+        return TopicFinder(self.topics, max_per_paper=self.max_topics, min_papers=self.min_topic_papers)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The options as JSON-ready values (what a store keeps)."""
+        out = dataclasses.asdict(self)
+        out["aliases"] = self.aliases.to_dict() if self.aliases else None
+        out["as_of"] = self.as_of.isoformat() if self.as_of else None
+        out["orgs"], out["mapping"] = list(self.orgs), [list(pair) for pair in self.mapping]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BuildOptions:
+        """Options from :meth:`to_dict`'s form; keys it does not know are ignored."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        if values.get("aliases") is not None:
+            values["aliases"] = Aliases.from_dict(values["aliases"], "the store's aliases")
+        if values.get("as_of"):
+            values["as_of"] = datetime.date.fromisoformat(values["as_of"])
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a build goes: a store folder, a graph file, both, or neither (the graph in memory only)."""
+
+    store: str | None = None
+    output: str | None = None
 
 
 @dataclass(frozen=True)
@@ -34,47 +163,61 @@ class SourceReport:
 
 @dataclass
 class BuildReport:
-    """The graph of a build, what each input gave, and the inputs that failed."""
+    """The graph of a build and everything to tell the user about it.
+
+    Attributes
+    ----------
+    graph : KnowledgeGraph
+        The graph built (empty when nothing was built); a store's graph is opened read-only.
+    sources : list of SourceReport
+        What each input that could be read gave, in the order read.
+    failures : list of kg.errors.InputError
+        The inputs that could not be read.
+    skipped : list of str
+        Records that became no paper, and why.
+    notes : list of str
+        Notes about the build as a whole (the topic pipeline used).
+    refused : str, optional
+        Why nothing was written, when nothing was.
+    written : list of str
+        What was written: the graph file, the store folder.
+    change : str, optional
+        For :func:`add` and :func:`remove`: ``added``, ``replaced``, ``unchanged`` or ``removed``.
+    statements : int
+        Statements in the graph.
+    counts : dict
+        Nodes per class (``kg:Paper``, ``kg:Author``, ...).
+    """
 
     graph: KnowledgeGraph
     sources: list[SourceReport] = field(default_factory=list)
     failures: list[InputError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    topic_pipeline: str | None = None
+    notes: list[str] = field(default_factory=list)
+    refused: str | None = None
+    written: list[str] = field(default_factory=list)
+    change: str | None = None
+    statements: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def papers_read(self) -> int:
         return sum(source.papers for source in self.sources)
 
+    @property
+    def status(self) -> int:
+        """The exit status: 0 when every input was read and the graph written, else 1."""
+        return 1 if self.failures or self.refused else 0
 
-def progress(items, description: str):
-    """``items``, with a progress line on stderr when it is a terminal (quiet in pipes, logs and CI)."""
-    import sys
-
-    if not sys.stderr.isatty():
-        yield from items
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}: {task.completed} done"), transient=True) as bar:
-        task = bar.add_task(description, total=None)
-        for item in items:
-            yield item
-            bar.advance(task)
-
-
-@contextmanager
-def phase(description: str):
-    """A spinner saying what a long step is doing, on stderr when it is a terminal (quiet otherwise)."""
-    import sys
-
-    if not sys.stderr.isatty():
-        yield
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status(description):
-        yield
+    def summary(self) -> str:
+        """One line: what was written, and the graph's size."""
+        counts = self.counts
+        return (
+            f"wrote {' and '.join(self.written)}: {self.statements} statements; "
+            f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, "
+            f"{counts.get('kg:Org', 0)} orgs, {counts.get('kg:Topic', 0)} topics "
+            f"from {len(self.sources)} source(s); {len(self.failures)} failed"
+        )
 
 
 def usable(record: Record) -> bool:
@@ -82,46 +225,229 @@ def usable(record: Record) -> bool:
     return bool(record.title or record.abstract)
 
 
+@dataclass
+class _Read:
+    """One input read: its report and its records (with the content hash a store keeps)."""
+
+    report: SourceReport
+    records: tuple[Record, ...]
+    sha256: str
+
+
 def build(
-    paths: Iterable[str],
-    *,
-    base: str = DEFAULT_BASE,
-    format: str | None = None,
-    as_of=None,
-    orgs: Iterable[str] = (),
-    topics: TopicExtractor | str | None = "auto",
-    mapping: Iterable[tuple[str, str]] = (),
-    aliases: Aliases | None = None,
-    allow_private: bool = False,
+    inputs: Iterable[str],
+    options: BuildOptions | None = None,
+    target: Target | None = None,
+    progress: Progress | None = None,
+    **option_values: Any,
 ) -> BuildReport:
-    """Extract every input (files, folders, kg JSON Lines) and build one graph.
+    """Read every input (files, folders, URLs, kg JSON Lines) and build one graph into ``target``.
 
     Inputs that fail are listed in ``failures``; the others still make the
-    graph. Records with neither title nor abstract are skipped (listed in
-    ``skipped``), as nothing could identify them as a paper. ``topics`` is a
-    :class:`kg.topics.TopicExtractor`, a method name for one with default
-    settings, or None for no topics from text (category codes still become
-    topics).
-    """
-    from kg.rdf.writer import IriMinter, load_graph
+    graph, unless ``options.strict``. A target store is replaced by the graph
+    of these inputs alone; a target file is written atomically.
 
-    IriMinter(base)  # a bad base IRI is a usage error before any input is read
-    extractor = TopicExtractor(method=topics) if isinstance(topics, str) else topics
-    records: list[Record] = []
-    report = BuildReport(graph=KnowledgeGraph(base=base))
-    options = {"format": format, "as_of": as_of, "orgs": tuple(orgs), "mapping": tuple(mapping)}
-    for item in progress(extract_paths(paths, allow_private=allow_private, **options), "reading inputs"):
+    Parameters
+    ----------
+    inputs : iterable of str
+        What to read.
+    options : BuildOptions, optional
+        How to read and build (the defaults when None).
+    target : Target, optional
+        Where the graph goes; in memory only when None.
+    progress : callable, optional
+        Told what a long step is doing (see :data:`Progress`).
+    **option_values
+        Options by name, over ``options`` (``build(paths, topics="none")``).
+
+    Raises
+    ------
+    kg.errors.UsageError
+        A bad option or target, before any input is read.
+    """
+    options = dataclasses.replace(options or BuildOptions(), **option_values)
+    target = target or Target()
+    progress = progress or _quiet
+    output_format = _check_target(target)
+    finder = options.topic_finder()
+    report = BuildReport(graph=KnowledgeGraph(base=options.base))
+    read = _read_inputs(inputs, options, report, progress)
+    if read is None:
+        return report
+    if target.store:
+        folder = StoreFolder(target.store)
+        sources = [(_entry(item, options), item.records) for item in read]
+        _commit(folder, options, sources, finder, report, progress)
+    else:
+        records = [record for item in read for record in item.records]
+        _build_graph(report.graph.store, records, options, finder, report, progress, in_memory=True)
+    return _finish(report, target, output_format, progress)
+
+
+def add(
+    store: str,
+    source: str,
+    options: BuildOptions | None = None,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Add ``source`` (a file) to ``store``, or replace it when its content changed; a no-op when it did not.
+
+    The graph is rebuilt from every stored source with the store's own
+    options; only how ``source`` is read comes from ``options`` (its format,
+    as_of, orgs, mapping).
+    """
+    folder = StoreFolder(store).require()
+    stored = BuildOptions.from_dict(folder.options())
+    read_with = options or BuildOptions()
+    options = dataclasses.replace(stored, **{name: getattr(read_with, name) for name in _READ_FIELDS})
+    progress = progress or _quiet
+    report = BuildReport(graph=KnowledgeGraph(base=stored.base))
+    path = Path(source)
+    if not path.is_file():
+        reason = "no such file" if not path.exists() else "not a regular file (add files one by one)"
+        report.failures.append(InputError(source, reason))
+        report.refused = f"{store} was not changed"
+        return report
+    previous = folder.source(source)
+    if previous is not None and previous.sha256 == content_hash(path):
+        report.change = "unchanged"
+        return report
+    read = _read_inputs([source], options, report, progress)
+    if read is None:
+        report.refused = f"{store} was not changed"
+        return report
+    new_entry = _entry(read[0], options)
+    sources: list[tuple[SourceEntry, Sequence[Record] | None]] = [
+        (new_entry, read[0].records) if entry.name == source else (entry, None) for entry in folder.sources()
+    ]
+    if previous is None:
+        sources.append((new_entry, read[0].records))
+    report.change = "replaced" if previous else "added"
+    _commit(folder, stored, sources, stored.topic_finder(), report, progress)
+    return _finish(report, Target(store=store), None, progress)
+
+
+def remove(store: str, source: str, progress: Progress | None = None) -> BuildReport:
+    """Drop ``source`` from ``store`` and rebuild its graph from the rest, with the store's options.
+
+    Raises
+    ------
+    kg.errors.UsageError
+        ``store`` is not a store.
+    kg.errors.InputError
+        It has no source of that name.
+    """
+    folder = StoreFolder(store).require()
+    options = BuildOptions.from_dict(folder.options())
+    entries = folder.sources()
+    if not any(entry.name == source for entry in entries):
+        raise InputError(source, f"not a source of {store} (see {folder.folder / 'sources.json'})")
+    progress = progress or _quiet
+    report = BuildReport(graph=KnowledgeGraph(base=options.base), change="removed")
+    kept: list[tuple[SourceEntry, Sequence[Record] | None]] = [(e, None) for e in entries if e.name != source]
+    _commit(folder, options, kept, options.topic_finder(), report, progress)
+    return _finish(report, Target(store=store), None, progress)
+
+
+def _check_target(target: Target):
+    from kg.rdf.formats import check_graph_output
+
+    output_format = check_graph_output(target.output) if target.output else None
+    if target.store:
+        StoreFolder(target.store).check_new()
+    return output_format
+
+
+def _read_inputs(inputs: Iterable[str], options: BuildOptions, report: BuildReport, progress: Progress):
+    """Every input read, or None (with ``report.refused`` set) when nothing may be written."""
+    from kg.io.http import is_url
+
+    read: list[_Read] = []
+    for done, item in enumerate(extract_paths(inputs, **options.read_options()), start=1):
+        progress("reading inputs", done)
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
-        kept = [r for r in item.records if usable(r)]
+        kept = tuple(record for record in item.records if usable(record))
         for record in item.records:
             if not usable(record) and record.source:
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
-        records.extend(kept)
-        report.sources.append(SourceReport(item.source, item.format, len(kept), item.notes))
-    report.graph = KnowledgeGraph(base=base)
-    with phase(f"building the graph of {len(records):,} records (resolving authors, topics, statements)"):
-        load_graph(report.graph.store, records, base, topics=extractor.start if extractor else None, aliases=aliases)
-    report.topic_pipeline = extractor.pipeline if extractor else None
+        source = SourceReport(item.source, item.format, len(kept), item.notes)
+        report.sources.append(source)
+        path = Path(item.source)
+        local = not is_url(item.source) and path.is_file()
+        digest = content_hash(path) if local else _text_hash(item.source)
+        read.append(_Read(source, item.records, digest))
+    if report.failures and not read:
+        report.refused = "no input could be read; nothing was written"
+    elif report.failures and options.strict:
+        report.refused = Note(f"{{option}}: {len(report.failures)} input(s) failed; nothing was written", "strict")
+    return None if report.refused else read
+
+
+def _text_hash(text: str) -> str:
+    """The content hash of an input that is no file (a URL): its name's."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _entry(item: _Read, options: BuildOptions) -> SourceEntry:
+    read_options = {name: value for name, value in options.to_dict().items() if name in _READ_FIELDS}
+    return SourceEntry(item.report.source, item.sha256, item.report.format, "", item.report.papers, read_options)
+
+
+def _commit(
+    folder: StoreFolder,
+    options: BuildOptions,
+    sources: list[tuple[SourceEntry, Sequence[Record] | None]],
+    finder: TopicFinder | None,
+    report: BuildReport,
+    progress: Progress,
+) -> None:
+    records: list[Record] = []
+    for entry, new in sources:
+        records.extend(new if new is not None else folder.records_of(entry))
+
+    def write(database) -> None:
+        _build_graph(database, records, options, finder, report, progress, in_memory=False)
+
+    report.statements = folder.commit(options.to_dict(), sources, write)
+    report.graph = folder.open_graph()
+    report.written.append(f"the store {folder.folder}")
+
+
+def _build_graph(
+    database,
+    records: Sequence[Record],
+    options: BuildOptions,
+    finder: TopicFinder | None,
+    report: BuildReport,
+    progress: Progress,
+    in_memory: bool,
+) -> None:
+    """Resolve ``records``, read their papers' topics meanwhile, and write the statements into ``database``."""
+    from kg.rdf.writer import load_statements
+    from kg.resolve import resolve_rest
+    from kg.resolve.papers import resolve_papers
+
+    papers_of = [record for record in records if usable(record)]
+    progress(f"building the graph of {len(papers_of):,} records (resolving authors, topics, statements)", None)
+    papers, paper_of = resolve_papers(papers_of)
+    # Topics are read in worker processes while this one resolves authors and writes statements.
+    pending = finder.start([(paper.title, paper.abstract) for paper in papers]) if finder and papers else None
+    resolution = resolve_rest(papers_of, papers, paper_of, options.aliases)
+    load_statements(database, resolution, options.base, pending, in_memory=in_memory)
+    if finder is not None:
+        report.notes.append(f"topics: {finder.method} with {finder.pipeline}")
+
+
+def _finish(report: BuildReport, target: Target, output_format, progress: Progress) -> BuildReport:
+    if target.output:
+        progress(f"writing {target.output}", None)
+        report.graph.save(target.output)
+        report.written.insert(0, f"{target.output} ({output_format.name})")
+    if not target.store:
+        report.statements = len(report.graph)
+    report.counts = report.graph.class_counts()
     return report

@@ -49,7 +49,7 @@ def binding_term(value: Any):
 
 
 def parse_cli_binding(text: str) -> tuple[str, Any]:
-    """Parse ``--bind name=value``.
+    """Parse a binding written ``name=value`` (the command line's ``--bind``).
 
     ``<iri>`` binds an IRI, ``prefix:local`` with a standard prefix binds that
     IRI, an integer binds an xsd:integer, anything else a plain string.
@@ -59,12 +59,12 @@ def parse_cli_binding(text: str) -> tuple[str, Any]:
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not _VARIABLE_RE.match(name):
-        raise UsageError(f"--bind {text!r}: expected NAME=VALUE with a SPARQL variable name")
+        raise UsageError(f"{{option}} {text!r}: expected NAME=VALUE with a SPARQL variable name", option="bind")
     if value.startswith("<") and value.endswith(">"):
         try:
             return name, pyoxigraph.NamedNode(value[1:-1])
         except ValueError:
-            raise UsageError(f"--bind {text!r}: {value} is not a valid IRI") from None
+            raise UsageError(f"{{option}} {text!r}: {value} is not a valid IRI", option="bind") from None
     prefixed = _PREFIXED_RE.match(value)
     if prefixed and prefixed["prefix"] in PREFIXES:
         return name, pyoxigraph.NamedNode(PREFIXES[prefixed["prefix"]] + prefixed["local"])
@@ -231,7 +231,10 @@ def run_query_serialized(store: Any, sparql: str, bindings: Mapping[str, Any] | 
         raise UsageError(f"unknown result format {result_format!r} (known: {', '.join(RESULT_FORMATS)})")
     result = _execute(store, sparql, bindings)
     if isinstance(result, pyoxigraph.QueryTriples):
-        raise UsageError("CONSTRUCT and DESCRIBE results are graphs: use --format table, or kg build for RDF")
+        raise UsageError(
+            "CONSTRUCT and DESCRIBE results are graphs, not tables of results: leave out {option}",
+            option="result_format",
+        )
     return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, result_format.upper()))
 
 

@@ -1,53 +1,67 @@
-"""A persistent graph: an on-disk Oxigraph store plus the records of every source, for incremental builds.
+"""The store folder: an on-disk Oxigraph database plus the records of every source and the build options.
 
 Layout of a store folder::
 
+    DIR/config.json      the options every graph of this store is built with (see kg.pipeline.BuildOptions)
+    DIR/sources.json     the sources in the order they were added: name, content hash, format, records file,
+                         papers, and the options they were read with
+    DIR/records/*.jsonl  the records each source gave (one file per source and content)
     DIR/oxigraph/        the Oxigraph database (queried in place, never re-parsed)
-    DIR/sources.json     one entry per source: content hash, format, how many records
-    DIR/records/*.jsonl  the records each source gave
-    DIR/config.json      how graphs are built here (base IRI, topic method, aliases)
 
-``kg add`` re-extracts one source and ``kg remove`` drops one; either rebuilds
-the graph from the stored records of all sources, so merges and topics are
-exactly those of a full build (a test compares them). Re-adding a source whose
-bytes did not change does nothing.
+This module keeps the folder; it does not build graphs. :mod:`kg.pipeline`
+builds, adds and removes sources through :meth:`StoreFolder.commit`, which
+writes the new records and the new database before the manifest names them,
+so a build that fails half-way leaves the sources and the graph as they were.
+
+Examples
+--------
+>>> import tempfile
+>>> folder = StoreFolder(tempfile.mkdtemp())
+>>> folder.is_store(), folder.sources()
+(False, [])
+>>> open_graph("no/such/graph.ttl")
+Traceback (most recent call last):
+...
+kg.errors.InputError: no/such/graph.ttl: no such file
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, UsageError
+from kg.graph import KnowledgeGraph
 from kg.io.outputs import atomic_write
 from kg.records import Record, record_from_dict
 
-STORE_MARK = "config.json"
+CONFIG = "config.json"
+MANIFEST = "sources.json"
+DATABASE = "oxigraph"
+RECORDS = "records"
+_NOT_A_STORE = "not a kg store (make one with {option})"
 
 
-def is_store(path: str | Path) -> bool:
-    """True for a folder that ``kg build --store`` wrote."""
-    return (Path(path) / STORE_MARK).is_file() and (Path(path) / "oxigraph").is_dir()
+@dataclass(frozen=True)
+class SourceEntry:
+    """One source of a store, as its manifest lists it."""
+
+    name: str
+    sha256: str
+    format: str
+    records: str
+    papers: int
+    read_options: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
-class StoreConfig:
-    """How the graphs of one store are built; kept so that add/remove build the same way."""
-
-    base: str
-    topics: str
-    aliases: str | None = None
-
-    def to_json(self) -> str:
-        return json.dumps({"base": self.base, "topics": self.topics, "aliases": self.aliases}, indent=1)
-
-
-def _hash(path: Path) -> str:
+def content_hash(path: str | os.PathLike[str]) -> str:
+    """The SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -55,153 +69,152 @@ def _hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-class GraphStore:
-    """A store folder: its manifest of sources and their records, and the Oxigraph database."""
+class StoreFolder:
+    """A store folder: its options, its manifest of sources and their records, and the database."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
 
     # -- reading ------------------------------------------------------------------------------
-    def config(self) -> StoreConfig:
-        try:
-            data = json.loads((self.folder / STORE_MARK).read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            raise InputError(str(self.folder), "not a kg store (make one with kg build --store)") from None
-        return StoreConfig(data["base"], data["topics"], data.get("aliases"))
+    def is_store(self) -> bool:
+        """True for a folder that a build with a store target wrote."""
+        return (self.folder / CONFIG).is_file() and (self.folder / DATABASE).is_dir()
 
-    def manifest(self) -> dict[str, dict]:
-        path = self.folder / "sources.json"
-        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    def require(self) -> StoreFolder:
+        """This folder, checked to be a store.
+
+        Raises
+        ------
+        kg.errors.UsageError
+            It is not one.
+        """
+        if not self.is_store():
+            raise UsageError(f"{self.folder}: {_NOT_A_STORE}", option="store")
+        return self
+
+    def options(self) -> dict[str, Any]:
+        """The build options the store was made with, as the plain dict it keeps."""
+        try:
+            data = json.loads((self.folder / CONFIG).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            raise InputError(str(self.folder), _NOT_A_STORE, option="store") from None
+        if "options" in data:
+            return data["options"]
+        # A store written before the options were kept whole: base, topic method, alias file.
+        options = {"base": data["base"], "topics": data["topics"]}
+        if data.get("aliases") and Path(data["aliases"]).is_file():
+            options["aliases"] = json.loads(Path(data["aliases"]).read_text(encoding="utf-8"))
+        return options
+
+    def sources(self) -> list[SourceEntry]:
+        """The sources, in the order they were added."""
+        path = self.folder / MANIFEST
+        if not path.is_file():
+            return []
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):  # the older manifest: one object keyed by name, read in sorted order
+            return [SourceEntry(name, **entry) for name, entry in sorted(data.items())]
+        return [SourceEntry(**entry) for entry in data]
+
+    def source(self, name: str) -> SourceEntry | None:
+        return next((entry for entry in self.sources() if entry.name == name), None)
+
+    def records_of(self, entry: SourceEntry) -> Iterator[Record]:
+        """The records one source gave, in the order it gave them."""
+        with open(self.folder / RECORDS / entry.records, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield record_from_dict(json.loads(line))
 
     def records(self) -> list[Record]:
-        """Every stored record, sources in sorted order (the order a full build reads them)."""
-        out: list[Record] = []
-        for _name, entry in sorted(self.manifest().items()):
-            lines = (self.folder / "records" / entry["records"]).read_text(encoding="utf-8").splitlines()
-            out.extend(record_from_dict(json.loads(line)) for line in lines if line)
-        return out
+        """Every stored record, source by source in the manifest's order (the order a full build reads them)."""
+        return [record for entry in self.sources() for record in self.records_of(entry)]
 
-    def open_graph(self):
+    def open_graph(self) -> KnowledgeGraph:
         """The stored graph, read-only, queried in place."""
         import pyoxigraph
 
-        from kg.graph import KnowledgeGraph
-
-        if not is_store(self.folder):
-            raise InputError(str(self.folder), "not a kg store (make one with kg build --store)")
-        return KnowledgeGraph(pyoxigraph.Store.read_only(str(self.folder / "oxigraph")), base=self.config().base)
+        self.require()
+        base = self.options().get("base")
+        database = pyoxigraph.Store.read_only(str(self.folder / DATABASE))
+        return KnowledgeGraph(database, **({"base": base} if base else {}))
 
     # -- writing ------------------------------------------------------------------------------
-    def create(self, config: StoreConfig) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / "records").mkdir(exist_ok=True)
-        with atomic_write(self.folder / STORE_MARK) as handle:
-            handle.write(config.to_json().encode("utf-8"))
-        self._write_manifest({})
+    def check_new(self) -> None:
+        """Refuse a folder that holds something other than a store (before any input is read)."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise UsageError(f"{self.folder}: exists and is not a folder", option="store")
+        if self.folder.is_dir() and any(self.folder.iterdir()) and not self.is_store():
+            raise UsageError(
+                f"{self.folder}: exists and is not a kg store; give an empty or new folder", option="store"
+            )
 
-    def _write_manifest(self, manifest: dict[str, dict]) -> None:
-        with atomic_write(self.folder / "sources.json") as handle:
-            handle.write(json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+    def commit(
+        self,
+        options: dict[str, Any],
+        sources: Sequence[tuple[SourceEntry, Sequence[Record] | None]],
+        write_graph: Callable[[Any], None],
+    ) -> int:
+        """Make the store hold exactly ``sources``, built with ``options``; returns the statements stored.
 
-    def put_source(self, name: str, content_hash: str, records: list[Record], format_name: str) -> None:
-        """Store (or replace) one source's records."""
-        manifest = self.manifest()
-        file_name = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:16] + ".jsonl"
-        with atomic_write(self.folder / "records" / file_name) as handle:
-            for record in records:
-                handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
-        manifest[name] = {"sha256": content_hash, "format": format_name, "records": file_name, "papers": len(records)}
-        self._write_manifest(manifest)
-
-    def drop_source(self, name: str) -> bool:
-        manifest = self.manifest()
-        entry = manifest.pop(name, None)
-        if entry is None:
-            return False
-        (self.folder / "records" / entry["records"]).unlink(missing_ok=True)
-        self._write_manifest(manifest)
-        return True
-
-    def write_graph(self, write: Callable[[Any], None]) -> int:
-        """Replace the database: ``write`` fills a fresh store, which is then swapped in."""
+        Each source comes with its new records, or None to keep the records
+        the store already has for it. New records files are written first
+        (named by source and content, so no file in use is overwritten), then
+        ``write_graph`` fills a fresh database, which replaces the old one;
+        the options and manifest are written last, and records files no
+        source names any more are removed.
+        """
         import pyoxigraph
 
-        fresh = self.folder / "oxigraph.new"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / RECORDS).mkdir(exist_ok=True)
+        entries = []
+        for entry, records in sources:
+            if records is not None:
+                digest = hashlib.sha256(f"{entry.name}\n{entry.sha256}".encode("utf-8", "surrogatepass")).hexdigest()
+                entry = SourceEntry(**{**asdict(entry), "records": f"{digest[:24]}.jsonl"})
+                with atomic_write(self.folder / RECORDS / entry.records) as handle:
+                    for record in records:
+                        handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+            entries.append(entry)
+        fresh = self.folder / f"{DATABASE}.new"
         shutil.rmtree(fresh, ignore_errors=True)
-        store = pyoxigraph.Store(str(fresh))
-        write(store)
-        store.flush()
-        count = len(store)
-        del store
-        old = self.folder / "oxigraph"
-        retired = self.folder / "oxigraph.old"
+        database = pyoxigraph.Store(str(fresh))
+        write_graph(database)
+        database.flush()
+        statements = len(database)
+        del database
+        old, retired = self.folder / DATABASE, self.folder / f"{DATABASE}.old"
         shutil.rmtree(retired, ignore_errors=True)
         if old.exists():
             old.rename(retired)
         fresh.rename(old)
         shutil.rmtree(retired, ignore_errors=True)
-        return count
+        with atomic_write(self.folder / CONFIG) as handle:
+            handle.write(json.dumps({"kg_store": 2, "options": options}, indent=1, ensure_ascii=False).encode("utf-8"))
+        with atomic_write(self.folder / MANIFEST) as handle:
+            manifest = [asdict(entry) for entry in entries]
+            handle.write(json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
+        named = {entry.records for entry in entries}
+        for path in (self.folder / RECORDS).glob("*.jsonl"):
+            if path.name not in named:
+                path.unlink(missing_ok=True)
+        return statements
 
 
-def rebuild(store: GraphStore) -> int:
-    """Rebuild the store's graph from every stored record; returns the number of statements."""
-    from kg.rdf.writer import load_graph
-    from kg.resolve.people import Aliases
-    from kg.topics import TopicExtractor
-
-    config = store.config()
-    records = [r for r in store.records() if r.title or r.abstract]
-    aliases = Aliases.load(config.aliases) if config.aliases else None
-    extractor = TopicExtractor(config.topics) if config.topics != "none" else None
-    topics = extractor.start if extractor else None
-    return store.write_graph(lambda target: load_graph(target, records, config.base, topics, aliases, in_memory=False))
+def is_store(path: str | os.PathLike[str]) -> bool:
+    """True for a folder that a build with a store target wrote."""
+    return StoreFolder(path).is_store()
 
 
-def add_source(store: GraphStore, name: str, **options) -> tuple[str, int]:
-    """Add or replace one source (a file); ("unchanged", 0) when its bytes did not change."""
-    from kg.extract import extract_file
+def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
+    """Open a graph: a store folder (read-only, in place) or an RDF file in any format kg writes.
 
-    path = Path(name)
-    if not path.is_file():
-        raise InputError(name, "no such file" if not path.exists() else "not a regular file (add files one by one)")
-    content_hash = _hash(path)
-    if store.manifest().get(name, {}).get("sha256") == content_hash:
-        return "unchanged", 0
-    result = extract_file(path, **options)
-    replaced = name in store.manifest()
-    store.put_source(name, content_hash, list(result.records), result.format)
-    return ("replaced" if replaced else "added"), len(result.records)
-
-
-def require_store(folder: str) -> GraphStore:
-    store = GraphStore(folder)
-    if not is_store(folder):
-        raise UsageError(f"{folder}: not a kg store (make one with kg build --store {folder})")
-    return store
-
-
-def build_store(folder: str, paths: list[str], config: StoreConfig, allow_private: bool = False, **options):
-    """A new store from ``paths`` (files, folders, URLs): every source's records, then the graph.
-
-    Returns (sources added, failures, statements).
+    Raises
+    ------
+    kg.errors.InputError
+        The path is missing, or the file is not valid RDF in the format its extension names.
     """
-    from kg.extract import extract_paths
-    from kg.io.http import is_url
-
-    store = GraphStore(folder)
-    if store.folder.exists() and any(store.folder.iterdir()) and not is_store(folder):
-        raise UsageError(f"{folder}: exists and is not a kg store; give an empty or new folder")
-    store.create(config)
-    for name in list(store.manifest()):
-        store.drop_source(name)
-    added, failures = [], []
-    for item in extract_paths(paths, allow_private=allow_private, **options):
-        if isinstance(item, InputError):
-            failures.append(item)
-            continue
-        path = Path(item.source)
-        content_hash = _hash(path) if not is_url(item.source) and path.is_file() else hashlib.sha256(
-            item.source.encode("utf-8")).hexdigest()  # fmt: skip
-        store.put_source(item.source, content_hash, list(item.records), item.format)
-        added.append((item.source, len(item.records)))
-    return added, failures, rebuild(store)
+    if is_store(path):
+        return StoreFolder(path).open_graph()
+    return KnowledgeGraph.load(path)

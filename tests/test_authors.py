@@ -20,7 +20,7 @@ def rec(title, names, path="a.txt", line=1, **fields):
 
 
 def people(records, aliases=None):
-    from kg.resolve.keys import group_papers
+    from kg.resolve.papers import group_papers
 
     resolution = resolve_authors(records, aliases, group_papers(records))
     groups: dict[int, set[str]] = {}

@@ -35,4 +35,6 @@ def test_yearless_feb_29_lands_in_a_leap_year():
 
 def test_note_says_how_the_year_was_chosen():
     _, _, note = resolve_page_dates([PrintedDate(None, 1, 2)], None, datetime.date(2026, 11, 22))
-    assert "today's year" in note and "--as-of" in note
+    assert "today's year" in note and "pass as_of to say when the page was saved" in note
+    # The command line names the flag instead of the keyword.
+    assert "pass --as-of to say" in note.render(lambda option: "--" + option.replace("_", "-"))

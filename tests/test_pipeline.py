@@ -10,7 +10,7 @@ from conftest import FIXTURES, TODAY
 
 from kg.cli import main
 from kg.graph import KnowledgeGraph
-from kg.pipeline import build
+from kg.pipeline import Target, build
 from kg.query import read_query
 from kg.validate import validate_graph
 
@@ -41,7 +41,10 @@ def test_failed_input_still_writes_the_rest(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("output", "message"),
-    [("g.docx", "cannot tell the RDF format from the extension '.docx'"), ("no/such/dir/g.ttl", "does not exist")],
+    [
+        ("g.docx", "a graph is written as .ttl, .nt, .nq, .trig, .jsonld, .json-ld, .rdf, .owl or .xml, not .docx"),
+        ("no/such/dir/g.ttl", "does not exist"),
+    ],
 )
 def test_bad_output_fails_before_reading(tmp_path, capsys, output, message):
     assert main(["build", *PAGES, "-o", str(tmp_path / output)]) == 2
@@ -128,11 +131,14 @@ def test_seed_answers_shown_in_readme(seed_build):
     assert len(sources) == 78
 
 
-def test_progress_is_quiet_when_not_a_terminal(capsys):
-    from kg.pipeline import progress
-
-    assert list(progress(iter([1, 2, 3]), "counting")) == [1, 2, 3]
-    assert capsys.readouterr().err == ""
+def test_progress_is_told_each_step_and_quiet_when_not_a_terminal(tmp_path, capsys):
+    stages = []
+    build(PAGES, target=Target(output=str(tmp_path / "g.nt")), progress=lambda stage, done: stages.append(stage))
+    assert stages.count("reading inputs") == len(PAGES)
+    assert any(stage.startswith("building the graph of 13 records") for stage in stages)
+    assert stages[-1] == f"writing {tmp_path / 'g.nt'}"
+    assert main(["build", *PAGES, "-o", str(tmp_path / "g.ttl"), "-q"]) == 0
+    assert capsys.readouterr().err == ""  # no spinner when stderr is not a terminal
 
 
 COUNTED_LIVE = {

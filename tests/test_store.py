@@ -8,7 +8,7 @@ from conftest import FIXTURES
 
 from kg.cli import main
 from kg.graph import KnowledgeGraph
-from kg.store import GraphStore, is_store
+from kg.store import is_store, open_graph
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
 
@@ -25,11 +25,11 @@ def test_incremental_add_and_remove_equal_a_full_build(tmp_path, capsys):
         assert main(["add", str(pages / name), "--store", str(store), "-q"]) == 0
     full = tmp_path / "full.nq"
     assert main(["build", *[str(pages / n) for n in PAGES], "-o", str(full), "-q"]) == 0
-    assert GraphStore(store).open_graph().canonical_nquads() == KnowledgeGraph.load(full).canonical_nquads()
+    assert open_graph(store).canonical_nquads() == KnowledgeGraph.load(full).canonical_nquads()
     assert main(["remove", str(pages / PAGES[1]), "--store", str(store), "-q"]) == 0
     partial = tmp_path / "partial.nq"
     assert main(["build", str(pages / PAGES[0]), str(pages / PAGES[2]), "-o", str(partial), "-q"]) == 0
-    assert GraphStore(store).open_graph().canonical_nquads() == KnowledgeGraph.load(partial).canonical_nquads()
+    assert open_graph(store).canonical_nquads() == KnowledgeGraph.load(partial).canonical_nquads()
 
 
 def test_unchanged_source_is_a_no_op_and_a_changed_one_is_replaced(tmp_path, capsys):
@@ -43,7 +43,7 @@ def test_unchanged_source_is_a_no_op_and_a_changed_one_is_replaced(tmp_path, cap
     page.write_text(page.read_text(encoding="utf-8").replace("Universal Transformers", "Universal Transformers II"))
     assert main(["add", str(page), "--store", str(store)]) == 0
     assert "replaced, 4 paper(s)" in capsys.readouterr().err
-    titles = GraphStore(store).open_graph().query("SELECT ?t WHERE { ?p kg:title ?t }").as_dicts()
+    titles = open_graph(store).query("SELECT ?t WHERE { ?p kg:title ?t }").as_dicts()
     assert {"t": "Universal Transformers II"} in titles and {"t": "Universal Transformers"} not in titles
 
 

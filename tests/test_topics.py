@@ -12,7 +12,7 @@ from kg.errors import UsageError
 from kg.graph import KnowledgeGraph
 from kg.pipeline import build
 from kg.records import AuthorRef, Record, SourceRef
-from kg.topics import TopicExtractor, find_abbreviations, is_junk, resolve_category, topic_key
+from kg.topics import TopicFinder, find_abbreviations, is_junk, resolve_category, topic_key
 from kg.topics.vocabulary import key_to_label
 
 RNN_TEXTS = [
@@ -27,7 +27,7 @@ def labels_of(hits):
 
 
 def test_plural_case_hyphen_and_acronym_forms_are_one_topic():
-    hits = TopicExtractor(method="vocabulary").extract(RNN_TEXTS)
+    hits = TopicFinder(method="vocabulary").find(RNN_TEXTS)
     assert all("recurrent neural network" in labels for labels in labels_of(hits))
     forms = {form for paper in hits for h in paper if h.label == "recurrent neural network" for form in h.forms}
     assert {"RNNs", "RNN", "recurrent neural networks", "Recurrent Neural Networks"} <= forms
@@ -47,7 +47,7 @@ def test_junk_is_never_a_topic(junk):
 def test_no_junk_from_stop_word_text():
     text = ("In this paper we propose a novel approach. Our results show that it works. "
             "This work improves the results of previous work by 12 points.")  # fmt: skip
-    hits = TopicExtractor(method="vocabulary+keyphrase", min_papers=1).extract([("On Results", text)] * 2)
+    hits = TopicFinder(method="vocabulary+keyphrase", min_papers=1).find([("On Results", text)] * 2)
     assert hits == [[], []]
 
 
@@ -56,23 +56,23 @@ def test_cap_scores_and_order():
         "reinforcement learning, meta-learning, few-shot learning, imitation learning, transfer learning, "
         "continual learning, contrastive learning, machine translation, knowledge graph, image captioning"
     )
-    hits = TopicExtractor(method="vocabulary", max_per_paper=4).extract([("Meta-Learning for RL", text)])[0]
+    hits = TopicFinder(method="vocabulary", max_per_paper=4).find([("Meta-Learning for RL", text)])[0]
     assert len(hits) == 4
     assert [h.label for h in hits[:2]] == ["meta-learning", "reinforcement learning"]  # named in the title
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
 def test_weak_topics_need_the_title_or_a_repeat():
-    once = TopicExtractor(method="vocabulary").extract([("A Title", "We report results on a benchmark.")])
+    once = TopicFinder(method="vocabulary").find([("A Title", "We report results on a benchmark.")])
     assert once == [[]]
-    title = TopicExtractor(method="vocabulary").extract([("A Benchmark", "We report results.")])
+    title = TopicFinder(method="vocabulary").find([("A Benchmark", "We report results.")])
     assert [h.label for h in title[0]] == ["benchmark"]
 
 
 def test_single_paper_key_phrases_need_min_papers_one():
     papers = [("Gravitino Dark Sectors", "We study gravitino dark sectors in detail."), ("Other", "Unrelated words.")]
-    assert labels_of(TopicExtractor(method="keyphrase").extract(papers)) == [[], []]
-    kept = TopicExtractor(method="keyphrase", min_papers=1).extract(papers)
+    assert labels_of(TopicFinder(method="keyphrase").find(papers)) == [[], []]
+    kept = TopicFinder(method="keyphrase", min_papers=1).find(papers)
     assert "gravitino dark sector" in [h.key for h in kept[0]]
 
 
@@ -88,16 +88,16 @@ def test_parallel_run_is_identical_to_serial():
     papers = [
         (f"Paper {i} on reinforcement learning", f"Policy gradient and Q-learning, part {i % 7}.") for i in range(60)
     ]
-    serial = TopicExtractor(method="vocabulary+keyphrase", n_process=1).extract(papers)
-    parallel = TopicExtractor(method="vocabulary+keyphrase", n_process=2).extract(papers)
+    serial = TopicFinder(method="vocabulary+keyphrase", n_process=1).find(papers)
+    parallel = TopicFinder(method="vocabulary+keyphrase", n_process=2).find(papers)
     assert serial == parallel
 
 
 def test_unknown_method_and_missing_trained_pipeline():
     with pytest.raises(UsageError, match="unknown topic method"):
-        TopicExtractor(method="magic")
+        TopicFinder(method="magic")
     with pytest.raises(UsageError, match="not installed"):
-        TopicExtractor(method="noun-chunk", spacy_model="no_such_pipeline").extract([("a", "b")])
+        TopicFinder(method="noun-chunk", spacy_model="no_such_pipeline").find([("a", "b")])
 
 
 def test_trained_pipeline_noun_chunks(tmp_path):
@@ -129,9 +129,9 @@ def test_trained_pipeline_noun_chunks(tmp_path):
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_test_np_parser")
     nlp.to_disk(tmp_path / "pipeline")
-    extractor = TopicExtractor(method="noun-chunk", spacy_model=str(tmp_path / "pipeline"), min_papers=1)
-    hits = extractor.extract([("Message passing", "We study deep graph neural networks on molecules.")] * 2)
-    assert extractor.pipeline == str(tmp_path / "pipeline")
+    finder = TopicFinder(method="noun-chunk", spacy_model=str(tmp_path / "pipeline"), min_papers=1)
+    hits = finder.find([("Message passing", "We study deep graph neural networks on molecules.")] * 2)
+    assert finder.pipeline == str(tmp_path / "pipeline")
     assert "deep graph neural network" in [h.key for h in hits[0]]
     assert {h.method for h in hits[0]} == {"noun-chunk"}
 
@@ -156,7 +156,7 @@ def test_topic_assignments_in_the_graph_validate():
 
     records = [Record(title=t, abstract=a, authors=(AuthorRef("Ann Lee"),), source=SourceRef("p", i + 1, "x"))
                for i, (t, a) in enumerate(RNN_TEXTS)]  # fmt: skip
-    graph = KnowledgeGraph.from_quads(build_quads(records, topics=TopicExtractor(method="vocabulary").extract))
+    graph = KnowledgeGraph.from_quads(build_quads(records, topics=TopicFinder(method="vocabulary").find))
     rows = graph.query(
         "SELECT ?score ?method ?label WHERE { ?p kg:hasTopicAssignment ?a . ?a "
         "kg:score ?score ; kg:method ?method ; kg:topic ?t . ?t skos:prefLabel ?label }"
@@ -192,7 +192,7 @@ def seed_topics(seeds):
     from kg.extract import extract
 
     records = extract([str(seeds)])
-    return records, TopicExtractor().extract([(r.title, r.abstract) for r in records])
+    return records, TopicFinder().find([(r.title, r.abstract) for r in records])
 
 
 def test_topic_quality_on_the_hand_labelled_seeds(seed_topics):
@@ -235,6 +235,6 @@ def test_broken_topic_assignment_is_a_violation():
     from kg.validate import validate_graph
 
     records = [Record(title=t, abstract=a, source=SourceRef("p", i + 1, "x")) for i, (t, a) in enumerate(RNN_TEXTS)]
-    quads = build_quads(records, topics=TopicExtractor(method="vocabulary").extract)
+    quads = build_quads(records, topics=TopicFinder(method="vocabulary").find)
     broken = KnowledgeGraph.from_quads([q for q in quads if q.predicate != pyoxigraph.NamedNode(KG.score)])
     assert any(v.path == "kg:score" for v in validate_graph(broken))

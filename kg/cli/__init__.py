@@ -15,14 +15,13 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from kg import extractors
-from kg.errors import InputError, KgError, UsageError
+from kg.errors import InputError, KgError, UsageError, render
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
 from kg.extractors.records import parse_mapping
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
 from kg.network.projections import PROJECTIONS
 from kg.topics import METHODS as TOPIC_METHODS
-from kg.topics import TopicExtractor
 
 PROG = "kg"
 
@@ -159,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, metavar="FILE", help=".graphml or .gexf")
     export.add_argument("--projection", choices=PROJECTIONS, default="full", help="full (typed graph) or a projection")
     export.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
+    export.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes")
     export.set_defaults(handler=run_export)
 
     analyze = commands.add_parser(
@@ -197,8 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-nodes", type=int, default=2000, metavar="N", help="keep the N most central nodes (2000; 0: all)"
     )
     viz.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")
-    viz.add_argument("--size-by", choices=("pagerank", "degree", "betweenness"), default="pagerank")
+    viz.add_argument(
+        "--size-by",
+        choices=("pagerank", "degree", "weighted_degree", "betweenness", "eigenvector"),
+        default="pagerank",
+        help="the centrality that sizes nodes and picks them under --max-nodes, as kg analyze defines it (pagerank)",
+    )
     viz.add_argument("--title", help="the page's heading")
+    viz.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes")
     viz.set_defaults(handler=run_viz)
 
     serve = commands.add_parser(
@@ -269,6 +275,15 @@ def _add_extract_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
 
 
+# How the command line names an option the library's messages refer to (by Python keyword).
+_FLAG_NAMES = {"store": "kg build --store", "list_formats": "kg extract --list-formats", "result_format": "--format"}
+
+
+def flag(option: str) -> str:
+    """The flag (or command) for a library option: ``as_of`` -> ``--as-of``."""
+    return _FLAG_NAMES.get(option) or "--" + option.replace("_", "-")
+
+
 def _note(message: str, quiet: bool) -> None:
     if not quiet:
         print(f"{PROG}: note: {message}", file=sys.stderr)
@@ -304,7 +319,7 @@ def run_extract(args: argparse.Namespace, out: TextIO) -> int:
     for item in _iter_extractions(args):
         if isinstance(item, InputError):
             failed += 1
-            _error(str(item))
+            _error(item.render(flag))
             continue
         inputs += 1
         papers += len(item.records)
@@ -320,111 +335,114 @@ def _report(item: Extraction, quiet: bool) -> None:
     if guessed:
         print(f"{PROG}: warning: {item.source}: layout guessed as {item.format}", file=sys.stderr)
     for note in item.notes:
-        _note(f"{item.source}: {note}", quiet)
+        _note(f"{item.source}: {render(note, flag)}", quiet)
+
+
+def _options(args: argparse.Namespace):
+    """The BuildOptions a command's flags ask for (flags a command lacks keep their defaults)."""
+    from kg.pipeline import BuildOptions
+    from kg.resolve.aliases import Aliases
+
+    values = {
+        "format": args.format,
+        "as_of": args.as_of,
+        "orgs": tuple(args.org),
+        "mapping": parse_mapping(args.map),
+        "allow_private": args.allow_private,
+    }
+    for name in ("base", "topics", "max_topics", "min_topic_papers", "strict"):
+        if hasattr(args, name):
+            values[name] = getattr(args, name)
+    if getattr(args, "aliases", None):
+        values["aliases"] = Aliases.load(args.aliases)
+    return BuildOptions(**values)
+
+
+class _Spinner:
+    """The progress callback the library is given: a spinner on stderr, only on a terminal."""
+
+    def __init__(self) -> None:
+        self._status = None
+
+    def __call__(self, stage: str, done: int | None = None) -> None:
+        if not sys.stderr.isatty():
+            return
+        from rich.console import Console
+
+        text = f"{stage}: {done} done" if done is not None else stage
+        if self._status is None:
+            self._status = Console(stderr=True).status(text)
+            self._status.start()
+        else:
+            self._status.update(text)
+
+    def __enter__(self) -> _Spinner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
+def _print_report(report, quiet: bool) -> None:
+    """The notes, errors and summary of a build, add or remove, the same for every target."""
+    for source in report.sources:
+        for note in source.notes:
+            _note(f"{source.source}: {render(note, flag)}", quiet)
+        change = f"{report.change}, " if report.change else ""
+        _note(f"{source.source}: {change}{source.papers} paper(s) read as {source.format}", quiet)
+    for skipped in report.skipped:
+        _note(f"skipped {skipped}", quiet)
+    for failure in report.failures:
+        _error(failure.render(flag))
+    if report.refused:
+        _error(render(report.refused, flag))
+        return
+    for note in report.notes:
+        _note(note, quiet)
+    if report.written:
+        _note(report.summary(), quiet)
 
 
 def run_build(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.graph import require_output_path
-    from kg.pipeline import build, phase
-    from kg.resolve.people import Aliases
+    from kg.pipeline import Target, build
 
-    if args.format is not None:
-        extractors.get(args.format)
     if not args.output and not args.store:
         _error("build: give -o OUT, --store DIR, or both")
         return 2
-    if args.store:
-        return _build_store(args)
-    rdf_format = require_output_path(args.output)
-    extractor = None
-    if args.topics != "none":
-        extractor = TopicExtractor(args.topics, max_per_paper=args.max_topics, min_papers=args.min_topic_papers)
-    aliases = Aliases.load(args.aliases) if args.aliases else None
-    report = build(args.paths, base=args.base, format=args.format, as_of=args.as_of, orgs=args.org, topics=extractor,
-                   mapping=parse_mapping(args.map), aliases=aliases, allow_private=args.allow_private)  # fmt: skip
-    for source in report.sources:
-        for note in source.notes:
-            _note(f"{source.source}: {note}", args.quiet)
-        _note(f"{source.source}: {source.papers} paper(s) read as {source.format}", args.quiet)
-    for skipped in report.skipped:
-        _note(f"skipped {skipped}", args.quiet)
-    for failure in report.failures:
-        _error(str(failure))
-    if report.failures and not report.sources:
-        _error(f"no input could be read; {args.output} was not written")
-        return 1
-    if args.strict and report.failures:
-        _error(f"--strict: {len(report.failures)} input(s) failed; {args.output} was not written")
-        return 1
-    if report.topic_pipeline:
-        _note(f"topics: {extractor.method} with {report.topic_pipeline}", args.quiet)
-    with phase(f"writing {args.output}"):
-        report.graph.save(args.output)
-    counts = report.graph.class_counts()
-    _note(
-        f"wrote {args.output} ({rdf_format.name}): {len(report.graph)} statements; "
-        f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, {counts.get('kg:Org', 0)} orgs, "
-        f"{counts.get('kg:Topic', 0)} topics from {len(report.sources)} source(s); {len(report.failures)} failed",
-        args.quiet,
-    )
-    return 1 if report.failures else 0
-
-
-def _build_store(args: argparse.Namespace) -> int:
-    from kg.graph import require_output_path
-    from kg.store import GraphStore, StoreConfig, build_store
-
-    rdf_format = require_output_path(args.output) if args.output else None
-    config = StoreConfig(base=args.base, topics=args.topics, aliases=args.aliases)
-    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
-    added, failures, statements = build_store(
-        args.store, args.paths, config, allow_private=args.allow_private, **options
-    )
-    for source, papers in added:
-        _note(f"{source}: {papers} paper(s)", args.quiet)
-    for failure in failures:
-        _error(str(failure))
-    if args.output and rdf_format:
-        GraphStore(args.store).open_graph().save(args.output)
-        _note(f"wrote {args.output} ({rdf_format.name})", args.quiet)
-    _note(f"wrote the store {args.store}: {statements} statements from {len(added)} source(s); "
-          f"{len(failures)} failed", args.quiet)  # fmt: skip
-    return 1 if failures else 0
+    options = _options(args)
+    with _Spinner() as spinner:
+        report = build(args.paths, options, Target(store=args.store, output=args.output), progress=spinner)
+    _print_report(report, args.quiet)
+    return report.status
 
 
 def run_add(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.store import add_source, rebuild, require_store
+    from kg.pipeline import add
 
-    store = require_store(args.store)
-    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
-    outcome, papers = add_source(store, args.source, **options)
-    if outcome == "unchanged":
+    with _Spinner() as spinner:
+        report = add(args.store, args.source, _options(args), progress=spinner)
+    if report.change == "unchanged":
         _note(f"{args.source}: unchanged since it was added; nothing to do", args.quiet)
         return 0
-    statements = rebuild(store)
-    _note(f"{args.source}: {outcome}, {papers} paper(s); the store now holds {statements} statements", args.quiet)
-    return 0
+    _print_report(report, args.quiet)
+    return report.status
 
 
 def run_remove(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.store import rebuild, require_store
+    from kg.pipeline import remove
 
-    store = require_store(args.store)
-    if not store.drop_source(args.source):
-        _error(f"{args.source}: not a source of {args.store} (see its sources.json)")
-        return 1
-    statements = rebuild(store)
-    _note(f"{args.source}: removed; the store now holds {statements} statements", args.quiet)
-    return 0
+    with _Spinner() as spinner:
+        report = remove(args.store, args.source, progress=spinner)
+    _note(f"{args.source}: removed", args.quiet)
+    _print_report(report, args.quiet)
+    return report.status
 
 
 def _load_graph(path: str):
-    from kg.graph import KnowledgeGraph
-    from kg.store import GraphStore, is_store
+    from kg.store import open_graph
 
-    if is_store(path):
-        return GraphStore(path).open_graph()
-    return KnowledgeGraph.load(path)
+    return open_graph(path)
 
 
 def run_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -537,7 +555,7 @@ def _cell(term, prefixes: dict[str, str]) -> str:
 def run_topics(args: argparse.Namespace, out: TextIO) -> int:
     from kg.analysis.topics import summarise_topics
 
-    summaries = summarise_topics(_load_graph(args.graph), min_papers=args.min_papers, limit=args.top or None)
+    summaries = summarise_topics(args.graph, min_papers=args.min_papers, limit=args.top or None)
     if args.json:
         out.write(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=1) + "\n")
         return 0
@@ -550,76 +568,62 @@ def run_topics(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_export(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.network.projections import filtered, load_graph_data, projection, write_graph
+    from kg.export.files import export_graph
 
-    data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
-    graph = projection(data, args.projection)
-    name = write_graph(graph, args.output)
-    print(
-        f"{PROG}: note: wrote {args.output} ({name}, {args.projection}): "
-        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
-        file=sys.stderr,
-    )
+    exported = export_graph(args.graph, args.output, projection=args.projection, since=args.since)
+    _note(f"wrote {args.output} ({exported.format}, {exported.projection}): "
+          f"{exported.nodes} nodes, {exported.edges} edges", args.quiet)  # fmt: skip
     return 0
 
 
 def run_analyze(args: argparse.Namespace, out: TextIO) -> int:
     import csv
 
-    from kg.analysis.measures import analyze, papers_per_year
-    from kg.network.projections import filtered, load_graph_data, projection
+    from kg.analysis import report
 
-    data = filtered(load_graph_data(_load_graph(args.graph)), args.since)
-    result = analyze(projection(data, args.projection), top=args.top, sort_by=args.sort_by)
-    trends = {"topics": papers_per_year(data)}
-    if args.author:
-        trends["author"] = papers_per_year(data, author=args.author)
-        if not trends["author"]:
-            _error(f"--author {args.author!r}: no author of that name (names match whole, case-insensitive)")
-    if args.plot:
-        from kg.analysis.plots import plot_analysis
-
-        plot_analysis(result.ranking, trends.get("author") or trends["topics"], args.plot, measure=args.sort_by)
+    result = report(args.graph, projection=args.projection, top=args.top, sort_by=args.sort_by, author=args.author,
+                    since=args.since, plot=args.plot)  # fmt: skip
+    for problem in result.problems:
+        _error(render(problem, flag))
     if args.json:
-        out.write(json.dumps({"projection": args.projection, **result.to_dict(), "papers_per_year": trends},
-                             ensure_ascii=False, indent=1) + "\n")  # fmt: skip
+        out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return 0
+    analysis = result.analysis
     columns = ["rank", "label", "type", "degree", "weighted_degree", "betweenness", "closeness", "pagerank",
                "eigenvector", "community"]  # fmt: skip
     if args.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[row[c] for c in columns] for row in result.ranking])
+        writer.writerows([[row[c] for c in columns] for row in analysis.ranking])
         return 0
-    largest = result.components[0] if result.components else 0
-    out.write(f"{args.projection} graph: {result.nodes} nodes, {result.edges} edges, "
-              f"{len(result.components)} component(s), largest {largest}\n")  # fmt: skip
-    for approximation in result.approximations:
+    largest = analysis.components[0] if analysis.components else 0
+    out.write(f"{result.projection} graph: {analysis.nodes} nodes, {analysis.edges} edges, "
+              f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
+    for approximation in analysis.approximations:
         out.write(f"approximation: {approximation}\n")
-    _print_table(columns, [[str(row[c]) for c in columns] for row in result.ranking], out,
-                 title=f"Top {len(result.ranking)} by {args.sort_by}")  # fmt: skip
+    _print_table(columns, [[str(row[c]) for c in columns] for row in analysis.ranking], out,
+                 title=f"Top {len(analysis.ranking)} by {result.sort_by}")  # fmt: skip
     _print_table(["community", "size", "most central members"],
-                 [[str(c["id"]), str(c["size"]), ", ".join(c["top"])] for c in result.communities], out,
+                 [[str(c["id"]), str(c["size"]), ", ".join(c["top"])] for c in analysis.communities], out,
                  title="Largest communities (Louvain, seed 42)")  # fmt: skip
-    for name, counts in trends.items():
+    for name, counts in result.papers_per_year.items():
         rows = [
             [label, ", ".join(f"{year}: {n}" for year, n in per_year.items())] for label, per_year in counts.items()
         ]
         _print_table([name, "papers per year"], rows, out, title="Papers per year")
-    if args.plot:
-        out.write(f"plot written to {args.plot}\n")
+    if result.plot:
+        out.write(f"plot written to {result.plot}\n")
     return 0
 
 
 def run_viz(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.export.html import render_page, write_page
+    from kg.export.html import save_page
 
-    options = {"projection": args.projection, "max_nodes": args.max_nodes, "focus": args.focus, "depth": args.depth,
-               "since": args.since, "size_by": args.size_by, "title": args.title}  # fmt: skip
-    page = render_page(_load_graph(args.graph), **options)
-    write_page(page, args.output)
-    print(f"{PROG}: note: wrote {args.output}: {page.shown} of {page.total} nodes, {page.edges} edges"
-          + (f" ({'; '.join(page.notes)})" if page.notes else ""), file=sys.stderr)  # fmt: skip
+    page = save_page(args.graph, args.output, projection=args.projection, max_nodes=args.max_nodes, focus=args.focus,
+                     depth=args.depth, since=args.since, size_by=args.size_by, title=args.title)  # fmt: skip
+    notes = "; ".join(render(note, flag) for note in page.notes)
+    _note(f"wrote {args.output}: {page.shown} of {page.total} nodes, {page.edges} edges"
+          + (f" ({notes})" if notes else ""), args.quiet)  # fmt: skip
     return 0
 
 
@@ -654,10 +658,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return args.handler(args, stream)
     except InputError as error:
-        _error(str(error))
+        _error(error.render(flag))
         return 1
     except KgError as error:
-        _error(str(error))
+        _error(error.render(flag))
         return 2
     except BrokenPipeError:
         # The reader went away (kg extract ... | head): stop quietly, and point

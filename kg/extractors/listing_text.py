@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from kg.errors import Note
 from kg.extractors.base import ExtractOptions, Extractor, word_count
 from kg.extractors.common.dates import MONTH_DAY_YEAR, parse_iso_date, printed_date_from_match, resolve_printed_date
 from kg.extractors.common.names import looks_like_name
@@ -111,8 +112,11 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
     blocks = _blocks(text)
     records = [r for r in (_read_block(b, source) for b in blocks) if r is not None]
     notes = [
-        f"no known layout matched; guessed {len(records)} paper(s) from {len(blocks)} blank-line separated "
-        "block(s) (check them, or name the layout with --format)"
+        Note(
+            f"no known layout matched; guessed {len(records)} paper(s) from {len(blocks)} blank-line separated "
+            "block(s) (check them, or name the layout with {option})",
+            "format",
+        )
     ]
     return records, notes
 

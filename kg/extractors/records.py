@@ -43,7 +43,9 @@ def parse_mapping(pairs: list[str]) -> tuple[tuple[str, str], ...]:
     for pair in pairs:
         field, sep, key = pair.partition("=")
         if not sep or field.strip() not in fields or not key.strip():
-            raise UsageError(f"--map {pair!r}: expected FIELD=KEY with FIELD one of {', '.join(sorted(fields))}")
+            raise UsageError(
+                f"{{option}} {pair!r}: expected FIELD=KEY with FIELD one of {', '.join(sorted(fields))}", option="map"
+            )
         mapping.append((field.strip(), key.strip().lower()))
     return tuple(mapping)
 

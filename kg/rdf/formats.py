@@ -32,20 +32,31 @@ FORMATS = (
     RdfFormat("JSON-LD", (".jsonld", ".json-ld"), True, "JSON_LD"),
     RdfFormat("RDF/XML", (".rdf", ".owl", ".xml"), False, "RDF_XML"),
 )
-# Named
-# graphs (one per source) survive only in N-Quads, TriG and JSON-LD; the
-# others hold the union of every graph, where provenance is still kept by
-# prov:wasDerivedFrom.
+# Named graphs (one per source) survive only in N-Quads, TriG and JSON-LD; the others hold the
+# union of every graph, where provenance is still kept by prov:wasDerivedFrom.
+BY_EXTENSION = {extension: rdf_format for rdf_format in FORMATS for extension in rdf_format.extensions}
 
 
 def rdf_format_for(path: str | PurePath) -> RdfFormat:
     """The format for a file name, from its extension; :class:`UsageError` if unknown."""
     suffix = PurePath(path).suffix.lower()
-    for rdf_format in FORMATS:
-        if suffix in rdf_format.extensions:
-            return rdf_format
+    if suffix in BY_EXTENSION:
+        return BY_EXTENSION[suffix]
     known = " ".join(ext for f in FORMATS for ext in f.extensions)
     raise UsageError(f"{path}: cannot tell the RDF format from the extension {suffix or '(none)'!r} (known: {known})")
+
+
+def check_graph_output(path: str | PurePath) -> RdfFormat:
+    """The format of a graph file to write, checked before any work (see :func:`kg.io.outputs.check_output`).
+
+    Examples
+    --------
+    >>> check_graph_output("seeds.trig").name
+    'TriG'
+    """
+    from kg.io.outputs import check_output
+
+    return check_output(path, BY_EXTENSION, "a graph")
 
 
 def oxigraph_format(rdf_format: RdfFormat):

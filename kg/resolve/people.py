@@ -31,16 +31,14 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path
 
-from kg.errors import InputError
 from kg.records import Record
+from kg.resolve.aliases import Aliases
 from kg.resolve.keys import author_key, org_key
 from kg.text import fold
 
@@ -178,45 +176,6 @@ class Merge:
 
 
 @dataclass
-class Aliases:
-    """A user's forced (``same``) and forbidden (``different``) author and org merges."""
-
-    same_authors: list[tuple[str, ...]] = field(default_factory=list)
-    different_authors: set[frozenset[str]] = field(default_factory=set)
-    same_orgs: list[tuple[str, ...]] = field(default_factory=list)
-
-    @classmethod
-    def load(cls, path: str) -> Aliases:
-        """Read an alias file (JSON)::
-
-        {"authors": {"same": [["A. M. Dai", "Andrew M. Dai"]],
-                     "different": [["Markus Schmitt", "Markus Schmitt 0002"]]},
-         "orgs": {"same": [["DeepMind", "Google DeepMind"]]}}
-        """
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except (ValueError, UnicodeDecodeError) as error:
-            raise InputError(path, f"not a JSON alias file ({error})") from None
-        try:
-            authors, orgs = data.get("authors", {}), data.get("orgs", {})
-            aliases = cls(
-                same_authors=[tuple(group) for group in authors.get("same", [])],
-                different_authors={frozenset(author_key(n) for n in pair) for pair in authors.get("different", [])},
-                same_orgs=[tuple(group) for group in orgs.get("same", [])],
-            )
-        except (AttributeError, TypeError):
-            raise InputError(
-                path, 'expected {"authors": {"same": [[...]], "different": [[...]]}, "orgs": ...}'
-            ) from None
-        bad = [g for g in [*aliases.same_authors, *aliases.same_orgs] if not all(isinstance(n, str) for n in g)]
-        if bad:
-            raise InputError(path, "every alias group must be a list of names")
-        return aliases
-
-
-@dataclass
 class _Cluster:
     names: dict[str, int] = field(default_factory=dict)  # printed name -> mentions
     parsed: set[PersonName] = field(default_factory=set)
@@ -309,7 +268,7 @@ def resolve_authors(
             mention_cluster[(r, j)] = index
 
     def forbidden(a: _Cluster, b: _Cluster) -> str | None:
-        if any(frozenset((x, y)) in aliases.different_authors for x in a.keys for y in b.keys):
+        if any(frozenset((x, y)) in aliases.different_author_keys for x in a.keys for y in b.keys):
             return "user alias: different"
         if a.records & b.records:
             return "co-authors of one paper"

@@ -1,13 +1,13 @@
 """Topics: category codes as a labelled scheme, and key phrases from titles and abstracts (spaCy, offline)."""
 
 from kg.topics.categories import Category, resolve_category
-from kg.topics.finder import METHODS, TopicExtractor, TopicHit, find_abbreviations, is_junk
+from kg.topics.finder import METHODS, TopicFinder, TopicHit, find_abbreviations, is_junk
 from kg.topics.normalize import topic_key
 
 __all__ = [
     "METHODS",
     "Category",
-    "TopicExtractor",
+    "TopicFinder",
     "TopicHit",
     "find_abbreviations",
     "is_junk",

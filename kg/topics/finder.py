@@ -123,7 +123,7 @@ def trained_pipeline_name() -> str | None:
 
 
 class PendingTopics:
-    """Topics being read (see :meth:`TopicExtractor.start`); :meth:`result` waits for them, once."""
+    """Topics being read (see :meth:`TopicFinder.start`); :meth:`result` waits for them, once."""
 
     def __init__(self, collect: Callable[[], list[list[TopicHit]]]) -> None:
         self._collect = collect
@@ -135,8 +135,8 @@ class PendingTopics:
         return self._result
 
 
-class TopicExtractor:
-    """Extracts ranked topics for a corpus of (title, abstract) pairs.
+class TopicFinder:
+    """Finds ranked topics for a corpus of (title, abstract) pairs.
 
     Parameters
     ----------
@@ -163,8 +163,8 @@ class TopicExtractor:
 
     Examples
     --------
-    >>> extractor = TopicExtractor(method="vocabulary")
-    >>> hits = extractor.extract([("Universal Transformers", "Recurrent neural networks (RNNs) ...")])
+    >>> finder = TopicFinder(method="vocabulary")
+    >>> hits = finder.find([("Universal Transformers", "Recurrent neural networks (RNNs) ...")])
     >>> [h.label for h in hits[0]]
     ['transformer', 'recurrent neural network']
     """
@@ -218,7 +218,7 @@ class TopicExtractor:
             self._matchers = build_matchers(self._nlp)
         return self._nlp
 
-    def extract(self, papers: Sequence[tuple[str | None, str | None]]) -> list[list[TopicHit]]:
+    def find(self, papers: Sequence[tuple[str | None, str | None]]) -> list[list[TopicHit]]:
         """Ranked topics of each (title, abstract) pair, in the order given.
 
         Large corpora are read by several processes (each its own spaCy
@@ -228,7 +228,7 @@ class TopicExtractor:
         return self.start(papers).result()
 
     def start(self, papers: Sequence[tuple[str | None, str | None]]) -> PendingTopics:
-        """Begin :meth:`extract` in worker processes and return at once; ``.result()`` waits for it.
+        """Begin :meth:`find` in worker processes and return at once; ``.result()`` waits for it.
 
         A build hands topics to the workers and goes on resolving authors and
         writing statements meanwhile. Small inputs are read at once, here.
@@ -393,7 +393,7 @@ class TopicExtractor:
         return chosen
 
 
-_WORKER_EXTRACTOR: TopicExtractor | None = None
+_WORKER_EXTRACTOR: TopicFinder | None = None
 
 
 def _read_chunk(papers):

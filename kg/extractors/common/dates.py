@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from kg.errors import Note
+
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
     "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
@@ -157,7 +159,7 @@ def resolve_page_dates(
     latest = as_of or today
     if as_of is not None:
         page_year = as_of.year
-        how = f"the year of --as-of {as_of.isoformat()}"
+        how = f"the year of {{option}} {as_of.isoformat()}"
     else:
         explicit = [d.year for d in printed if d is not None and d.year is not None]
         page_year = infer_page_year(explicit, today)
@@ -165,8 +167,8 @@ def resolve_page_dates(
             f"{page_year}, inferred as one more than the latest year on the page ({max(explicit)})"
             if explicit
             else f"{page_year}, today's year (no year is printed on the page)"
-        ) + "; pass --as-of to say when the page was saved"
+        ) + "; pass {option} to say when the page was saved"
     iso = [resolve_printed_date(d, page_year, latest) if d is not None else None for d in printed]
     inferred = [d is not None and d.year is None for d in printed]
-    note = f"{missing} date(s) printed without a year: resolved to {how}" if missing else None
+    note = Note(f"{missing} date(s) printed without a year: resolved to {how}", "as_of") if missing else None
     return iso, inferred, note

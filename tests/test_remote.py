@@ -1,28 +1,41 @@
-"""A real SPARQL server on loopback: kg serve, kg push, kg query --endpoint."""
+"""A real SPARQL server on loopback: kg serve, kg push, kg query --endpoint.
+
+The Oxigraph server is needed by the tests that take ``store``; the others talk
+to a small scripted HTTP server on loopback.
+"""
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, skip_unless_required
+from test_http import _flag_messages
 
+import kg.io.http
+import kg.remote
+import kg.remote.client
+import kg.remote.server
 from kg.cli import main
-from kg.errors import UsageError
-from kg.remote.client import free_port, push, query_endpoint, serve, server_executable
-from kg.store import GraphStore
+from kg.errors import InputError, UsageError
+from kg.remote import free_port, push, query_endpoint, serve, server_executable
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
 TOP_AUTHORS = Path(__file__).resolve().parents[1] / "examples" / "queries" / "top-authors.rq"
 
 
-@pytest.fixture(scope="module", autouse=True)
+@pytest.fixture(scope="module")
 def oxigraph_server():
     try:
         server_executable()
@@ -31,7 +44,7 @@ def oxigraph_server():
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> Path:
+def store(oxigraph_server, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("remote") / "store"
     assert main(["build", *[str(FIXTURES / name) for name in PAGES], "--store", str(folder), "-q"]) == 0
     return folder
@@ -70,8 +83,11 @@ def test_a_read_only_server_refuses_updates(store):
 
 
 def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path, capsys):
-    graph = GraphStore(store).open_graph()
-    expected_graphs = len(list(graph.store.named_graphs()))
+    import pyoxigraph
+
+    database = pyoxigraph.Store.read_only(str(store / "oxigraph"))
+    expected_statements, expected_graphs = len(database), len(list(database.named_graphs()))
+    del database
     with serve(None) as target:
         assert main(["push", str(store), "--endpoint", target.store_url]) == 0
         assert "statements in" in capsys.readouterr().err
@@ -83,7 +99,7 @@ def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path,
         assert main(["build", str(FIXTURES / PAGES[1]), "-o", str(ttl), "-q"]) == 0
         assert main(["push", str(ttl), "--endpoint", target.store_url, "--append", "-q"]) == 0
         with_default = query_endpoint(target.query_url, "ASK { ?s a kg:Paper }").boolean
-    assert int(first[0].value) == len(graph)
+    assert int(first[0].value) == expected_statements
     assert int(first[1].value) == expected_graphs
     assert [term.value for term in again] == [term.value for term in first]
     assert with_default is True
@@ -92,7 +108,7 @@ def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path,
 def test_endpoint_errors_are_one_line(store, capsys):
     dead = f"http://127.0.0.1:{free_port()}/query"
     assert main(["query", "--endpoint", dead, "ASK {}"]) == 1
-    assert "cannot reach the endpoint" in capsys.readouterr().err
+    assert "cannot reach the server" in capsys.readouterr().err
     with serve(store) as server:
         assert main(["query", "--endpoint", server.query_url, "SELECT WHERE"]) == 1
         error = capsys.readouterr().err
@@ -102,6 +118,10 @@ def test_endpoint_errors_are_one_line(store, capsys):
     assert main(["query", str(store), "ASK {}", "--endpoint", dead]) == 2
     assert main(["serve", "--store", str(store.parent / "nothing")]) == 2
     assert "not a kg store" in capsys.readouterr().err
+    with pytest.raises(UsageError) as not_a_store, serve(store.parent / "nothing"):
+        pass
+    assert not_a_store.value.option == "store"
+    assert not_a_store.value.render(lambda name: "kg build --store").endswith("(make one with kg build --store)")
 
 
 def test_kg_serve_runs_until_stopped_and_takes_its_server_down(store):
@@ -139,3 +159,103 @@ def test_push_of_a_missing_graph_is_an_input_error(tmp_path, capsys):
     assert "none.ttl: no such file" in capsys.readouterr().err
     with pytest.raises(UsageError):
         push(None, "file:///tmp/x")
+
+
+@dataclass
+class GraphStoreDouble:
+    """A scripted server on loopback: the answers queued (the last one repeats), the requests seen."""
+
+    url: str = ""
+    answers: list[tuple[int, bytes]] = field(default_factory=list)
+    seen: list[tuple[str, str, bytes]] = field(default_factory=list)
+
+
+@pytest.fixture
+def double(monkeypatch) -> Iterator[GraphStoreDouble]:
+    monkeypatch.setattr(kg.io.http, "BACKOFF_S", 0.001)
+    state = GraphStoreDouble()
+
+    class Answering(http.server.BaseHTTPRequestHandler):
+        def answer(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            state.seen.append((self.command, urllib.parse.unquote(self.path), body))
+            status, payload = state.answers.pop(0) if len(state.answers) > 1 else state.answers[0]
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain" if status >= 400 else "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_POST = do_PUT = answer
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answering)
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    yield state
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _TwoGraphs:
+    """Just what push reads of a KnowledgeGraph: graph_names() and store."""
+
+    def __init__(self) -> None:
+        import pyoxigraph
+
+        self.store = pyoxigraph.Store()
+        paper = pyoxigraph.NamedNode("https://w3id.org/kg/id/paper/p")
+        kind = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        self.source = pyoxigraph.NamedNode("https://w3id.org/kg/id/graph/source/a")
+        self.store.add(pyoxigraph.Quad(paper, kind, pyoxigraph.NamedNode("https://w3id.org/kg/ontology#Paper")))
+        self.store.add(pyoxigraph.Quad(paper, kind, pyoxigraph.NamedNode("urn:x"), self.source))
+
+    def graph_names(self) -> list:
+        import pyoxigraph
+
+        return [pyoxigraph.DefaultGraph(), self.source]
+
+
+def test_push_with_append_is_not_retried_after_a_503(double):
+    double.answers = [(503, b"busy"), (204, b"")]
+    with pytest.raises(InputError) as failed:
+        push(_TwoGraphs(), double.url + "/store", append=True, retries=3)
+    assert str(failed.value) == f"{double.url}/store: the server answered 503: busy"
+    assert [(method, path) for method, path, _ in double.seen] == [("POST", "/store?default")], "sent once"
+
+
+def test_push_with_put_is_retried_after_a_503(double):
+    double.answers = [(503, b"busy"), (204, b"")]
+    sent = push(_TwoGraphs(), double.url + "/store")
+    assert sent == [("default graph", 1), ("https://w3id.org/kg/id/graph/source/a", 1)]
+    assert [(method, path) for method, path, _ in double.seen] == [
+        ("PUT", "/store?default"),
+        ("PUT", "/store?default"),
+        ("PUT", "/store?graph=https://w3id.org/kg/id/graph/source/a"),
+    ]
+    assert double.seen[-1][2].endswith(b"<urn:x> .\n")
+
+
+def test_a_query_is_retried_after_a_503_and_a_400_is_one_line(double):
+    answer = b'{"head": {}, "boolean": true}'
+    double.answers = [(503, b"busy"), (200, answer)]
+    assert query_endpoint(double.url + "/query", "ASK { ?s a kg:Paper }").boolean is True
+    assert [method for method, _, _ in double.seen] == ["POST", "POST"]
+    assert b"PREFIX+kg%3A" in double.seen[0][2], "kg's prefixes travel with the query"
+    double.answers = [(400, b"Parser error:\n  unexpected end of query")]
+    with pytest.raises(InputError) as failed:
+        query_endpoint(double.url + "/query", "SELECT WHERE")
+    assert str(failed.value) == f"{double.url}/query: the server answered 400: Parser error: unexpected end of query"
+    assert len(double.seen) == 3, "a 4xx answer is not retried"
+
+
+def test_the_remote_package_and_its_modules():
+    assert kg.remote.serve is kg.remote.server.serve is kg.remote.client.serve  # the CLI imports it from client
+    assert kg.remote.push is kg.remote.client.push
+    assert set(kg.remote.__all__) == {
+        "serve", "push", "query_endpoint", "free_port", "server_executable", "RunningServer", "with_prefixes"
+    }  # fmt: skip
+    for module in (kg.remote.client, kg.remote.server, kg.remote):
+        assert _flag_messages(Path(module.__file__)) == [], "messages name options by keyword, never a flag"

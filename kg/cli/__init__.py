@@ -483,7 +483,7 @@ def run_query_command(args: argparse.Namespace, out: TextIO) -> int:
 
 def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, out: TextIO) -> int:
     from kg.graph import output_prefixes
-    from kg.remote.client import query_endpoint
+    from kg.remote import query_endpoint
 
     if args.format != "table":
         data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format)
@@ -499,7 +499,7 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
     import signal
     import time
 
-    from kg.remote.client import serve
+    from kg.remote import serve
 
     def stop(signum, frame):
         raise KeyboardInterrupt
@@ -523,7 +523,7 @@ def run_serve(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def run_push(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.remote.client import push
+    from kg.remote import push
 
     sent = push(_load_graph(args.graph), args.endpoint, append=args.append)
     total = sum(count for _, count in sent)

@@ -1,0 +1,22 @@
+"""Past one machine: serve a store over SPARQL 1.1, push a graph to a server, query a remote endpoint.
+
+- :mod:`kg.remote.server`: :func:`serve` runs the Oxigraph server on a store
+  folder (bound to localhost, read-only unless asked, with a query timeout)
+  for as long as a ``with`` block;
+- :mod:`kg.remote.client`: :func:`query_endpoint` asks any SPARQL 1.1
+  Protocol endpoint, :func:`push` loads a graph into any Graph Store Protocol
+  server; both send through kg's one HTTP client, :func:`kg.io.http.request`.
+
+Examples
+--------
+>>> from kg.remote import push, query_endpoint, serve
+>>> push(None, "file:///tmp/store")
+Traceback (most recent call last):
+...
+kg.errors.UsageError: file:///tmp/store: an endpoint must be an http(s) URL
+"""
+
+from kg.remote.client import push, query_endpoint, with_prefixes
+from kg.remote.server import RunningServer, free_port, serve, server_executable
+
+__all__ = ["RunningServer", "free_port", "push", "query_endpoint", "serve", "server_executable", "with_prefixes"]

@@ -252,7 +252,7 @@ def test_a_query_is_retried_after_a_503_and_a_400_is_one_line(double):
 
 
 def test_the_remote_package_and_its_modules():
-    assert kg.remote.serve is kg.remote.server.serve is kg.remote.client.serve  # the CLI imports it from client
+    assert kg.remote.serve is kg.remote.server.serve
     assert kg.remote.push is kg.remote.client.push
     assert set(kg.remote.__all__) == {
         "serve", "push", "query_endpoint", "free_port", "server_executable", "RunningServer", "with_prefixes"

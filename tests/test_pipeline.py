@@ -166,3 +166,152 @@ def test_materialised_counts_equal_counting_every_paper(seed_build):
             live[(row["node"], row.get("year"))] = row["n"]
     assert len(stored) > 100
     assert stored == live
+
+
+# Every build option, each on both targets: a graph file and a store folder must hold the same graph.
+OPTION_CASES = {
+    "defaults": ({}, PAGES),
+    "base": ({"base": "https://example.org/kg/"}, PAGES),
+    "topics keyphrase": ({"topics": "keyphrase", "min_topic_papers": 1}, PAGES),
+    "topics vocabulary+keyphrase": ({"topics": "vocabulary+keyphrase"}, PAGES),
+    "no topics": ({"topics": "none"}, PAGES),
+    "max topics": ({"max_topics": 1}, PAGES),
+    "aliases": ({"aliases": "aliases"}, PAGES),
+    "format": ({"format": "profile-text"}, PAGES[:1]),
+    "as of": ({"as_of": "2024-05-01"}, PAGES),
+    "orgs": ({"orgs": ("Mila", "Acme Lab")}, PAGES),
+    "mapping": ({"format": "records", "mapping": (("title", "paper_title"), ("authors", "people"))}, ["table"]),
+    "strict": ({"strict": True}, PAGES),
+}
+
+
+def _case_options(values: dict, tmp_path: Path):
+    import datetime
+
+    from kg.pipeline import BuildOptions
+    from kg.resolve.aliases import Aliases
+
+    values = dict(values)
+    if values.get("aliases"):
+        values["aliases"] = Aliases.from_dict(
+            {"authors": {"same": [["Kelvin Xu", "K. Xu"]]}, "orgs": {"same": [["Mila", "Montreal Institute"]]}}, "test"
+        )
+    if values.get("as_of"):
+        values["as_of"] = datetime.date.fromisoformat(values["as_of"])
+    return BuildOptions(**values)
+
+
+def _case_inputs(inputs: list[str], tmp_path: Path) -> list[str]:
+    if inputs != ["table"]:
+        return inputs
+    table = tmp_path / "odd.jsonl"
+    table.write_text(
+        '{"paper_title": "Universal Transformers", "people": ["Mostafa Dehghani", "Lukasz Kaiser"]}\n'
+        '{"paper_title": "Show, Attend and Tell", "people": ["Kelvin Xu"]}\n',
+        encoding="utf-8",
+    )
+    return [str(table)]
+
+
+@pytest.mark.parametrize("case", sorted(OPTION_CASES))
+def test_file_and_store_builds_are_equal_for_every_option(tmp_path, case):
+    from kg.store import open_graph
+
+    values, inputs = OPTION_CASES[case]
+    options = _case_options(values, tmp_path)
+    inputs = _case_inputs(inputs, tmp_path)
+    to_file = build(inputs, options, Target(output=str(tmp_path / "g.nq")))
+    to_store = build(inputs, options, Target(store=str(tmp_path / "store")))
+    assert to_file.status == to_store.status == 0
+    assert to_file.papers_read > 0
+    assert open_graph(tmp_path / "g.nq").canonical_nquads() == open_graph(tmp_path / "store").canonical_nquads()
+    # The same notes and counts on both paths.
+    assert [s.notes for s in to_file.sources] == [s.notes for s in to_store.sources]
+    assert to_file.notes == to_store.notes and to_file.counts == to_store.counts
+    assert to_file.statements == to_store.statements
+
+
+def test_options_change_the_graph_they_are_about(tmp_path):
+    """The equality above is not two empty graphs: each option leaves its mark."""
+
+    def quads(values, inputs=PAGES):
+        report = build(_case_inputs(inputs, tmp_path), _case_options(values, tmp_path))
+        return report.graph.canonical_nquads().decode("utf-8")
+
+    plain = quads({})
+    assert "https://example.org/kg/paper/" in quads({"base": "https://example.org/kg/"})
+    assert plain.count("hasTopicAssignment") > quads({"max_topics": 1}).count("hasTopicAssignment") > 0
+    assert "hasTopicAssignment" not in quads({"topics": "none"})
+    assert "Acme Lab" in quads({"orgs": ("Acme Lab",)}) and "Acme Lab" not in plain
+    mapped = {"format": "records", "mapping": (("title", "paper_title"), ("authors", "people"))}
+    assert "Universal Transformers" in quads(mapped, ["table"])
+
+
+def test_add_and_remove_keep_the_options_of_the_store(tmp_path):
+    from kg.pipeline import BuildOptions, add, remove
+    from kg.store import open_graph
+
+    options = BuildOptions(max_topics=1, base="https://example.org/kg/")
+    store = str(tmp_path / "store")
+    build(PAGES[:1], options, Target(store=store))
+    for page in PAGES[1:]:
+        assert add(store, page).change == "added"
+    build(PAGES, options, Target(output=str(tmp_path / "full.nq")))
+    assert open_graph(store).canonical_nquads() == open_graph(tmp_path / "full.nq").canonical_nquads()
+    unchanged = add(store, PAGES[1])
+    assert unchanged.change == "unchanged" and not unchanged.written
+    assert remove(store, PAGES[1]).change == "removed"
+    build([PAGES[0], PAGES[2]], options, Target(output=str(tmp_path / "partial.nq")))
+    assert open_graph(store).canonical_nquads() == open_graph(tmp_path / "partial.nq").canonical_nquads()
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_whose_inputs_all_fail_leaves_the_store_and_the_file_as_they_were(tmp_path, capsys):
+    store, out = tmp_path / "store", tmp_path / "g.ttl"
+    assert main(["build", *PAGES, "--store", str(store), "-o", str(out), "-q"]) == 0
+    before, written = _snapshot(store), out.read_bytes()
+    assert main(["build", str(tmp_path / "typo.jsonl"), "--store", str(store), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "typo.jsonl: no such file or directory" in err and "no input could be read; nothing was written" in err
+    assert _snapshot(store) == before and out.read_bytes() == written
+
+
+def test_strict_with_a_failing_input_leaves_the_store_as_it_was(tmp_path, capsys):
+    store = tmp_path / "store"
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["build", PAGES[0], "--store", str(store), "-q"]) == 0
+    before = _snapshot(store)
+    assert main(["build", *PAGES, str(empty), "--store", str(store), "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert f"kg: error: {empty}: empty file" in err and "--strict: 1 input(s) failed; nothing was written" in err
+    assert _snapshot(store) == before
+    # Without --strict the readable inputs are built, and the failure still sets the exit status.
+    assert main(["build", *PAGES, str(empty), "--store", str(store), "-q"]) == 1
+    assert _snapshot(store) != before
+
+
+def test_one_paper_one_year_everywhere(tmp_path):
+    """Two sources date one paper 2019 and 2018: the paper, its counts and the views all say 2018."""
+    from kg.records import AuthorRef, Record, SourceRef
+    from kg.resolve.papers import resolve_papers
+
+    records = [
+        Record(title="Universal Transformers", authors=(AuthorRef("Ann Lee"),), date="2019-03-05",
+               categories=("LG",), source=SourceRef("a.txt", 1, "x")),
+        Record(title="Universal transformers", authors=(AuthorRef("Ann Lee"),), date="2018-07-10",
+               categories=("LG",), source=SourceRef("b.txt", 4, "x")),
+    ]  # fmt: skip
+    papers, _ = resolve_papers(records)
+    assert [(p.year, p.date, p.title) for p in papers] == [(2018, "2018-07-10", "Universal Transformers")]
+    jsonl = tmp_path / "records.jsonl"
+    jsonl.write_text("".join(__import__("json").dumps(r.to_dict()) + "\n" for r in records), encoding="utf-8")
+    graph = build([str(jsonl)], topics="none").graph
+    rows = graph.query("SELECT DISTINCT ?y ?d ?t WHERE { ?p kg:year ?y ; kg:date ?d ; kg:title ?t }").as_dicts()
+    assert rows == [{"y": 2018, "d": "2018-07-10", "t": "Universal Transformers"}]
+    cells = graph.query("SELECT ?y ?n WHERE { ?c a kg:TopicYear ; kg:year ?y ; kg:paperCount ?n }").as_dicts()
+    assert cells == [{"y": 2018, "n": 1}]
+    assert not [result for result in validate_graph(graph) if result.severity == "Violation"]

@@ -45,6 +45,8 @@ def test_readme_python_block_runs(tmp_path, monkeypatch):
     assert len(namespace["papers"]) == 3
     assert namespace["problems"] == []
     assert len(namespace["rdflib_dataset"]) > 0
+    assert namespace["stored"].status == 0 and namespace["added"].change == "added"
+    assert namespace["in_place"].canonical_nquads() == namespace["added"].graph.canonical_nquads()
 
 
 def test_readme_build_note_is_real(capsys, monkeypatch, tmp_path):

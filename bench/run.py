@@ -4,6 +4,7 @@
     python bench/run.py --scale 10000         # a quicker scale run
     python bench/run.py --scale 0             # skip the scale run (it takes about 20 minutes at 100,000)
     python bench/run.py --scale 1000000 --no-peers
+    python bench/run.py --skip-quality --scale 0 --viz 5000 10000   # kg viz against kg build only
 
 Targets live here and in bench/README.md, never in unit tests.
 """
@@ -23,6 +24,7 @@ sys.path.insert(0, str(HERE))
 import author_merge  # noqa: E402  (bench scripts live beside this file)
 import scale  # noqa: E402
 import topics  # noqa: E402
+import viz  # noqa: E402
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -73,6 +75,13 @@ def main(argv=None) -> None:
     parser.add_argument("--scale", type=int, default=100_000, help="papers for the scale run (0: skip it)")
     parser.add_argument("--no-peers", action="store_true", help="scale run without rdflib and NetworkX")
     parser.add_argument("--skip-quality", action="store_true", help="only the scale run")
+    parser.add_argument(
+        "--viz",
+        type=int,
+        nargs="*",
+        default=[5000],
+        help="papers for kg viz against kg build (5000; --viz alone skips it)",
+    )
     args = parser.parse_args(argv)
     readme = HERE / "README.md"
     if not args.skip_quality:
@@ -84,6 +93,11 @@ def main(argv=None) -> None:
         heading = (f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, "
                    f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}.")  # fmt: skip
         _replace(readme, f"scale {args.scale}", heading + "\n\n" + scale.render(scaled))
+    if args.viz:
+        measured = viz.main(["--papers", *map(str, args.viz)])
+        heading = (f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, "
+                   f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}.")  # fmt: skip
+        _replace(readme, "viz", heading + "\n\n" + viz.render(measured))
     print(f"wrote {readme}")
 
 

@@ -8,12 +8,15 @@ import networkx as nx
 import pytest
 from conftest import FIXTURES
 
-from kg.analysis.measures import EXACT_BETWEENNESS_MAX_NODES, analyze, papers_per_year
+from kg.analysis.measures import EXACT_BETWEENNESS_MAX_NODES, analyze
+from kg.analysis.trends import papers_per_year
 from kg.cli import main
 from kg.errors import UsageError
+from kg.export.files import write_graph
 from kg.export.html import render_page
 from kg.graph import KnowledgeGraph
-from kg.network.projections import load_graph_data, projection, write_graph
+from kg.network.projections import projection
+from kg.network.readmodel import filtered, load_graph_data
 from kg.records import AuthorRef, Record, SourceRef
 
 
@@ -202,3 +205,112 @@ def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
         assert ours["closeness"] == pytest.approx(theirs["closeness"], abs=1e-4)
         assert ours["betweenness"] == pytest.approx(theirs["betweenness"], abs=2e-3)
     assert abs(len(by_igraph.communities) - len(by_networkx.communities)) <= 3
+
+
+def nquads(*statements: tuple[str, str, str, str]) -> str:
+    """N-Quads of (subject, predicate, object, graph); ``kg:``, ``rdf:`` and ``ex:`` names and literals as given."""
+    names = {"kg:": "https://w3id.org/kg/ontology#", "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+             "ex:": "https://ex.org/", "xsd:": "http://www.w3.org/2001/XMLSchema#"}  # fmt: skip
+
+    def term(text: str) -> str:
+        if text.startswith('"'):
+            value, _, datatype = text.partition("^^")
+            return value + (f"^^{term(datatype)}" if datatype else "")
+        prefix = text[: text.index(":") + 1]
+        return f"<{names[prefix]}{text[len(prefix) :]}>"
+
+    return "".join(" ".join(term(t) for t in statement) + " .\n" for statement in statements)
+
+
+def test_read_model_takes_the_year_kg_chose_and_indexes_each_paper(tmp_path):
+    path = tmp_path / "tiny.nq"
+    path.write_text(nquads(
+        ("ex:paper/1", "rdf:type", "kg:Paper", "ex:g"),
+        ("ex:paper/1", "kg:title", '"Merged"', "ex:g"),
+        ("ex:paper/1", "kg:date", '"2019-12"^^xsd:gYearMonth', "ex:g"),
+        ("ex:paper/1", "kg:year", '"2020"^^xsd:integer', "ex:g"),
+        ("ex:paper/2", "rdf:type", "kg:Paper", "ex:g"),
+        ("ex:paper/2", "kg:abstract", '"An untitled paper, labelled by its abstract."', "ex:g"),
+        ("ex:author/ann", "rdf:type", "kg:Author", "ex:g"),
+        ("ex:author/ann", "kg:name", '"Ann Lee"', "ex:g"),
+        ("ex:author/ann", "kg:authored", "ex:paper/1", "ex:g"),
+        ("ex:author/ann", "kg:authored", "ex:paper/1", "ex:h"),
+        ("ex:author/ann", "kg:authored", "ex:paper/2", "ex:g"),
+    ), encoding="utf-8")  # fmt: skip
+    data = load_graph_data(str(path))  # a path is opened like GRAPH on the command line
+    one, two, ann = "https://ex.org/paper/1", "https://ex.org/paper/2", "https://ex.org/author/ann"
+    assert data.papers[one].year == 2020 and data.papers[one].date == "2019-12"  # kg:year, not the date's year
+    assert data.papers[two].year is None and data.papers[two].label == "An untitled paper, labelled by its abstract."
+    assert data.authored == ((ann, one), (ann, two))  # the statement held by two graphs counts once
+    assert data.authors_of[one] == (ann,) and data.papers_of[ann] == (one, two)
+    recent = filtered(data, since=2020)
+    assert list(recent.papers) == [one] and recent.papers_of[ann] == (one,)
+    assert data.papers_of[ann] == (one, two) and len(data.papers) == 2  # filtering left data as it was
+    assert papers_per_year(data, author="ann lee") == {"Ann Lee": {2020: 1}}
+
+
+def test_page_sizes_by_the_centrality_analyze_reports(graph, data):
+    from kg.analysis.measures import CENTRALITIES, centrality
+
+    view = projection(data, "coauthor")
+    for measure in CENTRALITIES:
+        values = centrality(view, measure)
+        ranked = analyze(view, top=0, sort_by=measure).ranking
+        column = "degree_centrality" if measure == "degree" else measure
+        assert {row["node"]: row[column] for row in ranked} == pytest.approx(
+            {n: round(v, 4) for n, v in values.items()}, abs=1e-4
+        )
+        best = sorted(view, key=lambda n: (-values[n], n))[:2]
+        page = render_page(graph, projection="coauthor", max_nodes=2, size_by=measure)
+        assert all(f'"id": "{node}"' in page.html for node in best)
+    with pytest.raises(UsageError, match="size_by must be one of"):
+        render_page(graph, size_by="closeness")
+
+
+def test_tooltips_notes_and_messages_name_options_by_keyword(graph, tmp_path, capsys):
+    from kg.errors import render
+
+    page = render_page(graph, max_nodes=5)
+    assert "raise max_nodes" in page.notes[0]
+    assert render(page.notes[0], lambda name: "--max-nodes").endswith("(by pagerank; raise --max-nodes)")
+    full = render_page(graph)
+    assert "Authors: Ann Lee, Bo Chen, Cy Diaz" in full.html and "Topics: Machine Learning" in full.html
+    with pytest.raises(UsageError) as caught:
+        render_page(graph, focus="Nobody")
+    assert caught.value.option == "focus" and "--" not in str(caught.value)
+    path = tmp_path / "g.ttl"
+    graph.save(path)
+    assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "--max-nodes", "5"]) == 0
+    assert "raise --max-nodes" in capsys.readouterr().err
+    assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "-q"]) == 0
+    assert main(["export", str(path), "-o", str(tmp_path / "g.graphml"), "-q"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["analyze", str(path), "--author", "Nobody"]) == 0
+    assert "kg: error: --author 'Nobody': no author of that name" in capsys.readouterr().err
+
+
+def test_outputs_are_checked_before_the_graph_is_read(tmp_path):
+    from kg.analysis import report
+    from kg.export.files import export_graph
+    from kg.export.html import save_page
+
+    missing = str(tmp_path / "no-such-graph.ttl")  # never opened: the output is refused first
+    with pytest.raises(UsageError, match=r"the export is written as \.graphml or \.gexf, not \.csv"):
+        export_graph(missing, tmp_path / "g.csv")
+    with pytest.raises(UsageError, match=r"the page is written as \.html or \.htm, not \.png"):
+        save_page(missing, tmp_path / "g.png")
+    with pytest.raises(UsageError, match=r"a plot is written as \.png, \.svg or \.pdf, not \.gif"):
+        report(missing, plot=tmp_path / "g.gif")
+    with pytest.raises(UsageError, match="does not exist"):
+        save_page(missing, tmp_path / "nowhere" / "g.html")
+
+
+def test_report_is_analyze_in_one_call(graph, tmp_path):
+    from kg.analysis import report
+
+    result = report(graph, top=2, author="Nobody", since=2021, plot=tmp_path / "p.svg")
+    assert result.analysis.ranking[0]["label"] == "Ann Lee" and result.analysis.nodes == 3
+    assert result.papers_per_year["topics"]["Machine Learning"] == {2021: 1}
+    assert result.papers_per_year["author"] == {} and result.problems[0].option == "author"
+    assert result.plot == str(tmp_path / "p.svg") and (tmp_path / "p.svg").read_bytes().startswith(b"<?xml")
+    assert result.to_dict()["projection"] == "coauthor"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+from kg.network.readmodel import graph_of
 from kg.queries import load_query
 
 
@@ -28,8 +30,10 @@ class TopicSummary:
         }
 
 
-def summarise_topics(graph, min_papers: int = 1, limit: int | None = None, authors: int = 3) -> list[TopicSummary]:
-    """Topics of ``graph`` with at least ``min_papers`` papers, most papers first.
+def summarise_topics(graph: Any, min_papers: int = 1, limit: int | None = None, authors: int = 3) -> list[TopicSummary]:
+    """Topics of ``graph`` (or of the graph file or store folder it names) with at least ``min_papers`` papers.
+
+    Most papers first; each with its ``authors`` most frequent authors.
 
     Examples
     --------
@@ -40,6 +44,7 @@ def summarise_topics(graph, min_papers: int = 1, limit: int | None = None, autho
     >>> [(t.label, t.notation, t.papers, t.top_authors) for t in summarise_topics(g)]
     [('Machine Learning', 'cs.LG', 1, (('Ann Lee', 1),))]
     """
+    graph = graph_of(graph)
     counts = graph.query(load_query("topics")).as_dicts()
     by_topic: defaultdict[str, list[tuple[str, int]]] = defaultdict(list)
     for row in graph.query(load_query("topic_authors")).as_dicts():

@@ -1,0 +1,250 @@
+"""The read model every view of the graph is made of: papers, labels and the chosen edges, read once.
+
+``kg analyze``, ``kg export``, ``kg viz`` and the trends all read the RDF graph
+through :func:`load_graph_data` (the ``nx_*.rq`` queries) and never again: a
+:class:`GraphData` is plain data, with its indexes built once when it is made,
+and the functions here return new values rather than change their inputs.
+
+Only chosen predicates are read as edges (``kg:authored``, ``kg:citesTopic``,
+``kg:affiliated``); rdf:type, provenance and literals never are. A paper's
+year is its ``kg:year``: the publication year kg chose when it built the graph.
+
+Examples
+--------
+>>> from kg.records import AuthorRef, Record, SourceRef
+>>> from kg.graph import KnowledgeGraph
+>>> graph = KnowledgeGraph.from_records([Record(title="T", authors=(AuthorRef("Ann Lee"),), date="2021-05",
+...                                             categories=("LG",), source=SourceRef("p.txt", 1, "x"))])
+>>> data = load_graph_data(graph)
+>>> [(p.title, p.year, p.sources) for p in data.papers.values()]
+[('T', 2021, ('p.txt',))]
+>>> paper = next(iter(data.papers))
+>>> [data.label(a) for a in data.authors_of[paper]], [data.label(t) for t in data.topics_of[paper]]
+(['Ann Lee'], ['Machine Learning'])
+>>> len(filtered(data, since=2022).papers)
+0
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from kg.queries import load_query
+
+Pair = tuple[str, str]
+Label = tuple[str, str, "str | None"]  # (type, label, code): type is author, org or topic
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper as the views show it.
+
+    Attributes
+    ----------
+    label : str
+        What a view calls it: the title, else the start of the abstract, else the IRI.
+    title, date : str or None
+        The paper's single values (a date is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``).
+    year : int or None
+        Its ``kg:year``, the publication year kg chose.
+    sources : tuple of str
+        The paths of the sources it was read from, sorted.
+    """
+
+    label: str
+    title: str | None = None
+    date: str | None = None
+    year: int | None = None
+    sources: tuple[str, ...] = ()
+
+
+def _index(pairs: Iterable[Pair], key: int) -> Mapping[str, tuple[str, ...]]:
+    """``pairs`` grouped by their element ``key`` (0 or 1): node -> the other ends, in the pairs' order."""
+    groups: dict[str, list[str]] = {}
+    for pair in pairs:
+        groups.setdefault(pair[key], []).append(pair[1 - key])
+    return MappingProxyType({node: tuple(ends) for node, ends in groups.items()})
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """What every view is made of, read from the RDF graph once, with indexes built once.
+
+    Edges are sorted tuples of distinct pairs. The indexes are derived from them when a
+    :class:`GraphData` is made (by :func:`load_graph_data` or :func:`filtered`):
+
+    ``authors_of[paper]``
+        the paper's authors (from ``authored``);
+    ``topics_of[paper]``
+        its topics (from ``cites``);
+    ``orgs_of[paper]``
+        its orgs, stated for the paper or through an authorship (from ``paper_orgs``);
+    ``papers_of[node]``
+        the papers of an author, topic or org (the three above, read the other way).
+
+    A paper without authors, topics or orgs is absent from the index concerned:
+    use ``.get(paper, ())``.
+
+    Examples
+    --------
+    >>> data = GraphData(papers={"p": Paper("P", year=2020)}, labels={"a": ("author", "Ann", None)},
+    ...                  authored=(("a", "p"),))
+    >>> data.authors_of["p"], data.papers_of["a"], data.label("a"), data.node_type("p")
+    (('a',), ('p',), 'Ann', 'paper')
+    """
+
+    papers: Mapping[str, Paper] = field(default_factory=dict)
+    labels: Mapping[str, Label] = field(default_factory=dict)
+    authored: tuple[Pair, ...] = ()  # (author, paper)
+    cites: tuple[Pair, ...] = ()  # (paper, topic)
+    affiliated: tuple[Pair, ...] = ()  # (author or paper, org), as stated
+    paper_orgs: tuple[Pair, ...] = ()  # (paper, org), through authorships too
+    topic_scores: Mapping[Pair, float] = field(default_factory=dict)  # (paper, topic) -> score found in text
+    authors_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    topics_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    orgs_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    papers_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in ("authored", "cites", "affiliated", "paper_orgs"):
+            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+        object.__setattr__(self, "authors_of", _index(self.authored, 1))
+        object.__setattr__(self, "topics_of", _index(self.cites, 0))
+        object.__setattr__(self, "orgs_of", _index(self.paper_orgs, 0))
+        papers_of = {**_index(self.authored, 0), **_index(self.cites, 1), **_index(self.paper_orgs, 1)}
+        object.__setattr__(self, "papers_of", MappingProxyType(papers_of))
+
+    def label(self, node: str) -> str:
+        """What views call ``node``: a paper's label, a name, a topic's label, else the IRI's last part."""
+        paper = self.papers.get(node)
+        if paper is not None:
+            return paper.label
+        return self.labels.get(node, ("", node.rsplit("/", 1)[-1], None))[1]
+
+    def node_type(self, node: str) -> str:
+        """``paper``, ``author``, ``topic``, ``org``, or ``other`` for a node without a label."""
+        return "paper" if node in self.papers else self.labels.get(node, ("other", "", None))[0]
+
+    def code(self, node: str) -> str | None:
+        """A topic's notation (``cs.LG``), else None."""
+        return self.labels.get(node, (None, None, None))[2]
+
+
+def _rows(graph: Any, name: str) -> Iterator[list[str]]:
+    """The rows of ``kg/queries/<name>.rq`` as strings ("" for an unbound value), header left out.
+
+    The answers come back as CSV, parsed in C: turning a million terms into
+    Python objects one at a time would cost more than the query itself.
+    """
+    from kg.query import run_query_serialized
+
+    answer = run_query_serialized(graph.store, load_query(name), None, "csv")
+    reader = csv.reader(io.StringIO(answer.decode("utf-8"), newline=""))
+    next(reader, None)
+    return reader
+
+
+def graph_of(graph: Any) -> Any:
+    """``graph`` itself, or the graph a path names (an RDF file or a store folder, see :func:`kg.store.open_graph`).
+
+    Examples
+    --------
+    >>> from kg.graph import KnowledgeGraph
+    >>> graph = KnowledgeGraph()
+    >>> graph_of(graph) is graph
+    True
+    """
+    if isinstance(graph, (str, os.PathLike)):
+        from kg.store import open_graph
+
+        return open_graph(graph)
+    return graph
+
+
+def _paper_label(title: str | None, abstract: str | None, iri: str) -> str:
+    if title:
+        return title
+    if abstract:
+        return abstract[:60] + "…" if len(abstract) > 60 else abstract
+    return iri
+
+
+def load_graph_data(graph: Any) -> GraphData:
+    """Read papers, labels and the chosen edges of a :class:`kg.graph.KnowledgeGraph`, once.
+
+    Parameters
+    ----------
+    graph : kg.graph.KnowledgeGraph or path-like
+        A graph written by kg (each paper with at most one ``kg:title``,
+        ``kg:abstract``, ``kg:date`` and ``kg:year``), or the path of one: an
+        RDF file or a store folder (:func:`kg.store.open_graph`). An abstract
+        is read only for a paper without a title: it labels the paper.
+
+    Returns
+    -------
+    GraphData
+        Papers, labels, edges and their indexes.
+
+    Examples
+    --------
+    >>> from kg.graph import KnowledgeGraph
+    >>> load_graph_data(KnowledgeGraph()).papers
+    {}
+    """
+    graph = graph_of(graph)
+    papers = {}
+    for iri, title, date, year, abstract, sources in _rows(graph, "nx_papers"):
+        papers[iri] = Paper(
+            label=_paper_label(title, abstract, iri),
+            title=title or None,
+            date=date or None,
+            year=int(year) if year else None,
+            sources=tuple(sorted(filter(None, sources.split("\n")))),
+        )
+    labels = {node: (kind, label, code or None) for node, kind, label, code in _rows(graph, "nx_labels")}
+    authored, cites, affiliated = [], [], []
+    for source, kind, target in _rows(graph, "nx_edges"):
+        if kind == "authored":
+            authored.append((source, target))
+        elif kind == "citesTopic":
+            cites.append((source, target))
+        elif target in labels:  # an org with a name
+            affiliated.append((source, target))
+    paper_orgs = [(paper, org) for paper, org in _rows(graph, "nx_paper_orgs")]
+    paper_orgs += [(source, org) for source, org in affiliated if source in papers]
+    scores = {(paper, topic): float(score) for paper, topic, score in _rows(graph, "nx_topic_scores")}
+    return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores)
+
+
+def filtered(data: GraphData, since: int | None = None) -> GraphData:
+    """``data`` without papers published before ``since`` (papers without a year are left out too).
+
+    Returns ``data`` itself when ``since`` is None; otherwise a new
+    :class:`GraphData` (``data`` is not changed). Authors, topics and orgs keep
+    their labels; their edges to papers left out are gone.
+
+    Examples
+    --------
+    >>> data = GraphData(papers={"old": Paper("Old", year=2019), "new": Paper("New", year=2021)},
+    ...                  authored=(("a", "old"), ("a", "new")))
+    >>> dict(filtered(data, 2020).authors_of), data.papers_of["a"]
+    ({'new': ('a',)}, ('new', 'old'))
+    """
+    if since is None:
+        return data
+    keep = {p for p, paper in data.papers.items() if paper.year is not None and paper.year >= since}
+    return GraphData(
+        papers={p: paper for p, paper in data.papers.items() if p in keep},
+        labels=data.labels,
+        authored=tuple((a, p) for a, p in data.authored if p in keep),
+        cites=tuple((p, t) for p, t in data.cites if p in keep),
+        affiliated=tuple((s, o) for s, o in data.affiliated if s in keep or s not in data.papers),
+        paper_orgs=tuple((p, o) for p, o in data.paper_orgs if p in keep),
+        topic_scores={k: v for k, v in data.topic_scores.items() if k[0] in keep},
+    )

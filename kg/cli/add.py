@@ -1,0 +1,39 @@
+"""kg add: add or replace one source in a store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    Spinner,
+    add_extract_options,
+    build_options,
+    note,
+    print_report,
+)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    add = commands.add_parser(
+        "add",
+        help="add or replace one source in a store",
+        description="Add SOURCE to the store (or replace it when its content changed) and rebuild the graph; "
+        "re-adding an unchanged source does nothing.",
+    )
+    add.add_argument("source", metavar="SOURCE", help="a file")
+    add.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    add_extract_options(add)
+    add.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.pipeline import add
+
+    with Spinner() as spinner:
+        report = add(args.store, args.source, build_options(args), progress=spinner)
+    if report.change == "unchanged":
+        note(f"{args.source}: unchanged since it was added; nothing to do", args.quiet)
+        return 0
+    print_report(report, args.quiet)
+    return report.status

@@ -1,0 +1,68 @@
+"""kg build: build the knowledge graph of the inputs into a file, a store, or both."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    Spinner,
+    add_extract_options,
+    build_options,
+    error,
+    print_report,
+)
+from kg.namespace import DEFAULT_BASE
+from kg.topics import METHODS as TOPIC_METHODS
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    build = commands.add_parser(
+        "build",
+        help="build the knowledge graph of the inputs",
+        description="Extract every input (pages, folders, kg JSON Lines) and write one RDF graph. "
+        "The serialization follows OUT's extension: .ttl .nt .nq .trig .jsonld .rdf "
+        "(.nq .trig .jsonld keep one named graph per source).",
+    )
+    build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or http(s) URLs")
+    build.add_argument("-o", "--output", metavar="OUT", help="the graph file to write")
+    build.add_argument("--store", metavar="DIR", help="also (or instead) write a persistent store for kg add/remove")
+    build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
+    build.add_argument(
+        "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
+    )
+    build.add_argument(
+        "--strict", action="store_true", help="any input that fails stops the build before anything is written"
+    )
+    add_extract_options(build)
+    topics_options = build.add_argument_group("topics from titles and abstracts")
+    topics_options.add_argument(
+        "--topics",
+        default="auto",
+        choices=(*TOPIC_METHODS, "none"),
+        metavar="METHOD",
+        help="auto (vocabulary, plus noun chunks when a trained spaCy pipeline is installed), vocabulary, "
+        "keyphrase, vocabulary+keyphrase, noun-chunk, vocabulary+noun-chunk, or none",
+    )
+    topics_options.add_argument("--max-topics", type=int, default=8, metavar="N", help="topics per paper at most (8)")
+    topics_options.add_argument(
+        "--min-topic-papers",
+        type=int,
+        default=2,
+        metavar="N",
+        help="keep a statistical key phrase only if N papers have it (2; 1 keeps single-paper phrases)",
+    )
+    build.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.pipeline import Target, build
+
+    if not args.output and not args.store:
+        error("build: give -o OUT, --store DIR, or both")
+        return 2
+    options = build_options(args)
+    with Spinner() as spinner:
+        report = build(args.paths, options, Target(store=args.store, output=args.output), progress=spinner)
+    print_report(report, args.quiet)
+    return report.status

@@ -1,0 +1,164 @@
+"""What every command shares: how options and messages look, tables, progress, the build options from flags.
+
+Only the command line names flags: library messages name options by their Python
+keyword (``as_of``), and :func:`flag` renders them (``--as-of``).
+
+Examples
+--------
+>>> flag("as_of"), flag("store")
+('--as-of', 'kg build --store')
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from kg.errors import render
+from kg.extractors.records import parse_mapping
+
+PROG = "kg"
+
+
+def date_argument(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
+
+
+def add_graph_argument(command: argparse.ArgumentParser) -> None:
+    """GRAPH, as every command that reads a graph takes it: an RDF file or a store folder."""
+    command.add_argument(
+        "graph", metavar="GRAPH", help="an RDF file (.ttl .nt .nq .trig .jsonld .rdf) or a kg build --store folder"
+    )
+
+
+def add_extract_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", metavar="NAME", help="force an input format instead of detecting it")
+    command.add_argument(
+        "--as-of",
+        type=date_argument,
+        metavar="YYYY-MM-DD",
+        help="when the pages were saved (resolves dates shown without a year)",
+    )
+    command.add_argument(
+        "--org",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="whose page it is: added to every record's orgs (repeatable)",
+    )
+    command.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=KEY",
+        help="for generic JSON/CSV: the key holding FIELD (title, authors, abstract, date, doi, ...); repeatable",
+    )
+    command.add_argument(
+        "--allow-private", action="store_true", help="let URLs reach private and loopback addresses (off by default)"
+    )
+    command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
+
+
+# How the command line names an option the library's messages refer to (by Python keyword).
+_FLAG_NAMES = {"store": "kg build --store", "list_formats": "kg extract --list-formats", "result_format": "--format"}
+
+
+def flag(option: str) -> str:
+    """The flag (or command) for a library option: ``as_of`` -> ``--as-of``."""
+    return _FLAG_NAMES.get(option) or "--" + option.replace("_", "-")
+
+
+def note(message: str, quiet: bool) -> None:
+    if not quiet:
+        print(f"{PROG}: note: {message}", file=sys.stderr)
+
+
+def error(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+def build_options(args: argparse.Namespace):
+    """The BuildOptions a command's flags ask for (flags a command lacks keep their defaults)."""
+    from kg.pipeline import BuildOptions
+    from kg.resolve.aliases import Aliases
+
+    values = {
+        "format": args.format,
+        "as_of": args.as_of,
+        "orgs": tuple(args.org),
+        "mapping": parse_mapping(args.map),
+        "allow_private": args.allow_private,
+    }
+    for name in ("base", "topics", "max_topics", "min_topic_papers", "strict"):
+        if hasattr(args, name):
+            values[name] = getattr(args, name)
+    if getattr(args, "aliases", None):
+        values["aliases"] = Aliases.load(args.aliases)
+    return BuildOptions(**values)
+
+
+class Spinner:
+    """The progress callback the library is given: a spinner on stderr, only on a terminal."""
+
+    def __init__(self) -> None:
+        self._status = None
+
+    def __call__(self, stage: str, done: int | None = None) -> None:
+        if not sys.stderr.isatty():
+            return
+        from rich.console import Console
+
+        text = f"{stage}: {done} done" if done is not None else stage
+        if self._status is None:
+            self._status = Console(stderr=True).status(text)
+            self._status.start()
+        else:
+            self._status.update(text)
+
+    def __enter__(self) -> Spinner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
+def print_report(report, quiet: bool) -> None:
+    """The notes, errors and summary of a build, add or remove, the same for every target."""
+    for source in report.sources:
+        for message in source.notes:
+            note(f"{source.source}: {render(message, flag)}", quiet)
+        change = f"{report.change}, " if report.change else ""
+        note(f"{source.source}: {change}{source.papers} paper(s) read as {source.format}", quiet)
+    for skipped in report.skipped:
+        note(f"skipped {skipped}", quiet)
+    for failure in report.failures:
+        error(failure.render(flag))
+    if report.refused:
+        error(render(report.refused, flag))
+        return
+    for message in report.notes:
+        note(message, quiet)
+    if report.written:
+        note(report.summary(), quiet)
+
+
+def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    console = Console(file=out, width=None if out.isatty() else 160, markup=False, highlight=False)
+    console.print(table)
+    if not rows:
+        out.write("(no rows)\n")

@@ -1,0 +1,79 @@
+"""kg extract: print one JSON record per paper found in the inputs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from kg import extractors
+from kg.cli.common import (
+    PROG,
+    add_extract_options,
+    error,
+    flag,
+    note,
+)
+from kg.errors import InputError, render
+from kg.extract import extract_bytes, extract_paths
+from kg.extractors.base import Extraction
+from kg.extractors.records import parse_mapping
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    extract = commands.add_parser(
+        "extract",
+        help="print one JSON record per paper (JSON Lines)",
+        description="Print one JSON record per paper found in the inputs (JSON Lines, to stdout). "
+        "Folders are walked; '-' reads standard input. Notes and errors go to stderr.",
+    )
+    extract.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, http(s) URLs, or - for stdin")
+    add_extract_options(extract)
+    extract.add_argument("--list-formats", action="store_true", help="list the known formats and exit")
+    extract.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.list_formats:
+        for extractor in extractors.formats():
+            out.write(f"{extractor.name:14} {extractor.description}\n")
+        return 0
+    if not args.paths:
+        error("extract: give at least one PATH (or --list-formats)")
+        return 2
+    if args.format is not None:
+        extractors.get(args.format)  # an unknown name is a usage error before any input is read
+    failed = papers = inputs = 0
+    for item in _iter_extractions(args):
+        if isinstance(item, InputError):
+            failed += 1
+            error(item.render(flag))
+            continue
+        inputs += 1
+        papers += len(item.records)
+        _report(item, args.quiet)
+        for record in item.records:
+            out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+    note(f"{papers} paper(s) from {inputs} input(s); {failed} input(s) failed", args.quiet)
+    return 1 if failed else 0
+
+
+def _iter_extractions(args: argparse.Namespace):
+    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
+    for path in args.paths:
+        if path == "-":
+            try:
+                yield extract_bytes(sys.stdin.buffer.read(), "<stdin>", **options)
+            except InputError as error:
+                yield error
+        else:
+            yield from extract_paths([path], allow_private=args.allow_private, **options)
+
+
+def _report(item: Extraction, quiet: bool) -> None:
+    guessed = extractors.get(item.format).guesses
+    if guessed:
+        print(f"{PROG}: warning: {item.source}: layout guessed as {item.format}", file=sys.stderr)
+    for message in item.notes:
+        note(f"{item.source}: {render(message, flag)}", quiet)

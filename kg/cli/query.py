@@ -1,0 +1,94 @@
+"""kg query: run SPARQL on a graph or an endpoint."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    print_table,
+)
+from kg.errors import UsageError
+from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
+from kg.store import open_graph
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    query = commands.add_parser(
+        "query",
+        help="run a SPARQL query on a graph",
+        description="Run QUERY (inline SPARQL or a .rq file) over the union of GRAPH's named graphs. "
+        "The prefixes kg, rdf, rdfs, owl, xsd, schema, foaf, dcterms, skos, org, prov and sh are predeclared.",
+    )
+    query.add_argument(
+        "graph", metavar="GRAPH", nargs="?", help="an RDF file or a kg build --store folder (not with --endpoint)"
+    )
+    query.add_argument("query", metavar="QUERY", help="SPARQL text or a path to a .rq file")
+    query.add_argument("--endpoint", metavar="URL", help="query this SPARQL 1.1 endpoint instead of a local GRAPH")
+    query.add_argument(
+        "--format", choices=("table", "csv", "tsv", "json", "xml"), default="table", help="output format (table)"
+    )
+    query.add_argument(
+        "--bind",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="bind ?NAME to VALUE (a string; an integer; <iri>; or prefix:local), never pasted into the text",
+    )
+    query.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.graph import output_prefixes
+    from kg.query import parse_cli_binding, read_query, run_query_serialized
+
+    bindings = dict(parse_cli_binding(text) for text in args.bind)
+    if bool(args.endpoint) == bool(args.graph):
+        raise UsageError("give GRAPH or --endpoint URL, not both" if args.graph else "give GRAPH or --endpoint URL")
+    sparql = read_query(args.query)
+    if args.endpoint:
+        return _query_remote(args, sparql, bindings, out)
+    graph = open_graph(args.graph)
+    if args.format != "table":
+        data = run_query_serialized(graph.store, sparql, bindings, args.format)
+        out.write(data.decode("utf-8"))
+        if not data.endswith(b"\n"):
+            out.write("\n")
+        return 0
+    _print_result(graph.query(sparql, bindings), output_prefixes(graph.base), out)
+    return 0
+
+
+def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, out: TextIO) -> int:
+    from kg.graph import output_prefixes
+    from kg.remote import query_endpoint
+
+    if args.format != "table":
+        data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format)
+        out.write(data.decode("utf-8", "replace"))
+        if not data.endswith(b"\n"):
+            out.write("\n")
+        return 0
+    _print_result(query_endpoint(args.endpoint, sparql, bindings), output_prefixes(DEFAULT_BASE), out)
+    return 0
+
+
+def _print_result(result, graph_prefixes: dict[str, str], out: TextIO) -> None:
+    if result.boolean is not None:
+        out.write(f"{str(result.boolean).lower()}\n")
+    elif result.triples is not None:
+        for triple in result.triples:
+            out.write(f"{triple} .\n")
+    else:
+        prefixes = {**PREFIXES, **graph_prefixes}
+        print_table(result.variables, [[_cell(v, prefixes) for v in row] for row in result.rows], out)
+
+
+def _cell(term, prefixes: dict[str, str]) -> str:
+    import pyoxigraph
+
+    if term is None:
+        return ""
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact_iri(term.value, prefixes)
+    return term.value

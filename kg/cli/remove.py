@@ -1,0 +1,30 @@
+"""kg remove: drop one source from a store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    Spinner,
+    note,
+    print_report,
+)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    remove = commands.add_parser("remove", help="drop one source from a store and rebuild the graph")
+    remove.add_argument("source", metavar="SOURCE", help="the source as it was added")
+    remove.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    remove.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    remove.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.pipeline import remove
+
+    with Spinner() as spinner:
+        report = remove(args.store, args.source, progress=spinner)
+    note(f"{args.source}: removed", args.quiet)
+    print_report(report, args.quiet)
+    return report.status

@@ -1,0 +1,53 @@
+"""kg serve: a store as a SPARQL endpoint on localhost."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    error,
+    note,
+)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser(
+        "serve",
+        help="serve a store as a SPARQL 1.1 endpoint on localhost (Oxigraph server)",
+        description="Run the Oxigraph SPARQL server on a store folder until interrupted (Ctrl-C). "
+        "Queries see the union of all named graphs. Read-only unless --writable.",
+    )
+    serve.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=7878, help="port (7878)")
+    serve.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")
+    serve.add_argument("--timeout", type=int, default=30, metavar="S", help="longest a query may run, seconds (30)")
+    serve.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    import signal
+    import time
+
+    from kg.remote import serve
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # so the server is stopped too, not orphaned
+    with serve(args.store, host=args.host, port=args.port, writable=args.writable, timeout_s=args.timeout) as server:
+        mode = "read-write" if args.writable else "read-only"
+        note(f"serving {args.store} ({mode}); stop with Ctrl-C", False)
+        out.write(f"SPARQL query endpoint:  {server.query_url}\n")
+        if args.writable:
+            out.write(f"SPARQL update endpoint: {server.update_url}\n")
+        out.write(f"Graph Store endpoint:   {server.store_url}\n")
+        out.flush()
+        try:
+            while server.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        error(f"the server stopped (exit status {server.process.returncode})")
+        return 1

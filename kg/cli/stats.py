@@ -1,0 +1,26 @@
+"""kg stats: nodes per class and edges per type."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    add_graph_argument,
+    print_table,
+)
+from kg.store import open_graph
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    stats = commands.add_parser("stats", help="count nodes per class and edges per type")
+    add_graph_argument(stats)
+    stats.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    stats = open_graph(args.graph).stats()
+    print_table(["class", "nodes"], [[name, str(n)] for name, n in stats["classes"]], out, title="Nodes per class")
+    print_table(["edge", "count"], [[name, str(n)] for name, n in stats["edges"]], out, title="Edges per type")
+    print_table(["total", "count"], [[name, str(n)] for name, n in stats["totals"]], out, title="Totals")
+    return 0

@@ -1,0 +1,42 @@
+"""kg topics: a graph's topics with paper counts and top authors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TextIO
+
+from kg.cli.common import (
+    add_graph_argument,
+    print_table,
+)
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    topics = commands.add_parser(
+        "topics",
+        help="list a graph's topics with paper counts and top authors",
+        description="List the topics of GRAPH, most papers first, with each topic's top authors.",
+    )
+    add_graph_argument(topics)
+    topics.add_argument("--top", type=int, default=30, metavar="N", help="show the N largest topics (30; 0 for all)")
+    topics.add_argument(
+        "--min-papers", type=int, default=1, metavar="N", help="leave out topics with fewer than N papers (1)"
+    )
+    topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    topics.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.analysis.topics import summarise_topics
+
+    summaries = summarise_topics(args.graph, min_papers=args.min_papers, limit=args.top or None)
+    if args.json:
+        out.write(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    rows = [
+        [s.label, s.notation or "", str(s.papers), ", ".join(f"{name} ({n})" for name, n in s.top_authors)]
+        for s in summaries
+    ]
+    print_table(["topic", "code", "papers", "top authors"], rows, out)
+    return 0

@@ -1,0 +1,36 @@
+"""kg validate: check a graph against kg's SHACL shapes."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from kg.cli.common import (
+    add_graph_argument,
+)
+from kg.store import open_graph
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    validate = commands.add_parser(
+        "validate",
+        help="check a graph against kg's SHACL shapes",
+        description="Validate GRAPH against ontology/shapes.ttl; prints each violation, exits 1 if any.",
+    )
+    add_graph_argument(validate)
+    validate.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.validate import validate_graph
+
+    results = validate_graph(open_graph(args.graph))
+    for result in results:
+        out.write(f"{result}\n")
+    violations = [r for r in results if r.severity == "Violation"]
+    warnings = len(results) - len(violations)
+    if violations:
+        out.write(f"{args.graph}: {len(violations)} violation(s), {warnings} warning(s)\n")
+        return 1
+    out.write(f"{args.graph}: conforms to kg's shapes" + (f" ({warnings} warning(s))\n" if warnings else "\n"))
+    return 0

@@ -108,7 +108,8 @@ class Record:
             object.__setattr__(self, "source", source)
         if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "")) for a in self.authors):
             authors = tuple(AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid)) for a in self.authors)
-            object.__setattr__(self, "authors", authors)
+            # A name of control characters only is no name: that author is not kept.
+            object.__setattr__(self, "authors", tuple(a for a in authors if a.name.strip()))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a plain dict in contract key order."""

@@ -98,7 +98,10 @@ def _rows(text: str, limit: int | None = None) -> list[tuple[int, dict]] | None:
     except csv.Error:
         return None
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    return [(reader.line_num, row) for row in reader]
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error:  # not a table after all (a lone carriage return in an unquoted field, ...)
+        return None
 
 
 def detect(text: str) -> float:

@@ -1,0 +1,1 @@
+"""Input and output: files and their decoding, the one HTTP client, atomic outputs, worker processes."""

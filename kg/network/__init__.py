@@ -1,0 +1,1 @@
+"""The graph as networks: the read model every view shares, and its NetworkX projections."""

@@ -1,0 +1,1 @@
+"""Page templates (Jinja) for the HTML views."""

@@ -11,6 +11,7 @@ from kg import extractors
 from kg.cli.common import (
     PROG,
     add_extract_options,
+    build_options,
     error,
     flag,
     note,
@@ -18,7 +19,6 @@ from kg.cli.common import (
 from kg.errors import InputError, render
 from kg.extract import extract_bytes, extract_paths
 from kg.extractors.base import Extraction
-from kg.extractors.records import parse_mapping
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -42,10 +42,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.paths:
         error("extract: give at least one PATH (or --list-formats)")
         return 2
-    if args.format is not None:
-        extractors.get(args.format)  # an unknown name is a usage error before any input is read
     failed = papers = inputs = 0
-    for item in _iter_extractions(args):
+    for item in _iter_extractions(args):  # a bad option is a usage error before any input is read
         if isinstance(item, InputError):
             failed += 1
             error(item.render(flag))
@@ -60,15 +58,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _iter_extractions(args: argparse.Namespace):
-    options = {"format": args.format, "as_of": args.as_of, "orgs": args.org, "mapping": parse_mapping(args.map)}
+    options = build_options(args).read_options()  # the same options, checked the same way, as kg build's
+    allow_private = options.pop("allow_private")
     for path in args.paths:
         if path == "-":
             try:
                 yield extract_bytes(sys.stdin.buffer.read(), "<stdin>", **options)
-            except InputError as error:
-                yield error
+            except InputError as failure:
+                yield failure
         else:
-            yield from extract_paths([path], allow_private=args.allow_private, **options)
+            yield from extract_paths([path], allow_private=allow_private, **options)
 
 
 def _report(item: Extraction, quiet: bool) -> None:

@@ -51,7 +51,7 @@ def quality(records) -> list[dict]:
     papers = [(r.title, r.abstract) for r in records]
     rows = []
     for method in METHODS:
-        hits = TopicFinder(method=method).extract(papers)
+        hits = TopicFinder(method=method).find(papers)
         rows.append({"method": method, **score([[h.label for h in paper] for paper in hits])})
     try:
         import yake

@@ -23,7 +23,9 @@ def fixtures() -> Path:
 @pytest.fixture(scope="session")
 def seeds() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip(f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)")
+        skip_unless_required(
+            "shared", f"real seed pages not found at {SEEDS} (../shared is only in the project's own checkout)"
+        )
     return SEEDS
 
 
@@ -31,15 +33,19 @@ def seeds() -> Path:
 def shared_data() -> Path:
     data = SHARED / "data"
     if not data.is_dir():
-        pytest.skip(f"real data exports not found at {data} (../shared is only in the project's own checkout)")
+        skip_unless_required(
+            "shared", f"real data exports not found at {data} (../shared is only in the project's own checkout)"
+        )
     return data
 
 
 def skip_unless_required(what: str, reason: str) -> None:
-    """Skip for a missing optional tool, unless $KG_REQUIRE names it: then the missing tool fails the run.
+    """Skip for a missing optional tool or data, unless $KG_REQUIRE names it: then the missing thing fails the run.
 
-    ``.ci/run`` installs the server and Chromium and sets KG_REQUIRE, so CI never passes by skipping them.
+    ``what`` is one of ``server``, ``browser`` (tools ``.ci/run`` installs) or ``shared`` (the real pages and
+    exports in ../shared, which CI copies beside its clone). ``.ci/run`` sets KG_REQUIRE=server,shared, and adds
+    browser once Chromium is installed, so CI never passes by skipping them.
     """
-    if what in os.environ.get("KG_REQUIRE", "").split(","):
+    if what in {name.strip() for name in os.environ.get("KG_REQUIRE", "").split(",")}:
         pytest.fail(f"{reason} (required here: KG_REQUIRE={os.environ['KG_REQUIRE']})", pytrace=False)
     pytest.skip(reason)

@@ -3,7 +3,6 @@ in time and memory, never a traceback, and the good inputs beside it still make 
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import subprocess
@@ -103,29 +102,82 @@ def test_strict_writes_nothing(corpus, tmp_path):
     assert out.read_text() == "previous content\n"
 
 
-def test_kill_9_leaves_the_previous_output_intact(tmp_path):
+def test_kill_9_leaves_the_previous_output_or_the_complete_one(tmp_path):
+    """SIGKILL ``kg build`` before it writes, as it starts writing, half way and at the end of the write.
+
+    After each kill the output is the previous file, byte for byte, or (only if the build had finished
+    writing) byte-identical to a complete build of the same inputs with the same options. A partial graph
+    that happens to parse is a failure. Kills land while writing because the test watches the output's
+    folder: the build writes a temporary file beside the output (or, wrongly, the output itself) and the
+    test kills it when that has reached a share of the complete output's size.
+    """
     import json
 
     records = tmp_path / "many.jsonl"
     with records.open("w", encoding="utf-8") as handle:
-        for i in range(30_000):
+        for i in range(10_000):
             handle.write(json.dumps({"title": f"Paper number {i}", "authors": [{"name": f"Author {i % 500} Lee"}],
                                      "authors_truncated": False, "author_count": None, "date_inferred": False,
                                      "abstract": "reinforcement learning " * 20, "source": None}) + "\n")  # fmt: skip
-    out = tmp_path / "out.ttl"
-    out.write_bytes(b"# the previous graph\n")
-    for delay in (0.5, 1.5, 3.0, 5.0):
-        process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(records), "-o", str(out), "-q"])
-        time.sleep(delay)
-        os.kill(process.pid, signal.SIGKILL)
+    options = ["-q"]
+
+    def start(out: Path) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "kg", "build", str(records), "-o", str(out), *options])
+
+    (tmp_path / "complete").mkdir()
+    complete = start(tmp_path / "complete" / "out.ttl")
+    assert complete.wait(timeout=LIMIT_SECONDS) == 0
+    reference = (tmp_path / "complete" / "out.ttl").read_bytes()
+    previous = b"# the previous graph\n"
+    assert reference and reference != previous
+
+    killed_while_writing = 0
+    # None: a fixed early delay (before the write); a number: that share of the complete output written.
+    for stage, share in enumerate((None, 0.0, 0.5, 1.0)):
+        folder = tmp_path / f"kill-{stage}"
+        folder.mkdir()
+        out = folder / "out.ttl"
+        out.write_bytes(previous)
+        process = start(out)
+        written = None
+        if share is None:
+            time.sleep(0.5)
+            written = _written(folder, out, previous)
+        else:
+            deadline = time.monotonic() + LIMIT_SECONDS
+            while process.poll() is None and time.monotonic() < deadline:
+                written = _written(folder, out, previous)
+                if written is not None and written >= share * len(reference):
+                    break
+                time.sleep(0.002)
+        alive = process.poll() is None
+        process.send_signal(signal.SIGKILL)  # nothing is sent once the build has finished and been waited for
         process.wait()
         assert _no_process_mentions(str(records)), "a worker of the killed build is still running"
+        assert out.exists(), f"stage {stage}: the output is gone after kill -9"
         content = out.read_bytes()
-        # Either the old file, untouched, or (if the build finished in time) a complete new graph.
-        assert (
-            content == b"# the previous graph\n"
-            or len(list(pyoxigraph.parse(content, format=pyoxigraph.RdfFormat.TURTLE))) > 0
-        )
+        if alive and (written is None or written < len(reference)):
+            # Killed before the write was complete: only the previous file may be there.
+            killed_while_writing += written is not None
+            assert content == previous, f"stage {stage}: killed at {written} of {len(reference)} bytes written"
+        else:
+            assert content in (previous, reference), f"stage {stage}: neither the previous nor the complete graph"
+    assert killed_while_writing, "no kill landed while kg build was writing: the test no longer tests that"
+
+
+def _written(folder: Path, out: Path, previous: bytes) -> int | None:
+    """Bytes a build has written into ``folder``: the largest new file there, or ``out`` once it is not
+    ``previous`` any more; None while nothing is written."""
+    sizes = []
+    for entry in folder.iterdir():
+        try:
+            size = entry.stat().st_size
+            if entry == out and size == len(previous) and entry.read_bytes() == previous:
+                continue  # the previous output, untouched
+        except OSError:  # renamed or removed between the listing and the look
+            continue
+        sizes.append(size)
+    return max(sizes, default=None)
 
 
 def _no_process_mentions(text: str, wait_s: float = 10.0) -> bool:

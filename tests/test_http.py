@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import http.server
 import json
 import re
@@ -15,6 +14,7 @@ from typing import ClassVar
 
 import pytest
 from conftest import FIXTURES
+from test_layers import flag_messages as _flag_messages
 
 import kg.io.http
 from kg.cli import main
@@ -252,31 +252,6 @@ def test_headers_and_user_agent_are_sent(scripted):
 def test_messages_of_the_client_name_no_flag():
     """Errors name options by keyword (``{option}``); only the command line knows flags."""
     assert _flag_messages(Path(kg.io.http.__file__)) == []
-
-
-_COMMANDS = "extract|build|validate|add|remove|source|query|topics|export|analyze|viz|serve|push|stats"
-_FLAG_OR_COMMAND = re.compile(rf"(^|\s)--\w|\bkg ({_COMMANDS})\b")
-
-
-def _flag_messages(path: Path) -> list[str]:
-    """Strings of ``path`` (docstrings aside) that name a flag or a kg command in a message.
-
-    A string that is one flag alone (``"--bind"``) is an argument for another program, not a message.
-    """
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                docstrings.add(id(first.value))
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            text = node.value
-            if _FLAG_OR_COMMAND.search(text) and not re.fullmatch(r"--[\w-]+", text):
-                found.append(f"{path.name}:{node.lineno}: {text}")
-    return found
 
 
 def test_extract_and_build_a_url(server, tmp_path, capsys):

@@ -8,6 +8,7 @@ functions count too: a deferred import is still a dependency.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kg"
@@ -25,6 +26,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.export",),
     ("kg.cli", "kg.__main__"),
 )
+_COMMANDS = "extract|build|validate|add|remove|source|query|topics|export|analyze|viz|serve|push|stats"
+FLAG_OR_COMMAND = re.compile(rf"(^|\s)--\w|\bkg ({_COMMANDS})\b")
 # Only the command line may talk to a terminal or parse arguments.
 CLI_ONLY = ("argparse", "rich")
 
@@ -140,3 +143,33 @@ def test_the_check_sees_an_upward_import_and_a_cycle():
         "kg.records (layer 0) imports kg.graph (layer 5)"
     ]
     assert find_cycles({"kg.graph": {"kg.store"}, "kg.store": {"kg.graph"}}) == [["kg.graph", "kg.store", "kg.graph"]]
+
+
+def flag_messages(path: Path) -> list[str]:
+    """Strings of ``path`` (docstrings aside) that name a flag or a kg command in a message.
+
+    A string that is one flag alone (``"--bind"``) is an argument for another program, not a message.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            text = node.value
+            if FLAG_OR_COMMAND.search(text) and not re.fullmatch(r"--[\w-]+", text):
+                found.append(f"{path.name}:{node.lineno}: {text}")
+    return found
+
+
+def test_only_the_command_line_names_a_flag():
+    """Library messages name options by keyword (kg.errors); the command line renders the flags."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if not module_name(path).startswith("kg.cli"):
+            found.extend(flag_messages(path))
+    assert not found, "library strings naming a flag or a kg command:\n" + "\n".join(found)

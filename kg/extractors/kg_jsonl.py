@@ -80,7 +80,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
 
 EXTRACTOR = Extractor(
     name=FORMAT,
-    description="kg's own records as JSON Lines (the output of kg extract)",
+    description="kg's own records as JSON Lines (what extraction prints, one record a line)",
     detect=detect,
     extract=extract,
 )

@@ -168,7 +168,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
 
 EXTRACTOR = Extractor(
     name=FORMAT,
-    description="generic JSON / JSON Lines / CSV exports (usual keys recognised; --map FIELD=KEY for others)",
+    description="generic JSON / JSON Lines / CSV exports (usual keys recognised; a FIELD=KEY mapping names others)",
     detect=detect,
     extract=extract,
     whole_text_detect=True,

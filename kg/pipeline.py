@@ -185,6 +185,8 @@ class BuildReport:
         For :func:`add` and :func:`remove`: ``added``, ``replaced``, ``unchanged`` or ``removed``.
     statements : int
         Statements in the graph.
+    graph_sources : int
+        Sources the graph is built from (for a store: all of its sources, not only those read now).
     counts : dict
         Nodes per class (``kg:Paper``, ``kg:Author``, ...).
     """
@@ -198,6 +200,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     change: str | None = None
     statements: int = 0
+    graph_sources: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -216,7 +219,7 @@ class BuildReport:
             f"wrote {' and '.join(self.written)}: {self.statements} statements; "
             f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, "
             f"{counts.get('kg:Org', 0)} orgs, {counts.get('kg:Topic', 0)} topics "
-            f"from {len(self.sources)} source(s); {len(self.failures)} failed"
+            f"from {self.graph_sources} source(s); {len(self.failures)} failed"
         )
 
 
@@ -280,6 +283,7 @@ def build(
         _commit(folder, options, sources, finder, report, progress)
     else:
         records = [record for item in read for record in item.records]
+        report.graph_sources = len(read)
         _build_graph(report.graph.store, records, options, finder, report, progress, in_memory=True)
     return _finish(report, target, output_format, progress)
 
@@ -413,6 +417,7 @@ def _commit(
         _build_graph(database, records, options, finder, report, progress, in_memory=False)
 
     report.statements = folder.commit(options.to_dict(), sources, write)
+    report.graph_sources = len(sources)
     report.graph = folder.open_graph()
     report.written.append(f"the store {folder.folder}")
 

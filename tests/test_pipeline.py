@@ -260,7 +260,9 @@ def test_add_and_remove_keep_the_options_of_the_store(tmp_path):
     assert open_graph(store).canonical_nquads() == open_graph(tmp_path / "full.nq").canonical_nquads()
     unchanged = add(store, PAGES[1])
     assert unchanged.change == "unchanged" and not unchanged.written
-    assert remove(store, PAGES[1]).change == "removed"
+    removed = remove(store, PAGES[1])
+    assert removed.change == "removed" and removed.graph_sources == 2
+    assert "13 papers" not in removed.summary() and "from 2 source(s)" in removed.summary()
     build([PAGES[0], PAGES[2]], options, Target(output=str(tmp_path / "partial.nq")))
     assert open_graph(store).canonical_nquads() == open_graph(tmp_path / "partial.nq").canonical_nquads()
 

@@ -34,18 +34,28 @@ def _clean(value):
 class AuthorRef:
     """One author of one paper, as printed.
 
+    ``given`` and ``family`` are the name's parts when the source gives them
+    apart (RIS, CSL-JSON, PubMed); they are printed only when known.
+
     Examples
     --------
     >>> AuthorRef("Kelvin Xu").to_dict()
     {'name': 'Kelvin Xu', 'affiliations': [], 'orcid': None}
+    >>> AuthorRef("Xu, Kelvin", given="Kelvin", family="Xu").to_dict()
+    {'name': 'Xu, Kelvin', 'affiliations': [], 'orcid': None, 'given': 'Kelvin', 'family': 'Xu'}
     """
 
     name: str
     affiliations: tuple[str, ...] = ()
     orcid: str | None = None
+    given: str | None = None
+    family: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "affiliations": list(self.affiliations), "orcid": self.orcid}
+        out: dict[str, Any] = {"name": self.name, "affiliations": list(self.affiliations), "orcid": self.orcid}
+        if self.given is not None or self.family is not None:
+            out["given"], out["family"] = self.given, self.family
+        return out
 
 
 @dataclass(frozen=True)
@@ -106,8 +116,12 @@ class Record:
         if self.source is not None and _UNSAFE_RE.search(self.source.path + self.source.format):
             source = SourceRef(_clean(self.source.path), self.source.line, _clean(self.source.format))
             object.__setattr__(self, "source", source)
-        if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "")) for a in self.authors):
-            authors = tuple(AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid)) for a in self.authors)
+        if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "") + (a.given or "") + (a.family or ""))
+               for a in self.authors):  # fmt: skip
+            authors = tuple(
+                AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid), _clean(a.given), _clean(a.family))
+                for a in self.authors
+            )
             # A name of control characters only is no name: that author is not kept.
             object.__setattr__(self, "authors", tuple(a for a in authors if a.name.strip()))
 
@@ -195,7 +209,11 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
             raise KgError("each author must be an object with a non-empty 'name'")
         author_refs.append(
             AuthorRef(
-                _text_or_none(author, "name") or "", _strings(author, "affiliations"), _text_or_none(author, "orcid")
+                _text_or_none(author, "name") or "",
+                _strings(author, "affiliations"),
+                _text_or_none(author, "orcid"),
+                _text_or_none(author, "given"),
+                _text_or_none(author, "family"),
             )
         )
     ids = data.get("ids") or {}

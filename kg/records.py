@@ -116,8 +116,10 @@ class Record:
         if self.source is not None and _UNSAFE_RE.search(self.source.path + self.source.format):
             source = SourceRef(_clean(self.source.path), self.source.line, _clean(self.source.format))
             object.__setattr__(self, "source", source)
-        if any(_UNSAFE_RE.search(a.name + "".join(a.affiliations) + (a.orcid or "") + (a.given or "") + (a.family or ""))
-               for a in self.authors):  # fmt: skip
+        author_text = (
+            "".join((a.name, *a.affiliations, a.orcid or "", a.given or "", a.family or "")) for a in self.authors
+        )
+        if any(_UNSAFE_RE.search(text) for text in author_text):
             authors = tuple(
                 AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid), _clean(a.given), _clean(a.family))
                 for a in self.authors

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from kg.errors import KgError
@@ -76,6 +77,10 @@ class Record:
 
     Field meanings follow the record contract in ARCHITECTURE.md. ``extra`` holds
     additional keys an extractor knows (they are printed after the contract keys).
+    Author entries that are no person are decided here, once, for every reader:
+    "et al.", "and others" or "…" set ``authors_truncated``; placeholders such as
+    "[No author name available]" or "Anonymous" are not authors
+    (``kg/data/author_placeholders.json``).
 
     Examples
     --------
@@ -84,6 +89,11 @@ class Record:
     >>> d = r.to_dict()
     >>> d["title"], d["author_count"], d["date"], d["source"]["line"]
     ('Universal Transformers', 5, '2018-07-10', 12)
+    >>> r = Record(title="T", authors=(AuthorRef("Ann Lee"), AuthorRef("et al.")))
+    >>> [a.name for a in r.authors], r.authors_truncated
+    (['Ann Lee'], True)
+    >>> [a.name for a in Record(title="T", authors=(AuthorRef("[No author name available]"),)).authors]
+    []
     """
 
     title: str | None = None
@@ -126,6 +136,11 @@ class Record:
             )
             # A name of control characters only is no name: that author is not kept.
             object.__setattr__(self, "authors", tuple(a for a in authors if a.name.strip()))
+        if any(_may_be_no_person(a.name) for a in self.authors):
+            people, truncated = _people(self.authors)
+            object.__setattr__(self, "authors", people)
+            if truncated:
+                object.__setattr__(self, "authors_truncated", True)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a plain dict in contract key order."""
@@ -148,6 +163,40 @@ class Record:
         for key, value in self.extra.items():
             out.setdefault(key, value)
         return out
+
+
+_NO_PERSON_HINTS = ("et al", "other", "etc", "…", "...", "anon", "unknown", "n/a", "no author", "[", "none", "null")
+_DOTS_AND_SPACES_RE = re.compile(r"[\s.]+")
+
+
+def _may_be_no_person(name: str) -> bool:
+    folded = name.casefold()
+    return len(folded) < 4 or any(hint in folded for hint in _NO_PERSON_HINTS)
+
+
+@cache
+def _no_person_keys() -> tuple[frozenset[str], frozenset[str]]:
+    from kg.data import load_json
+
+    data = load_json("author_placeholders.json")
+    return frozenset(map(_name_key, data["truncation"])), frozenset(map(_name_key, data["placeholders"]))
+
+
+def _name_key(name: str) -> str:
+    return _DOTS_AND_SPACES_RE.sub(" ", name.casefold()).strip()
+
+
+def _people(authors: tuple[AuthorRef, ...]) -> tuple[tuple[AuthorRef, ...], bool]:
+    """The authors that are people; and whether an entry said the list goes on ("et al.", "and others")."""
+    truncation, placeholders = _no_person_keys()
+    people, truncated = [], False
+    for author in authors:
+        key = _name_key(author.name)
+        if key in truncation:
+            truncated = True
+        elif key not in placeholders:
+            people.append(author)
+    return tuple(people), truncated
 
 
 def _text_or_none(data: dict[str, Any], key: str) -> str | None:

@@ -37,6 +37,7 @@ from kg.graph import KnowledgeGraph
 from kg.namespace import DEFAULT_BASE
 from kg.records import Record
 from kg.resolve.aliases import Aliases
+from kg.resolve.papers import is_paper
 from kg.store import SourceEntry, StoreFolder, content_hash
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicFinder
@@ -98,6 +99,22 @@ class BuildOptions:
         from kg.rdf.iris import IriMinter
 
         object.__setattr__(self, "topics", self.topics or "none")
+        if isinstance(self.as_of, str):
+            try:
+                object.__setattr__(self, "as_of", datetime.date.fromisoformat(self.as_of))
+            except ValueError:
+                raise UsageError(
+                    f"{{option}} {self.as_of!r} is not a date in YYYY-MM-DD form", option="as_of"
+                ) from None
+        if self.as_of is not None and not isinstance(self.as_of, datetime.date):
+            raise UsageError("{option} must be a date", option="as_of")
+        for name in ("max_topics", "min_topic_papers"):
+            if isinstance(getattr(self, name), bool) or not isinstance(getattr(self, name), int):
+                raise UsageError(f"{{option}} must be a whole number, not {getattr(self, name)!r}", option=name)
+        if isinstance(self.orgs, str) or not all(isinstance(org, str) for org in self.orgs):
+            raise UsageError("{option} must be a list of organisation names", option="orgs")
+        if self.aliases is not None and not isinstance(self.aliases, Aliases):
+            raise UsageError("{option} must be an Aliases value (Aliases.load(path))", option="aliases")
         object.__setattr__(self, "orgs", tuple(self.orgs))
         object.__setattr__(self, "mapping", tuple(tuple(pair) for pair in self.mapping))
         try:
@@ -223,11 +240,6 @@ class BuildReport:
         )
 
 
-def usable(record: Record) -> bool:
-    """A record becomes a paper only if it has a title or an abstract to know it by."""
-    return bool(record.title or record.abstract)
-
-
 @dataclass
 class _Read:
     """One input read: its report and its records (with the content hash a store keeps)."""
@@ -280,7 +292,7 @@ def build(
     if target.store:
         folder = StoreFolder(target.store)
         sources = [(_entry(item, options), item.records) for item in read]
-        _commit(folder, options, sources, finder, report, progress)
+        _commit(folder, options, sources, finder, report, progress, target.output)
     else:
         records = [record for item in read for record in item.records]
         report.graph_sources = len(read)
@@ -307,13 +319,15 @@ def add(
     progress = progress or _quiet
     report = BuildReport(graph=KnowledgeGraph(base=stored.base))
     path = Path(source)
+    source = str(path)  # the name extraction gives it ("./a.txt" is "a.txt")
     if not path.is_file():
         reason = "no such file" if not path.exists() else "not a regular file (add files one by one)"
         report.failures.append(InputError(source, reason))
         report.refused = f"{store} was not changed"
         return report
     previous = folder.source(source)
-    if previous is not None and previous.sha256 == content_hash(path):
+    read_options = {name: value for name, value in options.to_dict().items() if name in _READ_FIELDS}
+    if previous is not None and previous.sha256 == content_hash(path) and previous.read_options == read_options:
         report.change = "unchanged"
         return report
     read = _read_inputs([source], options, report, progress)
@@ -334,20 +348,24 @@ def add(
 def remove(store: str, source: str, progress: Progress | None = None) -> BuildReport:
     """Drop ``source`` from ``store`` and rebuild its graph from the rest, with the store's options.
 
+    A source the store does not have is a failure of the report (nothing is changed).
+
     Raises
     ------
     kg.errors.UsageError
         ``store`` is not a store.
-    kg.errors.InputError
-        It has no source of that name.
     """
     folder = StoreFolder(store).require()
     options = BuildOptions.from_dict(folder.options())
     entries = folder.sources()
+    report = BuildReport(graph=KnowledgeGraph(base=options.base))
+    source = str(Path(source))
     if not any(entry.name == source for entry in entries):
-        raise InputError(source, f"not a source of {store} (see {folder.folder / 'sources.json'})")
+        report.failures.append(InputError(source, f"not a source of {store} (see {folder.folder / 'sources.json'})"))
+        report.refused = f"{store} was not changed"
+        return report
     progress = progress or _quiet
-    report = BuildReport(graph=KnowledgeGraph(base=options.base), change="removed")
+    report.change = "removed"
     kept: list[tuple[SourceEntry, Sequence[Record] | None]] = [(e, None) for e in entries if e.name != source]
     _commit(folder, options, kept, options.topic_finder(), report, progress)
     return _finish(report, Target(store=store), None, progress)
@@ -372,9 +390,9 @@ def _read_inputs(inputs: Iterable[str], options: BuildOptions, report: BuildRepo
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
-        kept = tuple(record for record in item.records if usable(record))
+        kept = tuple(record for record in item.records if is_paper(record))
         for record in item.records:
-            if not usable(record) and record.source:
+            if not is_paper(record) and record.source:
                 report.skipped.append(f"{record.source.path}:{record.source.line}: no title and no abstract")
         source = SourceReport(item.source, item.format, len(kept), item.notes)
         report.sources.append(source)
@@ -408,6 +426,7 @@ def _commit(
     finder: TopicFinder | None,
     report: BuildReport,
     progress: Progress,
+    output: str | None = None,
 ) -> None:
     records: list[Record] = []
     for entry, new in sources:
@@ -415,6 +434,8 @@ def _commit(
 
     def write(database) -> None:
         _build_graph(database, records, options, finder, report, progress, in_memory=False)
+        if output is not None:  # the file is written before the store changes: a bad output changes neither
+            _save(KnowledgeGraph(database, base=options.base), output, progress)
 
     report.statements = folder.commit(options.to_dict(), sources, write)
     report.graph_sources = len(sources)
@@ -436,7 +457,7 @@ def _build_graph(
     from kg.resolve import resolve_rest
     from kg.resolve.papers import resolve_papers
 
-    papers_of = [record for record in records if usable(record)]
+    papers_of = [record for record in records if is_paper(record)]
     progress(f"building the graph of {len(papers_of):,} records (resolving authors, topics, statements)", None)
     papers, paper_of = resolve_papers(papers_of)
     # Topics are read in worker processes while this one resolves authors and writes statements.
@@ -447,10 +468,18 @@ def _build_graph(
         report.notes.append(f"topics: {finder.method} with {finder.pipeline}")
 
 
+def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:
+    progress(f"writing {output}", None)
+    try:
+        graph.save(output)
+    except OSError as error:
+        raise InputError(output, f"cannot be written ({error.strerror or error})") from None
+
+
 def _finish(report: BuildReport, target: Target, output_format, progress: Progress) -> BuildReport:
     if target.output:
-        progress(f"writing {target.output}", None)
-        report.graph.save(target.output)
+        if not target.store:
+            _save(report.graph, target.output, progress)
         report.written.insert(0, f"{target.output} ({output_format.name})")
     if not target.store:
         report.statements = len(report.graph)

@@ -10,8 +10,11 @@ Layout of a store folder::
 
 This module keeps the folder; it does not build graphs. :mod:`kg.pipeline`
 builds, adds and removes sources through :meth:`StoreFolder.commit`, which
-writes the new records and the new database before the manifest names them,
-so a build that fails half-way leaves the sources and the graph as they were.
+writes the new records and the new database before the manifest names them:
+a build that fails (an error, Ctrl-C) removes what it wrote and leaves the
+store as it was. The database swap and the manifest write are two steps, so a
+process killed between them can leave them out of step; making the switch one
+atomic step (store generations) and locking the store are the next step.
 
 Examples
 --------
@@ -36,7 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, KgError, UsageError
 from kg.graph import KnowledgeGraph
 from kg.io.outputs import atomic_write
 from kg.records import Record, record_from_dict
@@ -98,12 +101,21 @@ class StoreFolder:
             data = json.loads((self.folder / CONFIG).read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):
             raise InputError(str(self.folder), _NOT_A_STORE, option="store") from None
+        if not isinstance(data, dict):
+            raise InputError(str(self.folder / CONFIG), "not a kg store's configuration")
         if "options" in data:
             return data["options"]
-        # A store written before the options were kept whole: base, topic method, alias file.
-        options = {"base": data["base"], "topics": data["topics"]}
-        if data.get("aliases") and Path(data["aliases"]).is_file():
-            options["aliases"] = json.loads(Path(data["aliases"]).read_text(encoding="utf-8"))
+        # A store written before the options were kept whole: base, topic method, alias file (a path).
+        options = {"base": data.get("base"), "topics": data.get("topics", "auto")}
+        if data.get("aliases"):
+            found = [p for p in (self.folder / data["aliases"], Path(data["aliases"])) if p.is_file()]
+            if not found:
+                raise InputError(
+                    data["aliases"],
+                    f"the alias file {self.folder} was built with is gone; give it again with {{option}}",
+                    option="aliases",
+                )
+            options["aliases"] = json.loads(found[0].read_text(encoding="utf-8"))
         return options
 
     def sources(self) -> list[SourceEntry]:
@@ -111,20 +123,31 @@ class StoreFolder:
         path = self.folder / MANIFEST
         if not path.is_file():
             return []
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict):  # the older manifest: one object keyed by name, read in sorted order
-            return [SourceEntry(name, **entry) for name, entry in sorted(data.items())]
-        return [SourceEntry(**entry) for entry in data]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):  # the older manifest: one object keyed by name, read in sorted order
+                return [SourceEntry(name, **entry) for name, entry in sorted(data.items())]
+            return [SourceEntry(**entry) for entry in data]
+        except (ValueError, TypeError, AttributeError):
+            raise InputError(str(path), "damaged: not the list of sources kg writes") from None
 
     def source(self, name: str) -> SourceEntry | None:
         return next((entry for entry in self.sources() if entry.name == name), None)
 
     def records_of(self, entry: SourceEntry) -> Iterator[Record]:
         """The records one source gave, in the order it gave them."""
-        with open(self.folder / RECORDS / entry.records, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield record_from_dict(json.loads(line))
+        path = self.folder / RECORDS / entry.records
+        number = 0
+        try:
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    number += 1
+                    if line.strip():
+                        yield record_from_dict(json.loads(line))
+        except FileNotFoundError:
+            raise InputError(str(path), f"the records of {entry.name} are missing from the store") from None
+        except (ValueError, KgError) as error:
+            raise InputError(f"{path}:{number}", f"damaged record ({error})") from None
 
     def records(self) -> list[Record]:
         """Every stored record, source by source in the manifest's order (the order a full build reads them)."""
@@ -166,24 +189,33 @@ class StoreFolder:
         """
         import pyoxigraph
 
+        created = not self.folder.exists()
+        in_use = {entry.records for entry in self.sources()} if not created else set()
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / RECORDS).mkdir(exist_ok=True)
-        entries = []
-        for entry, records in sources:
-            if records is not None:
-                digest = hashlib.sha256(f"{entry.name}\n{entry.sha256}".encode("utf-8", "surrogatepass")).hexdigest()
-                entry = SourceEntry(**{**asdict(entry), "records": f"{digest[:24]}.jsonl"})
-                with atomic_write(self.folder / RECORDS / entry.records) as handle:
-                    for record in records:
-                        handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
-            entries.append(entry)
         fresh = self.folder / f"{DATABASE}.new"
-        shutil.rmtree(fresh, ignore_errors=True)
-        database = pyoxigraph.Store(str(fresh))
-        write_graph(database)
-        database.flush()
-        statements = len(database)
-        del database
+        entries = []
+        try:
+            for entry, records in sources:
+                if records is not None:
+                    entry = self._write_records(entry, records)
+                entries.append(entry)
+            shutil.rmtree(fresh, ignore_errors=True)
+            database = pyoxigraph.Store(str(fresh))
+            write_graph(database)
+            database.flush()
+            statements = len(database)
+            del database
+        except BaseException:
+            # Nothing of a failed build stays: the store is as it was (or, if it is new, not there).
+            shutil.rmtree(fresh, ignore_errors=True)
+            if created:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            else:
+                for entry in entries:
+                    if entry.records not in in_use:
+                        (self.folder / RECORDS / entry.records).unlink(missing_ok=True)
+            raise
         old, retired = self.folder / DATABASE, self.folder / f"{DATABASE}.old"
         shutil.rmtree(retired, ignore_errors=True)
         if old.exists():
@@ -200,6 +232,19 @@ class StoreFolder:
             if path.name not in named:
                 path.unlink(missing_ok=True)
         return statements
+
+    def _write_records(self, entry: SourceEntry, records: Sequence[Record]) -> SourceEntry:
+        """Write one source's records to a file named by source, content and how it was read.
+
+        A rebuild never writes over a file the store's manifest names.
+        """
+        how = json.dumps(entry.read_options, sort_keys=True, default=str)
+        digest = hashlib.sha256(f"{entry.name}\n{entry.sha256}\n{how}".encode("utf-8", "surrogatepass")).hexdigest()
+        entry = SourceEntry(**{**asdict(entry), "records": f"{digest[:24]}.jsonl"})
+        with atomic_write(self.folder / RECORDS / entry.records) as handle:
+            for record in records:
+                handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        return entry
 
 
 def is_store(path: str | os.PathLike[str]) -> bool:

@@ -10,7 +10,7 @@ from conftest import FIXTURES, TODAY
 
 from kg.cli import main
 from kg.graph import KnowledgeGraph
-from kg.pipeline import Target, build
+from kg.pipeline import BuildOptions, Target, build
 from kg.query import read_query
 from kg.validate import validate_graph
 
@@ -317,3 +317,73 @@ def test_one_paper_one_year_everywhere(tmp_path):
     cells = graph.query("SELECT ?y ?n WHERE { ?c a kg:TopicYear ; kg:year ?y ; kg:paperCount ?n }").as_dicts()
     assert cells == [{"y": 2018, "n": 1}]
     assert not [result for result in validate_graph(graph) if result.severity == "Violation"]
+
+
+def test_a_source_named_two_ways_is_one_source_and_new_reading_options_reread_it(tmp_path, monkeypatch):
+    import shutil
+
+    from kg.pipeline import add
+    from kg.store import StoreFolder
+
+    shutil.copy(PAGES[0], tmp_path / "profile.txt")
+    monkeypatch.chdir(tmp_path)
+    build(["profile.txt"], target=Target(store="st"))
+    assert add("st", "./profile.txt").change == "unchanged"
+    assert [entry.name for entry in StoreFolder("st").sources()] == ["profile.txt"]
+    again = add("st", "profile.txt", BuildOptions(orgs=("Acme Lab",)))
+    assert again.change == "replaced" and "Acme Lab" in again.graph.canonical_nquads().decode("utf-8")
+    assert [entry.read_options["orgs"] for entry in StoreFolder("st").sources()] == [["Acme Lab"]]
+
+
+def test_store_mistakes_are_one_line_and_change_nothing(tmp_path, capsys):
+    from kg.store import StoreFolder
+
+    store = tmp_path / "store"
+    assert main(["build", PAGES[0], "--store", str(store), "-q"]) == 0
+    before = _snapshot(store)
+    assert main(["remove", "never-added.txt", "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "never-added.txt: not a source of" in err and _snapshot(store) == before
+    # Writing the file fails after the graph is built: the store is left as it was, and the error is one line.
+    assert main(["build", *PAGES, "--store", str(store), "-o", "/proc/kg-test-graph.ttl", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kg: error: /proc/kg-test-graph.ttl: cannot be written") and err.count("\n") == 1
+    assert _snapshot(store) == before
+    records = store / "records" / StoreFolder(store).sources()[0].records
+    records.unlink()
+    assert main(["add", PAGES[1], "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "are missing from the store" in err and "Traceback" not in err
+
+
+def test_options_are_checked_and_converted(tmp_path):
+    import datetime
+
+    from kg.errors import UsageError
+
+    assert BuildOptions(as_of="2024-05-01").as_of == datetime.date(2024, 5, 1)
+    for bad in ({"max_topics": "3"}, {"as_of": "May 2024"}, {"orgs": "Mila"}, {"topics": "magic"}):
+        with pytest.raises(UsageError) as caught:
+            BuildOptions(**bad)
+        assert caught.value.option == next(iter(bad))
+
+
+def test_one_chosen_name_labels_a_person_and_old_graphs_keep_their_years(tmp_path):
+    from kg.network.readmodel import load_graph_data
+    from kg.records import AuthorRef, Record, SourceRef
+
+    records = [
+        Record(title="Universal Transformers", authors=(AuthorRef("Ł. Kaiser"),), date="2018",
+               source=SourceRef("a", 1, "x")),
+        Record(title="Universal transformers", authors=(AuthorRef("Łukasz Kaiser"),), date="2019",
+               source=SourceRef("b", 1, "x")),
+    ]  # fmt: skip
+    graph = KnowledgeGraph.from_records(records)
+    data = load_graph_data(graph)
+    assert sorted(label for kind, label, _ in data.labels.values() if kind == "author") == ["Łukasz Kaiser"]
+    assert [paper.year for paper in data.papers.values()] == [2018]
+    # A graph written before kg chose years (no kg:year): the views read the year from the date.
+    older = tmp_path / "older.nq"
+    lines = graph.canonical_nquads().decode("utf-8").splitlines()
+    older.write_text("\n".join(line for line in lines if "ontology#year>" not in line) + "\n", encoding="utf-8")
+    assert [paper.year for paper in load_graph_data(KnowledgeGraph.load(older)).papers.values()] == [2018]

@@ -9,7 +9,9 @@ person, and which title, date or year a paper takes were all decided by
   with prov:wasDerivedFrom at the source line it was read from. A merged node
   is described in the graph of every source that mentions it;
 - a paper's chosen values (title, abstract, date, year, venue, ...) are
-  written once each, in the graph of the source they were chosen from;
+  written once each, in the graph of the source they were chosen from; an
+  author's and an org's chosen name is its ``skos:prefLabel`` (every printed
+  name stays a ``kg:name``);
 - topics found in text go to ``<base>graph/topics``, author merges with their
   evidence to ``<base>graph/resolution``, and materialised paper counts to
   ``<base>graph/counts``.
@@ -254,6 +256,12 @@ def _describe_record(
         if sink.first(author_iri, author.name):
             sink.link(author_iri, RDF_TYPE, KG.Author)
             sink.value(author_iri, KG.name, author.name)
+            # The name resolution chose for this person, one for every printing: the views' label.
+            sink.value(
+                author_iri,
+                SKOS + "prefLabel",
+                resolution.people.display[resolution.people.person(record_index, position - 1)],
+            )
         sink.link(author_iri, KG.authored, paper)
         counts.add(author_iri, paper, "author")
         sink.link(paper, KG.hasAuthorship, authorship)
@@ -361,6 +369,7 @@ def _describe_org(
     sink.value(org, KG.name, name)
     if canonical != name:
         sink.value(org, KG.name, canonical)
+    sink.value(org, SKOS + "prefLabel", canonical)
     return org
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.orgs import OrgResolution, resolve_orgs
-from kg.resolve.papers import ResolvedPaper, resolve_papers
+from kg.resolve.papers import ResolvedPaper, is_paper, resolve_papers
 from kg.resolve.people import AuthorResolution, resolve_authors
 
 __all__ = [
@@ -64,7 +64,12 @@ class Resolution:
 
 
 def resolve(records: Sequence[Record], aliases: Aliases | None = None) -> Resolution:
-    """Resolve ``records`` in one call (a build runs the steps itself, to read topics meanwhile)."""
+    """Resolve ``records`` in one call (a build runs the steps itself, to read topics meanwhile).
+
+    Records that cannot be a paper (no title, no abstract) are left out first: ``Resolution.records``
+    holds the others.
+    """
+    records = [record for record in records if is_paper(record)]
     papers, paper_of = resolve_papers(records)
     return resolve_rest(records, papers, paper_of, aliases)
 

@@ -60,6 +60,17 @@ class ResolvedPaper:
     chosen_from: dict[str, int] = field(default_factory=dict)
 
 
+def is_paper(record: Record) -> bool:
+    """A record becomes a paper only if it has a title or an abstract to know it by.
+
+    Examples
+    --------
+    >>> is_paper(Record(title="Universal Transformers")), is_paper(Record(venue="ICLR 2019"))
+    (True, False)
+    """
+    return bool(record.title or record.abstract)
+
+
 def resolve_papers(records: Sequence[Record]) -> tuple[list[ResolvedPaper], list[int]]:
     """The papers of ``records`` (in order of first appearance) and, per record, its paper's index."""
     keys = [paper_keys(record) for record in records]

@@ -387,3 +387,18 @@ def test_one_chosen_name_labels_a_person_and_old_graphs_keep_their_years(tmp_pat
     lines = graph.canonical_nquads().decode("utf-8").splitlines()
     older.write_text("\n".join(line for line in lines if "ontology#year>" not in line) + "\n", encoding="utf-8")
     assert [paper.year for paper in load_graph_data(KnowledgeGraph.load(older)).papers.values()] == [2018]
+
+
+def test_a_failing_input_reads_the_same_on_both_targets(tmp_path):
+    from kg.store import open_graph
+
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    to_file = build([*PAGES, str(empty)], target=Target(output=str(tmp_path / "g.nq")))
+    to_store = build([*PAGES, str(empty)], target=Target(store=str(tmp_path / "store")))
+    assert to_file.status == to_store.status == 1
+    assert [str(f) for f in to_file.failures] == [str(f) for f in to_store.failures] == [f"{empty}: empty file"]
+    assert to_file.summary().split(": ", 1)[1] == to_store.summary().split(": ", 1)[1]
+    assert open_graph(tmp_path / "g.nq").canonical_nquads() == open_graph(tmp_path / "store").canonical_nquads()
+    strict = build([*PAGES, str(empty)], target=Target(output=str(tmp_path / "s.nq")), strict=True)
+    assert strict.status == 1 and strict.refused and not (tmp_path / "s.nq").exists()

@@ -36,18 +36,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # so the server is stopped too, not orphaned
-    with serve(args.store, host=args.host, port=args.port, writable=args.writable, timeout_s=args.timeout) as server:
-        mode = "read-write" if args.writable else "read-only"
-        note(f"serving {args.store} ({mode}); stop with Ctrl-C", False)
-        out.write(f"SPARQL query endpoint:  {server.query_url}\n")
-        if args.writable:
-            out.write(f"SPARQL update endpoint: {server.update_url}\n")
-        out.write(f"Graph Store endpoint:   {server.store_url}\n")
-        out.flush()
-        try:
+    try:
+        with serve(
+            args.store, host=args.host, port=args.port, writable=args.writable, timeout_s=args.timeout
+        ) as server:
+            mode = "read-write" if args.writable else "read-only"
+            note(f"serving {args.store} ({mode}); stop with Ctrl-C", False)
+            out.write(f"SPARQL query endpoint:  {server.query_url}\n")
+            if args.writable:
+                out.write(f"SPARQL update endpoint: {server.update_url}\n")
+            out.write(f"Graph Store endpoint:   {server.store_url}\n")
+            out.flush()
             while server.process.poll() is None:
                 time.sleep(0.5)
-        except KeyboardInterrupt:
-            return 0
-        error(f"the server stopped (exit status {server.process.returncode})")
-        return 1
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, at any moment once serving: a clean stop
+        return 0
+    error(f"the server stopped (exit status {server.process.returncode})")
+    return 1

@@ -20,6 +20,7 @@ from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 from kg.records import Record
+from kg.text import repair_text
 
 _NO_FORMAT = "in no known format (see {option})"
 
@@ -87,10 +88,57 @@ def extract_text(
             # record) may give none; otherwise finding nothing is a failure, and the notes say why.
             detail = f": {notes[-1]}" if notes else ""
             raise UnknownFormatError(source, f"no paper found when read as {extractor.name}{detail}")
+    records, repaired = _repair_mojibake(records)
+    if repaired:
+        notes = [*notes, f"repaired mojibake (UTF-8 read as another encoding) in {repaired} field(s)"]
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]
     return Extraction(source=source, format=extractor.name, records=tuple(records), notes=tuple(notes))
+
+
+def _repair_mojibake(records: list[Record]) -> tuple[list[Record], int]:
+    """Records with mojibake undone in titles, abstracts, venues, keywords and author names; and how many fields.
+
+    Examples
+    --------
+    >>> from kg.records import AuthorRef
+    >>> fixed, count = _repair_mojibake([Record(title="Caf\u00c3\u00a9", authors=(AuthorRef("Ram\u00c3\u00adrez"),))])
+    >>> fixed[0].title, fixed[0].authors[0].name, count
+    ('Café', 'Ramírez', 2)
+    """
+    out, total = [], 0
+    for record in records:
+        changes: dict[str, object] = {}
+        for name in ("title", "abstract", "venue"):
+            value = getattr(record, name)
+            if value and not value.isascii():
+                fixed, changed = repair_text(value)
+                if changed:
+                    changes[name] = fixed
+        authors, authors_changed = [], 0
+        for author in record.authors:
+            parts = (author.name, author.given, author.family, *author.affiliations)
+            if all(part is None or part.isascii() for part in parts):
+                authors.append(author)
+                continue
+            fixed_parts = [repair_text(part) if part else (part, False) for part in parts]
+            authors_changed += sum(changed for _, changed in fixed_parts)
+            name, given, family, *affiliations = (text for text, _ in fixed_parts)
+            authors.append(dataclasses.replace(author, name=name, given=given, family=family,
+                                               affiliations=tuple(affiliations)))  # fmt: skip
+        if authors_changed:
+            changes["authors"] = tuple(authors)
+        keywords = record.extra.get("keywords")
+        keywords_changed = 0
+        if isinstance(keywords, list) and any(isinstance(k, str) and not k.isascii() for k in keywords):
+            fixed_keywords = [repair_text(k) if isinstance(k, str) else (k, False) for k in keywords]
+            keywords_changed = sum(changed for _, changed in fixed_keywords)
+            if keywords_changed:
+                changes["extra"] = {**record.extra, "keywords": [k for k, _ in fixed_keywords]}
+        total += len({k for k in changes if k not in ("authors", "extra")}) + authors_changed + keywords_changed
+        out.append(dataclasses.replace(record, **changes) if changes else record)  # type: ignore[arg-type]
+    return out, total
 
 
 def _with_orgs(record: Record, orgs: tuple[str, ...]) -> Record:

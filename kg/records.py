@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.errors import KgError
 from kg.text import UNSAFE_RE as _UNSAFE_RE
-from kg.text import sanitize_text
+from kg.text import normalise_doi, sanitize_text
 
 _DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -94,6 +94,12 @@ class Record:
     (['Ann Lee'], True)
     >>> [a.name for a in Record(title="T", authors=(AuthorRef("[No author name available]"),)).authors]
     []
+
+    A DOI is kept one way, whoever read it: no resolver prefix, lower case, no trailing
+    punctuation (:func:`kg.text.normalise_doi`); so is a cited reference's.
+
+    >>> Record(title="T", ids={"doi": "https://doi.org/10.1103/PhysRevD.93.016005,"}).ids
+    {'doi': '10.1103/physrevd.93.016005'}
     """
 
     title: str | None = None
@@ -136,6 +142,16 @@ class Record:
             )
             # A name of control characters only is no name: that author is not kept.
             object.__setattr__(self, "authors", tuple(a for a in authors if a.name.strip()))
+        if "doi" in self.ids:
+            doi = normalise_doi(self.ids["doi"])
+            if doi != self.ids["doi"]:
+                ids = {k: v for k, v in self.ids.items() if k != "doi" or doi}
+                if doi:
+                    ids["doi"] = doi
+                object.__setattr__(self, "ids", ids)
+        references = self.extra.get("references")
+        if isinstance(references, list) and any(isinstance(r, dict) and "doi" in r for r in references):
+            object.__setattr__(self, "extra", {**self.extra, "references": [_with_normal_doi(r) for r in references]})
         if any(_may_be_no_person(a.name) for a in self.authors):
             people, truncated = _people(self.authors)
             object.__setattr__(self, "authors", people)
@@ -163,6 +179,15 @@ class Record:
         for key, value in self.extra.items():
             out.setdefault(key, value)
         return out
+
+
+def _with_normal_doi(reference: Any) -> Any:
+    if not isinstance(reference, dict) or not isinstance(reference.get("doi"), str):
+        return reference
+    doi = normalise_doi(reference["doi"])
+    if doi == reference["doi"]:
+        return reference
+    return {k: (doi if k == "doi" else v) for k, v in reference.items() if k != "doi" or doi}
 
 
 _NO_PERSON_HINTS = ("et al", "other", "etc", "…", "...", "anon", "unknown", "n/a", "no author", "[", "none", "null")

@@ -20,6 +20,17 @@ import unicodedata
 UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _NON_WORD_RE = re.compile(r"[\W_]+")
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+_DOI_URL_RE = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
+_DOI_LABEL_RE = re.compile(r"^doi\s*:?\s*(?=10\.)", re.IGNORECASE)
+# Where a second DOI starts in one field ("10.1/a, 10.2/b" or "10.1/a;10.2/b"): DOIs hold no whitespace.
+_DOI_END_RE = re.compile(r"\s|[,;](?=\s*(?:doi:\s*|https?://\S*doi\.org/)?10\.\d{4,9}/)", re.IGNORECASE)
+_DOI_TRAILING = ".,;:"
+# A UTF-8 lead byte then a continuation byte, both read as Windows-1252 or Latin-1 ("Ã©" for "é"):
+# text without such a pair has no mojibake that ftfy would undo, and skips its slower check.
+_MOJIBAKE_PAIR_RE = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
 
 
 def sanitize_text(text: str) -> str:
@@ -65,6 +76,65 @@ def fold(text: str) -> str:
     """Lower case without accents: "Gülçehre" -> "gulcehre"."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalise_doi(doi: str) -> str:
+    """A DOI as kg keeps it: no resolver prefix, lower case, no trailing punctuation.
+
+    DOIs are case-insensitive; a field that lists several keeps the first. A closing
+    parenthesis is punctuation only when it closes nothing in the DOI.
+
+    Examples
+    --------
+    >>> normalise_doi(" https://doi.org/10.1103/PhysRevD.93.016005, ")
+    '10.1103/physrevd.93.016005'
+    >>> normalise_doi("doi:10.1000/XYZ."), normalise_doi("DOI: 10.1000/xyz)")
+    ('10.1000/xyz', '10.1000/xyz')
+    >>> normalise_doi("10.1016/0370-2693(95)00001-I)")
+    '10.1016/0370-2693(95)00001-i'
+    >>> normalise_doi("10.1002/(SICI)1097-4636(199706)35:4<1::AID>3.0.CO;2-H")
+    '10.1002/(sici)1097-4636(199706)35:4<1::aid>3.0.co;2-h'
+    >>> normalise_doi("10.1103/PhysRevD.93.016005;10.1103/PhysRevD.98.079901")
+    '10.1103/physrevd.93.016005'
+    """
+    value = doi.strip()
+    if _DOI_URL_RE.match(value):
+        from urllib.parse import unquote
+
+        value = unquote(_DOI_URL_RE.sub("", value))
+    value = _DOI_LABEL_RE.sub("", value)
+    value = _DOI_END_RE.split(value, maxsplit=1)[0]
+    end = len(value)
+    while end and (
+        value[end - 1] in _DOI_TRAILING
+        or (value[end - 1] == ")" and value.count(")", 0, end) > value.count("(", 0, end))
+    ):
+        end -= 1
+    # Punctuation alone is no DOI to shorten (a real one starts "10."): it is kept as it came.
+    return (value[:end] if end else value).lower()
+
+
+def repair_text(text: str) -> tuple[str, bool]:
+    """``text`` with mojibake repaired (UTF-8 read as Windows-1252 or Latin-1), and whether it changed.
+
+    Only encoding mix-ups are undone (:func:`ftfy.fix_encoding`): correct accents,
+    CJK, curly quotes and mathematical symbols are left as they are.
+
+    Examples
+    --------
+    >>> repair_text("Ram\u00c3\u00adrez")
+    ('Ramírez', True)
+    >>> repair_text("Çağlar Gülçehre, ∀x ∈ ℝ, 深度学习")
+    ('Çağlar Gülçehre, ∀x ∈ ℝ, 深度学习', False)
+    """
+    if text.isascii() or not _MOJIBAKE_PAIR_RE.search(text):
+        return text, False
+    try:
+        from ftfy import fix_encoding
+    except ImportError:  # pragma: no cover - ftfy is a dependency; without it, text is kept as read
+        return text, False
+    fixed = fix_encoding(text)
+    return fixed, fixed != text
 
 
 def slug(text: str, max_length: int = 60) -> str:

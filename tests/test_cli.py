@@ -131,3 +131,30 @@ def test_a_build_where_every_input_failed_keeps_the_previous_output(tmp_path, ca
     assert main(["build", str(tmp_path / "empty.txt"), "-o", str(out)]) == 1
     assert "no input could be read; " in capsys.readouterr().err
     assert out.read_text(encoding="utf-8") == "# the previous graph\n"
+
+
+def test_explain_shows_every_score_and_the_choice(fixtures, tmp_path, capsys):
+    guessed = tmp_path / "cv.txt"
+    guessed.write_text("Meta-Learning in Practice\nChelsea Finn, Kelvin Xu\n2019\n")
+    code, out, err = run(["extract", "--explain", str(fixtures / "hf_sample.txt"), str(guessed)], capsys)
+    assert code == 0 and err == ""
+    assert f"{fixtures / 'hf_sample.txt'}: hf-papers scored 0.71, at least the threshold 0.3" in out
+    assert f"{guessed}: no format scored 0.3 or more; the fallback listing-text guesses (score 0.20)" in out
+    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+    first_table = [[cell.strip() for cell in row] for row in rows[: len(formats())]]
+    assert {row[0] for row in first_table} == {f.name for f in formats()}  # every registered format, once
+    assert first_table[0] == ["hf-papers", "0.71", "", "yes"]
+    scores = [float(row[1]) for row in first_table]
+    assert scores == sorted(scores, reverse=True)
+    assert ["listing-text", "0.20", "fallback (guesses)", "yes"] in [[c.strip() for c in r] for r in rows]
+    assert '"title"' not in out  # explains only: no record is printed
+
+
+def test_explain_none_and_unreadable(tmp_path, capsys):
+    prose = tmp_path / "essay.txt"
+    prose.write_text("Some prose without names or dates.\n")
+    code, out, err = run(["extract", "--explain", str(prose), str(tmp_path / "missing.txt")], capsys)
+    assert code == 1
+    assert f"{prose}: no format scored 0.3 or more, and no fallback guessed" in out
+    assert "yes" not in out
+    assert err.strip() == f"kg: error: {tmp_path / 'missing.txt'}: no such file or directory"

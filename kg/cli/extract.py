@@ -15,6 +15,7 @@ from kg.cli.common import (
     error,
     flag,
     note,
+    print_table,
 )
 from kg.errors import InputError, render
 from kg.extract import extract_bytes, extract_paths
@@ -31,6 +32,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     extract.add_argument("paths", nargs="*", metavar="PATH", help="files, folders, http(s) URLs, or - for stdin")
     add_extract_options(extract)
     extract.add_argument("--list-formats", action="store_true", help="list the known formats and exit")
+    extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="read nothing: print, per input, every format's detection score and which one is chosen and why",
+    )
     extract.set_defaults(handler=run)
 
 
@@ -42,6 +48,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.paths:
         error("extract: give at least one PATH (or --list-formats)")
         return 2
+    if args.explain:
+        return _explain(args, out)
     failed = papers = inputs = 0
     for item in _iter_extractions(args):  # a bad option is a usage error before any input is read
         if isinstance(item, InputError):
@@ -68,6 +76,39 @@ def _iter_extractions(args: argparse.Namespace):
                 yield failure
         else:
             yield from extract_paths([path], allow_private=allow_private, **options)
+
+
+def _explain(args: argparse.Namespace, out: TextIO) -> int:
+    """Print every format's detection score for each input, the format chosen and why; 1 if an input is unreadable."""
+    from kg.io.http import fetch, is_url
+    from kg.io.inputs import decode_bytes, iter_input_paths, read_text
+
+    failed = 0
+    for given in args.paths:
+        try:
+            if given == "-":
+                texts = [("<stdin>", decode_bytes(sys.stdin.buffer.read(), "<stdin>").text)]
+            elif is_url(given):
+                texts = [(given, decode_bytes(fetch(given, allow_private=args.allow_private), given).text)]
+            else:
+                texts = []
+                for path in iter_input_paths([given]):
+                    if isinstance(path, InputError):
+                        raise path
+                    texts.append((str(path), read_text(path).text))
+        except InputError as failure:
+            failed += 1
+            error(failure.render(flag))
+            continue
+        for source, text in texts:
+            scores, chosen, why = extractors.explain_detection(text)
+            rows = [
+                (name, f"{score:.2f}", "fallback (guesses)" if guesses else "", "yes" if name == chosen else "")
+                for name, score, guesses in scores
+            ]
+            out.write(f"{source}: {why}\n")
+            print_table(("format", "score", "kind", "chosen"), rows, out)
+    return 1 if failed else 0
 
 
 def _report(item: Extraction, quiet: bool) -> None:

@@ -13,17 +13,30 @@ from kg.extractors import (
     arxiv_oai,
     bibtex,
     crossref_json,
+    csl_json,
     dblp_xml,
     hf_papers,
     html,
+    ieee_csv,
+    jstor_dfr,
     kg_jsonl,
     lab_page,
+    lens_csv,
     listing_text,
+    medline,
     openalex_json,
+    orcid_json,
+    orcid_xml,
     paperlist_json,
     profile_text,
+    pubmed_xml,
     records,
+    ris,
+    scopus_csv,
     semanticscholar_json,
+    springer_csv,
+    wos_text,
+    zotero_rdf,
 )
 from kg.extractors.base import DETECT_THRESHOLD, Extraction, ExtractOptions, Extractor
 
@@ -54,6 +67,19 @@ register(crossref_json.EXTRACTOR)
 register(openalex_json.EXTRACTOR)
 register(semanticscholar_json.EXTRACTOR)
 register(paperlist_json.EXTRACTOR)
+register(pubmed_xml.EXTRACTOR)
+register(zotero_rdf.EXTRACTOR)
+register(ris.EXTRACTOR)
+register(wos_text.EXTRACTOR)
+register(medline.EXTRACTOR)
+register(csl_json.EXTRACTOR)
+register(scopus_csv.EXTRACTOR)
+register(ieee_csv.EXTRACTOR)
+register(springer_csv.EXTRACTOR)
+register(lens_csv.EXTRACTOR)
+register(orcid_xml.EXTRACTOR)
+register(orcid_json.EXTRACTOR)
+register(jstor_dfr.EXTRACTOR)
 register(html.EXTRACTOR)
 register(records.EXTRACTOR)
 register(listing_text.EXTRACTOR)
@@ -97,3 +123,34 @@ def detect_format(text: str) -> tuple[Extractor, float] | None:
         score, best = max(guesses, key=lambda pair: pair[0])
         return best, score
     return None
+
+
+def explain_detection(text: str) -> tuple[list[tuple[str, float, bool]], str | None, str]:
+    """Why :func:`detect_format` chooses what it does for ``text``.
+
+    Returns every registered format's (name, score, guesses), highest score
+    first; the name of the format chosen (None when none is); and the reason,
+    in words.
+
+    Examples
+    --------
+    >>> scores, chosen, why = explain_detection("@article{k, title={T}, year={2019}}")
+    >>> scores[0][:2], chosen
+    (('bibtex', 0.75), 'bibtex')
+    >>> why
+    'bibtex scored 0.75, at least the threshold 0.3 a confident format needs'
+    >>> explain_detection("Just a sentence.")[1:]
+    (None, 'no format scored 0.3 or more, and no fallback guessed')
+    """
+    sample = text[:DETECT_SAMPLE_CHARS]
+    scores = [(e.name, e.detect(text if e.whole_text_detect else sample), e.guesses) for e in _REGISTRY.values()]
+    scores.sort(key=lambda entry: -entry[1])  # stable: a tie keeps registration order, as detection does
+    detected = detect_format(text)
+    if detected is None:
+        return scores, None, f"no format scored {DETECT_THRESHOLD} or more, and no fallback guessed"
+    chosen, score = detected
+    if chosen.guesses:
+        why = f"no format scored {DETECT_THRESHOLD} or more; the fallback {chosen.name} guesses (score {score:.2f})"
+    else:
+        why = f"{chosen.name} scored {score:.2f}, at least the threshold {DETECT_THRESHOLD} a confident format needs"
+    return scores, chosen.name, why

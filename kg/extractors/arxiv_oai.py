@@ -41,8 +41,8 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         )
         ids = {"arxiv": child_text(metadata, "id") or ""}
         doi = child_text(metadata, "doi")
-        if doi:
-            ids["doi"] = doi.split()[0]
+        if doi:  # may list several ("10.1/a, 10.2/b"): the record keeps the first, normalised
+            ids["doi"] = doi
         categories = (child_text(metadata, "categories") or "").split()
         records.append(
             Record(

@@ -1,9 +1,15 @@
-"""BibTeX files (bibtexparser 2): LaTeX accents and ``~`` decoded, "Last, First" and "First Last"
-names, ``and others`` as a truncated author list."""
+"""BibTeX files (bibtexparser 2): LaTeX accents, ``~`` and math (``$\\alpha$`` as α) decoded,
+"Last, First" and "First Last" names, ``and others`` as a truncated author list.
+
+Exports that put a no-break or zero-width space in a field name or entry type
+(Scopus) are read as if the space were not there. Every entry seen is accounted
+for: one that gives no record is named in a note.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.records import AuthorRef, Record, SourceRef
@@ -16,6 +22,13 @@ _ENTRY_RE = re.compile(
     re.IGNORECASE | re.M,
 )
 _BRACES_RE = re.compile(r"[{}]")
+# Spaces a word processor or web export slips in: no-break, narrow, zero-width, word joiner, byte-order mark.
+_ODD_SPACE = "\u00a0\u2000-\u200b\u202f\u205f\u2060\u3000\ufeff"
+_ODD_SPACE_RE = re.compile(f"[{_ODD_SPACE}]")
+# An entry's first line, "@ARTICLE{key,", with any odd spaces in it: what bibtexparser must see clean.
+_HEADER_RE = re.compile(rf"^[ \t{_ODD_SPACE}]*@[^{{(\n]*[{{(][^,\n]*", re.M)
+_SEEN_RE = re.compile(r"^[ \t]*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]*)", re.M)
+_NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
 _MONTHS = {
     m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
 }
@@ -58,6 +71,42 @@ def _date(fields: dict) -> str | None:
     return f"{year}-{_MONTHS[month]:02d}" if month in _MONTHS else year
 
 
+def _clean_headers(text: str) -> str:
+    """``text`` with odd spaces taken out of entry header lines (bibtexparser would skip such an entry).
+
+    Examples
+    --------
+    >>> _clean_headers("@ARTICLE\\u00a0{Smith2020,\\ntitle={A\\u00a0B}}") == "@ARTICLE{Smith2020,\\ntitle={A\\u00a0B}}"
+    True
+    """
+    if not _ODD_SPACE_RE.search(text):
+        return text
+    return _HEADER_RE.sub(lambda m: _ODD_SPACE_RE.sub("", m.group()), text)
+
+
+def _field_name(key: str) -> str:
+    """A field name as kg looks it up: lower case, odd spaces gone ("Title\\u00a0" -> "title")."""
+    return " ".join(_ODD_SPACE_RE.sub(" ", key).split()).lower()
+
+
+def _seen_entries(text: str) -> list[str]:
+    """The keys of the entries in ``text`` (not @string, @comment or @preamble), in order."""
+    return [m[2] for m in _SEEN_RE.finditer(text) if m[1].lower() not in _NOT_ENTRIES]
+
+
+def _unread_note(seen: list[str], parsed: list[str], untitled: list[str]) -> str | None:
+    """A note naming the entries that gave no record, or None when every entry seen gave one."""
+    unparsed = list((Counter(seen) - Counter(parsed)).elements())
+    if not unparsed and not untitled:
+        return None
+    parts = []
+    for keys, why in ((unparsed, "could not be parsed"), (untitled, "no title or abstract")):
+        if keys:
+            shown = ", ".join(k or "(no key)" for k in keys[:20]) + (", ..." if len(keys) > 20 else "")
+            parts.append(f"{shown} ({why})")
+    return f"{len(unparsed) + len(untitled)} of {len(seen)} entries gave no record: {'; '.join(parts)}"
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     import logging
 
@@ -68,10 +117,13 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
-    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware(), SeparateCoAuthors()])
-    records, notes = [], []
+    text = _clean_headers(text)
+    library = bibtexparser.parse_string(
+        text, append_middleware=[LatexDecodingMiddleware(keep_math_mode=False), SeparateCoAuthors()]
+    )
+    records, notes, untitled = [], [], []
     for entry in library.entries:
-        fields = {field.key.lower(): field.value for field in entry.fields}
+        fields = {_field_name(field.key): field.value for field in entry.fields}
         raw_authors = fields.get("author") or []
         if isinstance(raw_authors, str):  # "Author = {...}": the co-author middleware only splits "author"
             raw_authors = split_multiple_persons_names(raw_authors)
@@ -84,14 +136,19 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 ids["doi" if key == "doi" else "arxiv"] = _plain(fields[key]) or ""
         venue = next((_plain(fields[k]) for k in ("booktitle", "journal", "publisher", "school", "institution")
                       if isinstance(fields.get(k), str) and _plain(fields[k])), None)  # fmt: skip
+        title = _plain(fields.get("title")) if isinstance(fields.get("title"), str) else None
+        abstract = _plain(fields.get("abstract")) if isinstance(fields.get("abstract"), str) else None
+        if not title and not abstract:
+            untitled.append(entry.key)
+            continue
         records.append(
             Record(
-                title=_plain(fields.get("title")) if isinstance(fields.get("title"), str) else None,
+                title=title,
                 authors=tuple(AuthorRef(n) for n in names),
                 authors_truncated=truncated,
                 date=_date(fields),
                 venue=venue,
-                abstract=_plain(fields.get("abstract")) if isinstance(fields.get("abstract"), str) else None,
+                abstract=abstract,
                 ids=ids,
                 source=SourceRef(source, (entry.start_line or 0) + 1, FORMAT),
                 extra={"entry_type": entry.entry_type.lower()},
@@ -100,6 +157,9 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
     if library.failed_blocks:
         lines = ", ".join(str((b.start_line or 0) + 1) for b in library.failed_blocks[:10])
         notes.append(f"{len(library.failed_blocks)} block(s) could not be parsed (from line(s) {lines})")
+    unread = _unread_note(_seen_entries(text), [e.key for e in library.entries], untitled)
+    if unread:
+        notes.append(unread)
     return records, notes
 
 

@@ -16,16 +16,24 @@ import re
 from functools import lru_cache
 
 from kg.records import Record
+from kg.text import normalise_doi as _normalise_doi
 from kg.text import normalise_text, normalise_title, word_key
 
 _ARXIV_VERSION_RE = re.compile(r"v\d+$")
-_DOI_PREFIX_RE = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_PREFIX_RE = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
 
 
 def normalise_doi(doi: str) -> str:
-    """Lower-case DOI without a resolver prefix ("10.1000/xyz")."""
-    return _DOI_PREFIX_RE.sub("", doi.strip()).lower()
+    """Lower-case DOI without a resolver prefix or trailing punctuation ("10.1000/xyz").
+
+    The one normaliser records use too (:func:`kg.text.normalise_doi`).
+
+    Examples
+    --------
+    >>> normalise_doi("https://dx.doi.org/10.1000/XYZ).")
+    '10.1000/xyz'
+    """
+    return _normalise_doi(doi)
 
 
 def normalise_arxiv_id(arxiv_id: str) -> str:

@@ -1,0 +1,231 @@
+"""Web of Science exports: "Plain Text" (``FN``/``VR`` header, ``PT`` ... ``ER`` records) and "Tab-delimited".
+
+Authors come from ``AF`` (full names; ``AU`` when there is none) in order, "Family, Given"
+split into its parts, with group authors (``CA``) after them; each author's addresses from
+the ``C1`` lines that name them ("[Lee, Ann; Xu, Kelvin] Univ X, City"), unattributed
+addresses and ``C3`` organisation names as the paper's ``orgs``; ORCIDs from ``OI``; cited
+references from ``CR`` (the DOI parsed out of "..., DOI 10.x/y"); ``UT`` as the ``wos`` id.
+
+Examples
+--------
+>>> text = ("FN Clarivate Analytics Web of Science\\nVR 1.0\\nPT J\\nAU Xu, K\\nAF Xu, Kelvin\\n"
+...         "TI Show, Attend and Tell\\nC1 [Xu, Kelvin] Univ Toronto, Toronto, ON, Canada.\\n"
+...         "PY 2015\\nUT WOS:000000000000001\\nER\\nEF\\n")
+>>> [record], notes = extract(text, "savedrecs.txt", ExtractOptions())
+>>> record.authors[0].name, record.authors[0].affiliations, record.ids, record.source.line
+('Xu, Kelvin', ('Univ Toronto, Toronto, ON, Canada.',), {'wos': 'WOS:000000000000001'}, 3)
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from typing import Any
+
+from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.common.tagged import (
+    WOS_LINE_RE,
+    TaggedRecord,
+    date_from_parts,
+    find_doi,
+    find_person,
+    month_day_in,
+    name_key,
+    split_family_given,
+    tagged_records,
+)
+from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
+
+FORMAT = "wos-text"
+_PLAIN_HEAD_RE = re.compile(r"^FN [^\n]*\nVR \d")
+_BARE_HEAD_RE = re.compile(r"^PT [A-Z]\n(?:[A-Z][A-Z0-9] [^\n]*\n|   [^\n]*\n){0,40}?(?:AU|AF|TI) ")
+_TAB_HEAD_RE = re.compile(r"^PT\tAU\t")
+_ADDRESS_RE = re.compile(r"^\[(?P<names>[^\]]*)\]\s*(?P<address>.+)$")
+_INLINE_TAG_RE = re.compile(r"</?(?:i|b|em|strong|sub|sup|scp|u)>", re.IGNORECASE)
+_ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
+_ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dX]$")
+# Tab-delimited fields that hold one item per "; " (one per line in plain text).
+_LIST_TAGS = {"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1"}
+
+
+def detect(text: str) -> float:
+    """Confident on the ``FN``/``VR`` header, a tab-delimited header, or a bare ``PT`` record."""
+    head = text[:20_000].lstrip("\ufeff")
+    if _PLAIN_HEAD_RE.match(head) or _TAB_HEAD_RE.match(head):
+        return 0.95
+    if _BARE_HEAD_RE.match(head.lstrip("\n")) and re.search(r"^ER\s*$", head, re.M):
+        return 0.7
+    return 0.0
+
+
+def _split_semicolons(value: str | None) -> list[str]:
+    return [clean_space(part) for part in (value or "").split(";") if clean_space(part)]
+
+
+def _authors(record: TaggedRecord) -> tuple[list[AuthorRef], list[str]]:
+    """The authors with their addresses and ORCIDs; and the addresses no author is named on."""
+    full, short = record.items("AF") or record.items("BF"), record.items("AU") or record.items("BA")
+    names = full or short
+    # A printing per author to match C1 and OI names against: the full name and the short one.
+    keys = [
+        tuple({name_key(n), name_key(short[i])} if len(short) == len(names) else {name_key(n)})
+        for i, n in enumerate(names)
+    ]
+    addresses: list[list[str]] = [[] for _ in names]
+    unattributed: list[str] = []
+    for line in record.items("C1"):
+        match = _ADDRESS_RE.match(line)
+        if not match:
+            unattributed.append(line)
+            continue
+        placed = False
+        for person in _split_semicolons(match["names"]):
+            index = find_person(person, keys)
+            if index is not None and match["address"] not in addresses[index]:
+                addresses[index].append(match["address"])
+                placed = True
+        if not placed:
+            unattributed.append(match["address"])
+    if len(names) == 1 and unattributed:  # one author: every address is hers
+        addresses[0].extend(a for a in unattributed if a not in addresses[0])
+        unattributed = []
+    orcids: dict[int, str] = {}
+    for entry in _split_semicolons(record.text("OI")):
+        person, _, rest = entry.rpartition("/")
+        orcid = _ORCID_RE.search(rest)
+        index = find_person(person, keys) if orcid and person else None
+        if index is not None and orcid:
+            orcids.setdefault(index, orcid.group(1))
+    authors = []
+    for index, name in enumerate(names):
+        given, family = split_family_given(name)
+        authors.append(AuthorRef(name, tuple(addresses[index]), orcids.get(index), given, family))
+    authors.extend(AuthorRef(group) for group in record.items("CA") + record.items("GP"))
+    return authors, unattributed
+
+
+def _date(record: TaggedRecord) -> str | None:
+    published = record.text("PD")
+    year = record.text("PY")
+    if not (year and re.fullmatch(r"\d{4}", year)):
+        found = re.search(r"\b[12]\d{3}\b", " ".join(filter(None, (published, record.text("EY"), record.text("EA")))))
+        year = found.group(0) if found else None
+    if year is None:
+        return None
+    pd_year = re.search(r"\b[12]\d{3}\b", published or "")
+    if pd_year and pd_year.group(0) != year:  # "PD 2023 DEC" of a paper dated PY 2024: the month is not PY's
+        return date_from_parts(year)
+    return date_from_parts(year, *month_day_in(published))
+
+
+def _reference(text: str) -> dict[str, Any]:
+    """A cited reference as printed ("Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105")."""
+    reference: dict[str, Any] = {"text": text}
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) > 1 and re.fullmatch(r"[12]\d{3}", parts[1]):
+        reference["year"] = int(parts[1])
+    doi = find_doi(text)
+    if doi:
+        reference["doi"] = doi
+    return reference
+
+
+def _record(record: TaggedRecord, source: str) -> Record | None:
+    title = clean_space(_INLINE_TAG_RE.sub("", record.text("TI") or "")) or None
+    abstract = record.text("AB")
+    if not title and not abstract:
+        return None
+    authors, unattributed = _authors(record)
+    orgs = list(dict.fromkeys(_split_semicolons(record.text("C3")) + unattributed))
+    ids: dict[str, str] = {}
+    accession = record.text("UT") or ""
+    if accession.upper().startswith("MEDLINE:"):  # an "All Databases" export: the MEDLINE record
+        ids["pmid"] = accession.partition(":")[2].strip()
+    elif accession:
+        ids["wos"] = accession
+    for key, tag in (("doi", "DI"), ("pmid", "PM"), ("isbn", "BN")):
+        value = record.text(tag)
+        if value and key == "doi":
+            ids[key] = find_doi(value) or value
+        elif value:
+            ids[key] = value.split(";")[0].strip()
+    issn = next((v for v in (record.text("SN"), record.text("EI")) if v and _ISSN_RE.match(v)), None)
+    if issn:
+        ids["issn"] = issn
+    extra: dict[str, Any] = {}
+    if record.text("DT"):
+        extra["document_type"] = record.text("DT")
+    if record.text("LA"):
+        extra["language"] = record.text("LA")
+    keywords = _split_semicolons(record.text("DE")) + _split_semicolons(record.text("ID"))
+    keywords = list({k.casefold(): k for k in reversed(keywords)}.values())[::-1]
+    if keywords:
+        extra["keywords"] = keywords
+    references = [_reference(text) for text in record.items("CR")]
+    if references:
+        extra["references"] = references
+    return Record(
+        title=title,
+        authors=tuple(authors),
+        orgs=tuple(orgs),
+        date=_date(record),
+        venue=record.text("SO") or record.text("SE"),
+        abstract=abstract,
+        ids=ids,
+        source=SourceRef(source, record.line, FORMAT),
+        extra=extra,
+    )
+
+
+def _tab_records(text: str) -> list[TaggedRecord]:
+    reader = csv.DictReader(text.lstrip("\ufeff").split("\n"), delimiter="\t", quoting=csv.QUOTE_NONE)
+    records = []
+    for row in reader:
+        fields: list[tuple[str, list[str]]] = []
+        for tag, value in row.items():
+            if not isinstance(tag, str) or not isinstance(value, str) or not value.strip():
+                continue  # the empty column after the trailing tab
+            tag = tag.strip()
+            if tag == "C1" and value.lstrip().startswith("["):
+                items = re.split(r";\s*(?=\[)", value)
+            elif tag in _LIST_TAGS:
+                items = value.split("; ")
+            else:
+                items = [value]
+            fields.append((tag, [i.strip() for i in items if i.strip()]))
+        if fields:
+            records.append(TaggedRecord(reader.line_num, fields))
+    return records
+
+
+def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    text = text.replace("\r\n", "\n")
+    if _TAB_HEAD_RE.match(text.lstrip("\ufeff")):
+        tagged = _tab_records(text)
+    else:
+        tagged = list(
+            tagged_records(text, WOS_LINE_RE, start_tags={"PT"}, end_tags={"ER"}, ignore_tags={"FN", "VR", "EF"})
+        )
+    records, skipped = [], []
+    for item in tagged:
+        record = _record(item, source)
+        if record is None:
+            skipped.append(item.line)
+        else:
+            records.append(record)
+    notes = []
+    if skipped:
+        where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
+        notes.append(f"{len(skipped)} record(s) with neither a title nor an abstract skipped (line(s) {where})")
+    if not tagged:
+        notes.append("no Web of Science record (a 'PT' line, or a row under the tab-delimited header) found")
+    return records, notes
+
+
+EXTRACTOR = Extractor(
+    name=FORMAT,
+    description="Web of Science plain-text or tab-delimited export (authors, addresses, ORCIDs, cited references)",
+    detect=detect,
+    extract=extract,
+)

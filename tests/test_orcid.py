@@ -1,0 +1,260 @@
+"""ORCID works, XML (orcid-xml) and JSON (orcid-json): the real v1.2 profile in ../shared/data and fixtures
+written here in the v2.0, v2.1 and v3.0 shapes of the public API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.errors import KgError
+from kg.extract import extract_file, extract_text
+from kg.extractors import detect_format
+
+V3_WORKS_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<activities:works path="/0000-0002-1825-0097/works" xmlns:common="http://www.orcid.org/ns/common"
+    xmlns:work="http://www.orcid.org/ns/work" xmlns:activities="http://www.orcid.org/ns/activities">
+    <common:last-modified-date>2020-01-01T00:00:00.000Z</common:last-modified-date>
+    <activities:group>
+        <common:external-ids>
+            <common:external-id>
+                <common:external-id-type>doi</common:external-id-type>
+                <common:external-id-value>10.1000/fixture.1</common:external-id-value>
+                <common:external-id-relationship>self</common:external-id-relationship>
+            </common:external-id>
+            <common:external-id>
+                <common:external-id-type>arxiv</common:external-id-type>
+                <common:external-id-value>arXiv:2001.00001</common:external-id-value>
+                <common:external-id-relationship>self</common:external-id-relationship>
+            </common:external-id>
+        </common:external-ids>
+        <work:work-summary put-code="11" display-index="0">
+            <work:title><common:title>Fixture work from a second source</common:title></work:title>
+            <work:type>preprint</work:type>
+        </work:work-summary>
+        <work:work-summary put-code="12" display-index="1">
+            <work:title><common:title>A fixture work</common:title>
+                <common:subtitle>with a subtitle</common:subtitle></work:title>
+            <common:external-ids>
+                <common:external-id>
+                    <common:external-id-type>doi</common:external-id-type>
+                    <common:external-id-value>10.1000/fixture.1</common:external-id-value>
+                    <common:external-id-relationship>self</common:external-id-relationship>
+                </common:external-id>
+                <common:external-id>
+                    <common:external-id-type>issn</common:external-id-type>
+                    <common:external-id-value>0000-0001</common:external-id-value>
+                    <common:external-id-relationship>part-of</common:external-id-relationship>
+                </common:external-id>
+            </common:external-ids>
+            <work:type>journal-article</work:type>
+            <common:publication-date>
+                <common:year>2020</common:year><common:month>02</common:month><common:day>30</common:day>
+            </common:publication-date>
+            <work:journal-title>Fixture Letters</work:journal-title>
+        </work:work-summary>
+    </activities:group>
+    <activities:group>
+        <common:external-ids/>
+        <work:work-summary put-code="13" display-index="0">
+            <work:title><common:title>A second fixture work</common:title></work:title>
+            <work:type>conference-paper</work:type>
+            <common:publication-date><common:year>2019</common:year></common:publication-date>
+        </work:work-summary>
+    </activities:group>
+</activities:works>
+"""
+
+V3_RECORD_JSON = {
+    "orcid-identifier": {"uri": "https://orcid.org/0000-0002-1825-0097", "path": "0000-0002-1825-0097"},
+    "person": {"name": {"given-names": {"value": "Josiah"}, "family-name": {"value": "Carberry"}}},
+    "activities-summary": {
+        "works": {
+            "group": [
+                {
+                    "external-ids": {"external-id": []},
+                    "work-summary": [
+                        {
+                            "put-code": 21,
+                            "title": {"title": {"value": "A JSON fixture work"}, "subtitle": None},
+                            "external-ids": {
+                                "external-id": [
+                                    {
+                                        "external-id-type": "pmc",
+                                        "external-id-value": "PMC0000001",
+                                        "external-id-relationship": "self",
+                                    },
+                                    {
+                                        "external-id-type": "eid",
+                                        "external-id-value": "2-s2.0-0000000001",
+                                        "external-id-relationship": "self",
+                                    },
+                                    {
+                                        "external-id-type": "doi",
+                                        "external-id-value": "10.1000/version",
+                                        "external-id-relationship": "version-of",
+                                    },
+                                ]
+                            },
+                            "type": "journal-article",
+                            "publication-date": {"year": {"value": "2021"}, "month": {"value": "07"}, "day": None},
+                            "journal-title": {"value": "Fixture Journal"},
+                            "display-index": "1",
+                        }
+                    ],
+                }
+            ]
+        }
+    },
+}
+
+V2_BULK_JSON = {
+    "bulk": [
+        {
+            "work": {
+                "put-code": 31,
+                "title": {"title": {"value": "A detailed fixture work"}},
+                "short-description": "A short fixture description.",
+                "type": "JOURNAL_ARTICLE",
+                "publication-date": {"year": {"value": "2018"}, "month": {"value": "11"}, "day": {"value": "05"}},
+                "external-ids": {
+                    "external-id": [
+                        {
+                            "external-id-type": "doi",
+                            "external-id-value": "10.1000/detail",
+                            "external-id-relationship": "SELF",
+                        }
+                    ]
+                },
+                "contributors": {
+                    "contributor": [
+                        {
+                            "contributor-orcid": {"path": "0000-0002-1825-0097", "host": "orcid.org"},
+                            "credit-name": {"value": "Josiah Carberry"},
+                            "contributor-attributes": {"contributor-sequence": "FIRST", "contributor-role": "AUTHOR"},
+                        },
+                        {
+                            "credit-name": {"value": "Ann Lee"},
+                            "contributor-attributes": {
+                                "contributor-sequence": "ADDITIONAL",
+                                "contributor-role": "AUTHOR",
+                            },
+                        },
+                        {
+                            "credit-name": {"value": "Ed Editor"},
+                            "contributor-attributes": {"contributor-role": "EDITOR"},
+                        },
+                        {"contributor-attributes": {"contributor-role": "AUTHOR"}},
+                    ]
+                },
+            }
+        },
+        {"error": {"response-code": 404, "developer-message": "not found"}},
+    ]
+}
+
+V12_PROFILE_JSON = {
+    "message-version": "1.2",
+    "orcid-profile": {
+        "orcid-identifier": {"path": "0000-0002-1825-0097"},
+        "orcid-activities": {
+            "orcid-works": {
+                "orcid-work": [
+                    {
+                        "put-code": "41",
+                        "work-title": {"title": {"value": "An old fixture work"}},
+                        "journal-title": {"value": "Old Fixture Journal"},
+                        "work-type": "JOURNAL_ARTICLE",
+                        "publication-date": {"year": {"value": "2009"}, "month": {"value": "03"}},
+                        "work-external-identifiers": {
+                            "work-external-identifier": [
+                                {
+                                    "work-external-identifier-type": "PMID",
+                                    "work-external-identifier-id": {"value": "19000000"},
+                                }
+                            ]
+                        },
+                        "work-contributors": {"contributor": [{"credit-name": {"value": "Lee A"}}]},
+                    }
+                ]
+            }
+        },
+    },
+}
+
+
+def test_real_v12_profile(shared_data):
+    result = extract_file(shared_data / "orcid" / "orcid.xml")
+    records = result.records
+    assert result.format == "orcid-xml" and len(records) == 130
+    first = records[0]
+    assert first.title == "Chromosome contacts in activated T cells identify autoimmune disease candidate genes."
+    assert first.date == "2017-09" and first.venue == "Genome biology" and first.source.line == 24
+    assert first.ids == {"pmid": "28870212", "doi": "10.1186/s13059-017-1285-0"}
+    # Twelve contributors listed by their role only: no names to keep, the count is kept.
+    assert first.authors == () and first.author_count == 12
+    il2ra = records[3]
+    assert il2ra.title == "A rare IL2RA haplotype identifies SNP rs61839660 as causal for autoimmunity"
+    assert [a.name for a in il2ra.authors[:3]] == ["Daniel B Rainbow", "Marcin Lukasz Pekalski", "Antony Cutler"]
+    assert il2ra.date == "2017-02-14" and il2ra.to_dict()["document_type"] == "other"
+    assert sum(len(r.authors) for r in records) == 5750
+    assert sum(1 for r in records if "scopus" in r.ids) == 48 and sum(1 for r in records if "pmcid" in r.ids) == 52
+    assert any("40 contributor(s) listed without a name" in note for note in result.notes)
+    assert any("0000-0001-9755-1703" in note and "authors are left empty" in note for note in result.notes)
+
+
+def test_v3_works_summary_xml_groups():
+    result = extract_text(V3_WORKS_XML, source="works.xml")
+    assert result.format == "orcid-xml"
+    first, second = result.records
+    # One record per group, from its preferred copy (highest display-index), with the group's ids.
+    assert first.title == "A fixture work: with a subtitle" and first.venue == "Fixture Letters"
+    assert first.ids == {"doi": "10.1000/fixture.1", "issn": "0000-0001", "arxiv": "2001.00001"}
+    assert first.date == "2020-02" and first.to_dict()["document_type"] == "journal-article"
+    assert first.authors == () and first.author_count is None and first.source.line == 22
+    assert second.title == "A second fixture work" and second.date == "2019" and second.ids == {}
+    assert any("list no contributors" in note and "0000-0002-1825-0097" in note for note in result.notes)
+
+
+def test_json_record_bulk_details_and_v12():
+    record = extract_text(json.dumps(V3_RECORD_JSON, indent=1), source="record.json")
+    assert record.format == "orcid-json"
+    work = record.records[0]
+    # The record's owner (Josiah Carberry) is no author of a work that lists none.
+    assert work.title == "A JSON fixture work" and work.authors == ()
+    assert work.ids == {"pmcid": "PMC0000001", "scopus": "2-s2.0-0000000001"}
+    assert work.date == "2021-07" and work.venue == "Fixture Journal" and work.source.line > 1
+
+    bulk = extract_text(json.dumps(V2_BULK_JSON), source="bulk.json")
+    detail = bulk.records[0]
+    assert len(bulk.records) == 1 and detail.title == "A detailed fixture work"
+    assert [(a.name, a.orcid) for a in detail.authors] == [
+        ("Josiah Carberry", "0000-0002-1825-0097"),
+        ("Ann Lee", None),
+    ]
+    assert detail.author_count == 3  # the nameless author counts; the editor does not
+    assert detail.abstract == "A short fixture description." and detail.date == "2018-11-05"
+    assert detail.ids == {"doi": "10.1000/detail"} and detail.to_dict()["document_type"] == "journal-article"
+
+    old = extract_text(json.dumps(V12_PROFILE_JSON), source="profile.json").records[0]
+    assert (old.title, old.venue, old.date, old.ids) == (
+        "An old fixture work",
+        "Old Fixture Journal",
+        "2009-03",
+        {"pmid": "19000000"},
+    )
+    assert [a.name for a in old.authors] == ["Lee A"]
+
+
+def test_detection_and_records_without_works():
+    for text, name in ((V3_WORKS_XML, "orcid-xml"), (json.dumps(V3_RECORD_JSON), "orcid-json")):
+        detected = detect_format(text)
+        assert detected is not None and detected[0].name == name
+    empty = {"orcid-identifier": {"path": "0000-0002-1825-0097"}, "activities-summary": {"works": {"group": []}}}
+    result = extract_text(json.dumps(empty), source="empty.json")
+    assert result.records == () and any("holds no papers" in note for note in result.notes)
+    untitled = V3_WORKS_XML.replace("<common:title>", "<common:title-x>").replace(
+        "</common:title>", "</common:title-x>"
+    )
+    with pytest.raises(KgError, match="without a title"):
+        extract_text(untitled, source="untitled.xml")

@@ -1,0 +1,86 @@
+"""The generic records reader: JSON, JSON Lines and CSV with the usual keys."""
+
+from __future__ import annotations
+
+import json
+
+from kg.extract import extract_text
+
+
+def test_json_lines_with_author_objects():
+    lines = [
+        {
+            "title": "Attention Is All You Need",
+            "authors": [{"name": "Ashish Vaswani", "affiliations": ["Google Brain"], "orcid": None}],
+            "year": 2017,
+        },
+        {"title": "BERT", "authors": [{"given": "Jacob", "family": "Devlin"}, {"literal": "Google AI Language"}]},
+    ]
+    text = "\n".join(json.dumps(line) for line in lines) + "\n"
+    result = extract_text(text, source="papers.jsonl")
+    assert result.format == "records"
+    first, second = result.records
+    assert [(a.name, a.affiliations) for a in first.authors] == [("Ashish Vaswani", ("Google Brain",))]
+    assert first.date == "2017" and second.source.line == 2
+    assert [(a.name, a.given, a.family) for a in second.authors] == [
+        ("Jacob Devlin", "Jacob", "Devlin"),
+        ("Google AI Language", None, None),
+    ]
+
+
+def test_one_json_line_is_one_record_not_its_author_list():
+    text = json.dumps({"title": "One Paper", "authors": [{"name": "Ann Lee", "affiliations": ["MIT"]}]})
+    [record] = extract_text(text).records
+    assert record.title == "One Paper" and record.authors[0].affiliations == ("MIT",)
+
+
+def test_json_array_keeps_affiliations_and_orcids():
+    text = json.dumps(
+        [
+            {
+                "title": "A Paper",
+                "authors": [
+                    {
+                        "name": "Ann Lee",
+                        "affiliation": [{"name": "MIT"}],
+                        "orcid": "https://orcid.org/0000-0002-1825-0097",
+                    },
+                    {"name": "Bo Chen", "ORCID": "0000-0001-5109-3700"},
+                ],
+                "issued": {"date-parts": [[2019, 5]]},
+            }
+        ],
+        indent=1,
+    )
+    [record] = extract_text(text).records
+    assert [(a.affiliations, a.orcid) for a in record.authors] == [
+        (("MIT",), "0000-0002-1825-0097"),
+        ((), "0000-0001-5109-3700"),
+    ]
+    assert record.date == "2019-05" and record.source.line == 2
+
+
+def test_object_keyed_by_arxiv_id_or_doi():
+    text = (
+        "{\n"
+        '  "2106.01234": {"title": "Paper One", "authors": ["Ann Lee"], "published": "2021-06-02"},\n'
+        '  "10.1000/xyz": {"title": "Paper Two", "authors": ["Bo Chen"]},\n'
+        '  "misc-7": {"title": "Paper Three", "authors": ["Cy Diaz"]},\n'
+        '  "1706.03762": {"title": "Paper Four", "authors": ["Di Wu"], "arxiv_id": "1706.03762v5"}\n'
+        "}\n"
+    )
+    result = extract_text(text)
+    assert result.format == "records"
+    assert [(r.title, r.ids, r.source.line) for r in result.records] == [
+        ("Paper One", {"arxiv": "2106.01234"}, 2),
+        ("Paper Two", {"doi": "10.1000/xyz"}, 3),
+        ("Paper Three", {}, 4),
+        ("Paper Four", {"arxiv": "1706.03762v5"}, 5),  # the record's own id wins
+    ]
+    assert result.records[0].date == "2021-06-02"
+
+
+def test_csv_rows_start_where_their_first_line_is():
+    text = 'title,authors,year\n"A Title","Ann Lee; Bo Chen",2017\n"Two\nLines","Cy Diaz",2018\n"Next","Di Wu",2019\n'
+    records = extract_text(text).records
+    assert [(r.title, r.source.line) for r in records] == [("A Title", 2), ("Two Lines", 3), ("Next", 5)]

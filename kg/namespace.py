@@ -65,7 +65,7 @@ KG = _Terms(
         "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "mergedInto",
         "inSource", "countsTopic",
         # datatype properties
-        "title", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
+        "title", "alternativeTitle", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
         "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year",

@@ -194,6 +194,8 @@ class BuildReport:
         Records that became no paper, and why.
     notes : list of str
         Notes about the build as a whole (the topic pipeline used).
+    warnings : list of str
+        What the user should check: papers whose sources print different titles.
     refused : str, optional
         Why nothing was written, when nothing was.
     written : list of str
@@ -213,6 +215,7 @@ class BuildReport:
     failures: list[InputError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     refused: str | None = None
     written: list[str] = field(default_factory=list)
     change: str | None = None
@@ -463,6 +466,7 @@ def _build_graph(
     # Topics are read in worker processes while this one resolves authors and writes statements.
     pending = finder.start([(paper.title, paper.abstract) for paper in papers]) if finder and papers else None
     resolution = resolve_rest(papers_of, papers, paper_of, options.aliases)
+    report.warnings.extend(_title_disagreements(papers_of, papers))
     load_statements(database, resolution, options.base, pending, in_memory=in_memory)
     if finder is not None:
         report.notes.append(f"topics: {finder.method} with {finder.pipeline}")
@@ -474,6 +478,26 @@ def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:
         graph.save(output)
     except OSError as error:
         raise InputError(output, f"cannot be written ({error.strerror or error})") from None
+
+
+def _title_disagreements(records: Sequence[Record], papers) -> list[str]:
+    """One warning per paper whose sources print titles in other words: which one was kept, which are variants."""
+
+    def where(index: int) -> str:
+        source = records[index].source
+        return f"{source.path}:{source.line}" if source else "a record"
+
+    warnings = []
+    for paper in papers:
+        if not paper.disagrees():
+            continue
+        variants = "; ".join(f"{title!r} ({where(index)})" for title, index in paper.title_variants)
+        warnings.append(
+            f"one paper ({paper.identity}), titles disagree: kept {paper.title!r} "
+            f"({where(paper.chosen_from['title'])}), "
+            f"the other kept as kg:alternativeTitle: {variants}"
+        )
+    return warnings
 
 
 def _finish(report: BuildReport, target: Target, output_format, progress: Progress) -> BuildReport:

@@ -402,3 +402,21 @@ def test_a_failing_input_reads_the_same_on_both_targets(tmp_path):
     assert open_graph(tmp_path / "g.nq").canonical_nquads() == open_graph(tmp_path / "store").canonical_nquads()
     strict = build([*PAGES, str(empty)], target=Target(output=str(tmp_path / "s.nq")), strict=True)
     assert strict.status == 1 and strict.refused and not (tmp_path / "s.nq").exists()
+
+
+def test_sources_that_disagree_on_a_title_leave_one_title_a_variant_and_a_warning(tmp_path, capsys):
+    import json
+
+    rows = [("Attention Is All You Need", "1706.03762", 1), ("Attention is all you need.", "1706.03762v5", 2),
+            ("Transformers: attention is all you need", "1706.03762", 3)]  # fmt: skip
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(json.dumps({"title": title, "authors": [{"name": "Ashish Vaswani"}], "ids": {"arxiv": a},
+                                        "source": {"path": "t.jsonl", "line": line, "format": "x"}}) + "\n"
+                            for title, a, line in rows), encoding="utf-8")  # fmt: skip
+    assert main(["build", str(path), "--format", "kg-jsonl", "-o", str(tmp_path / "g.nq"), "--topics", "none"]) == 0
+    err = capsys.readouterr().err
+    assert "kg: warning: one paper (arxiv:1706.03762), titles disagree" in err and "(t.jsonl:1)" in err
+    graph = KnowledgeGraph.load(tmp_path / "g.nq")
+    rows = graph.query("SELECT DISTINCT ?t ?v WHERE { ?p kg:title ?t ; kg:alternativeTitle ?v }").as_dicts()
+    # Printings that differ only in case and punctuation are one title, not a disagreement.
+    assert rows == [{"t": "Transformers: attention is all you need", "v": "Attention Is All You Need"}]

@@ -21,6 +21,7 @@ from kg.errors import render
 from kg.extractors.records import parse_mapping
 
 PROG = "kg"
+_WARNINGS_SHOWN = 10
 
 
 def date_argument(text: str) -> datetime.date:
@@ -140,6 +141,11 @@ def print_report(report, quiet: bool) -> None:
         note(f"skipped {skipped}", quiet)
     for failure in report.failures:
         error(failure.render(flag))
+    for message in report.warnings[:_WARNINGS_SHOWN]:
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+    if len(report.warnings) > _WARNINGS_SHOWN:
+        print(f"{PROG}: warning: and {len(report.warnings) - _WARNINGS_SHOWN} more paper(s) whose titles disagree",
+              file=sys.stderr)  # fmt: skip
     if report.refused:
         error(render(report.refused, flag))
         return

@@ -218,6 +218,9 @@ def _describe_chosen(sink: QuadSink, paper: str, chosen: ResolvedPaper, record_i
     came_from = chosen.chosen_from
     if came_from.get("title") == record_index:
         sink.value(paper, KG.title, chosen.title)
+    for variant, printed_by in chosen.title_variants:
+        if printed_by == record_index:
+            sink.value(paper, KG.alternativeTitle, variant)
     if came_from.get("abstract") == record_index:
         sink.value(paper, KG.abstract, chosen.abstract)
     if came_from.get("date") == record_index and chosen.date:

@@ -15,7 +15,10 @@ order the sources were read in, and every view reads them:
   the earliest); ``year`` is its year;
 - venue: the first source that gives one; author count and upvotes: the
   largest stated; code: true if any source says so;
-- the author list is truncated only if every source's list is.
+- the author list is truncated only if every source's list is;
+- a printed title that differs from the chosen one in its words (a preprint and
+  its published version under one DOI) is kept as a variant, with the record
+  that printed it (:attr:`ResolvedPaper.title_variants`).
 
 ``chosen_from`` says which record each value came from, so the graph can put
 the statement in that source's named graph.
@@ -58,6 +61,11 @@ class ResolvedPaper:
     has_code: bool | None = None
     authors_truncated: bool | None = None
     chosen_from: dict[str, int] = field(default_factory=dict)
+    title_variants: tuple[tuple[str, int], ...] = ()
+
+    def disagrees(self) -> bool:
+        """True when its sources print titles that are not one title (other words, not only case or punctuation)."""
+        return bool(self.title_variants)
 
 
 def is_paper(record: Record) -> bool:
@@ -121,6 +129,13 @@ def choose(records: Sequence[Record], members: Sequence[int], identity: str) -> 
     truncated = all(records[i].authors_truncated for i in listed) if listed else None
     chosen["authors_truncated"] = next((i for i in listed if records[i].authors_truncated == truncated), None)
     venue_record = records[venue_from] if venue_from is not None else None
+    # Printings that differ from the chosen title in more than case, punctuation and spacing: the sources disagree.
+    chosen_key = normalise_title(title) if title else None
+    variants: dict[str, tuple[str, int]] = {}
+    for index in members:
+        printed = records[index].title
+        if printed and normalise_title(printed) != chosen_key:
+            variants.setdefault(normalise_title(printed), (printed, index))
     return ResolvedPaper(
         identity=identity,
         records=tuple(members),
@@ -136,6 +151,7 @@ def choose(records: Sequence[Record], members: Sequence[int], identity: str) -> 
         has_code=records[chosen["has_code"]].has_code if chosen["has_code"] is not None else None,
         authors_truncated=truncated,
         chosen_from={name: index for name, index in chosen.items() if index is not None},
+        title_variants=tuple(variants.values()),
     )
 
 

@@ -28,7 +28,7 @@ import html
 import re
 
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, split_cell, unique
+from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, records_of_rows, split_cell, unique
 from kg.extractors.common.jsondoc import iso_date
 from kg.records import AuthorRef, Record, SourceRef
 
@@ -117,18 +117,7 @@ def _record(row: Row, line: int, source: str) -> Record | None:
 
 
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
-    table = read_table(text)
-    records, skipped = [], 0
-    for line, row in table.rows:
-        record = _record(row, line, source)
-        if record is None:
-            skipped += 1
-        else:
-            records.append(record)
-    notes = [f"{skipped} row(s) without title or abstract skipped"] if skipped else []
-    if not table.rows:
-        notes.append("the header is there but no row follows it")
-    return records, notes
+    return records_of_rows(read_table(text).rows, lambda row, line: _record(row, line, source))
 
 
 EXTRACTOR = Extractor(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, split_cell, unique
+from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, records_of_rows, split_cell, unique
 from kg.extractors.common.jsondoc import iso_date
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
@@ -212,18 +212,8 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         notes.append(
             "the column labelled as author keywords holds author names (a localised Scopus export): read as authors"
         )
-    records, skipped = [], 0
-    for line, row in rows:
-        record = _record(row, line, source, authors_column)
-        if record is None:
-            skipped += 1
-        else:
-            records.append(record)
-    if skipped:
-        notes.append(f"{skipped} row(s) without title or abstract skipped")
-    if not rows:
-        notes.append("the header is there but no row follows it")
-    return records, notes
+    records, row_notes = records_of_rows(rows, lambda row, line: _record(row, line, source, authors_column))
+    return records, [*notes, *row_notes]
 
 
 def _canonical_key(key: str) -> str:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from kg.records import Record
 from kg.text import clean_space
 
 _BOM = "\ufeff"
@@ -141,3 +142,24 @@ def unique(values: Iterable[str]) -> list[str]:
             seen.add(value.casefold())
             out.append(value)
     return out
+
+
+def records_of_rows(
+    rows: Iterable[tuple[int, Row]], make: Callable[[Row, int], Record | None]
+) -> tuple[list[Record], list[str]]:
+    """The records ``make`` gives for each (line, row), and a note for the rows that gave none.
+
+    Examples
+    --------
+    >>> table = read_table("Title,Year\\nUniversal Transformers,2018\\n,2019\\n")
+    >>> records, notes = records_of_rows(table.rows, lambda row, line: Record(title=row.get("Title"))
+    ...                                  if row.get("Title") else None)
+    >>> [r.title for r in records], notes
+    (['Universal Transformers'], ['1 row(s) without title or abstract skipped'])
+    """
+    rows = list(rows)
+    records = [record for line, row in rows if (record := make(row, line)) is not None]
+    notes = [f"{len(rows) - len(records)} row(s) without title or abstract skipped"] if len(records) < len(rows) else []
+    if not rows:
+        notes.append("the header is there but no row follows it")
+    return records, notes

@@ -110,10 +110,12 @@ def test_generic_csv_and_mapped_jsonl(tmp_path):
 EXPECTED_COUNTS = {
     "acl-anthology-author-page": 6,
     "arxiv-api-atom": 128,
+    "arxiv-listing": 200,
     "crossref-references": 5,
     "csl-json": 683,
     "d2l-bibtex": 488,
     "dblp-xml-sample": 1288,
+    "google-scholar-html": 10 + 10,
     "hepcrawl-arxiv-oai-crossref-pos": 30 + 7 + 8,
     "ieee-csv": 405,
     "jstor-dfr": 662,
@@ -124,6 +126,7 @@ EXPECTED_COUNTS = {
     "openalex-references": 65,
     "orcid": 130,
     "papercopilot-paperlists": 6502,
+    "publications-html": 181 + 183,
     "pubmed-xml": 143,
     "ris": 472,
     "scopus-csv": 548,
@@ -132,8 +135,7 @@ EXPECTED_COUNTS = {
     "wos-plaintext": 152,
     "zotero-rdf": 509,
 }
-# Not read yet (issue 13 goes on): saved Google Scholar pages, personal publication pages, arXiv listing pages.
-NOT_READ_YET = {"arxiv-listing", "google-scholar-html", "publications-html"}
+NOT_READ_YET: set[str] = set()  # folders of ../shared/data with no reader yet
 
 
 def test_every_real_export_is_read_with_its_count(shared_data):
@@ -151,7 +153,8 @@ def test_every_real_export_is_read_with_its_count(shared_data):
         folder = Path(item.source).relative_to(shared_data).parts[0]
         counts[folder] = counts.get(folder, 0) + len(item.records)
     assert counts == EXPECTED_COUNTS
-    assert set(failures) == {"SOURCE.md"}  # only the notes about each export are not data
+    # Only the notes about each export are not data, and every one of them is refused (none becomes a paper).
+    assert failures == ["SOURCE.md"] * len(list(shared_data.rglob("SOURCE.md")))
 
 
 def test_two_names_with_one_ror_are_one_org():

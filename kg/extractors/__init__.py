@@ -10,6 +10,8 @@ from __future__ import annotations
 from kg.errors import UsageError
 from kg.extractors import (
     arxiv_atom,
+    arxiv_listing_html,
+    arxiv_mailing,
     arxiv_oai,
     bibtex,
     crossref_json,
@@ -29,9 +31,11 @@ from kg.extractors import (
     orcid_xml,
     paperlist_json,
     profile_text,
+    publications_html,
     pubmed_xml,
     records,
     ris,
+    scholar_html,
     scopus_csv,
     semanticscholar_json,
     springer_csv,
@@ -62,6 +66,8 @@ register(kg_jsonl.EXTRACTOR)
 register(bibtex.EXTRACTOR)
 register(arxiv_atom.EXTRACTOR)
 register(arxiv_oai.EXTRACTOR)
+register(arxiv_listing_html.EXTRACTOR)
+register(arxiv_mailing.EXTRACTOR)
 register(dblp_xml.EXTRACTOR)
 register(crossref_json.EXTRACTOR)
 register(openalex_json.EXTRACTOR)
@@ -80,6 +86,8 @@ register(lens_csv.EXTRACTOR)
 register(orcid_xml.EXTRACTOR)
 register(orcid_json.EXTRACTOR)
 register(jstor_dfr.EXTRACTOR)
+register(scholar_html.EXTRACTOR)
+register(publications_html.EXTRACTOR)
 register(html.EXTRACTOR)
 register(records.EXTRACTOR)
 register(listing_text.EXTRACTOR)

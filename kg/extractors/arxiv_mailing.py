@@ -1,0 +1,298 @@
+"""arXiv's daily mailing (the e-mail digest of new submissions) and the ``.abs`` files of its bulk metadata.
+
+Both print one paper as a block of ``Field: value`` lines (a long value goes on over indented
+lines), a ``\\\\`` line, the abstract, and a closing ``\\\\`` line (in mailings
+``\\\\ ( https://arxiv.org/abs/2401.01234 ,  123kb)``); mailings separate papers by lines of
+dashes. A paper opens with its id: ``arXiv:2401.01234`` (with ``(*cross-listing*)`` for a
+cross-list) or, in older files, ``Paper: hep-th/9901001``. Replacements ("replaced with revised
+version ...") have no abstract; they are papers too.
+
+``Date`` is the first version's submission (the record's date, to the day); a block without it
+(a replacement) is dated by the submission month its arXiv id encodes, and a note says so.
+``Authors`` are split at commas and "and"; "Ann Lee (MIT)" gives an affiliation, and so do
+numbered lists ("Ann Lee (1), Bo Chen (2) ((1) MIT, (2) Stanford)"). ``Categories`` (primary
+first), ``Journal-ref`` (the venue), ``DOI``, ``Comments``, ``Report-no``, ``MSC-class`` and
+``ACM-class`` are kept; TeX accents (``Sol\\`a``, ``Sa\\v{s}a``) are decoded, ``$math$`` is kept.
+
+Examples
+--------
+>>> text = ("\\\\\\\\\\narXiv:2309.02553\\nDate: Tue, 5 Sep 2023 19:40:45 GMT   (1295kb,D)\\n\\n"
+...         "Title: Automating Behavioral Testing in Machine\\n  Translation\\n"
+...         "Authors: Javier Ferrando, Matthias Sperber and Sa\\\\v{s}a Hasan\\n"
+...         "Categories: cs.CL cs.AI\\n\\\\\\\\\\n  A fixture abstract.\\n"
+...         "\\\\\\\\ ( https://arxiv.org/abs/2309.02553 ,  1295kb)\\n")
+>>> [record], notes = extract(text, "digest.txt", ExtractOptions())
+>>> record.title, [a.name for a in record.authors], record.date, record.categories
+('Automating Behavioral Testing in Machine Translation', ['Javier Ferrando', 'Matthias Sperber', 'Saša Hasan'], \
+'2023-09-05', ('cs.CL', 'cs.AI'))
+>>> record.ids, record.abstract, record.source.line
+({'arxiv': '2309.02553'}, 'A fixture abstract.', 2)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.extractors.arxiv_listing_html import ARXIV_ID, date_from_arxiv_id
+from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.common.tagged import date_from_parts, month_in
+from kg.records import AuthorRef, Record, SourceRef
+from kg.text import clean_space
+
+FORMAT = "arxiv-mailing"
+
+_ID_LINE_RE = re.compile(
+    rf"^(?:arXiv:\s*(?P<new>{ARXIV_ID})|Paper(?P<paper_cross> \(\*cross-listing\*\))?:\s*(?P<old>{ARXIV_ID}))"
+    r"(?P<rest>\s.*)?$",
+    re.IGNORECASE,
+)
+_FIELD_RE = re.compile(r"^(?P<key>[A-Z][A-Za-z-]*(?: \([^)]*\))?):\s?(?P<value>.*)$")
+_REPLACED_RE = re.compile(r"^replaced with revised version\b", re.IGNORECASE)
+_DASHES_RE = re.compile(r"^-{20,}\s*$")
+_DATE_RE = re.compile(r"\b(\d{1,2})\s+([A-Za-z]{3,9})\s+(\d{4})\b")
+_DETECT_ID_RE = re.compile(rf"^(?:arXiv:\s*{ARXIV_ID}|Paper(?: \(\*cross-listing\*\))?:\s*{ARXIV_ID})\b", re.M)
+_DETECT_TITLE_RE = re.compile(r"^Title: \S", re.M)
+_DETECT_AUTHORS_RE = re.compile(r"^Authors?: \S", re.M)
+_DETECT_FIELDS_RE = re.compile(r"^(?:Date|From|Categories|Comments|Journal-ref|Report-no): ", re.M)
+_BACKSLASHES_RE = re.compile(r"^\\\\", re.M)
+_ID_DATE_NOTE = (
+    "{count} paper(s) without a Date line (replacements) are dated by the submission month of their arXiv id"
+)
+
+# TeX accents: the combining mark of each accent command.
+_ACCENTS = {
+    "`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323",
+}  # fmt: skip
+_LETTERS = {
+    "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø", "l": "ł",
+    "L": "Ł", "i": "ı", "j": "ȷ",
+}  # fmt: skip
+_SYMBOL_ACCENT_RE = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))""")
+_WORD_ACCENT_RE = re.compile(r"\\([uvHckrd])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))")
+_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L)(?![A-Za-z])(?:\{\}|\s(?=[a-z]))?")
+_ESCAPE_RE = re.compile(r"\\([&%_#])")
+_BRACED_CHAR_RE = re.compile(r"\{(\w)\}")
+_MATH_RE = re.compile(r"(\$[^$]*\$)")
+
+
+def untex(text: str) -> str:
+    """``text`` with TeX accents and escapes decoded; ``$math$`` is left as printed.
+
+    Examples
+    --------
+    >>> untex(r"Mar Canet Sol\\`a, Sa\\v{s}a Hasan, G{\\"o}del, Erd\\H{o}s, \\L ukasz, Stra\\ss e, 100\\% of $\\alpha$")
+    'Mar Canet Solà, Saša Hasan, Gödel, Erdős, Łukasz, Straße, 100% of $\\\\alpha$'
+    """
+    if "\\" not in text:
+        return text
+    parts = _MATH_RE.split(text)
+    for index in range(0, len(parts), 2):  # the even parts are outside $...$
+        parts[index] = _untex_plain(parts[index])
+    return "".join(parts)
+
+
+def _accented(match: re.Match[str]) -> str:
+    letter = (match.group(2) or match.group(3)).lstrip("\\")
+    return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(1)])
+
+
+def _untex_plain(text: str) -> str:
+    text = _SYMBOL_ACCENT_RE.sub(_accented, text)
+    text = _WORD_ACCENT_RE.sub(_accented, text)
+    text = _LETTER_RE.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _ESCAPE_RE.sub(r"\1", text)
+    return _BRACED_CHAR_RE.sub(r"\1", text)
+
+
+def detect(text: str) -> float:
+    """Sure when a line opens with an arXiv id ("arXiv:2401.01234", "Paper: hep-th/9901001") and
+    ``Title:`` and ``Authors:`` lines follow; surer with the ``\\\\`` abstract delimiters."""
+    head = text[:100_000]
+    ids = _DETECT_ID_RE.search(head)
+    if not ids:
+        return 0.0
+    after = head[ids.start() :]
+    if not _DETECT_TITLE_RE.search(after) or not (_DETECT_AUTHORS_RE.search(after) or _DETECT_FIELDS_RE.search(after)):
+        return 0.0
+    return 0.95 if _BACKSLASHES_RE.search(head) else 0.6
+
+
+@dataclass
+class _Block:
+    line: int
+    arxiv_id: str
+    cross_list: bool
+    fields: list[tuple[str, list[str]]] = field(default_factory=list)
+    abstract: list[str] = field(default_factory=list)
+    replaced: bool = False
+
+    def value(self, key: str) -> str | None:
+        for name, lines in self.fields:
+            if name.lower() == key.lower():
+                return clean_space(" ".join(lines)) or None
+        return None
+
+
+def _blocks(text: str) -> list[_Block]:
+    """The papers of a mailing or ``.abs`` file, in order."""
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    state = "outside"  # "header" (Field: lines), "abstract" (after the first \\ line), "outside"
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip()
+        stripped = line.strip()
+        match = _ID_LINE_RE.match(line)
+        if match and state != "abstract":
+            rest = match["rest"] or ""
+            current = _Block(number, match["new"] or match["old"], bool(match["paper_cross"]) or "cross-list" in rest)
+            current.replaced = "replaced" in rest.lower()
+            blocks.append(current)
+            state = "header"
+            continue
+        if current is None or state == "outside":
+            continue
+        if state == "header":
+            if stripped.startswith("\\\\"):
+                state = "abstract" if stripped == "\\\\" else "outside"
+            elif _DASHES_RE.match(line):
+                state = "outside"
+            elif _REPLACED_RE.match(stripped):
+                current.replaced = True
+            elif raw[:1] in (" ", "\t") and current.fields and stripped:
+                current.fields[-1][1].append(stripped)
+            elif field_match := _FIELD_RE.match(line):
+                current.fields.append((field_match["key"], [field_match["value"].strip()]))
+        elif state == "abstract":
+            if stripped.startswith("\\\\") or _DASHES_RE.match(line):
+                state = "outside"
+            else:
+                current.abstract.append(stripped)
+    return blocks
+
+
+def _marks(text: str) -> list[str] | None:
+    """The numbers of an affiliation mark ("1", "1, 2", "1 and 3"); None when ``text`` is no mark."""
+    numbers = re.split(r"\s*(?:,|\band\b|&)\s*", text.strip())
+    return numbers if all(n.isdigit() for n in numbers) else None
+
+
+def _top_level_parts(text: str) -> list[str]:
+    """``text`` split at commas and "and" outside parentheses."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(text):
+        char = text[index]
+        depth = max(0, depth + (char == "(") - (char == ")"))  # a stray ")" does not stop the split
+        if depth == 0:
+            cut = re.match(r",\s*(?:and\s+)?|\s+and\s+", text[index:])
+            if cut and (char == "," or text[index].isspace()):
+                parts.append(text[start:index])
+                index += cut.end()
+                start = index
+                continue
+        index += 1
+    parts.append(text[start:])
+    return [clean_space(p) for p in parts if clean_space(p)]
+
+
+def _authors(text: str | None) -> list[AuthorRef]:
+    """The authors of an ``Authors:`` value, with affiliations printed in parentheses."""
+    if not text:
+        return []
+    text = clean_space(untex(text))
+    legend: dict[str, str] = {}
+    key = re.search(r"\((\(\d+\)[^()]*(?:\(\d+\)[^()]*)*)\)\s*$", text)  # "((1) MIT, (2) Stanford)"
+    if key:
+        for number, org in re.findall(r"\((\d+)\)\s*([^()]*?)(?=\s*,?\s*\(\d+\)|$)", key.group(1)):
+            legend[number] = clean_space(org).rstrip(",; ")
+        text = text[: key.start()]
+    authors: list[AuthorRef] = []
+    for part in _top_level_parts(text):
+        if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", part) and authors:  # "John Smith, Jr."
+            last = authors[-1]
+            authors[-1] = AuthorRef(f"{last.name}, {part}", last.affiliations)
+            continue
+        groups = re.findall(r"\(([^()]*)\)", part)
+        name = clean_space(re.sub(r"\([^()]*\)", " ", part))
+        if not name:
+            continue
+        affiliations: list[str] = []
+        for group in groups:
+            numbers = _marks(group)
+            if numbers is None:
+                affiliations.append(clean_space(group))
+            else:
+                affiliations.extend(legend[n] for n in numbers if n in legend)
+        authors.append(AuthorRef(name, tuple(dict.fromkeys(a for a in affiliations if a))))
+    return authors
+
+
+def _date(block: _Block) -> str | None:
+    match = _DATE_RE.search(block.value("Date") or "")
+    return date_from_parts(match.group(3), month_in(match.group(2)), int(match.group(1))) if match else None
+
+
+def _record(block: _Block, source: str) -> Record | None:
+    title = untex(block.value("Title") or "") or None
+    abstract = untex(clean_space(" ".join(block.abstract))) or None
+    if not title and not abstract:
+        return None
+    ids = {"arxiv": block.arxiv_id}
+    doi = (block.value("DOI") or "").split()
+    if doi:
+        ids["doi"] = doi[0].rstrip(",;")
+    extra: dict[str, Any] = {}
+    for key, name in (("Comments", "comments"), ("Report-no", "report_no"), ("MSC-class", "msc_class")):
+        value = block.value(key)
+        if value:
+            extra[name] = untex(value)
+    if block.value("ACM-class"):
+        extra["acm_class"] = block.value("ACM-class")
+    if block.cross_list:
+        extra["cross_list"] = True
+    if block.replaced:
+        extra["replaced"] = True
+    return Record(
+        title=title,
+        authors=tuple(_authors(block.value("Authors") or block.value("Author"))),
+        date=_date(block) or date_from_arxiv_id(block.arxiv_id),
+        categories=tuple((block.value("Categories") or "").split()),
+        venue=untex(block.value("Journal-ref") or "") or None,
+        abstract=abstract,
+        ids=ids,
+        source=SourceRef(source, block.line, FORMAT),
+        extra=extra,
+    )
+
+
+def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
+    blocks = _blocks(text.replace("\r\n", "\n").lstrip("\ufeff"))
+    records, skipped, dated_by_id = [], [], 0
+    for block in blocks:
+        record = _record(block, source)
+        if record is None:
+            skipped.append(block.line)
+            continue
+        records.append(record)
+        if _date(block) is None and record.date is not None:
+            dated_by_id += 1
+    notes = []
+    if dated_by_id:
+        notes.append(_ID_DATE_NOTE.format(count=dated_by_id))
+    if skipped:
+        where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
+        notes.append(f"{len(skipped)} paper(s) with neither a title nor an abstract skipped (line(s) {where})")
+    if not blocks:
+        notes.append("no arXiv paper (a line opening with 'arXiv:' or 'Paper:' and an id) found")
+    return records, notes
+
+
+EXTRACTOR = Extractor(
+    name=FORMAT,
+    description="arXiv daily mailing (e-mail digest) text and arXiv .abs metadata files",
+    detect=detect,
+    extract=extract,
+)

@@ -420,3 +420,18 @@ def test_sources_that_disagree_on_a_title_leave_one_title_a_variant_and_a_warnin
     rows = graph.query("SELECT DISTINCT ?t ?v WHERE { ?p kg:title ?t ; kg:alternativeTitle ?v }").as_dicts()
     # Printings that differ only in case and punctuation are one title, not a disagreement.
     assert rows == [{"t": "Transformers: attention is all you need", "v": "Attention Is All You Need"}]
+
+
+def test_printings_of_one_org_give_one_name_whatever_the_order():
+    from kg.records import AuthorRef, Record, SourceRef
+
+    def graph(order):
+        records = [Record(title=f"Paper {i}", authors=(AuthorRef("Ann Lee", (org,)),), source=SourceRef("p", i, "x"))
+                   for i, org in enumerate(order, start=1)]  # fmt: skip
+        return KnowledgeGraph.from_records(records)
+
+    names = ("acme lab", "Acme Lab", "Acme Lab")
+    for order in (names, tuple(reversed(names))):
+        rows = graph(order).query("SELECT DISTINCT ?label WHERE { ?o a kg:Org ; skos:prefLabel ?label }").as_dicts()
+        assert rows == [{"label": "Acme Lab"}]
+    assert not [r for r in validate_graph(graph(names)) if r.severity == "Violation"]

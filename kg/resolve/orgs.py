@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -61,8 +62,34 @@ class OrgResolution:
 
 
 def resolve_orgs(records: Sequence[Record], aliases: Aliases | None = None) -> OrgResolution:
-    """Org names tied by a ROR id, then the user's ``same`` groups (which win)."""
-    return OrgResolution({**_ror_alias_table(records), **_user_alias_table(aliases)})
+    """One name for every org: tied by a ROR id or the user's ``same`` groups (which win), else chosen once.
+
+    Printings with one key ("MIT", "Mit") are one org; its name is the shipped
+    table's canonical one, else the printing most sources use (ties: the first
+    in code-point order, which prefers capitals), whatever order the records come in.
+
+    Examples
+    --------
+    >>> orgs = resolve_orgs([Record(orgs=("acme lab",)), Record(orgs=("Acme Lab",)), Record(orgs=("Acme Lab",))])
+    >>> orgs.canonical("acme lab"), orgs.canonical("ACME LAB")
+    ('Acme Lab', 'Acme Lab')
+    >>> resolve_orgs([Record(orgs=("deepmind",))]).canonical("deepmind")  # the shipped table's name
+    'Google DeepMind'
+    """
+    table = {**_ror_alias_table(records), **_user_alias_table(aliases)}
+    printings: dict[str, Counter] = {}
+    for record in records:
+        for name in (*record.orgs, *(a for author in record.authors for a in author.affiliations)):
+            key = org_key(name)
+            if key and key not in table:
+                printings.setdefault(key, Counter())[name] += 1
+    for key, counts in printings.items():
+        shipped = {canonical_org(name) for name in counts}
+        if len(shipped) == 1 and next(iter(shipped)) not in counts:
+            table[key] = next(iter(shipped))  # the shipped alias table names it
+        else:
+            table[key] = min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+    return OrgResolution(table)
 
 
 def ror_of(record: Record, name: str) -> str | None:

@@ -77,3 +77,54 @@ def test_entries_that_give_no_record_are_named():
 def test_a_bibtex_file_of_untitled_entries_is_an_error():
     with pytest.raises(UnknownFormatError, match="no paper found when read as bibtex: 1 of 1 entries gave no record"):
         extract_text("@misc{k, author={Lee, Ann}, year={2019}}\n", source="x.bib")
+
+
+BIBLATEX = r"""@inproceedings{gu2024mamba,
+  author       = {Gu, Albert and Dao, Tri},
+  title        = {\emph{Mamba}: Linear-Time Sequence Modeling with \texttt{Selective} State Spaces \cite{s4}},
+  booktitle    = {First Conference on Language Modeling},
+  date         = {2024-10-07/2024-10-09},
+  eprint       = {2312.00752v2},
+  eprinttype   = {arxiv},
+  keywords     = {state space models; sequence modeling, state space models},
+  langid       = {english},
+}
+
+@article{silver2017,
+  author       = {Silver, David and {DeepMind Team} and others},
+  title        = {Mastering the game of {Go} without human knowledge},
+  journaltitle = {Nature},
+  date         = {2017-10},
+  doi          = {10.1038/nature24270},
+  issn         = {0028-0836},
+  eprint       = {29052630},
+  eprinttype   = {pubmed},
+}
+
+@book{goodfellow2016,
+  author       = {Goodfellow, Ian and Bengio, Yoshua and Courville, Aaron},
+  title        = {Deep Learning},
+  maintitle    = {Adaptive Computation and Machine Learning},
+  date         = {2016},
+  isbn         = {978-0-262-03561-3},
+  eprint       = {1234.5678},
+  archivePrefix = {arXiv},
+}
+"""
+
+
+def test_biblatex_fields():
+    result = extract_text(BIBLATEX, source="refs.bib")
+    assert result.format == "bibtex" and result.notes == ()
+    mamba, go, book = result.records
+    assert mamba.title == "Mamba: Linear-Time Sequence Modeling with Selective State Spaces"
+    assert mamba.date == "2024-10-07" and mamba.venue == "First Conference on Language Modeling"
+    assert mamba.ids == {"bibtex": "gu2024mamba", "arxiv": "2312.00752v2"}
+    assert mamba.extra["keywords"] == ["state space models", "sequence modeling"]
+    assert mamba.extra["language"] == "english"
+    assert [a.name for a in go.authors] == ["David Silver", "DeepMind Team"] and go.authors_truncated
+    assert go.title == "Mastering the game of Go without human knowledge"
+    assert (go.venue, go.date) == ("Nature", "2017-10")
+    assert go.ids == {"bibtex": "silver2017", "doi": "10.1038/nature24270", "pmid": "29052630", "issn": "0028-0836"}
+    assert book.venue == "Adaptive Computation and Machine Learning" and book.date == "2016"
+    assert book.ids == {"bibtex": "goodfellow2016", "arxiv": "1234.5678", "isbn": "978-0-262-03561-3"}

@@ -16,7 +16,11 @@ from kg.extractors import (
     bibtex,
     crossref_json,
     csl_json,
+    dblp_json,
+    dblp_person,
     dblp_xml,
+    dimensions_csv,
+    hf_daily_json,
     hf_papers,
     html,
     ieee_csv,
@@ -27,6 +31,7 @@ from kg.extractors import (
     listing_text,
     medline,
     openalex_json,
+    openreview_json,
     orcid_json,
     orcid_xml,
     paperlist_json,
@@ -69,6 +74,9 @@ register(arxiv_oai.EXTRACTOR)
 register(arxiv_listing_html.EXTRACTOR)
 register(arxiv_mailing.EXTRACTOR)
 register(dblp_xml.EXTRACTOR)
+register(dblp_json.EXTRACTOR)
+register(dblp_person.EXTRACTOR)
+register(openreview_json.EXTRACTOR)
 register(crossref_json.EXTRACTOR)
 register(openalex_json.EXTRACTOR)
 register(semanticscholar_json.EXTRACTOR)
@@ -83,6 +91,8 @@ register(scopus_csv.EXTRACTOR)
 register(ieee_csv.EXTRACTOR)
 register(springer_csv.EXTRACTOR)
 register(lens_csv.EXTRACTOR)
+register(hf_daily_json.EXTRACTOR)
+register(dimensions_csv.EXTRACTOR)
 register(orcid_xml.EXTRACTOR)
 register(orcid_json.EXTRACTOR)
 register(jstor_dfr.EXTRACTOR)

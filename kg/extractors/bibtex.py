@@ -1,5 +1,11 @@
-"""BibTeX files (bibtexparser 2): LaTeX accents, ``~`` and math (``$\\alpha$`` as α) decoded,
+"""BibTeX and BibLaTeX files (bibtexparser 2): LaTeX accents, ``~`` and math (``$\\alpha$`` as α) decoded,
 "Last, First" and "First Last" names, ``and others`` as a truncated author list.
+
+BibLaTeX fields are read too: ``date`` (ISO; a range "2019-03/2019-04" gives its start),
+``journaltitle`` and ``maintitle`` as venues, ``eprint`` with ``eprinttype`` (or BibTeX's
+``archivePrefix``) as an arXiv id (a PubMed eprint as a PMID), ``isbn``, ``issn``, ``pmid``,
+``pmcid``, ``keywords``, ``langid``/``language``. Text commands (``\\emph``, ``\\texttt``,
+``\\mbox``) keep their text; citations (``\\cite{...}``) are dropped.
 
 Exports that put a no-break or zero-width space in a field name or entry type
 (Scopus) are read as if the space were not there. Every entry seen is accounted
@@ -34,6 +40,15 @@ _MONTHS = {
 }
 
 
+_VENUE_FIELDS = ("booktitle", "journal", "journaltitle", "maintitle", "eventtitle", "publisher", "school",
+                 "institution")  # fmt: skip
+_ISO_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:$|/|T)")
+_ARXIV_RE = re.compile(r"^(?:arxiv:)?((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?/\d{7})(?:v\d+)?)$", re.IGNORECASE)
+_EPRINT_IDS = {"arxiv": "arxiv", "pubmed": "pmid", "pmid": "pmid", "pmc": "pmcid", "pmcid": "pmcid"}
+_ISSN_RE = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+_KEYWORD_SPLIT_RE = re.compile(r"\s*[;,]\s*")
+
+
 def detect(text: str) -> float:
     entries = len(_ENTRY_RE.findall(text[:200_000]))
     return min(1.0, 0.5 + entries / 4) if entries else 0.0
@@ -62,6 +77,16 @@ def _name(raw: str) -> str:
 
 
 def _date(fields: dict) -> str | None:
+    """BibLaTeX's ``date`` (ISO 8601, a range's start), else ``year`` and ``month``.
+
+    Examples
+    --------
+    >>> _date({"date": "2019-03/2019-04"}), _date({"date": "2021-06-14"}), _date({"year": "2020", "month": "mar"})
+    ('2019-03', '2021-06-14', '2020-03')
+    """
+    match = _ISO_DATE_RE.match(_plain(_text(fields.get("date"))) or "")
+    if match:
+        return "-".join(part for part in match.groups() if part)
     year = _plain(fields.get("year"))
     if not year or not re.fullmatch(r"\d{4}", year):
         return None
@@ -69,6 +94,50 @@ def _date(fields: dict) -> str | None:
     if month.isdigit() and 1 <= int(month) <= 12:
         return f"{year}-{int(month):02d}"
     return f"{year}-{_MONTHS[month]:02d}" if month in _MONTHS else year
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _ids(key: str, fields: dict) -> dict[str, str]:
+    """The identifiers of an entry's fields: DOI, eprint (by its type), ISBN, ISSN, PMID, PMCID."""
+    ids = {"bibtex": key}
+    value = {name: _plain(_text(fields.get(name))) for name in ("doi", "eprint", "isbn", "issn", "pmid", "pmcid")}
+    if value["doi"]:
+        ids["doi"] = value["doi"]
+    eprint = value["eprint"]
+    eprint_type = (_plain(_text(fields.get("eprinttype") or fields.get("archiveprefix"))) or "").lower()
+    if eprint and (eprint_type or "arxiv") in _EPRINT_IDS:
+        id_key = _EPRINT_IDS[eprint_type or "arxiv"]
+        match = _ARXIV_RE.match(eprint)
+        if id_key != "arxiv" or match or not eprint_type:
+            ids[id_key] = match.group(1) if id_key == "arxiv" and match else eprint
+    for name in ("pmid", "pmcid"):
+        if value[name] and name not in ids:
+            ids[name] = value[name] or ""
+    if value["isbn"]:
+        ids["isbn"] = re.split(r"\s*[;,]\s*|\s+(?=\d)", value["isbn"])[0]
+    issn = _ISSN_RE.search(value["issn"] or "")
+    if issn:
+        ids["issn"] = f"{issn.group(1)}-{issn.group(2).upper()}"
+    return ids
+
+
+def _decoder():  # type: ignore[no-untyped-def]
+    """bibtexparser's LaTeX decoder, with text commands that keep their text and citations dropped."""
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    context = get_default_latex_context_db()
+    keep = ("url", "texttt", "mbox", "textnormal", "textup", "textmd", "textsf", "textrm", "textsc", "emph")
+    drop = ("cite", "citep", "citet", "citeauthor", "citeyear", "footnote", "label", "ref")
+    context.add_context_category(
+        "kg-bibtex",
+        prepend=True,
+        macros=[MacroTextSpec(m, simplify_repl="%s") for m in keep] + [MacroTextSpec(m, "") for m in drop],
+    )
+    return LatexDecodingMiddleware(decoder=LatexNodes2Text(latex_context=context, math_mode="text"))
 
 
 def _clean_headers(text: str) -> str:
@@ -111,16 +180,14 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
     import logging
 
     import bibtexparser
-    from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
+    from bibtexparser.middlewares import SeparateCoAuthors
 
     # bibtexparser logs every block it cannot parse; kg reports them itself, in one note.
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     from bibtexparser.middlewares.names import split_multiple_persons_names
 
     text = _clean_headers(text)
-    library = bibtexparser.parse_string(
-        text, append_middleware=[LatexDecodingMiddleware(keep_math_mode=False), SeparateCoAuthors()]
-    )
+    library = bibtexparser.parse_string(text, append_middleware=[_decoder(), SeparateCoAuthors()])
     records, notes, untitled = [], [], []
     for entry in library.entries:
         fields = {_field_name(field.key): field.value for field in entry.fields}
@@ -130,12 +197,15 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         names = [_name(p) for p in raw_authors]
         truncated = bool(names) and names[-1].lower() == "others"
         names = [n for n in names if n and n.lower() != "others"]
-        ids = {"bibtex": entry.key}
-        for key in ("doi", "eprint"):
-            if isinstance(fields.get(key), str) and _plain(fields[key]):
-                ids["doi" if key == "doi" else "arxiv"] = _plain(fields[key]) or ""
-        venue = next((_plain(fields[k]) for k in ("booktitle", "journal", "publisher", "school", "institution")
-                      if isinstance(fields.get(k), str) and _plain(fields[k])), None)  # fmt: skip
+        ids = _ids(entry.key, fields)
+        venue = next((_plain(fields[k]) for k in _VENUE_FIELDS if _plain(_text(fields.get(k)))), None)
+        extra: dict = {"entry_type": entry.entry_type.lower()}
+        keywords = [k for k in (_plain(p) for p in _KEYWORD_SPLIT_RE.split(_text(fields.get("keywords")) or "")) if k]
+        if keywords:
+            extra["keywords"] = list(dict.fromkeys(keywords))
+        language = _plain(_text(fields.get("langid") or fields.get("language")))
+        if language:
+            extra["language"] = language
         title = _plain(fields.get("title")) if isinstance(fields.get("title"), str) else None
         abstract = _plain(fields.get("abstract")) if isinstance(fields.get("abstract"), str) else None
         if not title and not abstract:
@@ -151,7 +221,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 abstract=abstract,
                 ids=ids,
                 source=SourceRef(source, (entry.start_line or 0) + 1, FORMAT),
-                extra={"entry_type": entry.entry_type.lower()},
+                extra=extra,
             )
         )
     if library.failed_blocks:

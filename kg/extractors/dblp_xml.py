@@ -23,6 +23,40 @@ def detect(text: str) -> float:
     return 1.0 if sniff_root(text) == "dblp" else 0.0
 
 
+def read_record(element, source: str, fmt: str = FORMAT) -> Record | None:
+    """The record of one dblp publication element (``<article>``, ``<inproceedings>``, ...); None without a title.
+
+    Shared with :mod:`kg.extractors.dblp_person`, whose ``<r>`` children have the same shape.
+
+    Examples
+    --------
+    >>> element = parse_xml('<article key="k/1"><author>A B 0002</author><title>T.</title><year>2019</year></article>')
+    >>> r = read_record(element, "x.xml")
+    >>> r.title, r.authors[0].name, r.date, r.ids
+    ('T', 'A B 0002', '2019', {'dblp': 'k/1'})
+    """
+    title = child_text(element, "title")
+    if not title:
+        return None
+    authors = [" ".join("".join(a.itertext()).split()) for a in children(element, "author")]
+    ids = {"dblp": element.get("key")} if element.get("key") else {}
+    for ee in children(element, "ee"):
+        match = _DOI_RE.search((ee.text or "").strip())
+        if match:
+            ids["doi"] = match.group(1)
+            break
+    year = child_text(element, "year")
+    return Record(
+        title=title.rstrip("."),
+        authors=tuple(AuthorRef(a) for a in authors if a),
+        date=year if year and re.fullmatch(r"\d{4}", year) else None,
+        venue=child_text(element, "booktitle") or child_text(element, "journal") or child_text(element, "series"),
+        ids=ids,
+        source=SourceRef(source, element.sourceline or 1, fmt),
+        extra={"dblp_type": local_name(element)},
+    )
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     try:
         root = parse_xml(text, html_entities=True)
@@ -30,34 +64,13 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         raise InputError(source, str(error)) from None
     records, skipped = [], 0
     for element in root:
-        kind = local_name(element)
-        if kind not in _PUBLICATIONS or kind == "www":
+        if local_name(element) not in _PUBLICATIONS or local_name(element) == "www":
             continue
-        title = child_text(element, "title")
-        if not title:
+        record = read_record(element, source, FORMAT)
+        if record is None:
             skipped += 1
-            continue
-        authors = [" ".join("".join(a.itertext()).split()) for a in children(element, "author")]
-        ids = {"dblp": element.get("key")} if element.get("key") else {}
-        for ee in children(element, "ee"):
-            match = _DOI_RE.search((ee.text or "").strip())
-            if match:
-                ids["doi"] = match.group(1)
-                break
-        year = child_text(element, "year")
-        records.append(
-            Record(
-                title=title.rstrip("."),
-                authors=tuple(AuthorRef(a) for a in authors if a),
-                date=year if year and re.fullmatch(r"\d{4}", year) else None,
-                venue=child_text(element, "booktitle")
-                or child_text(element, "journal")
-                or child_text(element, "series"),
-                ids=ids,
-                source=SourceRef(source, element.sourceline or 1, FORMAT),
-                extra={"dblp_type": kind},
-            )
-        )
+        else:
+            records.append(record)
     notes = [f"{skipped} record(s) without a title skipped"] if skipped else []
     return records, notes
 

@@ -101,7 +101,7 @@ def read_table(text: str) -> Table:
     Raises ``csv.Error`` (a ValueError is not raised) for text the csv module refuses.
     """
     text = _strip_bom(text)
-    delimiter = _delimiter(_first_line(text).rstrip("\r"))
+    delimiter = _delimiter(_first_line(text.lstrip("\r\n")).rstrip("\r"))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: tuple[str, ...] = ()
     rows: list[tuple[int, Row]] = []
@@ -118,6 +118,24 @@ def read_table(text: str) -> Table:
             keyed.setdefault(name.casefold(), cell)
         rows.append((start, Row(keyed)))
     return Table(header, tuple(rows))
+
+
+def blank_first_line(text: str, starts: str) -> str:
+    """``text`` with its first line emptied when it starts with ``starts`` (quoted or not, case-insensitive).
+
+    For exports that write a note above the header (Dimensions: "About the data: ..."); the line is
+    emptied, not removed, so rows keep their line numbers.
+
+    Examples
+    --------
+    >>> blank_first_line('"About the data: x"\\nTitle\\nA\\n', "About the data")
+    '\\nTitle\\nA\\n'
+    """
+    body = _strip_bom(text)
+    if not body.lstrip('"').casefold().startswith(starts.casefold()):
+        return text
+    end = body.find("\n")
+    return "" if end < 0 else body[end:]
 
 
 def split_cell(value: str | None, separator: str = ";") -> list[str]:

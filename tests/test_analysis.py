@@ -282,6 +282,9 @@ def test_tooltips_notes_and_messages_name_options_by_keyword(graph, tmp_path, ca
     graph.save(path)
     assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "--max-nodes", "5"]) == 0
     assert "raise --max-nodes" in capsys.readouterr().err
+    # The page a kg viz user opens names the flag too, not the Python keyword.
+    shown = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "raise --max-nodes" in shown and "raise max_nodes" not in shown
     assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "-q"]) == 0
     assert main(["export", str(path), "-o", str(tmp_path / "g.graphml"), "-q"]) == 0
     assert capsys.readouterr().err == ""

@@ -45,7 +45,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.export.html import save_page
 
     page = save_page(args.graph, args.output, projection=args.projection, max_nodes=args.max_nodes, focus=args.focus,
-                     depth=args.depth, since=args.since, size_by=args.size_by, title=args.title)  # fmt: skip
+                     depth=args.depth, since=args.since, size_by=args.size_by, title=args.title,
+                     option_names=flag)  # fmt: skip
     notes = "; ".join(render(message, flag) for message in page.notes)
     note(f"wrote {args.output}: {page.shown} of {page.total} nodes, {page.edges} edges"
           + (f" ({notes})" if notes else ""), args.quiet)  # fmt: skip

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kg.analysis.measures import CENTRALITIES, Centralities, require_centrality
-from kg.errors import Note, UsageError
+from kg.errors import Note, UsageError, render
 from kg.io.outputs import atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
@@ -140,6 +141,7 @@ def render_page(
     since: int | None = None,
     size_by: str = "pagerank",
     title: str | None = None,
+    option_names: Callable[[str], str] | None = None,
 ) -> Page:
     """The HTML page of a view of a :class:`kg.graph.KnowledgeGraph` (read once).
 
@@ -161,6 +163,9 @@ def render_page(
         The centrality that sizes the nodes, one of :data:`kg.analysis.measures.CENTRALITIES`.
     title : str, optional
         The page's heading.
+    option_names : callable, optional
+        How the page names an option its notes mention (``max_nodes``); the command line passes its flag
+        names, so the page a ``kg viz`` user opens says ``--max-nodes``.
 
     Raises
     ------
@@ -169,7 +174,10 @@ def render_page(
     """
     require_projection(projection)
     require_centrality(size_by, "size_by")
-    return _render(filtered(load_graph_data(graph), since), projection, max_nodes, focus, depth, since, size_by, title)
+    return _render(
+        filtered(load_graph_data(graph), since), projection, max_nodes, focus, depth, since, size_by, title,
+        option_names,
+    )  # fmt: skip
 
 
 def _render(
@@ -181,6 +189,7 @@ def _render(
     since: int | None,
     size_by: str,
     title: str | None,
+    option_names: Callable[[str], str] | None = None,
 ) -> Page:
     view = build_projection(data, projection)
     notes: list[str] = []
@@ -230,7 +239,10 @@ def _render(
     legend = [{"type": kind, "name": STYLE[kind][0], "color": STYLE[kind][1], "count": counts[kind]}
               for kind in STYLE if counts[kind]]  # fmt: skip
     shown = len(nodes)
-    summary = f"{shown:,} nodes, {len(edges):,} edges; {projection} view" + (f"; {'; '.join(notes)}" if notes else "")
+    shown_notes = [render(note, option_names) if option_names else str(note) for note in notes]
+    summary = f"{shown:,} nodes, {len(edges):,} edges; {projection} view" + (
+        f"; {'; '.join(shown_notes)}" if shown_notes else ""
+    )
     html = _template().render(
         title=title or f"kg: {projection} graph",
         summary=summary,

@@ -5,6 +5,7 @@
     python bench/run.py --scale 0             # skip the scale run (it takes about 20 minutes at 100,000)
     python bench/run.py --scale 1000000 --no-peers
     python bench/run.py --skip-quality --scale 0 --viz 5000 10000   # kg viz against kg build only
+    python bench/run.py --skip-quality --scale 0 --viz --identity   # author identity only (about 15 s)
 
 Targets live here and in bench/README.md, never in unit tests.
 """
@@ -21,7 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import author_merge  # noqa: E402  (bench scripts live beside this file)
+import author_identity  # noqa: E402  (bench scripts live beside this file)
+import author_merge  # noqa: E402
 import scale  # noqa: E402
 import topics  # noqa: E402
 import viz  # noqa: E402
@@ -82,6 +84,9 @@ def main(argv=None) -> None:
         default=[5000],
         help="papers for kg viz against kg build (5000; --viz alone skips it)",
     )
+    parser.add_argument(
+        "--identity", action="store_true", help="author identity labelled from identifiers (bench/author_identity.py)"
+    )
     args = parser.parse_args(argv)
     readme = HERE / "README.md"
     if not args.skip_quality:
@@ -98,6 +103,8 @@ def main(argv=None) -> None:
         heading = (f"Measured {datetime.date.today().isoformat()} on {platform.machine()}, "
                    f"{__import__('os').cpu_count()} cores, Python {platform.python_version()}.")  # fmt: skip
         _replace(readme, "viz", heading + "\n\n" + viz.render(measured))
+    if args.identity:
+        author_identity.main(["--write"])
     print(f"wrote {readme}")
 
 

@@ -173,3 +173,13 @@ def test_only_the_command_line_names_a_flag():
         if not module_name(path).startswith("kg.cli"):
             found.extend(flag_messages(path))
     assert not found, "library strings naming a flag or a kg command:\n" + "\n".join(found)
+
+
+def test_imports_are_absolute():
+    """Relative imports would hide a module's layer from the checks above."""
+    relative = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                relative.append(f"{module_name(path)}:{node.lineno}")
+    assert not relative, "relative imports: " + ", ".join(relative)

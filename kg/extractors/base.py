@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.records import Record
@@ -83,3 +83,31 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
 def word_count(text: str) -> int:
     """Number of whitespace-separated words."""
     return len(text.split())
+
+
+def skipped_note(lines: Sequence[int]) -> list[str]:
+    """The note for records that gave no paper, naming their first lines (none when nothing was skipped).
+
+    Examples
+    --------
+    >>> skipped_note([3, 9])
+    ['2 record(s) with neither a title nor an abstract skipped (line(s) 3, 9)']
+    >>> skipped_note([])
+    []
+    """
+    if not lines:
+        return []
+    where = ", ".join(map(str, lines[:10])) + (", ..." if len(lines) > 10 else "")
+    return [f"{len(lines)} record(s) with neither a title nor an abstract skipped (line(s) {where})"]
+
+
+def papers_of(items: Iterable, make: Callable, line_of: Callable) -> tuple[list[Record], list[str]]:
+    """The records ``make`` gives for ``items`` (None: no paper), and the note naming the lines of the others."""
+    records, skipped = [], []
+    for item in items:
+        record = make(item)
+        if record is None:
+            skipped.append(line_of(item))
+        else:
+            records.append(record)
+    return records, skipped_note(skipped)

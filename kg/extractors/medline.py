@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.base import ExtractOptions, Extractor, papers_of
 from kg.extractors.common.tagged import (
     MEDLINE_LINE_RE,
     TaggedRecord,
@@ -186,17 +186,7 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     text = text.replace("\r\n", "\n")
     tagged = list(tagged_records(text, MEDLINE_LINE_RE, start_tags={"PMID"}, blank_ends=True))
-    records, skipped = [], []
-    for item in tagged:
-        record = _record(item, source)
-        if record is None:
-            skipped.append(item.line)
-        else:
-            records.append(record)
-    notes = []
-    if skipped:
-        where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
-        notes.append(f"{len(skipped)} record(s) with neither a title nor an abstract skipped (line(s) {where})")
+    records, notes = papers_of(tagged, lambda item: _record(item, source), lambda item: item.line)
     if not tagged:
         notes.append("no MEDLINE record (a 'PMID- ' line) found")
     return records, notes

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.base import ExtractOptions, Extractor, skipped_note
 from kg.extractors.common.tagged import (
     date_from_parts,
     find_doi,
@@ -237,9 +237,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 extra=extra,
             )
         )
-    if skipped:
-        where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
-        notes.append(f"{len(skipped)} record(s) with neither a title nor an abstract skipped (line(s) {where})")
+    notes.extend(skipped_note(skipped))
     if not starts:
         notes.append("no RIS record (a 'TY  - ' line) found")
     return records, notes

@@ -22,7 +22,7 @@ import csv
 import re
 from typing import Any
 
-from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.base import ExtractOptions, Extractor, papers_of
 from kg.extractors.common.tagged import (
     WOS_LINE_RE,
     TaggedRecord,
@@ -207,17 +207,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         tagged = list(
             tagged_records(text, WOS_LINE_RE, start_tags={"PT"}, end_tags={"ER"}, ignore_tags={"FN", "VR", "EF"})
         )
-    records, skipped = [], []
-    for item in tagged:
-        record = _record(item, source)
-        if record is None:
-            skipped.append(item.line)
-        else:
-            records.append(record)
-    notes = []
-    if skipped:
-        where = ", ".join(map(str, skipped[:10])) + (", ..." if len(skipped) > 10 else "")
-        notes.append(f"{len(skipped)} record(s) with neither a title nor an abstract skipped (line(s) {where})")
+    records, notes = papers_of(tagged, lambda item: _record(item, source), lambda item: item.line)
     if not tagged:
         notes.append("no Web of Science record (a 'PT' line, or a row under the tab-delimited header) found")
     return records, notes

@@ -41,6 +41,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     import csv
+    import shutil
 
     from kg.analysis import report
 
@@ -64,8 +65,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
     for approximation in analysis.approximations:
         out.write(f"approximation: {approximation}\n")
+    if len({row["type"] for row in analysis.ranking}) == 1:  # one kind of node: the title says which
+        columns.remove("type")
+    if out.isatty() and shutil.get_terminal_size().columns < 120:
+        # Ten columns do not fit a narrow terminal without cutting names and numbers: the measures that rank.
+        shown = {"rank", "label", "type", "degree", result.sort_by, "pagerank", "betweenness", "community"}
+        columns = [c for c in columns if c in shown]
+        out.write("narrow terminal: some measures left out (all of them with --csv or --json)\n")
     print_table(columns, [[str(row[c]) for c in columns] for row in analysis.ranking], out,
-                 title=f"Top {len(analysis.ranking)} by {result.sort_by}")  # fmt: skip
+                 title=f"Top {len(analysis.ranking)} {_kind(analysis.ranking)} by {result.sort_by}")  # fmt: skip
     print_table(["community", "size", "most central members"],
                  [[str(c["id"]), str(c["size"]), ", ".join(c["top"])] for c in analysis.communities], out,
                  title="Largest communities (Louvain, seed 42)")  # fmt: skip
@@ -77,3 +85,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if result.plot:
         out.write(f"plot written to {result.plot}\n")
     return 0
+
+
+def _kind(ranking: list[dict]) -> str:
+    kinds = {row["type"] for row in ranking}
+    return f"{kinds.pop()}s" if len(kinds) == 1 else "nodes"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import networkx as nx
 import pytest
@@ -317,3 +318,24 @@ def test_report_is_analyze_in_one_call(graph, tmp_path):
     assert result.papers_per_year["author"] == {} and result.problems[0].option == "author"
     assert result.plot == str(tmp_path / "p.svg") and (tmp_path / "p.svg").read_bytes().startswith(b"<?xml")
     assert result.to_dict()["projection"] == "coauthor"
+
+
+def test_the_ranking_fits_a_narrow_terminal(graph, tmp_path, monkeypatch):
+    import io
+    import os
+    import shutil
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    path = tmp_path / "g.ttl"
+    graph.save(path)
+    monkeypatch.setattr(shutil, "get_terminal_size", lambda *a, **k: os.terminal_size((80, 24)))
+    monkeypatch.setenv("COLUMNS", "80")
+    out = Terminal()
+    assert main(["analyze", str(path), "--top", "3"], out=out) == 0
+    text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # a terminal gets bold headers
+    assert "narrow terminal: some measures left out" in text and "eigenvector" not in text
+    ranking = text.split("Top 3", 1)[1].split("Largest communities", 1)[0].splitlines()[1:]
+    assert max(len(line) for line in ranking) <= 80 and "Ann Lee" in text  # names and numbers whole

@@ -124,3 +124,21 @@ def test_detection():
     assert medline.detect("PMID- 12\nTI  - x\n") >= 0.3
     assert medline.detect("PMID is the PubMed id.\nTI  - x\n") == 0.0
     assert medline.detect("TY  - JOUR\nAU  - Lee, A\nER  - \n") == 0.0
+
+
+def test_pubmed_central_medlars_records_open_with_their_pmc_line():
+    """PMC's MEDLARS export prints "PMC - " before each "PMID- ": one record each, the PMC id kept."""
+    text = (
+        "PMC - PMC6055010\nPMID- 30042925\nDP  - 2018\nTI  - A method package for electrophysiological evaluation of\n"
+        "      reconstructed or regenerated facial nerves in rodents.\nFAU - Takeuchi, Yuichi\nAU  - Takeuchi Y\n"
+        "LID - 10.1016/j.mex.2018.03.007 [doi]\n\n"
+        "PMC - PMC4211933\nPMID- 25150679\nDP  - 2014\nTI  - Phonological coding during reading.\n"
+        "FAU - Leinenger, Mallorie\nAU  - Leinenger M\n"
+    )
+    result = extract_text(text, source="pmc.txt")
+    assert result.format == "medline"
+    assert [(r.source.line, r.ids["pmid"], r.ids["pmcid"]) for r in result.records] == [
+        (1, "30042925", "PMC6055010"),
+        (10, "25150679", "PMC4211933"),
+    ]
+    assert result.records[0].title.endswith("facial nerves in rodents.") and not result.notes

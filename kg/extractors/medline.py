@@ -49,7 +49,12 @@ _NOT_AUTHORS = {"FIR", "IR", "FED", "ED"}
 def detect(text: str) -> float:
     """Confident when a ``PMID- `` line opens the text and MEDLINE tags follow it."""
     head = text[:20_000].lstrip("\ufeff \t\r\n")
-    if not head.startswith("PMID-") or not _HEAD_RE.match(head):
+    # PubMed's own export opens with "PMID- "; PubMed Central's MEDLARS export with "PMC - ", then "PMID- ".
+    first_lines = head.split("\n", 2)[:2]
+    opening = first_lines[0].startswith("PMID-") or (
+        first_lines[0].startswith("PMC - ") and len(first_lines) > 1 and first_lines[1].startswith("PMID-")
+    )
+    if not opening or not _HEAD_RE.search(head[:2000]):
         return 0.0
     return 0.95 if len(_TAG_LINES_RE.findall(head[:5000])) >= 3 else 0.5
 

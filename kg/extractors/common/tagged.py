@@ -109,7 +109,10 @@ def tagged_records(
                 yield current
             current = None
             continue
-        if tag in start_tags or (blank_ends and current is None):
+        # A start tag opens a new record, unless the current one has none yet (PubMed Central's
+        # MEDLARS export prints "PMC - " before each record's "PMID- ").
+        opens = tag in start_tags and (current is None or bool(current.tags() & set(start_tags)))
+        if opens or (blank_ends and current is None):
             if current is not None:
                 yield current
             current = TaggedRecord(number)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from kg import extractors
 from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
+from kg.extractors.common.markup import decode_markup
 from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 from kg.records import Record
 from kg.text import repair_text
@@ -89,12 +90,34 @@ def extract_text(
             detail = f": {notes[-1]}" if notes else ""
             raise UnknownFormatError(source, f"no paper found when read as {extractor.name}{detail}")
     records, repaired = _repair_mojibake(records)
+    records = [_without_markup(record) for record in records]
     if repaired:
         notes = [*notes, f"repaired mojibake (UTF-8 read as another encoding) in {repaired} field(s)"]
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]
     return Extraction(source=source, format=extractor.name, records=tuple(records), notes=tuple(notes))
+
+
+def _without_markup(record: Record) -> Record:
+    """``record`` with HTML, MathML and entities decoded in its title, abstract and venue, and LaTeX in its title.
+
+    An abstract's LaTeX is kept as the source wrote it: formulas in running text read best as TeX,
+    and the title is what papers are shown and matched by.
+
+    Examples
+    --------
+    >>> _without_markup(Record(title="CO<sub>2</sub> capture &amp; $\\ell_1$ fits")).title
+    'CO₂ capture & ℓ₁ fits'
+    """
+    changes = {}
+    for name in ("title", "abstract", "venue"):
+        value = getattr(record, name)
+        if value:
+            decoded = decode_markup(value, latex=name != "abstract")
+            if decoded != value:
+                changes[name] = decoded
+    return dataclasses.replace(record, **changes) if changes else record
 
 
 def _repair_mojibake(records: list[Record]) -> tuple[list[Record], int]:

@@ -99,3 +99,67 @@ def test_real_arxiv_response_names_repaired(shared_data):
     paper = next(r for r in result.records if r.title.startswith("Towards Explainable Test Case Prioritisation"))
     assert [a.name for a in paper.authors] == ["Aurora Ramírez", "Mario Berrios", "José Raúl Romero", "Robert Feldt"]
     assert not any("Ã" in a.name for r in result.records for a in r.authors)
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        # LaTeX math as arXiv and the conference lists write it; Unicode scripts where each character has one.
+        ("$\\ell_1$-regression with Heavy-tailed Distributions", "ℓ₁-regression with Heavy-tailed Distributions"),
+        ("First-Order Algorithms Converge Faster than $O(1/k)$", "First-Order Algorithms Converge Faster than O(1/k)"),
+        ("Enhanced $$A_{\\infty }$$-obstruction theory", "Enhanced A_∞-obstruction theory"),
+        ("Minimal topologies and $L_{p}$-spaces", "Minimal topologies and Lₚ-spaces"),
+        ('Schr\\"odinger operators', "Schrödinger operators"),
+        ("we propose \\texttt{A}daptive \\texttt{M}C testing", "we propose Adaptive MC testing"),
+        ("When is the {I}sbell topology a group topology?", "When is the Isbell topology a group topology?"),
+        # HTML, JATS and MathML as Crossref, OpenAlex, CSL-JSON and Lens carry them.
+        ("Approach to <italic>ab initio</italic> Protein", "Approach to ab initio Protein"),
+        ("<title>Sequence learning with recurrent networks</title>", "Sequence learning with recurrent networks"),
+        ("ff. 142<sup>c</sup>-164<sup>b</sup>", "ff. 142ᶜ-164ᵇ"),
+        ("IP&amp;C - SMAS &ndash; a mobility aid", "IP&C - SMAS – a mobility aid"),
+        (
+            "Enhanced <mml:math xmlns:mml='http://www.w3.org/1998/Math/MathML'><mml:msub><mml:mi>A</mml:mi>"
+            "<mml:mi>∞</mml:mi></mml:msub></mml:math>-obstruction theory",
+            "Enhanced A_∞-obstruction theory",
+        ),
+        (
+            '<AbstractText Label="PURPOSE" NlmCategory="UNASSIGNED">We review.</AbstractText>',
+            "PURPOSE: We review.",
+        ),
+        # Not markup: kept as written.
+        ("Redshifts 0.3<z<0.95 in clusters", "Redshifts 0.3<z<0.95 in clusters"),
+        ("A $5 laptop and a $10 phone", "A $5 laptop and a $10 phone"),
+        ("Linear topologies on $\\Z$ are not Mackey", "Linear topologies on $\\Z$ are not Mackey"),
+    ],
+)
+def test_markup_in_titles_is_decoded(raw, plain):
+    assert extract_text(json.dumps([{"title": raw}]), format="records").records[0].title == plain
+
+
+def test_abstracts_lose_tags_and_entities_but_keep_their_tex():
+    raw = "<jats:p>We gain up to $1.96$ BLEU &amp; call it ReST$^{EM}$ (p&lt;0.05).</jats:p>"
+    record = extract_text(json.dumps([{"title": "T", "abstract": raw}]), format="records").records[0]
+    assert record.abstract == "We gain up to $1.96$ BLEU & call it ReST$^{EM}$ (p<0.05)."
+
+
+def test_two_printings_of_a_formula_title_share_one_key():
+    from kg.resolve.keys import paper_keys
+
+    rows = [
+        {"title": "Capture of CO<sub>2</sub> in <i>ab initio</i> models"},
+        {"title": "Capture of $CO_2$ in ab initio models"},
+        {"title": "Capture of CO2 in ab initio models"},
+    ]
+    keys = {paper_keys(r)["title"] for r in extract_text(json.dumps(rows), format="records").records}
+    assert keys == {"capture of co2 in ab initio models"}
+
+
+def test_real_exports_lose_their_markup(shared_data):
+    titles = {r.title for r in extract_file(shared_data / "csl-json" / "bibliography.json").records}
+    assert "A Deep Learning Network Approach to ab initio Protein Secondary Structure Prediction" in titles
+    assert "Sequence learning with recurrent networks: analysis of internal representations" in titles
+    lens = [r.title for r in extract_file(shared_data / "lens-csv" / "lens-export.csv").records]
+    assert "IP&C - SMAS - Stereovision Mobility Aid System for People with a Vision Impairment" in lens
+    nips = [r.title for r in extract_file(shared_data / "papercopilot-paperlists" / "nips2018.json").records]
+    assert "ℓ₁-regression with Heavy-tailed Distributions" in nips
+    assert not [t for t in nips if "$\\" in t]

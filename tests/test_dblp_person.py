@@ -1,8 +1,9 @@
-"""dblp person pages as XML (dblp-person): a fixture written here from Michael Ley's real dblp entries."""
+"""dblp person pages as XML (dblp-person): a page written here from Michael Ley's dblp entries, then a real page."""
 
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import KgError
 from kg.extract import extract_text
@@ -64,3 +65,74 @@ def test_a_page_without_publications_is_an_error_with_a_reason():
     empty = '<dblpperson name="Nobody Yet" pid="00/9"><person key="homepages/00/9"/></dblpperson>'
     with pytest.raises(KgError, match="Nobody Yet lists no publication"):
         extract_text(empty, source="empty.xml")
+
+
+# ---- a real page (tests/fixtures/real/dblp-person, see SOURCE.md there) ----
+
+REAL_PAGE = FIXTURES / "real" / "dblp-person" / "95-7448-1.xml"
+
+
+def test_real_page_every_publication_once_with_homonym_numbers_pids_and_dois():
+    text = REAL_PAGE.read_text(encoding="utf-8")
+    assert detect_format(text)[0].name == "dblp-person"
+    result = extract_text(text, source="95-7448-1.xml")
+    assert result.format == "dblp-person" and result.notes == ()
+    assert len(result.records) == 8  # n="8", eight <r>; the homonym's <person> and <coauthors> are no papers
+    first = result.records[0]
+    assert first.title == "Automatic stereoscopic 3D video reframing"
+    assert [a.name for a in first.authors] == ["Lino Coria-Mendoza", "Di Xu 0001", "Panos Nasiopoulos"]
+    assert first.extra["dblp_author_pids"] == ["32/5783", "95/7448-1", "55/3871"]
+    assert first.ids == {"dblp": "conf/3dtv/Coria-MendozaXN12", "doi": "10.1109/3dtv.2012.6365428"}
+    assert (first.date, first.venue, first.extra["pages"]) == ("2012", "3DTV-Conference", "1-4")
+    article = next(r for r in result.records if r.extra["dblp_type"] == "article")
+    assert article.title == "Correction of Clipped Pixels in Color Images"
+    assert (article.venue, article.date, article.extra["volume"], article.extra["number"]) == (
+        "IEEE Trans. Vis. Comput. Graph.",
+        "2011",
+        "17",
+        "3",
+    )
+    assert article.ids == {"dblp": "journals/tvcg/XuDN11", "doi": "10.1109/tvcg.2010.63"}
+    assert len(article.extra["ee"]) == 3
+    assert [r.ids["dblp"] for r in result.records][-1] == "conf/icip/XuN09"
+    assert sum("Di Xu 0001" in [a.name for a in r.authors] for r in result.records) == 8
+    assert all(a.name != "Di Xu" for r in result.records for a in r.authors)  # the homonym stays apart
+    lines = text.splitlines()
+    for record in result.records:
+        assert lines[record.source.line - 1].startswith(f'<r><{record.extra["dblp_type"]} key="{record.ids["dblp"]}"')
+
+
+def test_a_page_saved_short_of_its_count_says_so():
+    text = REAL_PAGE.read_text(encoding="utf-8")
+    cut = text[: text.index('<r><article key="journals/tvcg/XuDN11"')] + "</dblpperson>\n"
+    result = extract_text(cut, source="cut.xml")
+    assert len(result.records) == 3
+    assert any("says it lists 8 publication(s) but holds 3" in note for note in result.notes)
+
+
+def test_an_edited_volume_keeps_its_editors_apart_and_an_ellipsis_title_keeps_its_dots():
+    page = """<?xml version="1.0"?>
+<dblpperson name="Ann Lee 0002" pid="1/2" n="2">
+<r><proceedings key="conf/x/2020" mdate="2020-01-01"><editor pid="1/2">Ann Lee 0002</editor>
+<title>X 2020.</title><year>2020</year><booktitle>X</booktitle></proceedings></r>
+<r><article key="journals/corr/abs-2001-00001" mdate="2020-01-01" publtype="informal">
+<author pid="1/2">Ann Lee 0002</author><title>All You Need...</title><year>2020</year><journal>CoRR</journal>
+<ee type="oa">https://arxiv.org/abs/2001.00001</ee></article></r>
+</dblpperson>"""
+    edited, preprint = extract_text(page, source="lee.xml").records
+    assert (edited.authors, edited.extra["editors"], edited.extra["dblp_editor_pids"]) == (
+        (),
+        ["Ann Lee 0002"],
+        ["1/2"],
+    )
+    assert preprint.title == "All You Need..."
+    assert preprint.ids == {"dblp": "journals/corr/abs-2001-00001", "arxiv": "2001.00001"}
+    assert preprint.extra["publtype"] == "informal"
+
+
+def test_a_pre_2016_key_list_is_an_error_that_says_where_the_papers_are():
+    keys = (
+        '<?xml version="1.0"?>\n<dblpperson name="Curtis Wong"><dblpkey>journals/sigmod/Wong08</dblpkey></dblpperson>'
+    )
+    with pytest.raises(KgError, match=r"pre-2016 dblp key list of Curtis Wong \(1 <dblpkey>"):
+        extract_text(keys, source="wong.xml")

@@ -2,9 +2,16 @@
 publication.
 
 Each ``<r>`` holds one publication element in the shape of dblp's dump (``<article>``, ``<inproceedings>``,
-...) and is read by :func:`kg.extractors.dblp_xml.read_record`: homonym numbers stay in names, the dblp key
-and the DOI from ``<ee>`` are kept. Person pages also give an author's ``orcid`` attribute, which is kept
-here. The ``<person>`` element (the page's own profile) and ``<coauthors>`` are no papers.
+``<proceedings>``, ...) and is read by :func:`kg.extractors.dblp_xml.read_record`: homonym numbers stay in
+names ("Di Xu 0001"), the dblp key and the DOI from ``<ee>`` are kept. Person pages also give each author's
+``pid`` and ``orcid`` attributes: ORCIDs go on the authors, pids (in author order) in
+``extra["dblp_author_pids"]``. An arXiv ``<ee>`` gives the arXiv id. An edited volume names
+``<editor>`` elements, not authors: they are kept in ``extra["editors"]``. dblp ends every title with a period,
+which is dropped (a title ending in "..." keeps it).
+
+The page's own profile (``<person>``), its ``<homonyms>`` and ``<coauthors>`` are no papers. The root's
+``n`` attribute counts the publications: a page with fewer ``<r>`` than that was saved incompletely, and a
+note says so. Only the XML export is read; the person page's HTML is not this format.
 
 Examples
 --------
@@ -17,21 +24,25 @@ Examples
 >>> r = records[0]
 >>> r.title, r.authors[0].orcid, r.date, r.venue, r.ids, r.source.line
 ('DBLP - Some Lessons Learned', '0000-0001-7580-4351', '2009', 'Proc. VLDB Endow.', {'dblp': 'journals/pvldb/Ley09'}, 3)
+>>> r.extra["dblp_author_pids"], notes
+(['l/MichaelLey'], [])
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from kg.errors import InputError, KgError
 from kg.extractors.base import ExtractOptions, Extractor
-from kg.extractors.common.xmldoc import children, local_name, parse_xml, sniff_root
+from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
 from kg.extractors.dblp_xml import read_record
 from kg.records import AuthorRef, Record
 
 FORMAT = "dblp-person"
 _ORCID_RE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
+_ARXIV_RE = re.compile(r"arxiv\.org/abs/(.+?)(?:v\d+)?$")
 
 
 def detect(text: str) -> float:
@@ -47,16 +58,51 @@ def detect(text: str) -> float:
     return 1.0 if sniff_root(text) == "dblpperson" else 0.0
 
 
-def _with_orcids(record: Record, element) -> Record:
-    """The record with each author's ``orcid`` attribute (read_record keeps names only)."""
-    nodes = [a for a in children(element, "author") if " ".join("".join(a.itertext()).split())]
-    if len(nodes) != len(record.authors):
-        return record
-    authors = []
-    for author, node in zip(record.authors, nodes, strict=True):
-        match = _ORCID_RE.search(node.get("orcid") or "")
-        authors.append(AuthorRef(author.name, orcid=match.group(0)) if match else author)
-    return dataclasses.replace(record, authors=tuple(authors))
+def _text(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def _person_details(record: Record, element) -> Record:
+    """``record`` with what a person page adds to the dump's shape: ORCIDs, pids, editors, arXiv id, publtype.
+
+    Examples
+    --------
+    >>> element = parse_xml('<proceedings key="conf/x/2020"><editor pid="1/2">Ann Lee 0002</editor>'
+    ...                     '<title>X 2020.</title><ee>https://arxiv.org/abs/2001.00001v2</ee></proceedings>')
+    >>> r = _person_details(read_record(element, "p.xml", FORMAT), element)
+    >>> r.authors, r.ids, r.extra["editors"], r.extra["dblp_editor_pids"]
+    ((), {'dblp': 'conf/x/2020', 'arxiv': '2001.00001'}, ['Ann Lee 0002'], ['1/2'])
+    """
+    nodes = [a for a in children(element, "author") if _text(a)]
+    authors = list(record.authors)
+    if len(nodes) == len(authors):
+        for index, (author, node) in enumerate(zip(authors, nodes, strict=True)):
+            match = _ORCID_RE.search(node.get("orcid") or "")
+            if match:
+                authors[index] = AuthorRef(author.name, orcid=match.group(0))
+    extra: dict[str, Any] = dict(record.extra)
+    pids = [node.get("pid") for node in nodes]
+    if any(pids):
+        extra["dblp_author_pids"] = pids
+    editors = [e for e in children(element, "editor") if _text(e)]
+    if editors:
+        extra["editors"] = [_text(e) for e in editors]
+        if any(e.get("pid") for e in editors):
+            extra["dblp_editor_pids"] = [e.get("pid") for e in editors]
+    if element.get("publtype"):
+        extra["publtype"] = element.get("publtype")
+    ee = [_text(e) for e in children(element, "ee") if _text(e)]
+    if ee:
+        extra["ee"] = ee
+    for field in ("volume", "number", "pages"):
+        value = child_text(element, field)
+        if value:
+            extra[field] = value
+    ids = dict(record.ids)
+    arxiv = next((m.group(1) for m in map(_ARXIV_RE.search, ee) if m), None)
+    if arxiv:
+        ids["arxiv"] = arxiv
+    return dataclasses.replace(record, authors=tuple(authors), ids=ids, extra=extra)
 
 
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
@@ -69,16 +115,31 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         for element in r:
             if not isinstance(element.tag, str) or local_name(element) == "www":
                 continue
+            if (element.get("key") or "").startswith("homepages/"):  # a person record, not a publication
+                continue
             entries += 1
             record = read_record(element, source, FORMAT)
             if record is None:
                 skipped += 1
             else:
-                records.append(_with_orcids(record, element))
+                records.append(_person_details(record, element))
     notes = [f"{skipped} record(s) without a title skipped"] if skipped else []
+    person = root.get("name") or root.get("pid") or "this person"
+    stated = root.get("n") or ""
+    if stated.isdigit() and entries < int(stated):
+        notes.append(
+            f"the dblp person page of {person} says it lists {stated} publication(s) but holds {entries}: "
+            "it was saved incompletely"
+        )
     if not entries:
-        person = root.get("name") or root.get("pid") or "this person"
-        notes.append(f"the dblp person page of {person} lists no publication (no <r> entries)")
+        keys = children(root, "dblpkey")
+        if keys:
+            notes.append(
+                f"a pre-2016 dblp key list of {person} ({len(keys)} <dblpkey>, no titles): "
+                "save the person's page as XML (https://dblp.org/pid/<pid>.xml) to read the papers"
+            )
+        else:
+            notes.append(f"the dblp person page of {person} lists no publication (no <r> entries)")
     return records, notes
 
 

@@ -16,11 +16,22 @@ from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "dblp-xml"
 _PUBLICATIONS = {"article", "inproceedings", "proceedings", "book", "incollection", "phdthesis", "mastersthesis", "www"}
-_DOI_RE = re.compile(r"doi\.org/(10\..+)$")
+DOI_LINK_RE = re.compile(r"(?:doi\.org|doi\.acm\.org|doi\.ieeecomputersociety\.org)/(10\.\d+/.+)$")
 
 
 def detect(text: str) -> float:
     return 1.0 if sniff_root(text) == "dblp" else 0.0
+
+
+def dblp_title(title: str) -> str:
+    """A dblp title without the one period dblp closes every title with (an ellipsis is the title's own).
+
+    Examples
+    --------
+    >>> dblp_title("DBLP - Some Lessons Learned."), dblp_title("Why?"), dblp_title("All You Need...")
+    ('DBLP - Some Lessons Learned', 'Why?', 'All You Need...')
+    """
+    return title[:-1] if title.endswith(".") and not title.endswith("...") else title
 
 
 def read_record(element, source: str, fmt: str = FORMAT) -> Record | None:
@@ -41,13 +52,13 @@ def read_record(element, source: str, fmt: str = FORMAT) -> Record | None:
     authors = [" ".join("".join(a.itertext()).split()) for a in children(element, "author")]
     ids = {"dblp": element.get("key")} if element.get("key") else {}
     for ee in children(element, "ee"):
-        match = _DOI_RE.search((ee.text or "").strip())
+        match = DOI_LINK_RE.search((ee.text or "").strip())
         if match:
             ids["doi"] = match.group(1)
             break
     year = child_text(element, "year")
     return Record(
-        title=title.rstrip("."),
+        title=dblp_title(title),
         authors=tuple(AuthorRef(a) for a in authors if a),
         date=year if year and re.fullmatch(r"\d{4}", year) else None,
         venue=child_text(element, "booktitle") or child_text(element, "journal") or child_text(element, "series"),

@@ -1,7 +1,8 @@
 """The hf-daily-json reader (Hugging Face ``/api/daily_papers`` and ``/api/papers/<id>`` JSON).
 
-No export of this API is in the shared data; the fixtures below are written from the papers' public
-arXiv metadata, with short summaries of our own.
+Real answers are under fixtures/real/hf-daily-json (see SOURCE.md there): one of October 2024 (no
+``submittedOnDailyAt``, no AI keywords) and one of June 2026. The fixtures written below are built from
+the papers' public arXiv metadata, with short summaries of our own.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import UnknownFormatError
-from kg.extract import extract_text
+from kg.extract import extract_file, extract_text
 from kg.extractors import detect_format, get
+
+REAL = FIXTURES / "real" / "hf-daily-json"
+DAILY_2024 = REAL / "paper-reviewer-daily-papers-2024-10-25.json"
+DAILY_2026 = REAL / "sotawhat-daily-papers-2026-06.json"
 
 DAILY = [
     {
@@ -104,3 +110,56 @@ def test_entries_without_title_or_summary_are_skipped_and_an_empty_export_is_an_
     assert len(result.records) == 1 and result.notes == ("1 item(s) without a paper title or summary skipped",)
     with pytest.raises(UnknownFormatError, match="hf-daily-json"):
         extract_text(json.dumps([untitled]), source="daily.json")
+
+
+def test_real_2024_answer_wrapped_titles_claimed_and_hidden_authors():
+    result = extract_file(DAILY_2024)
+    assert detect_format(DAILY_2024.read_text(encoding="utf-8"))[0].name == "hf-daily-json"
+    assert result.format == "hf-daily-json" and result.notes == ()
+    ids = [r.ids["arxiv"] for r in result.records]
+    assert ids == ["2410.17243", "2410.16251", "2410.18693", "2410.17897", "2410.18234"]
+    memory, editing, reasoning, residual, drafts = result.records
+    # The paper title keeps arXiv's line wrap ("for\n  Contrastive Loss"); the record's does not.
+    assert memory.title == "Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss"
+    assert [a.name for a in memory.authors][::4] == ["Zesen Cheng", "Zhiqiang Hu", "Lidong Bing"]
+    assert len(memory.authors) == 9 and memory.upvotes == 64 and memory.date == "2024-10-22"
+    # No submittedOnDailyAt in 2024: the entry's own publishedAt is the featuring time.
+    assert memory.extra["featured"] == "2024-10-25" and memory.extra["comments"] == 3
+    assert memory.has_code is None and "keywords" not in memory.extra
+    assert editing.title == "Can Knowledge Editing Really Correct Hallucinations?" and editing.upvotes == 41
+    # The paper's author name, not the claiming Hub account's fullname ("Ding").
+    assert [a.name for a in reasoning.authors][:2] == ["Yuyang Ding", "Xinyu Shi"]
+    assert [a.name for a in residual.authors] == ["Zhanchao Zhou", "Tianyi Wu", "Zhiyun Jiang", "Zhenzhong Lan"]
+    assert [a.name for a in drafts.authors][1] == "M. Reza Ebrahimi" and drafts.date == "2024-10-23"
+
+
+def test_real_2026_answer_featured_day_keywords_code_and_organization():
+    result = extract_file(DAILY_2026)
+    assert result.format == "hf-daily-json" and len(result.records) == 5 and result.notes == ()
+    caltech, risk, fusion, distill, minimax = result.records
+    assert caltech.title.startswith("On the Limits of LLM Adaptability") and caltech.ids == {"arxiv": "2606.00467"}
+    assert [a.name for a in caltech.authors] == ["Etienne Casanova", "Rafal Kocielnik", "R. Michael Alvarez"]
+    # publishedAt of the entry (2026-05-29T20:00) is arXiv's listing time; submittedOnDailyAt is the featuring day.
+    assert caltech.date == "2026-05-30" and caltech.extra["featured"] == "2026-06-12"
+    assert caltech.upvotes == 0 and caltech.has_code is None
+    assert caltech.extra["organization"] == "California institute of technology"
+    assert caltech.extra["keywords"][:2] == ["zero-shot annotation", "LLM-as-a-judge"]
+    assert [a.name for a in risk.authors][1] == "Boglárka Ecsedi"
+    assert risk.has_code is True and risk.extra["code"] == "https://github.com/r-three/risk-under-pressure"
+    assert fusion.extra["project_page"] == "https://zju-xyc.github.io/1D-Fusion-Project-Page/"
+    assert "organization" not in fusion.extra and fusion.has_code is None
+    assert "Dengyang Jiang" in [a.name for a in distill.authors]  # hidden on the site, still an author
+    assert minimax.title == "MiniMax Sparse Attention" and minimax.upvotes == 103 and len(minimax.authors) == 11
+
+
+def test_papers_dump_keyed_by_arxiv_id_is_read_here_not_as_generic_records():
+    """A dump of ``/api/papers/<id>`` answers as one object keyed by arXiv id (the papers of the 2026 answer)."""
+    papers = [entry["paper"] for entry in json.loads(DAILY_2026.read_text(encoding="utf-8"))]
+    dump = {p["id"]: {k: v for k, v in p.items() if k != "id"} for p in papers}
+    text = json.dumps(dump, indent=2, ensure_ascii=False)
+    assert detect_format(text)[0].name == "hf-daily-json"
+    assert get("hf-daily-json").detect(text) > get("records").detect(text)
+    result = extract_text(text, source="hf_papers.json")
+    assert [r.ids for r in result.records][:2] == [{"arxiv": "2606.00467"}, {"arxiv": "2606.11409"}]
+    assert result.records[1].date == "2026-06-09" and result.records[1].upvotes == 8
+    assert text.splitlines()[result.records[1].source.line - 1].strip() == '"2606.11409": {'

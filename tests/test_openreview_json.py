@@ -1,14 +1,23 @@
-"""OpenReview notes JSON (openreview-json), API v1 and v2: fixtures written here (no sample in ../shared)."""
+"""OpenReview notes JSON (openreview-json), API v1 and v2.
+
+Fixtures written here for the edge cases, and real samples under fixtures/real/openreview-json (see SOURCE.md there):
+an API v2 search answer and API v1 notes as a crawler saved them, with their reviews, decisions and comments.
+"""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import KgError
-from kg.extract import extract_text
-from kg.extractors import detect_format
+from kg.extract import extract_file, extract_text
+from kg.extractors import detect_format, get
+
+REAL = FIXTURES / "real" / "openreview-json"
+V2_REAL = REAL / "pdoom-live-regml2025-v2.json"
+V1_CRAWL = REAL / "openreviewcrawler-nips2018-cdnnria-v1.json"
 
 V1 = {
     "notes": [
@@ -87,7 +96,7 @@ def test_v1_notes_submissions_only_emails_dropped():
     assert paper.extra["keywords"] == ["adversarial examples", "robust optimization"]
     assert paper.extra["pdf"] == "https://openreview.net/pdf/fixture.pdf"
     assert text.splitlines()[paper.source.line - 1].strip() == '"id": "rJzIBfZAb",'
-    assert any("1 note(s) without a title" in note for note in result.notes)
+    assert result.notes == ("1 reply skipped (reviews, comments, decisions: notes answering another note)",)
 
 
 def test_v2_values_unwrapped_and_pdate_preferred():
@@ -111,3 +120,75 @@ def test_detection_of_answers_and_bare_lists():
 def test_reviews_only_or_no_notes_is_an_error_with_a_reason(notes):
     with pytest.raises(KgError, match="no paper found when read as openreview-json"):
         extract_text(json.dumps({"notes": notes, "count": len(notes)}), source="reviews.json")
+
+
+def test_real_v2_search_answer():
+    result = extract_file(V2_REAL)
+    assert detect_format(V2_REAL.read_text(encoding="utf-8"))[0].name == "openreview-json"
+    assert result.format == "openreview-json" and result.notes == ()
+    (paper,) = result.records  # "count": 10000 is the search's total, not this answer's length
+    assert paper.title == "Emergency Response Measures for Catastrophic Risk"
+    assert [a.name for a in paper.authors] == [
+        "James Zhang",
+        "Miles Kodama",
+        "Zongze Wu",
+        "Michael Chen",
+        "Yue Zhu",
+        "Geng Hong",
+    ]
+    assert paper.extra["openreview_profiles"][0] == "~James_Zhang2"
+    assert paper.extra["openreview_profiles"][-1] == "~Geng_Hong1"
+    assert paper.ids == {"openreview": "4aMedv0ONH"}
+    assert paper.date == "2025-09-23"  # pdate 1758606093305, not cdate (2025-08-21) nor odate (2025-10-09)
+    assert (paper.venue, paper.extra["venueid"]) == ("RegML 2025 Poster", "NeurIPS.cc/2025/Workshop/RegML")
+    assert paper.extra["keywords"][:2] == ["China AI Governance", "Emergency Response"]
+    assert paper.extra["pdf"] == "https://openreview.net/pdf/6aff10dc6d9b9af5e02b538c0abf0319ef99b31a.pdf"
+    assert paper.abstract == "Abstract replaced for the fixture."
+    assert V2_REAL.read_text(encoding="utf-8").splitlines()[paper.source.line - 1].strip() == '"id": "4aMedv0ONH",'
+
+
+def test_real_v1_crawler_dump_reads_submissions_not_their_replies():
+    text = V1_CRAWL.read_text(encoding="utf-8")
+    assert get("openreview-json").detect(text) == 0.9
+    result = extract_file(V1_CRAWL)
+    assert result.format == "openreview-json"
+    dropout, pruning = result.records
+    assert dropout.title == "Targeted Dropout"
+    assert [a.name for a in dropout.authors] == [
+        "Aidan N. Gomez",
+        "Ivan Zhang",
+        "Kevin Swersky",
+        "Yarin Gal",
+        "Geoffrey E. Hinton",
+    ]
+    assert "openreview_profiles" not in dropout.extra  # v1 authorids here are e-mail addresses only
+    assert dropout.ids == {"openreview": "HkghWScuoQ"} and dropout.date == "2018-10-20"  # cdate, UTC
+    assert dropout.venue is None and dropout.extra["invitation"] == "NIPS.cc/2018/Workshop/CDNNRIA/-/Blind_Submission"
+    assert pruning.title == "Rethinking the Value of Network Pruning"
+    assert [a.name for a in pruning.authors][-1] == "Trevor Darrell" and pruning.ids == {"openreview": "r1eLk2mKiX"}
+    assert "Acceptance Decision" not in {r.title for r in result.records}
+
+
+def test_real_v1_forum_answer_skips_titled_reviews_decisions_and_comments():
+    """API v1 replies carry titles ("Acceptance Decision", a review's headline): a title alone makes no paper."""
+    submission = json.loads(V1_CRAWL.read_text(encoding="utf-8"))[0]["submissions"][0]
+    replies = submission.pop("notes")
+    submission.pop("revisions")
+    assert [r["content"].get("title") for r in replies] == [
+        "Acceptance Decision",
+        "An important direction to explore.",
+        None,
+        "Ref of Smallify suggested",
+    ]
+    answer = json.dumps({"notes": [submission, *replies], "count": 1 + len(replies)}, indent=2)
+    result = extract_text(answer, source="forum.json")
+    assert [r.title for r in result.records] == ["Targeted Dropout"]
+    assert result.notes == ("4 replies skipped (reviews, comments, decisions: notes answering another note)",)
+
+
+def test_deleted_notes_are_skipped_with_a_note():
+    note = json.loads(V2_REAL.read_text(encoding="utf-8"))["notes"][0]
+    deleted = dict(note, id="gone1", forum="gone1", ddate=1761181439786)
+    result = extract_text(json.dumps({"notes": [note, deleted]}), source="notes.json")
+    assert [r.ids["openreview"] for r in result.records] == ["4aMedv0ONH"]
+    assert result.notes == ("1 deleted note skipped (a ddate)",)

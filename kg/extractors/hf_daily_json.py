@@ -3,9 +3,13 @@
 ``/api/daily_papers`` answers a JSON array of ``{"paper": {...}, "publishedAt", "title",
 "numComments", "submittedBy", ...}``; ``/api/papers/<id>`` answers the paper object alone
 (``{"id", "title", "summary", "authors", "publishedAt", "upvotes", ...}``); an array of paper
-objects is read too. The paper's ``id`` is its arXiv identifier; ``publishedAt`` is the
-arXiv publication date (the outer ``publishedAt`` is the day the paper was featured and is
-kept as ``featured``); ``ai_keywords`` are the keywords; a ``githubRepo`` means code.
+objects is read too, and so is a dump of them as one object keyed by arXiv id (the key is the
+id of a paper that has none). The paper's ``id`` is its arXiv identifier; ``publishedAt`` is the
+arXiv publication date. The day the paper was featured is kept as ``featured``: the paper's
+``submittedOnDailyAt``, or, in older answers without it, the entry's outer ``publishedAt``
+(newer answers put the arXiv listing time there, which is no featuring day).
+``ai_keywords`` are the keywords; a ``githubRepo`` means code; the Hugging Face organization
+the paper is linked to is kept as ``organization`` (its name on the Hub, not an affiliation).
 
 Examples
 --------
@@ -26,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -58,8 +63,34 @@ def _is_hf_paper(paper: dict | None, wrapped: bool) -> bool:
     return sum(1 for k in _PAPER_KEYS if k in paper) >= 3 and (wrapped or any(k in paper for k in _HF_ONLY_KEYS))
 
 
+def _with_key(key: str, value: Any) -> Any:
+    """A value of an object keyed by arXiv id, given its key as its id when it has none of its own."""
+    if not isinstance(value, dict) or not _ARXIV_RE.match(key.strip()):
+        return value
+    if isinstance(value.get("paper"), dict):
+        paper = value["paper"]
+        return value if paper.get("id") else {**value, "paper": {**paper, "id": key.strip()}}
+    return value if value.get("id") else {**value, "id": key.strip()}
+
+
+def _is_keyed(data: Any) -> bool:
+    """An object keyed by arXiv id (a dump of paper objects), not one paper or daily entry itself."""
+    return (
+        isinstance(data, dict)
+        and _paper_of(data) is None
+        and any(isinstance(v, dict) for v in data.values())
+        and all(_ARXIV_RE.match(str(k).strip()) for k in list(data)[:20])
+    )
+
+
 def _items(data: Any) -> list:
-    return data if isinstance(data, list) else [data] if isinstance(data, dict) else []
+    """The entries of an answer: an array's items, a keyed dump's values (with their keys as ids), or the
+    object itself (one paper)."""
+    if isinstance(data, list):
+        return data
+    if _is_keyed(data):
+        return [_with_key(key, value) for key, value in data.items()]
+    return [data] if isinstance(data, dict) else []
 
 
 def detect(text: str) -> float:
@@ -91,13 +122,19 @@ def _record(item: dict, line: int, source: str) -> Record | None:
     keywords = [clean_space(k) for k in paper.get("ai_keywords") or [] if isinstance(k, str) and clean_space(k)]
     if keywords:
         extra["keywords"] = list(dict.fromkeys(keywords))
-    if item is not paper and iso_date(item.get("publishedAt")):
-        extra["featured"] = iso_date(item.get("publishedAt"))
+    featured = iso_date(paper.get("submittedOnDailyAt"))
+    if featured is None and item is not paper:
+        featured = iso_date(item.get("publishedAt"))
+    if featured:
+        extra["featured"] = featured
     if isinstance(item.get("numComments"), int):
         extra["comments"] = item["numComments"]
     for key, field in (("ai_summary", "ai_summary"), ("project_page", "projectPage"), ("code", "githubRepo")):
         if text_of(paper.get(field)):
             extra[key] = text_of(paper.get(field))
+    organization = paper.get("organization") or item.get("organization")
+    if isinstance(organization, dict) and text_of(organization.get("fullname") or organization.get("name")):
+        extra["organization"] = text_of(organization.get("fullname") or organization.get("name"))
     upvotes = paper.get("upvotes")
     return Record(
         title=title,
@@ -112,10 +149,18 @@ def _record(item: dict, line: int, source: str) -> Record | None:
     )
 
 
+def _key_line(text: str, key: str) -> int:
+    """The line of the first ``"key":`` of an object keyed by arXiv id."""
+    match = re.search(re.escape(json.dumps(key)) + r"\s*:", text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     data = try_json(text)
     if isinstance(data, list):
         located = list(array_items(text))
+    elif _is_keyed(data):
+        located = [(_key_line(text, key), _with_key(key, value)) for key, value in data.items()]
     elif isinstance(data, dict):
         located = [(text[: len(text) - len(text.lstrip())].count("\n") + 1, data)]
     else:

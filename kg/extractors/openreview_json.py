@@ -1,11 +1,16 @@
 """OpenReview notes as JSON: the API's ``{"notes": [...]}`` answers, v1 (plain content values) and v2
-(content values wrapped as ``{"value": ...}``), or a bare list of notes.
+(content values wrapped as ``{"value": ...}``), a bare list of notes, or notes as crawlers save them: an
+object, or a list of objects, holding lists of notes under other keys (``[{"venue": ..., "submissions":
+[...]}]``).
 
-A note with a title in its content is a paper (a submission); reviews, comments and decisions have none
-and are skipped. The record's ``openreview`` id is the note's forum (its submission's id); its date is the
-UTC day of ``pdate`` (publication), else ``odate``, ``cdate`` or ``tcdate`` (milliseconds since the epoch).
-``authorids`` that are OpenReview profiles (``~Ada_Lovelace1``) go in ``extra["openreview_profiles"]``,
-aligned with the authors; e-mail addresses are dropped. Each record's line is the line of its note's ``id``.
+A paper is a forum's root note (its ``id`` is its ``forum``, it replies to nothing) with a title in its
+content. Replies are skipped, titled or not: in API v1 reviews, decisions and comments carry titles of their
+own ("Acceptance Decision"). So are deleted notes (a ``ddate``) and notes without a title. The record's
+``openreview`` id is the note's forum; its date is the UTC day of ``pdate`` (publication), else ``odate``,
+``cdate`` or ``tcdate`` (milliseconds since the epoch). ``authorids`` that are OpenReview profiles
+(``~Ada_Lovelace1``) go in ``extra["openreview_profiles"]``, aligned with the authors; e-mail addresses are
+dropped; the note's (first) invitation is kept as ``extra["invitation"]``. Each record's line is the line
+of its note's ``id``.
 
 Examples
 --------
@@ -13,13 +18,16 @@ Examples
 ...   "content": {"title": {"value": "A Fixture Paper"}, "authors": {"value": ["Ada Lovelace", "Alan Turing"]},
 ...   "authorids": {"value": ["~Ada_Lovelace1", "alan@example.org"]}, "venue": {"value": "ICLR 2024 poster"},
 ...   "venueid": {"value": "ICLR.cc/2024/Conference"}, "keywords": {"value": ["fixtures"]}}},
-...  {"id": "r1", "forum": "abc123", "content": {"review": {"value": "Fine."}}}], "count": 2}'''
+...  {"id": "r1", "forum": "abc123", "replyto": "abc123", "content": {"title": {"value": "Fine."}}}],
+...  "count": 2}'''
 >>> records, notes = extract(text, "notes.json", ExtractOptions())
 >>> r = records[0]
 >>> r.title, [a.name for a in r.authors], r.date, r.venue, r.ids
 ('A Fixture Paper', ['Ada Lovelace', 'Alan Turing'], '2024-01-01', 'ICLR 2024 poster', {'openreview': 'abc123'})
->>> r.extra["openreview_profiles"], r.extra["keywords"], notes
-(['~Ada_Lovelace1', None], ['fixtures'], ['1 note(s) without a title skipped (reviews, comments, decisions)'])
+>>> r.extra["openreview_profiles"], r.extra["keywords"]
+(['~Ada_Lovelace1', None], ['fixtures'])
+>>> notes
+['1 reply skipped (reviews, comments, decisions: notes answering another note)']
 """
 
 from __future__ import annotations
@@ -52,13 +60,27 @@ def _text(node: Any) -> str | None:
     return None
 
 
-def _notes(data: Any) -> list | None:
-    """The list of notes, or None when ``data`` is no OpenReview notes answer."""
+def _note_lists(data: Any) -> list[list] | None:
+    """The lists of notes in ``data``, or None when it holds none.
+
+    ``{"notes": [...]}`` (an API answer) and a bare list of notes first; else the lists of notes held under
+    any key of an object, or of each object of a list, that is no note itself (a crawler's
+    ``[{"venue": ..., "submissions": [...]}]``). Lists nested deeper (a note's replies or revisions) are not
+    read.
+    """
     if isinstance(data, dict) and isinstance(data.get("notes"), list):
-        return data["notes"]
+        return [data["notes"]]
     if isinstance(data, list) and data and all(_is_note(item) for item in data[:5]):
-        return data
-    return None
+        return [data]
+    holders = [data] if isinstance(data, dict) else data if isinstance(data, list) else []
+    if not holders or not all(isinstance(h, dict) and not _is_note(h) for h in holders):
+        return None
+    lists = [value for holder in holders for value in holder.values() if _is_note_list(value)]
+    return lists or None
+
+
+def _is_note_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(_is_note(item) for item in value[:5])
 
 
 def _is_note(item: Any) -> bool:
@@ -67,21 +89,24 @@ def _is_note(item: Any) -> bool:
 
 def detect(text: str) -> float:
     """0.95 for ``{"notes": [...]}`` whose notes have ``content`` and ``forum``/``invitation``/dates; 0.9 for
-    a bare list of such notes.
+    a bare list of such notes, or lists of them held by a crawler's objects.
 
     Examples
     --------
     >>> detect('{"notes": [{"id": "a", "forum": "a", "content": {"title": "T"}}], "count": 1}')
     0.95
+    >>> detect('[{"venue": "NIPS.cc", "submissions": [{"id": "a", "forum": "a", "content": {"title": "T"}}]}]')
+    0.9
     >>> detect('{"notes": ["a note"]}'), detect('[{"title": "T"}]')
     (0.0, 0.0)
     """
     data = try_json(text)
-    notes = _notes(data)
-    if notes is None:
+    lists = _note_lists(data)
+    if lists is None:
         return 0.0
-    if isinstance(data, list):
+    if not (isinstance(data, dict) and "notes" in data):
         return 0.9
+    notes = lists[0]
     if not notes:
         return 0.9 if "count" in data else 0.0
     return 0.95 if all(_is_note(item) for item in notes[:5]) else 0.0
@@ -138,6 +163,9 @@ def _record(note: dict, source: str, line: int) -> Record | None:
     venueid = _text(content.get("venueid"))
     if venueid:
         extra["venueid"] = venueid
+    invitation = note.get("invitation") or next(iter(note.get("invitations") or []), None)
+    if isinstance(invitation, str) and invitation:
+        extra["invitation"] = invitation
     pdf = _text(content.get("pdf"))
     if pdf:
         extra["pdf"] = "https://openreview.net" + pdf if pdf.startswith("/") else pdf
@@ -153,23 +181,51 @@ def _record(note: dict, source: str, line: int) -> Record | None:
     )
 
 
+def _skip_reason(note: Any) -> str | None:
+    """Why a note is no paper: ``"reply"``, ``"deleted"``, ``"untitled"``; None for a paper."""
+    if not isinstance(note, dict) or not isinstance(note.get("content"), dict):
+        return "untitled"
+    ddate = note.get("ddate")
+    if isinstance(ddate, (int, float)) and not isinstance(ddate, bool) and ddate > 0:
+        return "deleted"
+    replyto, forum, note_id = note.get("replyto"), note.get("forum"), note.get("id")
+    in_another_forum = isinstance(forum, str) and isinstance(note_id, str) and bool(forum) and forum != note_id
+    if (isinstance(replyto, str) and replyto) or in_another_forum:
+        return "reply"
+    return None if _text(note["content"].get("title")) else "untitled"
+
+
+_SKIPPED = {
+    "reply": "{n} repl{ies} skipped (reviews, comments, decisions: notes answering another note)",
+    "deleted": "{n} deleted note{s} skipped (a ddate)",
+    "untitled": "{n} note{s} without a title skipped",
+}
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
-    notes = _notes(try_json(text))
-    if notes is None:
+    lists = _note_lists(try_json(text))
+    if lists is None:
         return [], ["not an OpenReview notes answer (no notes list)"]
+    notes = [note for found in lists for note in found]
     if not notes:
         return [], ["the OpenReview answer holds no notes"]
     lines: dict[str, int] = {}
     for match in _ID_RE.finditer(text):
         lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
-    records, skipped = [], 0
+    records: list[Record] = []
+    skipped = {reason: 0 for reason in _SKIPPED}
     for note in notes:
-        record = _record(note, source, lines.get(str(note.get("id")), 1)) if isinstance(note, dict) else None
+        reason = _skip_reason(note)
+        record = None if reason else _record(note, source, lines.get(str(note.get("id")), 1))
         if record is None:
-            skipped += 1
+            skipped[reason or "untitled"] += 1
         else:
             records.append(record)
-    messages = [f"{skipped} note(s) without a title skipped (reviews, comments, decisions)"] if skipped else []
+    messages = [
+        _SKIPPED[reason].format(n=n, s="" if n == 1 else "s", ies="y" if n == 1 else "ies")
+        for reason, n in skipped.items()
+        if n
+    ]
     return records, messages
 
 

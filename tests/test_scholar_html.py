@@ -1,8 +1,9 @@
-"""Google Scholar pages saved as HTML: the two real result pages in ../shared/data and fixtures written here."""
+"""Google Scholar pages saved as HTML: real result pages in ../shared/data, real profile pages in fixtures/real."""
 
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import KgError
 from kg.extract import extract_file, extract_text
@@ -89,3 +90,73 @@ def test_a_scholar_page_without_results_fails_with_a_reason():
     page = '<html><body><div class="gs_ri"><div class="gs_a">nothing</div></div></body></html>'
     with pytest.raises(KgError, match="Google Scholar results page with no titled entry"):
         extract_text(page, source="empty.html")
+
+
+# Real profile pages (tests/fixtures/real/scholar-html, see SOURCE.md there): trimmed to a few rows, facts as saved.
+REAL = FIXTURES / "real" / "scholar-html"
+
+
+def test_real_profile_page_2024_rows_owner_and_the_rows_not_saved():
+    text = (REAL / "white_profile_2024.html").read_text(encoding="utf-8")
+    detected = detect_format(text)
+    assert detected is not None and detected[0].name == "scholar-html"
+    result = extract_file(REAL / "white_profile_2024.html")
+    assert result.format == "scholar-html" and len(result.records) == 5
+    horde, glue, hearts, scaling, bakeoffs = result.records
+    assert horde.title.startswith("Horde: A scalable real-time architecture")
+    assert [a.name for a in horde.authors] == [
+        "RS Sutton", "J Modayil", "M Delp", "T Degris", "PM Pilarski", "A White", "D Precup"
+    ]  # fmt: skip
+    assert horde.venue == "The 10th International Conference on Autonomous Agents and Multiagent …"
+    assert horde.date == "2011" and horde.ids == {"scholar": "7498513689227638110"} and horde.extra["cited_by"] == 598
+    assert horde.extra["scholar_profile"] == "Adam White" and horde.extra["scholar_user"] == "1GqGhcsAAAAJ"
+    assert horde.extra["scholar_citation_id"] == "1GqGhcsAAAAJ:SeFeTyx0c_EC"
+    assert glue.venue == "The Journal of Machine Learning Research 10, 2133-2136" and glue.date == "2009"
+    assert [a.name for a in hearts.authors] == ["NR Sturtevant", "AM White"] and not hearts.authors_truncated
+    assert [a.name for a in scaling.authors] == ["RSS Adam White", "Joseph Modayil"]  # as Scholar prints it
+    assert scaling.extra["cited_by"] == 32 and scaling.date == "2013"
+    assert bakeoffs.authors_truncated and [a.name for a in bakeoffs.authors][-1] == "M Riedmiller"
+    assert any("Articles 1–20" in note and "not in the file" in note for note in result.notes)
+
+
+def test_real_profile_page_2014_layout_with_checkboxes_and_absolute_links():
+    result = extract_file(REAL / "schreij_profile_2014.html")
+    assert result.format == "scholar-html" and len(result.records) == 4
+    visual, opensesame, thesis, chapter = result.records
+    assert visual.title == "Visual memory performance for color depends on spatiotemporal context"
+    assert [a.name for a in visual.authors] == ["CNL Olivers", "D Schreij"]
+    assert visual.venue == "Attention, Perception, & Psychophysics 76 (7), 1873-1884" and visual.date == "2014"
+    assert visual.ids == {"scholar": "7312419017567000784"} and visual.extra["cited_by"] == 1
+    assert visual.extra["scholar_profile"] == "Daniël Schreij" and visual.extra["scholar_user"] == "Pm3O_58AAAAJ"
+    assert opensesame.authors_truncated and len(opensesame.authors) == 5
+    assert "cited_by" not in opensesame.extra and opensesame.ids == {}  # its count cell is "&nbsp;"
+    assert [a.name for a in thesis.authors] == ["DBB Schreij"] and thesis.venue == "Amsterdam: Vrije Universiteit"
+    assert chapter.title.startswith("3: Object-based attentional control") and chapter.date is None
+    assert not any("Show more" in note for note in result.notes)  # the page held every article
+
+
+def test_real_copied_profile_rows_keep_merged_clusters_apart():
+    text = (REAL / "einstein_profile_rows.html").read_text(encoding="utf-8")
+    assert not text.lstrip().startswith("<html") and detect_format(text)[0].name == "scholar-html"
+    result = extract_file(REAL / "einstein_profile_rows.html")
+    records = result.records
+    assert len(records) == 9
+    epr, brownian, light, zur, feld_1915, feld_undated, papers, elementar, manuscript = records
+    assert [a.name for a in epr.authors] == ["A Einstein", "B Podolsky", "N Rosen"]
+    assert epr.venue == "Physical Review 47 (10), 777" and epr.date == "1935" and epr.extra["cited_by"] == 20996
+    # A count merging clusters names no single cluster as the article's id: the first one is shared with other rows.
+    assert epr.ids == {} and epr.extra["scholar_clusters"] == [
+        "8174092782678430881", "12190171275948905551", "16972834412862403915"
+    ]  # fmt: skip
+    assert brownian.extra["scholar_clusters"][0] == light.extra["scholar_clusters"][0] == "2921717725886405222"
+    assert (
+        light.extra["scholar_cited_by_also_in"] == brownian.extra["scholar_citation_id"] == "qc6CJjYAAAAJ:oqD4_j7ulsYC"
+    )
+    assert zur.title == "Zur Elektrodynamik bewegter Körper" and zur.venue is None and zur.date is None
+    assert feld_1915.ids == feld_undated.ids == {"scholar": "8066420215978626200"}
+    assert feld_1915.date == "1915" and feld_undated.date is None
+    assert papers.authors_truncated and papers.date == "1995"
+    assert elementar.title == "Über ein den Elementarprozeß der Lichtemission betreffendes Experiment"
+    assert any("mojibake" in note for note in result.notes)
+    assert "cited_by" not in manuscript.extra and "scholar_profile" not in manuscript.extra
+    assert {r.extra["scholar_user"] for r in records} == {"qc6CJjYAAAAJ"}

@@ -8,10 +8,13 @@ stream and card views). A new layout is a new entry there, not code.
 One record per entry: the title, the authors in order as printed (markup marking the page's owner,
 ``<em>``/``<b>``, and footnote marks are dropped; "Family, I." pairs keep ``given``/``family``), the
 venue (the entry's emphasised container), the date (year, with the month when printed), the BibTeX
-key as ``ids["bibtex"]``, DOI and arXiv links as ids, and what the page adds (bibtex2html's
-"Keywords:" as ``keywords``, an abstract). al-folio's hidden "N more authors" are read back from the
-page; a list cut with "et al." sets ``authors_truncated``. A page none of the layouts holds is read
-as plain ``html`` and says so. The page is only parsed, never run.
+key as ``ids["bibtex"]``, DOI and arXiv links (or, in APA text, printed DOI URLs) as ids, and what
+the page adds (bibtex2html's "Keywords:" as ``keywords``, an abstract). al-folio's hidden "N more
+authors" (in ``data-show`` or the older ``onclick`` script) are put back where the toggle stands in
+the list; a list cut with "et al." sets ``authors_truncated``. A year the entry does not print is
+taken from its ``year-2019`` class (Hugo Academic wraps every entry so) or from a year heading
+above it. A page none of the layouts holds is read as plain ``html`` and says so. The page is only
+parsed, never run.
 
 Examples
 --------
@@ -62,6 +65,10 @@ _EDITORS_RE = re.compile(r",?\s+(?:editors?|eds?\.)\.?$", re.IGNORECASE)
 _DOI_RE = re.compile(r"(?:doi\.org/|doi:)(10\.\d{4,9}/\S+)", re.IGNORECASE)
 _ARXIV_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:\.pdf)?$", re.IGNORECASE)
 _HTML_RE = re.compile(r"<[a-zA-Z!]")
+# A note closing a name list: "(*: equal contributions)", "(† corresponding author)".
+_NOTE_RE = re.compile(rf"\(\s*[{re.escape(_MARKS)}][^()]*\)")
+_YEAR_CLASS_RE = re.compile(r"^year-((?:1[89]|20)\d\d)$")
+_APA_IN_RE = re.compile(r"\.\s+In\s+(?:(?P<editors>[^()]*?)\s+\(Eds?\.\),?)?\s*$")
 
 
 def _layouts() -> list[dict[str, Any]]:
@@ -112,7 +119,8 @@ def _date(text: str | None) -> str | None:
 
 def _authors(text: str | None) -> list[AuthorRef]:
     """Split a printed name list: "A, B, and C", "A and B", "Family, I., Family, I., & Family, I."."""
-    pieces = [p.strip(" \xa0" + _MARKS) for p in _NAME_SPLIT_RE.split(clean_space(text or ""))]
+    text = _NOTE_RE.sub("", clean_space(text or "")).replace("{", "").replace("}", "")
+    pieces = [p.strip(" \xa0" + _MARKS) for p in _NAME_SPLIT_RE.split(text)]
     names: list[tuple[str, str | None, str | None]] = []
     for piece in pieces:
         if not _INITIALS_RE.match(piece):
@@ -129,10 +137,13 @@ def _authors(text: str | None) -> list[AuthorRef]:
     return [AuthorRef(name, given=given, family=family) for name, given, family in names]
 
 
-def _ids(entry: Any, key: str | None) -> dict[str, str]:
+def _ids(entry: Any, key: str | None, text_dois: bool = False) -> dict[str, str]:
+    """The BibTeX key and the DOI and arXiv links of an entry (with ``text_dois``, DOI URLs printed as text too)."""
     ids = {"bibtex": key} if key else {}
-    for link in entry.select("a[href]"):
-        href = link["href"].strip()
+    hrefs = [link["href"].strip() for link in entry.select("a[href]")]
+    if text_dois:
+        hrefs += [m.group(0).rstrip(".,;") for m in re.finditer(r"\S*(?:doi\.org/|doi:)\S+", entry.get_text(" "))]
+    for href in hrefs:
         doi = _DOI_RE.search(href)
         if doi and "doi" not in ids:
             ids["doi"] = doi.group(1)
@@ -143,7 +154,16 @@ def _ids(entry: Any, key: str | None) -> dict[str, str]:
 
 
 def _previous_year(entry: Any) -> str | None:
-    """A year heading above the entry ("<h2>2019</h2>"), as al-folio and jekyll-scholar group lists."""
+    """The entry's year when it does not print one.
+
+    Hugo Academic wraps each entry in an element of class ``year-2019`` (its year filter); al-folio
+    and jekyll-scholar group lists under a year heading ("<h2>2019</h2>").
+    """
+    for node in (entry, *list(entry.parents)[:3]):
+        for cls in node.get("class") or []:
+            year = _YEAR_CLASS_RE.match(cls)
+            if year:
+                return year.group(1)
     heading = entry.find_previous(["h1", "h2", "h3", "h4"])
     text = _text(heading) or ""
     return text if re.fullmatch(r"(?:1[89]|20)\d\d", text) else None
@@ -205,10 +225,17 @@ def _apa(entry: Any, layout: dict, source: str) -> Record | None:
     rest = match.group("rest")
     italics = [t for t in (_text(i) for i in entry.select("i, em")) if t and t in rest]
     venue = italics[0] if italics else None
+    extra: dict[str, Any] = {}
     if venue and rest.startswith(venue):  # a book: its title is the italic
         title, venue = venue, None
     elif venue:
         title = rest[: rest.index(venue)]
+        # "Title. In E. Editor & F. Editor (Eds.), <i>Proceedings</i>": the "In" clause is the container's.
+        container = _APA_IN_RE.search(title)
+        if container:
+            if container.group("editors"):
+                extra["editors"] = [a.name for a in _authors(container.group("editors"))]
+            title = title[: container.start()]
     else:
         title = rest.split(". ", 1)[0]
     key = entry.get(layout.get("key_attr", "id"))
@@ -217,34 +244,103 @@ def _apa(entry: Any, layout: dict, source: str) -> Record | None:
         authors=tuple(_authors(match.group("authors"))),
         date=_date(match.group("date")),
         venue=venue.rstrip(".") if venue else None,
-        ids=_ids(entry, key),
+        ids=_ids(entry, key, text_dois=True),
         source=SourceRef(source, entry.sourceline or 1, FORMAT),
+        extra=extra,
     )
 
 
-def _more_authors(entry: Any, selector: str | None) -> tuple[list[AuthorRef], bool]:
-    """al-folio's "N more authors" toggle: the hidden names are in its onclick script; cut if they are not."""
-    span = entry.select_one(selector) if selector else None
-    if span is None:
-        return [], False
-    script = span.get("onclick") or ""
-    span.decompose()
-    hidden = re.search(r"\?\s*'([^']*)'\s*:", script)
-    if hidden:
-        return _authors(re.sub(r"<[^>]+>", "", hidden.group(1))), False
-    return [], True
+def _more_authors(entry: Any, selector: str | None) -> bool:
+    """Put al-folio's hidden names back in place of its "N more authors" toggle; whether some stay hidden.
+
+    The names are in the toggle's ``data-show`` (al-folio 0.12 on) or in its ``onclick`` script
+    (``... == '2 more authors' ? 'A, B' : ...``); the toggle may stand before the last author.
+
+    Examples
+    --------
+    >>> div = _soup('<div>Ann Lee, <span class="more-authors" data-show="Bo Chen, Cy Dan">2 more authors'
+    ...             '</span>, and Ed Fox</div>').div
+    >>> _more_authors(div, "span.more-authors"), div.get_text()
+    (False, 'Ann Lee, Bo Chen, Cy Dan, and Ed Fox')
+    """
+    from bs4 import NavigableString
+
+    cut = False
+    for span in entry.select(selector) if selector else []:
+        hidden = span.get("data-show")
+        if hidden is None:
+            script = re.search(r"\?\s*'((?:[^'\\]|\\.)*)'\s*:", span.get("onclick") or "")
+            hidden = script.group(1).replace("\\'", "'") if script else None
+        if hidden and hidden.strip():
+            span.replace_with(NavigableString(re.sub(r"<[^>]+>", "", hidden)))
+        else:
+            span.decompose()
+            cut = True
+    return cut
+
+
+def _select_one(entry: Any, selector: str | None) -> Any:
+    """The first element inside ``entry`` that ``selector`` matches, else ``entry`` itself when it matches.
+
+    Examples
+    --------
+    >>> item = _soup('<div class="pub-list-item">Lee (2019). <em>Venue</em></div>').div
+    >>> _select_one(item, "div.pub-list-item") is item, _select_one(item, "em").get_text()
+    (True, 'Venue')
+    """
+    if not selector:
+        return None
+    node = entry.select_one(selector)
+    return node if node is not None or not entry.css.match(selector) else entry
+
+
+def _person(name: str) -> AuthorRef:
+    """One name printed on its own ("Ann Lee", or "Lee, Ann" as a site's author list may keep it).
+
+    BibTeX's protecting braces ("{GFBI Consortium}", "{Adou Yao}, C. Yves") and ties ("Adou~Yao") are dropped.
+
+    Examples
+    --------
+    >>> lee = _person("Goulpeau, Arnaud")
+    >>> lee.name, lee.family, lee.given, _person("{GFBI Consortium}").name
+    ('Goulpeau, Arnaud', 'Goulpeau', 'Arnaud', 'GFBI Consortium')
+    """
+    name = clean_space(name.replace("{", "").replace("}", "").replace("~", " "))
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) == 2 and all(parts) and parts[1].lower().rstrip(".") not in {"jr", "sr", "ii", "iii", "iv"}:
+        return AuthorRef(name, given=parts[1], family=parts[0])
+    return AuthorRef(name)
+
+
+def _text_after(node: Any) -> str | None:
+    """The text that follows ``node`` in its parent up to the next block (``<p>``, ``<div>``), as ". Venue." is.
+
+    Examples
+    --------
+    >>> item = _soup('<div>Lee (2025). <a href="/p/">A title</a>. mSystems.<p><a>PDF</a></p></div>').div
+    >>> _text_after(item.a)
+    'mSystems'
+    """
+    parts = []
+    for sibling in node.next_siblings:
+        if getattr(sibling, "name", None) in {"p", "div", "ul", "ol", "br", "span"}:
+            break
+        parts.append(sibling.get_text("") if hasattr(sibling, "get_text") else str(sibling))
+    text = clean_space("".join(parts)).strip(" .,;")
+    return text or None
 
 
 def _fields(entry: Any, layout: dict, source: str) -> Record | None:
     """A layout read with its field selectors."""
-    title = _text(entry.select_one(layout["title"]))
+    title_node = entry.select_one(layout["title"])
+    title = _text(title_node)
     if not title:
         return None
     for sup in entry.select("sup"):
         sup.decompose()
-    more, truncated = _more_authors(entry, layout.get("more_authors"))
+    truncated = _more_authors(entry, layout.get("more_authors"))
     names = [_text(n) for n in entry.select(layout["authors"])] if "authors" in layout else []
-    authors = [AuthorRef(n.strip(_MARKS + " ,")) for n in names if n and n.strip(_MARKS + " ,")]
+    authors = [_person(n.strip(_MARKS + " ,{}")) for n in names if n and n.strip(_MARKS + " ,{}")]
     if not authors and "authors_text" in layout:
         node = entry.select_one(layout["authors_text"])
         authors = _authors((_text(node) or "").removesuffix(", and").removesuffix(",").strip())
@@ -253,11 +349,13 @@ def _fields(entry: Any, layout: dict, source: str) -> Record | None:
     if summary:
         extra["summary"] = summary
     venue = _text(entry.select_one(layout["venue"])) if "venue" in layout else None
-    date_node = entry.select_one(layout["date"]) if "date" in layout else None
+    if not venue and layout.get("venue_after_title"):
+        venue = _text_after(title_node)
+    date_node = _select_one(entry, layout.get("date"))
     key = entry.get(layout["key_attr"]) if "key_attr" in layout else None
     return Record(
         title=title.rstrip(".").strip() if not title.endswith("..") else title,
-        authors=tuple(authors + more),
+        authors=tuple(authors),
         authors_truncated=truncated,
         date=_date(_text(date_node)) or _previous_year(entry),
         venue=re.sub(r"^In\s+", "", venue).rstrip(" .,") or None if venue else None,

@@ -8,7 +8,13 @@ markers become ``document_type``; the link is ``ids["url"]``), the line ``div.gs
 "Cited by N" link (``cited_by``; its cluster number is ``ids["scholar"]``). A profile page
 (``citations?user=...``) holds one ``tr.gsc_a_tr`` per paper: title ``a.gsc_a_at``, authors
 and venue in the two ``div.gs_gray``, year ``.gsc_a_y``, citations ``a.gsc_a_ac``; the
-profile's owner is ``scholar_profile``.
+profile's owner is ``scholar_profile`` and its id (the ``user=`` of the row's link, there even in a
+copied ``<tr>`` fragment) ``scholar_user``. A profile row's "Cited by" link lists every Scholar
+cluster merged into that article (``cites=a,b,c``): one cluster is ``ids["scholar"]``; several are
+``scholar_clusters`` and no id, as no one of them is the article's. A struck-through count
+(``gsc_a_acm``: those citations are counted for another article of the profile) names that
+article in ``scholar_cited_by_also_in``. A saved profile shows its first 20 (or 100) rows: when
+its "Show more" button is live, a note says the rest are not in the file.
 
 Names are as Scholar prints them ("PAM Dirac"). Scholar cuts long author lists and venues with
 "…", often glued to the last name ("F Duncan, M Haldane…"): the "…" is dropped and
@@ -27,6 +33,22 @@ True
 ('Quantal phase factors', ['MV Berry', 'A Smith'], True, '1984')
 >>> r.venue, r.ids["scholar"], r.extra["cited_by"], r.extra["scholar_source"]
 ('Proceedings of the Royal Society of …', '15571853834960346957', 7813, 'royalsociety')
+
+A profile row copied out of the page (a ``<tr>`` fragment), its count merging two clusters:
+
+>>> row = '''<tr class="gsc_a_tr"><td class="gsc_a_t"><a class="gsc_a_at"
+... href="/citations?view_op=view_citation&amp;user=qc6CJjYAAAAJ&amp;citation_for_view=qc6CJjYAAAAJ:qyhmnyLat1gC"
+... >Can quantum-mechanical description of physical reality be considered complete?</a>
+... <div class="gs_gray">A Einstein, B Podolsky, N Rosen</div>
+... <div class="gs_gray">Physical Review 47 (10), 777<span class="gs_oph">, 1935</span></div></td>
+... <td class="gsc_a_c"><a href="https://scholar.google.com/scholar?oi=bibs&amp;cites=8174092782678430881,12190171275948905551"
+... class="gsc_a_ac gs_ibl">20996</a></td>
+... <td class="gsc_a_y"><span class="gsc_a_h gsc_a_hc gs_ibl">1935</span></td></tr>'''
+>>> [r], notes = extract(row, "rows.html", ExtractOptions())
+>>> r.venue, r.date, r.ids, r.extra["cited_by"], r.extra["scholar_user"]
+('Physical Review 47 (10), 777', '1935', {}, 20996, 'qc6CJjYAAAAJ')
+>>> r.extra["scholar_clusters"]
+['8174092782678430881', '12190171275948905551']
 """
 
 from __future__ import annotations
@@ -176,23 +198,31 @@ def _profile_row(row: Any, source: str, owner: str | None) -> Record | None:
     year = _text(row.select_one(".gsc_a_y span") or row.select_one(".gsc_a_y"))
     extra: dict[str, Any] = {}
     count_link = row.select_one("a.gsc_a_ac")
-    count = _text(count_link)
-    if count and count.isdigit():
+    count = (_text(count_link) or "").replace("\xa0", "").replace(",", "").rstrip("*").strip()
+    if count.isdigit():
         extra["cited_by"] = int(count)
-    views = (_query_value(title_link.get(attr), "citation_for_view") for attr in ("href", "data-href"))
-    view = next((v for v in views if v), None)
+        if "gsc_a_acm" in (count_link.get("class") or []) and count_link.get("data-eud"):
+            extra["scholar_cited_by_also_in"] = count_link["data-eud"]
+    links = [title_link.get(attr) for attr in ("href", "data-href")]
+    view = next((v for v in (_query_value(link, "citation_for_view") for link in links) if v), None)
     if view:
         extra["scholar_citation_id"] = view
+    user = next((u for u in (_query_value(link, "user") for link in links) if u), None)
+    if user:
+        extra["scholar_user"] = user
     if owner:
         extra["scholar_profile"] = owner
-    cluster = _query_value(count_link.get("href"), "cites") if count_link is not None else None
+    cites = _query_value(count_link.get("href"), "cites") if count_link is not None else None
+    clusters = [c for c in (cites or "").split(",") if c.strip().isdigit()]
+    if len(clusters) > 1:
+        extra["scholar_clusters"] = clusters
     return Record(
         title=title,
         authors=tuple(AuthorRef(name) for name in authors),
         authors_truncated=truncated,
         date=year if year and re.fullmatch(r"\d{4}", year) else None,
         venue=venue,
-        ids={"scholar": cluster.split(",")[0]} if cluster else {},
+        ids={"scholar": clusters[0]} if len(clusters) == 1 else {},
         source=SourceRef(source, row.sourceline or 1, FORMAT),
         extra=extra,
     )
@@ -211,7 +241,15 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         kind = "results"
     if not records:
         return [], [f"a Google Scholar {kind} page with no titled entry"]
-    return records, [f"read {len(records)} entries from a Google Scholar {kind} page"]
+    notes = [f"read {len(records)} entries from a Google Scholar {kind} page"]
+    more = soup.select_one("#gsc_bpf_more")
+    if kind == "profile" and more is not None and not more.has_attr("disabled"):
+        shown = _text(soup.select_one("#gsc_a_nn")) or f"{len(rows)} articles"
+        notes.append(
+            f"the saved profile page shows {shown} and its 'Show more' button was live:"
+            " its other articles are not in the file"
+        )
+    return records, notes
 
 
 EXTRACTOR = Extractor(

@@ -1,8 +1,10 @@
-"""JSTOR Data for Research: the real citations.tsv in ../shared/data, a CSV variant and DfR's JATS XML."""
+"""JSTOR Data for Research: the real citations.tsv in ../shared/data, a CSV variant, DfR's JATS XML, and the
+real citations.XML, article and book XML under tests/fixtures/real/jstor-dfr."""
 
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import KgError
 from kg.extract import extract_file, extract_text
@@ -103,7 +105,7 @@ def test_jats_article_metadata():
         "0000-0002-1825-0097",
     )
     assert first.affiliations == ("Fixture University",) and second.name == "Ann Lee"
-    assert record.date == "1922-04-01"
+    assert record.date == "1922-04"  # <day>1</day> is DfR's padding, as in pubdate
     assert record.ids == {"doi": "10.2307/2000001", "jstor": "2000001", "issn": "00000000"}
     data = record.to_dict()
     assert data["keywords"] == ["fixtures", "parsing"]
@@ -125,3 +127,78 @@ def test_detection_and_empty_inputs():
         extract_text(HEADER, source="citations.CSV")
     with pytest.raises(KgError, match="no title"):
         extract_text(JATS.replace("A Fixture Article", "").replace("Its Subtitle", ""), source="untitled.xml")
+
+
+REAL = FIXTURES / "real" / "jstor-dfr"
+
+
+def test_real_files_are_detected():
+    for name in (
+        "citations.XML",
+        "journal-article-10.2307_3221896.xml",
+        "journal-article-10.2307_4117222.xml",
+        "book-chapter-j.ctt24hdz7.xml",
+    ):
+        detected = detect_format((REAL / name).read_text(encoding="utf-8"))
+        assert detected is not None and detected[0].name == "jstor-dfr", name
+
+
+def test_real_citations_xml():
+    result = extract_file(REAL / "citations.XML")
+    assert result.format == "jstor-dfr" and len(result.records) == 6
+    assert result.notes == (
+        "1 article(s) without a title skipped",
+        "3 front or back matter article(s) without authors skipped "
+        "('Back Matter', 'Front Matter', 'Volume Information')",
+    )
+    first = result.records[0]
+    assert first.title == "Cytotaxonomical Studies on the Northern Bedstraw" and first.source.line == 3
+    assert [a.name for a in first.authors] == ["Askell Love", "Doris Love"]  # one <author> each
+    assert first.date == "1954-07" and first.venue == "American Midland Naturalist"
+    assert first.ids == {"doi": "10.2307/2422045"} and first.to_dict()["document_type"] == "full-length article"
+    by_doi = {r.ids["doi"]: r for r in result.records}
+    assert by_doi["10.2307/41609686"].date == "1952" and by_doi["10.2307/41609686"].venue == "Bartonia"
+    assert by_doi["10.2307/1742"].to_dict()["document_type"] == "news"
+    assert [a.name for a in by_doi["10.2307/3881754"].authors] == ["James H. Oliver, Jr."]
+    assert len(by_doi["10.2307/1293232"].authors) == 6 and by_doi["10.2307/1293232"].date == "1964-07"
+
+
+def test_real_jats_articles():
+    result = extract_file(REAL / "journal-article-10.2307_3221896.xml")
+    [record] = result.records
+    assert result.format == "jstor-dfr" and result.notes == ()
+    assert record.title == "On the Protozoa Parasitic in Frogs" and record.date == "1922-04"  # day 1, month 4
+    assert [(a.name, a.given, a.family) for a in record.authors] == [("R. Kudo", "R.", "Kudo")]
+    assert record.venue == "Transactions of the American Microscopical Society"
+    assert record.ids == {"doi": "10.2307/3221896", "jstor": "3221896", "issn": "00030023"}
+    references = record.to_dict()["references"]
+    assert len(references) == 5  # two <ref-list>s: 3 <ref>s, 5 <mixed-citation>s
+    assert references[0] == {
+        "text": "DOBELL, C.C. 1909 Researches on the intestinal Protozoa of frogs and toads. "
+        "Quart. Jour. Micros. Sc., 53:201-276, 4 pl. and 1 textfig.",
+        "year": "1909",
+    }
+    assert references[2] == {"text": "DOBELL, C. C. 1909 (see Entamoeba ranarum)."}
+    [kew] = extract_file(REAL / "journal-article-10.2307_4117222.xml").records
+    assert kew.title == "Two New Species of Ischaemum" and [a.name for a in kew.authors] == ["N. L. Bor"]
+    assert kew.date == "1950" and kew.venue == "Kew Bulletin"  # 1 January of volume 5, issue 2: the year
+
+
+def test_real_book_and_its_chapters():
+    result = extract_file(REAL / "book-chapter-j.ctt24hdz7.xml")
+    assert result.format == "jstor-dfr"
+    assert result.notes == (
+        "3 book part(s) that name no author skipped ('Front Matter', 'Table of Contents', 'Index')",
+    )
+    book, first, second, last = result.records
+    assert book.title == "The 2006 Military Takeover in Fiji: A Coup to End All Coups?" and book.authors == ()
+    assert book.to_dict()["editors"] == ["Jon Fraenkel", "Stewart Firth", "Brij V. Lal"]
+    assert book.ids == {"jstor": "j.ctt24hdz7", "isbn": "9781921536502"} and book.date == "2009-04-30"
+    assert book.abstract == "Abstract replaced for the fixture." and book.to_dict()["publisher"] == "ANU E Press"
+    assert first.title == "The enigmas of Fiji’s good governance coup" and first.ids == {"jstor": "j.ctt24hdz7.5"}
+    assert [(a.given, a.family) for a in first.authors] == [("Jon", "Fraenkel"), ("Stewart", "Firth")]
+    assert first.venue == book.title and first.date == "2009-04-30" and first.to_dict()["pages"] == "3"
+    assert first.abstract is None  # an "extract" (the chapter's opening) is no abstract
+    # "‘Anxiety, uncertainty and fear in our land’:" and its subtitle: one colon.
+    assert second.title == "‘Anxiety, uncertainty and fear in our land’: Fiji’s road to military coup, 2006"
+    assert [a.name for a in second.authors] == ["Brij V. Lal"] and last.title == "Fiji’s Coup Syndrome"

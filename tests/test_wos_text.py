@@ -1,8 +1,9 @@
-"""Web of Science plain-text exports (two real files) and the tab-delimited export (a fixture)."""
+"""Web of Science plain-text exports (two real files) and tab-delimited exports (a fixture and two real ones)."""
 
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import InputError
 from kg.extract import extract_file, extract_text
@@ -123,7 +124,10 @@ def test_real_old_style_addresses_and_cited_references(wosfile):
     proceedings = next(r for r in wosfile.records if r.source.line == 3063)
     assert proceedings.extra["document_type"] == "Proceedings Paper"
     assert [a.name for a in proceedings.authors][:2] == ["Ni, Tao", "Schmidt, Greg S."]  # BE editors are not authors
-    assert proceedings.authors[0].affiliations == ()  # six authors: the one address is the paper's
+    # Six authors and one address naming nobody: it is the paper's, and the reprint author's (RP names him).
+    assert proceedings.authors[0].affiliations == ("Virginia Tech, Dept Comp Sci, Blacksburg, VA 24061 USA.",)
+    assert all(a.affiliations == () for a in proceedings.authors[1:])
+    assert proceedings.orgs == ("Virginia Tech, Dept Comp Sci, Blacksburg, VA 24061 USA.",)
 
 
 def test_tab_delimited_export():
@@ -169,3 +173,73 @@ def test_detection():
     assert wos_text.detect(TAB_HEADER + "\n") == 0.95
     assert wos_text.detect("PT is a tag.\nSo is AU.\n") == 0.0
     assert wos_text.detect("TY  - JOUR\nAU  - Lee, A\nER  - \n") == 0.0
+
+
+# Real tab-delimited exports (tests/fixtures/real/wos-tab/SOURCE.md): rows kept, abstracts replaced.
+WOS_TAB = FIXTURES / "real" / "wos-tab"
+
+
+def test_real_tab_delimited_export_in_utf16():
+    path = WOS_TAB / "wos_tab_delimited_win_utf16.txt"
+    assert path.read_bytes()[:2] == b"\xff\xfe"  # UTF-16 LE with its byte-order mark, CRLF line ends
+    result = extract_file(path)
+    assert result.format == "wos-text" and len(result.records) == 6
+    assert [r.ids["wos"] for r in result.records] == [
+        "WOS:000220015600001",
+        "WOS:000254383200006",
+        "WOS:000087268000005",
+        "WOS:000237211000029",
+        "WOS:000185383500042",
+        "WOS:000234932600008",
+    ]
+    assert [r.source.line for r in result.records] == [2, 3, 4, 5, 6, 7]
+    first, avatar, erdos, survey, book, citespace = result.records
+    assert first.title.startswith("Knowledge networks as channels and conduits")
+    assert [a.name for a in first.authors] == ["Owen-Smith, J", "Powell, WW"] and first.date == "2004-01"
+    # C1 names nobody; RP gives the reprint author's own printing of his address.
+    assert first.authors[0].affiliations == ("Univ Michigan, Dept Sociol, 1225 S Univ Ave, Ann Arbor, MI 48104 USA.",)
+    assert first.authors[1].affiliations == ()
+    assert first.orgs == (
+        "Univ Michigan, Dept Sociol, Ann Arbor, MI 48104 USA",
+        "Stanford Univ, Stanford, CA 94305 USA",
+    )
+    assert len(first.extra["references"]) == 62 and first.extra["references"][0] == {
+        "text": "Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105",
+        "year": 2000,
+        "doi": "10.2307/2667105",
+    }
+    assert first.abstract == "Abstract replaced for the fixture." and first.venue == "ORGANIZATION SCIENCE"
+    assert [(a.given, a.family) for a in avatar.authors][:2] == [("Gary", "Bente"), ("Sabine", "Rueggenberg")]
+    assert all(a.affiliations == ("Univ Cologne, Dept Psychol, D-50969 Cologne, Germany",) for a in avatar.authors)
+    assert avatar.extra["document_type"] == "Review" and avatar.date == "2008-04"
+    # OI "Batagelj, Vladimir/0000-0002-0240-9446" is the AU "Batagelj, V".
+    assert [a.orcid for a in erdos.authors] == ["0000-0002-0240-9446", None]
+    assert survey.ids == {"wos": "WOS:000237211000029", "isbn": "1-4244-0223-9", "issn": "1087-8270"}
+    assert [a.name for a in survey.authors][-1] == "May, Richard" and len(survey.authors) == 6  # BE: editors
+    assert survey.venue == "IEEE Virtual Reality 2006, Proceedings" and survey.date == "2006"
+    assert book.extra["document_type"] == "Proceedings Paper" and book.ids["isbn"] == "1-4020-1383-3"
+    assert citespace.date == "2006-02-01" and citespace.authors[0].orcid == "0000-0001-8584-1041"  # PD "FEB 1"
+
+
+def test_real_tab_delimited_export_with_newer_columns():
+    path = WOS_TAB / "savedrecs-26-02-18.txt"
+    assert wos_text.detect(path.read_text(encoding="utf-8-sig")) == 0.95
+    result = extract_file(path)
+    assert result.format == "wos-text" and len(result.records) == 4 and result.notes == ()
+    stone, boosting, additive, sybil = result.records
+    assert stone.title == "Stone, Jade, Medium: A Neocybernetic New Story of the Stone (1905-1906)"
+    assert stone.date == "2018" and stone.ids["doi"] == "10.1353/con.2018.0000"  # PD "WIN" is no month
+    assert [r["text"] for r in stone.extra["references"]][
+        4
+    ] == "Bruce Clarke Information, 2010, CRITICAL TERMS MEDIA, p[157, 166]"
+    assert stone.authors[0].affiliations == ("Yale NUS Coll, Literature, Singapore, Singapore",)
+    assert boosting.date == "2018-06-07" and boosting.ids["pmid"] == "29422128"
+    assert len(boosting.authors) == 8 and boosting.authors[4].affiliations == (
+        "Tianjin Polytech Univ, Sch Environm & Chem Engn, Tianjin 300387, Peoples R China",
+    )
+    bracketed = boosting.extra["references"][2]  # "DOI [10.1039/C7AY00353F, 10.1039/c7ay00353f]"
+    assert bracketed["text"].endswith("DOI [10.1039/C7AY00353F, 10.1039/c7ay00353f]")
+    assert bracketed["doi"].lower() == "10.1039/c7ay00353f"
+    assert [a.orcid for a in additive.authors] == [None, None, None, None, "0000-0002-8679-8097"]
+    assert additive.authors[1].name == "Natschlaeger, Thomas"  # AU spells him "Natschlager, T"
+    assert sybil.extra["document_type"] == "Article; Proceedings Paper" and len(sybil.extra["references"]) == 43

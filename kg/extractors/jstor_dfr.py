@@ -1,14 +1,20 @@
 """JSTOR Data for Research (DfR) metadata: the ``citations`` table (tab-separated ``citations.tsv`` or
-comma-separated ``citations.CSV``) and the per-article metadata XML (JATS ``<article>`` with
-``<front><journal-meta>``/``<article-meta>``).
+comma-separated ``citations.CSV``), the older ``citations.XML``, and the per-item metadata XML (JATS
+``<article>`` with ``<front><journal-meta>``/``<article-meta>``; a book's ``<book>`` with ``<book-meta>``
+and its ``<book-part>`` chapters).
 
 The table's columns are ``id  doi  title  author  journaltitle  volume  issue  pubdate  pagerange
 publisher  type  reviewed-work  abstract``: one row is one record, ``author`` holding all authors in one
 cell separated by ", " (a "Jr." after a comma belongs to the name before it), ``pubdate`` an issue date
 as a timestamp ("1912-10-01T00:00:00Z", days and months that are only padding left out: "1912-10"),
 ``journaltitle`` the venue, ``doi`` (and ``id``) the DOI, ``type`` the JSTOR item type ("fla": a
-full-length article). The XML gives the same fields plus per-author name parts, ORCID iDs, affiliations,
-keywords and the references of its ``ref-list``.
+full-length article). citations.XML has the same fields as elements of ``<article id="...">``, one
+``<author>`` per author. JSTOR's front and back matter ("Front Matter", "Volume Information", no
+author) is no paper: it is skipped with a note. The article XML gives the same fields plus per-author
+name parts, ORCID iDs, affiliations, keywords and the references of its ``ref-list``; its
+``<pub-date>`` is padded as ``pubdate`` is. A book gives a record for itself (editors in
+``editors``) and one per part that names its authors (the book's title as venue); parts naming
+nobody (front matter, contents, index) are skipped with a note.
 
 Examples
 --------
@@ -41,6 +47,10 @@ _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _STABLE_RE = re.compile(r"jstor\.org/stable/(?:pdf/)?([\w.\-/]+?)(?:\.pdf)?$")
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.I)
 _TYPES = {"fla": "full-length article", "brv": "book review", "mis": "miscellaneous", "nws": "news"}
+# The titles JSTOR gives scanned pages that are no paper.
+_PLACEHOLDERS = {"front matter", "back matter", "volume information", "table of contents", "index"}
+# DfR's own marks in its XML: JSTOR ids, stable URLs, and the "lang" custom-meta every DfR file carries.
+_DFR_MARK_RE = re.compile(r'(?:journal|book)-id-type="jstor"|jstor\.org/stable|<meta-name>\s*lang\s*</meta-name>')
 
 
 def _header(text: str) -> tuple[str, list[str]] | None:
@@ -53,26 +63,34 @@ def _header(text: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def _is_dfr_xml(text: str) -> bool:
-    if sniff_root(text) != "article":
-        return False
-    head = text[:20000]
-    return "<article-meta" in head and ('journal-id-type="jstor"' in head or "jstor.org/stable" in head)
+def _dfr_xml(text: str) -> str | None:
+    """Which DfR XML ``text`` is: "article" (JATS), "book" (book-chapter file) or "citations" (citations.XML)."""
+    root, head = sniff_root(text), text[:20000]
+    if root == "article" and "<article-meta" in head and _DFR_MARK_RE.search(head):
+        return "article"
+    if root == "book" and "<book-meta" in head and _DFR_MARK_RE.search(head):
+        return "book"
+    if root == "citations" and re.search(r"<article[\s>]", head) and re.search(r"<(?:journaltitle|pubdate)>", head):
+        return "citations"
+    return None
 
 
 def detect(text: str) -> float:
-    """0.95 for a DfR citations table (its header), 0.9 for DfR's JATS article metadata.
+    """0.95 for a DfR citations table (its header) or citations.XML, 0.9 for DfR's JATS article or book XML.
 
     Examples
     --------
     >>> detect("id\\tdoi\\ttitle\\tauthor\\tjournaltitle\\tvolume\\tissue\\tpubdate\\tpagerange\\n")
+    0.95
+    >>> detect('<citations>\\n<article id="10.2307/1742"><doi>10.2307/1742</doi><pubdate>1955</pubdate>')
     0.95
     >>> detect("title\\tauthors\\tyear\\n")
     0.0
     """
     if _header(text) is not None:
         return 0.95
-    return 0.9 if _is_dfr_xml(text) else 0.0
+    kind = _dfr_xml(text)
+    return 0.95 if kind == "citations" else 0.9 if kind else 0.0
 
 
 def split_authors(cell: str) -> list[str]:
@@ -129,12 +147,50 @@ def dfr_date(value: str | None) -> str | None:
     return _iso(year, month, day)
 
 
+def _placeholder(title: str | None, authors: list[str]) -> bool:
+    """Whether an item is JSTOR's front or back matter ("Front Matter", "Volume Information"), not a paper."""
+    return not authors and clean_space(title or "").casefold().strip(" .") in _PLACEHOLDERS
+
+
+def _citation(fields: dict[str, str], authors: list[str], line: int, source: str) -> Record:
+    """A record of DfR's citations fields (a table row, or an ``<article>`` of citations.XML)."""
+    ids = {}
+    doi = fields.get("doi") or (fields["id"] if fields.get("id", "").startswith("10.") else "")
+    if doi:
+        ids["doi"] = doi
+    extra: dict[str, object] = {}
+    kind = fields.get("type")
+    if kind:
+        extra["document_type"] = _TYPES.get(kind, kind)
+    if fields.get("reviewed-work"):
+        extra["reviewed_work"] = fields["reviewed-work"]
+    return Record(
+        title=fields.get("title") or None,
+        authors=tuple(AuthorRef(name) for name in authors),
+        date=dfr_date(fields.get("pubdate")),
+        venue=fields.get("journaltitle") or None,
+        abstract=fields.get("abstract") or None,
+        ids=ids,
+        source=SourceRef(source, line, FORMAT),
+        extra=extra,
+    )
+
+
+def _skipped_notes(untitled: int, placeholders: list[str], what: str) -> list[str]:
+    notes = [f"{untitled} {what}(s) without a title skipped"] if untitled else []
+    if placeholders:
+        names = ", ".join(f"'{name}'" for name in sorted(set(placeholders)))
+        notes.append(f"{len(placeholders)} front or back matter {what}(s) without authors skipped ({names})")
+    return notes
+
+
 def _table_records(text: str, source: str, delimiter: str) -> tuple[list[Record], list[str]]:
     # DfR does not quote: a title starting with a quotation mark is text, not a quoted field (tabs).
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter, quoting=quoting)
     header: list[str] | None = None
-    records, skipped, read = [], 0, 0
+    records: list[Record] = []
+    untitled, placeholders, read = 0, [], 0
     for row in reader:
         line, read = read + 1, reader.line_num  # a row starts after the last line the one before it ended on
         if header is None:
@@ -143,35 +199,40 @@ def _table_records(text: str, source: str, delimiter: str) -> tuple[list[Record]
         if not any(cell.strip() for cell in row):
             continue
         cells = {name: clean_space(value) for name, value in zip(header, row, strict=False) if name}
-        title, abstract = cells.get("title") or None, cells.get("abstract") or None
-        if not title and not abstract:
-            skipped += 1
-            continue
-        ids = {}
-        doi = cells.get("doi") or (cells["id"] if cells.get("id", "").startswith("10.") else "")
-        if doi:
-            ids["doi"] = doi
-        extra: dict[str, object] = {}
-        kind = cells.get("type")
-        if kind:
-            extra["document_type"] = _TYPES.get(kind, kind)
-        if cells.get("reviewed-work"):
-            extra["reviewed_work"] = cells["reviewed-work"]
-        records.append(
-            Record(
-                title=title,
-                authors=tuple(AuthorRef(name) for name in split_authors(cells.get("author", ""))),
-                date=dfr_date(cells.get("pubdate")),
-                venue=cells.get("journaltitle") or None,
-                abstract=abstract,
-                ids=ids,
-                source=SourceRef(source, line, FORMAT),
-                extra=extra,
-            )
-        )
-    notes = [f"{skipped} row(s) without a title skipped"] if skipped else []
-    if header is not None and not records and not skipped:
+        authors = split_authors(cells.get("author", ""))
+        if not cells.get("title") and not cells.get("abstract"):
+            untitled += 1
+        elif _placeholder(cells.get("title"), authors):
+            placeholders.append(cells["title"])
+        else:
+            records.append(_citation(cells, authors, line, source))
+    notes = _skipped_notes(untitled, placeholders, "row")
+    if header is not None and not records and not untitled and not placeholders:
         notes.append("the citations table has a header but no rows")
+    return records, notes
+
+
+def _citations_xml_records(root, source: str) -> tuple[list[Record], list[str]]:
+    """DfR's older ``citations.XML``: ``<citations><article id="10.2307/...">`` with one ``<author>`` per author."""
+    records: list[Record] = []
+    untitled, placeholders = 0, []
+    articles = children(root, "article")
+    for article in articles:
+        fields = {"id": article.get("id") or ""}
+        for child in article:
+            name, value = local_name(child), _text(child)
+            if value and name != "author":
+                fields.setdefault(name, value)
+        authors = [name for name in (_text(a) for a in article.iter("{*}author")) if name]
+        if not fields.get("title") and not fields.get("abstract"):
+            untitled += 1
+        elif _placeholder(fields.get("title"), authors):
+            placeholders.append(fields["title"])
+        else:
+            records.append(_citation(fields, authors, article.sourceline or 1, source))
+    notes = _skipped_notes(untitled, placeholders, "article")
+    if not articles:
+        notes.append("the <citations> document has no <article>")
     return records, notes
 
 
@@ -187,6 +248,22 @@ def _text(element) -> str | None:
     return clean_space("".join(element.itertext())) or None if element is not None else None
 
 
+def _title(group, name: str) -> str | None:
+    """The title of a JATS title group, its subtitle after a colon (none when the title already ends in one).
+
+    Examples
+    --------
+    >>> group = parse_xml("<title-group><title>Fiji’s December 2006 coup:</title><subtitle>Who, what, where and "
+    ...                   "why?</subtitle></title-group>")
+    >>> _title(group, "title")
+    'Fiji’s December 2006 coup: Who, what, where and why?'
+    """
+    title, subtitle = _text(_first(group, name)), _text(_first(group, "subtitle"))
+    if title and subtitle:
+        return f"{title} {subtitle}" if title[-1] in ":?!.;" else f"{title}: {subtitle}"
+    return title or subtitle
+
+
 def _contributor(contrib, affiliations: dict[str, str]) -> AuthorRef | None:
     name_element = _first(contrib, "string-name")
     if name_element is None:
@@ -195,7 +272,7 @@ def _contributor(contrib, affiliations: dict[str, str]) -> AuthorRef | None:
         name_element = _first(contrib, "collab")
         return AuthorRef(_text(name_element) or "") if _text(name_element) else None
     family = (_text(_first(name_element, "surname")) or "").rstrip(",").strip() or None
-    given = _text(_first(name_element, "given-names"))
+    given = " ".join(filter(None, (_text(g) for g in children(name_element, "given-names")))) or None
     suffix = _text(_first(name_element, "suffix"))
     if family or given:
         name = " ".join(p for p in (given, family) if p) + (f", {suffix}" if suffix else "")
@@ -215,10 +292,48 @@ def _contributor(contrib, affiliations: dict[str, str]) -> AuthorRef | None:
     return AuthorRef(name, tuple(dict.fromkeys(own)), orcid)
 
 
+def _contributors(meta) -> tuple[list[AuthorRef], list[str]]:
+    """The authors (contributors of no type, or "author") and the editors' names of a JATS meta element."""
+    affiliations = {aff.get("id"): _text(aff) for aff in meta.iter("{*}aff") if aff.get("id") and _text(aff)}
+    authors, editors = [], []
+    for group in children(meta, "contrib-group"):
+        for contrib in children(group, "contrib"):
+            role = (contrib.get("contrib-type") or "author").lower()
+            person = _contributor(contrib, affiliations)  # type: ignore[arg-type]
+            if person and role == "author":
+                authors.append(person)
+            elif person and role == "editor":
+                editors.append(person.name)
+    return authors, editors
+
+
+def _abstract(meta) -> str | None:
+    """The abstracts of a JATS meta element; an "extract" (a book part's opening page) is no abstract."""
+    found = [_text(x) for x in children(meta, "abstract") if (x.get("abstract-type") or "").lower() != "extract"]
+    return " ".join(a for a in found if a) or None
+
+
+def _jats_date(meta) -> str | None:
+    """The first ``<pub-date>`` with a year, DfR's padding left out as in :func:`dfr_date` (1 April: April)."""
+    for pub_date in children(meta, "pub-date"):
+        year = _text(_first(pub_date, "year")) or ""
+        if not year.isdigit():
+            continue
+        month, day = (_text(_first(pub_date, part)) or "" for part in ("month", "day"))
+        return dfr_date(f"{year}-{int(month) if month.isdigit() else 0:02d}-{int(day) if day.isdigit() else 0:02d}")
+    return None
+
+
 def _citation_text(citation) -> str | None:
-    """A reference as printed: DfR puts the printed text first and its parsed parts after it."""
-    own = clean_space((citation.text or "") + " ".join(c.tail or "" for c in citation))
-    return own if len(own) >= 20 else _text(citation)
+    """A reference as printed.
+
+    A JSTOR-digitised reference prints its text first and repeats its parsed parts after it (each
+    part's tail blank); a publisher's marks its parts inside the printed text.
+    """
+    head = clean_space(citation.text or "")
+    if len(head) >= 20 and all(not (c.tail or "").strip() for c in citation):
+        return head
+    return _text(citation)
 
 
 def _references(article) -> list[dict[str, str]]:
@@ -244,31 +359,16 @@ def _references(article) -> list[dict[str, str]]:
     return references
 
 
-def _xml_record(text: str, source: str) -> tuple[list[Record], list[str]]:
-    try:
-        article = parse_xml(text)
-    except KgError as error:
-        raise InputError(source, str(error)) from None
+def _xml_record(article, source: str) -> tuple[list[Record], list[str]]:
     meta = _first(article, "front", "article-meta")
     if meta is None:
         return [], ["no <front><article-meta> in this <article>"]
     journal = _first(article, "front", "journal-meta")
-    title_group = _first(meta, "title-group")
-    title = _text(_first(title_group, "article-title"))
-    subtitle = _text(_first(title_group, "subtitle"))
-    if title and subtitle:
-        title = f"{title}: {subtitle}"
-    abstract = " ".join(a for a in (_text(x) for x in children(meta, "abstract")) if a) or None
+    title = _title(_first(meta, "title-group"), "article-title")
+    abstract = _abstract(meta)
     if not title and not abstract:
         return [], ["the article metadata has no title"]
-    affiliations = {aff.get("id"): _text(aff) for aff in meta.iter("{*}aff") if aff.get("id") and _text(aff)}
-    authors = []
-    for group in children(meta, "contrib-group"):
-        for contrib in children(group, "contrib"):
-            if (contrib.get("contrib-type") or "author") == "author":
-                author = _contributor(contrib, affiliations)  # type: ignore[arg-type]
-                if author:
-                    authors.append(author)
+    authors, _ = _contributors(meta)
     ids: dict[str, str] = {}
     for article_id in children(meta, "article-id"):
         kind, value = (article_id.get("pub-id-type") or "").lower(), _text(article_id)
@@ -282,17 +382,6 @@ def _xml_record(text: str, source: str) -> tuple[list[Record], list[str]]:
         issn = next((_text(i) for i in children(journal, "issn") if _text(i)), None)
         if issn:
             ids["issn"] = issn
-    date = None
-    for pub_date in children(meta, "pub-date"):
-        try:
-            year = int(_text(_first(pub_date, "year")) or "")
-        except ValueError:
-            continue
-        month, day = (_text(_first(pub_date, part)) for part in ("month", "day"))
-        date = _iso(
-            year, int(month) if month and month.isdigit() else None, int(day) if day and day.isdigit() else None
-        )
-        break
     venue = _text(_first(journal, "journal-title-group", "journal-title")) or _text(_first(journal, "journal-title"))
     extra: dict[str, object] = {}
     keywords = [k for k in (_text(x) for x in meta.iter("{*}kwd")) if k]
@@ -306,7 +395,7 @@ def _xml_record(text: str, source: str) -> tuple[list[Record], list[str]]:
     record = Record(
         title=title,
         authors=tuple(authors),
-        date=date,
+        date=_jats_date(meta),
         venue=venue,
         abstract=abstract,
         ids=ids,
@@ -316,13 +405,91 @@ def _xml_record(text: str, source: str) -> tuple[list[Record], list[str]]:
     return [record], []
 
 
+def _pages(meta) -> str | None:
+    first, last = _text(_first(meta, "fpage")), _text(_first(meta, "lpage"))
+    return f"{first}-{last}" if first and last else first
+
+
+def _book_records(book, source: str) -> tuple[list[Record], list[str]]:
+    """A DfR book (``book-chapter-*.xml``): a record for the book, and one per part that names its authors.
+
+    Parts without authors (front matter, contents, index; a monograph's chapters) are left out with a note.
+    """
+    meta = _first(book, "book-meta")
+    if meta is None:
+        return [], ["no <book-meta> in this <book>"]
+    book_title = _title(_first(meta, "book-title-group"), "book-title")
+    date = _jats_date(meta)
+    authors, editors = _contributors(meta)
+    ids: dict[str, str] = {}
+    for book_id in children(meta, "book-id"):
+        if (book_id.get("book-id-type") or "").lower() == "jstor" and _text(book_id):
+            ids.setdefault("jstor", _text(book_id) or "")
+    isbn = next((_text(i) for i in children(meta, "isbn") if _text(i)), None)
+    if isbn:
+        ids["isbn"] = isbn
+    publisher = _text(_first(meta, "publisher", "publisher-name"))
+    extra: dict[str, object] = {"document_type": "book"}
+    if editors:
+        extra["editors"] = editors
+    if publisher:
+        extra["publisher"] = publisher
+    records, notes = [], []
+    if book_title:
+        book_source = SourceRef(source, book.sourceline or 1, FORMAT)
+        records.append(Record(book_title, tuple(authors), date=date, abstract=_abstract(meta), ids=ids,
+                              source=book_source, extra=extra))  # fmt: skip
+    else:
+        notes.append("the book metadata has no title")
+    unsigned: list[str] = []
+    for part in book.iter("{*}book-part"):
+        part_meta = _first(part, "book-part-meta")
+        if part_meta is None:
+            continue
+        title = _title(_first(part_meta, "title-group"), "title")
+        part_authors, _ = _contributors(part_meta)
+        if not title or not part_authors:
+            unsigned.append(title or "(untitled)")
+            continue
+        part_id = _text(_first(part_meta, "book-part-id"))
+        part_ids = {"jstor": part_id} if part_id else {}
+        part_extra: dict[str, object] = {"document_type": "book-chapter"}
+        if _pages(part_meta):
+            part_extra["pages"] = _pages(part_meta)
+        records.append(
+            Record(
+                title=title,
+                authors=tuple(part_authors),
+                date=date,
+                venue=book_title,
+                abstract=_abstract(part_meta),
+                ids=part_ids,
+                source=SourceRef(source, part_meta.sourceline or 1, FORMAT),
+                extra=part_extra,
+            )
+        )
+    if unsigned:
+        shown = ", ".join(f"'{t}'" for t in unsigned[:4]) + (", ..." if len(unsigned) > 4 else "")
+        notes.append(f"{len(unsigned)} book part(s) that name no author skipped ({shown})")
+    return records, notes
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     header = _header(text)
     if header is not None:
         return _table_records(text, source, header[0])
-    if sniff_root(text) == "article":
-        return _xml_record(text, source)
-    return [], ["neither a DfR citations table (no id/doi/title/author/journaltitle/pubdate header) nor DfR XML"]
+    root_name = sniff_root(text)
+    if root_name not in ("article", "book", "citations"):
+        return [], ["neither a DfR citations table (no id/doi/title/author/journaltitle/pubdate header) nor DfR XML"]
+    try:
+        root = parse_xml(text)
+    except KgError as error:
+        raise InputError(source, str(error)) from None
+    if root_name == "book":
+        return _book_records(root, source)
+    if root_name == "citations":
+        return _citations_xml_records(root, source)
+    return _xml_record(root, source)
 
 
 EXTRACTOR = Extractor(

@@ -2,7 +2,8 @@
 
 Authors come from ``AF`` (full names; ``AU`` when there is none) in order, "Family, Given"
 split into its parts, with group authors (``CA``) after them; each author's addresses from
-the ``C1`` lines that name them ("[Lee, Ann; Xu, Kelvin] Univ X, City"), unattributed
+the ``C1`` lines that name them ("[Lee, Ann; Xu, Kelvin] Univ X, City"), else (older records,
+whose ``C1`` names nobody) the ``RP`` address of the reprint author; unattributed
 addresses and ``C3`` organisation names as the paper's ``orgs``; ORCIDs from ``OI``; cited
 references from ``CR`` (the DOI parsed out of "..., DOI 10.x/y"); ``UT`` as the ``wos`` id.
 
@@ -45,6 +46,10 @@ _ADDRESS_RE = re.compile(r"^\[(?P<names>[^\]]*)\]\s*(?P<address>.+)$")
 _INLINE_TAG_RE = re.compile(r"</?(?:i|b|em|strong|sub|sup|scp|u)>", re.IGNORECASE)
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])")
 _ISSN_RE = re.compile(r"^\d{4}-\d{3}[\dX]$")
+# "RP Ni, T (reprint author), Virginia Tech, Blacksburg, VA 24061 USA." ("corresponding author" since 2019),
+# several of them separated by "; ".
+_REPRINT_RE = re.compile(r"^(?P<name>[^()]+?)\s*\((?:reprint|corresponding) author\),\s*(?P<address>.+?)\s*$")
+_REPRINT_SPLIT_RE = re.compile(r";\s*(?=[^;]*\((?:reprint|corresponding) author\))")
 # Tab-delimited fields that hold one item per "; " (one per line in plain text).
 _LIST_TAGS = {"AU", "AF", "BA", "BF", "CA", "GP", "BE", "CR", "C1"}
 
@@ -90,6 +95,13 @@ def _authors(record: TaggedRecord) -> tuple[list[AuthorRef], list[str]]:
     if len(names) == 1 and unattributed:  # one author: every address is hers
         addresses[0].extend(a for a in unattributed if a not in addresses[0])
         unattributed = []
+    # The reprint (corresponding) author's address names its person: it is hers when C1 gave her none.
+    unplaced = {index for index, found in enumerate(addresses) if not found}
+    for entry in _REPRINT_SPLIT_RE.split(record.text("RP") or ""):
+        match = _REPRINT_RE.match(clean_space(entry))
+        index = find_person(match["name"], keys) if match else None
+        if match and index in unplaced and match["address"] not in addresses[index]:
+            addresses[index].append(match["address"])
     orcids: dict[int, str] = {}
     for entry in _split_semicolons(record.text("OI")):
         person, _, rest = entry.rpartition("/")

@@ -258,3 +258,106 @@ def test_detection_and_records_without_works():
     )
     with pytest.raises(KgError, match="without a title"):
         extract_text(untitled, source="untitled.xml")
+
+
+# Real answers of the ORCID public API (tests/fixtures/real/orcid-json/SOURCE.md).
+def _real_orcid(name: str):
+    from conftest import FIXTURES
+
+    return FIXTURES / "real" / "orcid-json" / name
+
+
+def test_real_v21_record_splits_groups_of_different_works():
+    result = extract_file(_real_orcid("v2.1_record_0000-0001-9232-4042.json"))
+    records = result.records
+    assert result.format == "orcid-json" and len(records) == 11  # 6 groups, 3 of them mixed
+    assert any("3 ORCID group(s) held copies of different works" in note and "8 works" in note for note in result.notes)
+    # Group 20: four papers of Medical Hypotheses grouped by their shared ISSN: four records, each its own ids.
+    mehy = [r for r in records if r.ids.get("issn") == "0306-9877"]
+    assert [r.ids["doi"] for r in mehy] == [
+        "10.1016/j.mehy.2013.12.025",
+        "10.1016/j.mehy.2013.03.040",
+        "10.1016/j.mehy.2011.10.033",
+        "10.1016/j.mehy.2011.03.039",
+    ]
+    assert mehy[0].title.startswith("A proposed role of human defensins in Helicobacter")
+    assert mehy[0].ids["scopus"] == "2-s2.0-84893934189" and mehy[0].date == "2014"
+    # Group 89: two Scopus copies of one paper (one DOI, two EIDs) and the owner's copy are one work.
+    leptin = [r for r in records if r.ids.get("doi") == "10.1097/mcg.0b013e3181ec5c66"]
+    assert len(leptin) == 1 and leptin[0].title.startswith("The potential adverse role of leptin resistance")
+    first = records[0]
+    assert first.title.startswith("Noggin levels in nonalcoholic fatty liver disease")
+    assert first.date == "2018-12-22" and first.venue is None and first.authors == ()
+    assert first.to_dict()["document_type"] == "journal-article"
+    assert records[-1].date is None  # "year": "0"
+    assert any("0000-0001-9232-4042" in note and "list no contributors" in note for note in result.notes)
+
+
+def test_real_v21_bulk_contributors_and_activities_answer():
+    bulk = extract_file(_real_orcid("v2.1_bulk_0000-0002-1909-134X.json"))
+    assert bulk.format == "orcid-json" and len(bulk.records) == 4
+    tdcs = bulk.records[1]
+    assert tdcs.title.startswith("The use of tDCS and CVS as methods of non-invasive brain stimulation")
+    assert [(a.name, a.orcid) for a in tdcs.authors] == [
+        ("Gregory Been", None),
+        ("Trung Thanh Ngo", "0000-0002-1909-134X"),
+        ("Steven Miller", None),
+        ("Paul B Fitzgerald", "0000-0003-4217-8096"),
+    ]
+    assert tdcs.venue == "Brain Research Reviews" and tdcs.date == "2007"
+    assert tdcs.ids["scopus"] == "2-s2.0-36448981766" and tdcs.abstract == "Abstract replaced for the fixture."
+    # /activities answers the record's activities summary without its wrapper.
+    record = json.loads(_real_orcid("v2.1_record_0000-0001-9232-4042.json").read_text(encoding="utf-8"))
+    activities = extract_text(json.dumps(record["activities-summary"]), source="activities.json")
+    assert activities.format == "orcid-json" and len(activities.records) == 11
+
+
+def test_real_v30_works_summary_and_work_detail():
+    works = extract_file(_real_orcid("v3.0_works_0000-0003-1444-9135.json"))
+    assert works.format == "orcid-json" and len(works.records) == 6
+    assert [r.ids.get("doi") for r in works.records] == [
+        "10.3897/biss.2.25589",
+        "10.21105/joss.00721",
+        "10.5281/zenodo.1238947",
+        "10.1111/1365-2745.12293",
+        "10.12688/f1000research.2-191.v1",
+        "10.6084/m9.figshare.669696",  # only a dx.doi.org link in "url"
+    ]
+    joss = works.records[1]
+    assert joss.title.startswith("Suppdata: Downloading Supplementary Data from Published Manuscripts")
+    assert joss.venue == "Journal of Open Source Software" and joss.date == "2018-05-03"
+    assert works.records[3].ids["issn"] == "0022-0477"
+    assert works.records[2].to_dict()["document_type"] == "other"
+
+    work = extract_file(_real_orcid("v3.0_work_0000-0002-0734-2199_77226586.json"))
+    [paper] = work.records
+    assert paper.title == "Dose-Rate Estimation using α-Al2O3:C Chips: Aftermath"
+    assert [(a.name, a.orcid) for a in paper.authors] == [
+        ("Sebastian Kreutzer", "0000-0002-0734-2199"),
+        ("Chantal Tribolo", None),
+        ("Loïc Martin", None),
+        ("Norbert Mercier", None),
+    ]
+    assert paper.date == "2020-06-01" and paper.venue == "Ancient TL" and paper.source.line == 22
+
+
+def test_real_v30_sandbox_bulk_lists_a_person_once_per_credit_role():
+    result = extract_file(_real_orcid("v3.0_bulk_sandbox_0000-0003-4997-3076.json"))
+    [work] = result.records
+    assert [(a.name, a.orcid) for a in work.authors] == [
+        ("Foo Fox", None),
+        ("Bar Bunny", "1111-2222-3333-4444"),
+        ("Erik Pearson", "0000-0003-4997-3076"),
+    ]
+    assert work.title == "Test Publication: testing publication workflow" and work.date == "2022-07-29"
+
+
+def test_real_orcid_json_detection():
+    for name in (
+        "v2.1_record_0000-0001-9232-4042.json",
+        "v2.1_bulk_0000-0002-1909-134X.json",
+        "v3.0_works_0000-0003-1444-9135.json",
+        "v3.0_work_0000-0002-0734-2199_77226586.json",
+    ):
+        detected = detect_format(_real_orcid(name).read_text(encoding="utf-8"))
+        assert detected is not None and detected[0].name == "orcid-json", name

@@ -1,12 +1,20 @@
-"""arXiv listing pages saved as HTML: a real search results page and small list-page fixtures."""
+"""arXiv listing pages saved as HTML: a real search results page, a real /list/ page and small fixtures.
+
+tests/fixtures/real/arxiv-listing-html/astro-ph-recent-2024-11.html is a trimmed copy of a
+/list/astro-ph/pastweek page saved from a browser in November 2024 (see SOURCE.md).
+"""
 
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES
 
 from kg.errors import InputError
 from kg.extract import extract_file, extract_text
 from kg.extractors import arxiv_listing_html, detect_format
+from kg.extractors.base import ExtractOptions
+
+RECENT = FIXTURES / "real" / "arxiv-listing-html" / "astro-ph-recent-2024-11.html"
 
 # A /list/cs.CL/new page in the markup arXiv uses since 2024: the id link carries id= and
 # title="Abstract", authors link to /a/ pages without an "Authors:" label, abstracts in p.mathjax.
@@ -153,3 +161,66 @@ def test_entries_without_title_are_no_papers():
     empty = empty.replace("A fixture abstract for the first entry.", "")
     with pytest.raises(InputError, match="no arXiv entry"):
         extract_text(empty, source="empty.html", format="arxiv-listing-html")
+
+
+def test_real_recent_page_reads_every_entry():
+    result = extract_file(RECENT)
+    assert result.format == "arxiv-listing-html"
+    assert [r.ids["arxiv"] for r in result.records] == [
+        "2411.14419", "2411.14273", "2411.14225", "2411.14399", "2411.13551", "2411.13387", "2411.13521",
+    ]  # fmt: skip
+    first = result.records[0]
+    assert first.title == (
+        "Combining summary statistics with simulation-based inference for the 21 cm signal"
+        " from the Epoch of Reionization"
+    )
+    assert [a.name for a in first.authors] == ["Benoit Semelin", "Romain Mériot", "Ashutosh Mishra", "David Cornu"]
+    assert first.categories == ("astro-ph.CO",) and first.extra["comments"] == "11 pages, submitted to A&A"
+    assert first.date == "2024-11" and first.abstract is None and first.source.line == 92
+    assert arxiv_listing_html.DATE_NOTE in result.notes
+
+
+def test_real_recent_page_sections_cross_lists_and_journal_refs():
+    records = {r.ids["arxiv"]: r for r in extract_file(RECENT).records}
+    # Each day is its own <dl id="articles"> under "Fri, 22 Nov 2024 (showing 75 of 75 entries )".
+    assert [records[i].extra["listing_date"] for i in ("2411.14419", "2411.14399", "2411.13551", "2411.13521")] == [
+        "2024-11-22", "2024-11-22", "2024-11-21", "2024-11-21",
+    ]  # fmt: skip
+    discotex = records["2411.14399"]  # "(cross-list from math.NA)"
+    assert discotex.extra["cross_list"] is True and discotex.categories == (
+        "math.NA",
+        "astro-ph.IM",
+        "gr-qc",
+        "math-ph",
+    )
+    assert [a.name for a in discotex.authors] == ["Lidia J. Gomes Da Silva"]
+    assert "cross_list" not in records["2411.14419"].extra
+    picaso = records["2411.14225"]
+    assert picaso.venue == "Astrophysical Journal, 976, 181 (2024)" and len(picaso.authors) == 7
+    assert records["2411.13387"].venue == "PoS(ARENA2024)035"
+    assert [a.name for a in records["2411.13521"].authors][1] == "Alberto García Martín-Caro"
+
+
+def test_real_page_typeset_by_mathjax_keeps_the_tex():
+    # The saved page holds each formula twice: MathJax's spans and <script type="math/tex">.
+    text = RECENT.read_text(encoding="utf-8")
+    records, _ = arxiv_listing_html.extract(text, "recent.html", ExtractOptions())
+    rx, survey = records[1], records[4]
+    assert rx.title == "Examining the evolution of the Supersoft X-ray Source RX J$0513.9-6951$"
+    assert (
+        survey.title == "A Survey of H I and O VI Absorption Lines in the Outskirts of $z\\lesssim0.3$ Galaxy Clusters"
+    )
+    # Read as a file the TeX is then decoded once, as for every reader.
+    decoded = extract_file(RECENT).records
+    assert decoded[1].title == "Examining the evolution of the Supersoft X-ray Source RX J0513.9-6951"
+    assert decoded[4].title.endswith("Outskirts of z≲0.3 Galaxy Clusters")
+
+
+def test_new_page_sections_mark_cross_lists_and_replacements():
+    page = NEW_MARKUP.replace(
+        "<h3>New submissions (showing 2 of 2 entries)</h3>",
+        "<h3>Showing new listings for Friday, 22 November 2024</h3><h3>New submissions (showing 1 of 1 entries)</h3>",
+    ).replace("(cross-list from cs.LG)", "(replaced)")
+    attention, universal = extract_text(page, source="new.html").records
+    assert attention.extra["listing_date"] == "2024-11-22" and "replaced" not in attention.extra
+    assert universal.extra["replaced"] is True and universal.extra["listing_date"] == "2024-11-22"

@@ -9,9 +9,13 @@ same. Search results are ``li.arxiv-result`` items: category chips, ``p.title``,
 ``span.abstract-full``, "Submitted ..." dates (the first version's when the item says "v1
 submitted"), comments, journal reference and DOI.
 
-List pages print no date per paper: the record's date is then the submission month that the
+List pages print no submission date: the record's date is then the submission month that the
 arXiv id encodes ("2401.01234" was submitted in January 2024), a fact rather than a guess, and a
-note says so. The journal reference is the venue. HTML is parsed, never executed.
+note says so. The day a paper was listed (the heading above it: "Fri, 22 Nov 2024 (showing 75 of
+75 entries)", or "Showing new listings for ..." on /new pages) is kept as ``listing_date``, and
+cross-lists and replacements are marked (``cross_list``, ``replaced``). The journal reference is
+the venue. Pages saved from a browser after MathJax typeset them keep each formula twice; its
+TeX source is kept (``$H_0$``) and the typeset copy dropped. HTML is parsed, never executed.
 
 Examples
 --------
@@ -51,8 +55,13 @@ _LIST_TITLE_RE = re.compile(r"""class\s*=\s*["']list-title\b""")
 _SEARCH_ENTRY_RE = re.compile(r"""<li class=["']arxiv-result["']""")
 _CATEGORY_CODE_RE = re.compile(r"\(([a-z][a-z-]*(?:\.[A-Za-z-]+)?)\)\s*$")
 _SUBMITTED_RE = re.compile(r"(\d{1,2})\s+([A-Za-z]+),?\s+(\d{4})")
+# A listing day in a heading: "Fri, 22 Nov 2024", "Friday, 22 November 2024", "Fri, 3 Mar 23".
+_LISTED_RE = re.compile(r"\b[A-Z][a-z]{2,8},\s+(\d{1,2})\s+([A-Z][a-z]{2,8})\s+(\d{4}|\d{2})\b")
 _DESCRIPTOR_RE = re.compile(r"^(?:Title|Authors?|Comments|Journal-ref|Journal ref|Subjects|Abstract)\s*:\s*", re.I)
-DATE_NOTE = "dates are the submission month that each arXiv id encodes (a listing page prints no date per paper)"
+DATE_NOTE = (
+    "dates are the submission month that each arXiv id encodes (a listing page prints no submission date;"
+    " the day a paper was listed is kept as listing_date)"
+)
 
 
 def date_from_arxiv_id(arxiv_id: str) -> str | None:
@@ -84,7 +93,29 @@ def detect(text: str) -> float:
 def _soup(text: str):
     from bs4 import BeautifulSoup
 
-    return BeautifulSoup(text, "html.parser")  # html.parser records each tag's source line
+    soup = BeautifulSoup(text, "html.parser")  # html.parser records each tag's source line
+    _unrender_mathjax(soup)
+    return soup
+
+
+_MATHJAX_RENDERED = ("MathJax_Preview", "MathJax", "MathJax_Display", "MathJax_SVG", "MathJax_CHTML")
+
+
+def _unrender_mathjax(soup) -> None:
+    """Put back the TeX of formulas a browser typeset before the page was saved.
+
+    MathJax 2 leaves the rendered formula (``span.MathJax``, whose text reads "H0" for $H_0$)
+    beside a ``<script type="math/tex">H_0</script>`` holding the source; the source is kept as
+    ``$H_0$`` (``$$...$$`` for display math), as arXiv prints it, and the rendering dropped.
+    """
+    scripts = soup.find_all("script", attrs={"type": re.compile(r"^math/tex")})
+    if not scripts:
+        return
+    for node in soup.find_all(class_=lambda c: c in _MATHJAX_RENDERED):
+        node.decompose()
+    for script in scripts:
+        fence = "$$" if "mode=display" in script.get("type", "") else "$"
+        script.replace_with(f"{fence}{script.get_text()}{fence}")
 
 
 def _text(node) -> str | None:
@@ -142,6 +173,7 @@ def _list_entries(soup, source: str) -> tuple[list[Record], int]:
         comments = _labelled(dd.find(class_="list-comments"))
         if comments:
             extra["comments"] = comments
+        extra.update(_section(dt))
         records.append(
             Record(
                 title=title,
@@ -156,6 +188,29 @@ def _list_entries(soup, source: str) -> tuple[list[Record], int]:
             )
         )
     return records, skipped
+
+
+def _section(dt) -> dict[str, Any]:
+    """What the page says of an entry's listing: the day it was listed and whether it is a cross-list
+    or a replacement ("(cross-list from math.NA)", "Cross submissions", "Replacements for ...")."""
+    facts: dict[str, Any] = {}
+    marks = _text(dt) or ""
+    heading = dt.find_previous("h3")
+    section = _text(heading) or ""
+    if "cross-list" in marks or re.match(r"Cross[- ]?(?:submissions|lists)\b", section):
+        facts["cross_list"] = True
+    if "(replaced)" in marks or re.match(r"Replace(?:ment|d)", section):
+        facts["replaced"] = True
+    for _ in range(3):  # "Fri, 22 Nov 2024 (showing 75 of 75 entries)"; on /new pages a heading above
+        if heading is None:
+            break
+        day = _LISTED_RE.search(_text(heading) or "")
+        if day:
+            year = int(day.group(3)) + (2000 if len(day.group(3)) == 2 else 0)
+            facts["listing_date"] = date_from_parts(year, month_in(day.group(2)), int(day.group(1)))
+            break
+        heading = heading.find_previous("h3")
+    return {k: v for k, v in facts.items() if v}
 
 
 def _submitted(item) -> str | None:

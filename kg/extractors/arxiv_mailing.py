@@ -7,12 +7,17 @@ dashes. A paper opens with its id: ``arXiv:2401.01234`` (with ``(*cross-listing*
 cross-list) or, in older files, ``Paper: hep-th/9901001``. Replacements ("replaced with revised
 version ...") have no abstract; they are papers too.
 
+Monthly listing files (``/listings/0001``, ``pastweek``) print the same blocks without abstracts.
+
 ``Date`` is the first version's submission (the record's date, to the day); a block without it
 (a replacement) is dated by the submission month its arXiv id encodes, and a note says so.
-``Authors`` are split at commas and "and"; "Ann Lee (MIT)" gives an affiliation, and so do
-numbered lists ("Ann Lee (1), Bo Chen (2) ((1) MIT, (2) Stanford)"). ``Categories`` (primary
-first), ``Journal-ref`` (the venue), ``DOI``, ``Comments``, ``Report-no``, ``MSC-class`` and
-``ACM-class`` are kept; TeX accents (``Sol\\`a``, ``Sa\\v{s}a``) are decoded, ``$math$`` is kept.
+``Authors`` are split at commas, semicolons, "&", "and" and a collaboration's colon; "Ann Lee
+(MIT)" gives an affiliation, and so do numbered legends ("Ann Lee (1), Bo Chen (2) ((1) MIT, (2)
+Stanford)", also bare after the last author or "(1 - MIT; 2 - Stanford)"); a remark such as "(for
+the X Collaboration)" is none, and a mark that follows no name is not guessed at. "et al. (97
+additional authors not shown)" gives the author count. ``Categories`` (primary first),
+``Journal-ref`` (the venue), ``DOI``, ``Comments``, ``Report-no``, ``MSC-class``, ``ACM-class``
+and ``License`` are kept; TeX accents (``Sol\\`a``, ``Sa\\v{s}a``) are decoded, ``$math$`` is kept.
 
 Examples
 --------
@@ -69,11 +74,11 @@ _ACCENTS = {
 }  # fmt: skip
 _LETTERS = {
     "ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "o": "ø", "O": "Ø", "l": "ł",
-    "L": "Ł", "i": "ı", "j": "ȷ",
+    "L": "Ł", "i": "ı", "j": "ȷ", "dj": "đ", "DJ": "Đ",
 }  # fmt: skip
 _SYMBOL_ACCENT_RE = re.compile(r"""\\([`'^"~=.])\s*(?:\{\s*(\\?[A-Za-z])\s*\}|(\\?[A-Za-z]))""")
 _WORD_ACCENT_RE = re.compile(r"\\([uvHckrd])(?:\s*\{\s*(\\?[A-Za-z])\s*\}|\s+([A-Za-z]))")
-_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L)(?![A-Za-z])(?:\{\}|\s(?=[a-z]))?")
+_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|dj|DJ|o|O|l|L|i|j)(?![A-Za-z])(?:\{\}|\s(?=[a-z]))?")
 _ESCAPE_RE = re.compile(r"\\([&%_#])")
 _BRACED_CHAR_RE = re.compile(r"\{(\w)\}")
 _MATH_RE = re.compile(r"(\$[^$]*\$)")
@@ -174,60 +179,174 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def _marks(text: str) -> list[str] | None:
-    """The numbers of an affiliation mark ("1", "1, 2", "1 and 3"); None when ``text`` is no mark."""
-    numbers = re.split(r"\s*(?:,|\band\b|&)\s*", text.strip())
-    return numbers if all(n.isdigit() for n in numbers) else None
+_LEGEND_MARK_RE = re.compile(r"\(\s*(\d{1,3}|[a-z])\s*\)")  # "(1) MIT", "(a) MIT" in a legend
+# "(1 - MIT; 2 - Stanford)", "(1 Penn State, 2 NOAO)"
+_DASH_LEGEND_RE = re.compile(r"(?:^|[;,])\s*(\d{1,3})(?:\s*[-\u2013:)]\s*|\s+)(?=[^\W\d_])")
+_MARK_RE = re.compile(r"\d{1,3}|[a-z]|[*\u2020\u2021]")
+_SEPARATOR_RE = re.compile(r"\s*[,;:]\s*|\s*&\s*|\s+and\s+|^and\s+|\s+and$")
+_ET_AL_RE = re.compile(r"(\bet\.?\s*al\b\.?)", re.IGNORECASE)  # "Ann Lee et al.", "et. al"
+_NOT_SHOWN_RE = re.compile(r"^(\d+) additional authors? not shown$", re.IGNORECASE)
+_SUFFIX_RE = re.compile(r"(?:Jr|Sr|II|III|IV)\.?")
+_COLLABORATION_PREFIX_RE = re.compile(
+    r"^(?:for|on behalf of)\s+(?:the\s+)?(?=.*\b(?:collaboration|consortium|team|group)s?\b)", re.IGNORECASE
+)
+_NO_AFFILIATION_RE = re.compile(
+    r"^(?:for|on behalf of)\b|^deceased$|^corresponding author$|\bet\.?\s*al\b", re.IGNORECASE
+)
 
 
-def _top_level_parts(text: str) -> list[str]:
-    """``text`` split at commas and "and" outside parentheses."""
-    parts, depth, start, index = [], 0, 0, 0
-    while index < len(text):
-        char = text[index]
-        depth = max(0, depth + (char == "(") - (char == ")"))  # a stray ")" does not stop the split
-        if depth == 0:
-            cut = re.match(r",\s*(?:and\s+)?|\s+and\s+", text[index:])
-            if cut and (char == "," or text[index].isspace()):
-                parts.append(text[start:index])
-                index += cut.end()
-                start = index
-                continue
-        index += 1
-    parts.append(text[start:])
-    return [clean_space(p) for p in parts if clean_space(p)]
+def _groups(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into top-level runs of text and parenthesised groups, as (is_group, text).
 
-
-def _authors(text: str | None) -> list[AuthorRef]:
-    """The authors of an ``Authors:`` value, with affiliations printed in parentheses."""
-    if not text:
-        return []
-    text = clean_space(untex(text))
-    legend: dict[str, str] = {}
-    key = re.search(r"\((\(\d+\)[^()]*(?:\(\d+\)[^()]*)*)\)\s*$", text)  # "((1) MIT, (2) Stanford)"
-    if key:
-        for number, org in re.findall(r"\((\d+)\)\s*([^()]*?)(?=\s*,?\s*\(\d+\)|$)", key.group(1)):
-            legend[number] = clean_space(org).rstrip(",; ")
-        text = text[: key.start()]
-    authors: list[AuthorRef] = []
-    for part in _top_level_parts(text):
-        if re.fullmatch(r"(?:Jr|Sr|II|III|IV)\.?", part) and authors:  # "John Smith, Jr."
-            last = authors[-1]
-            authors[-1] = AuthorRef(f"{last.name}, {part}", last.affiliations)
-            continue
-        groups = re.findall(r"\(([^()]*)\)", part)
-        name = clean_space(re.sub(r"\([^()]*\)", " ", part))
-        if not name:
-            continue
-        affiliations: list[str] = []
-        for group in groups:
-            numbers = _marks(group)
-            if numbers is None:
-                affiliations.append(clean_space(group))
+    Parentheses nest ("((1) INFN, Naples (Italy))" is one group); a ")" that closes nothing is
+    dropped; a "(" never closed runs to the end.
+    """
+    pieces: list[tuple[bool, str]] = []
+    outside: list[str] = []
+    inside: list[str] = []
+    depth = 0
+    for char in text:
+        if char == "(":
+            if depth == 0:
+                pieces.append((False, "".join(outside)))
+                outside = []
             else:
-                affiliations.extend(legend[n] for n in numbers if n in legend)
-        authors.append(AuthorRef(name, tuple(dict.fromkeys(a for a in affiliations if a))))
-    return authors
+                inside.append(char)
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                pieces.append((True, "".join(inside)))
+                inside = []
+            else:
+                inside.append(char)
+        elif char == ")":
+            continue
+        elif depth:
+            inside.append(char)
+        else:
+            outside.append(char)
+    if depth:
+        pieces.append((True, "".join(inside)))
+    pieces.append((False, "".join(outside)))
+    return [(is_group, piece) for is_group, piece in pieces if is_group or piece]
+
+
+def _marks(text: str) -> list[str] | None:
+    """The keys of an affiliation mark ("1", "1, 2", "1 and 3", "a, b"); None when ``text`` is no mark.
+
+    A remark beside the keys is let go: "(5, on behalf of the XRISM Resolve team)" is mark 5.
+    """
+    parts = [p for p in re.split(r"\s*(?:,|\band\b|&)\s*", text.strip()) if p]
+    keys = [p for p in parts if _MARK_RE.fullmatch(p)]
+    remarks = [p for p in parts if not _MARK_RE.fullmatch(p)]
+    return keys if keys and all(_NO_AFFILIATION_RE.search(r) for r in remarks) else None
+
+
+def _legend(text: str) -> dict[str, str]:
+    """The numbered affiliations of a legend: "(1) MIT, (2) Stanford" or "1 - MIT; 2 - Stanford"."""
+    parts = _LEGEND_MARK_RE.split(text)
+    if len(parts) < 3:
+        parts = _DASH_LEGEND_RE.split(text)
+        if parts[0].strip() or not _in_sequence(parts[1::2]):
+            return {}
+    legend = {}
+    for key, org in zip(parts[1::2], parts[2::2], strict=False):
+        org = clean_space(org).strip(" ,;]")
+        if org:
+            legend.setdefault(key, org)
+    return legend
+
+
+def _in_sequence(keys: list[str]) -> bool:
+    """Whether legend keys run 1, 2, 3, ... (or a, b, c, ...), as a legend's do."""
+    first = keys[0] if keys else ""
+    start = 1 if first == "1" else ord("a") if first == "a" else None
+    expected = [str(start + i) if first == "1" else chr(start + i) for i in range(len(keys))] if start else []
+    return bool(keys) and keys == expected
+
+
+def _is_legend(text: str) -> bool:
+    return bool(_LEGEND_MARK_RE.search(text)) or len(_legend(text)) > 1
+
+
+def _name(text: str) -> str | None:
+    """A name as printed, without stray punctuation; None when no letter is left."""
+    name = re.sub(r"^(?:(?:and|&)(?:\s+|$))+", "", clean_space(text).strip(" ,;:/-")).strip(" -")
+    name = re.sub(r"\s+\.$", "", name)  # "E. Vannuccini ." (a full stop before the legend)
+    name = _COLLABORATION_PREFIX_RE.sub("", name)
+    return name if re.search(r"[^\W\d_]", name) else None
+
+
+@dataclass
+class _Author:
+    name: str
+    affiliations: list[str] = field(default_factory=list)
+    marks: list[str] = field(default_factory=list)
+
+
+def _authors(text: str | None) -> tuple[list[AuthorRef], int | None]:
+    """The authors of an ``Authors:`` value, with their affiliations; and the author count it states.
+
+    Names are split at commas, semicolons, colons ("Planck Collaboration: Ann Lee"), "&" and "and".
+    A parenthesised text right after a name is that author's affiliation; a mark ("(1)", "(1,2)",
+    "(a)") points into the legend of numbered affiliations, which is printed in outer parentheses
+    ("((1) MIT, (2) Stanford)"), as several groups or bare after the last author. An "et al." is
+    kept as printed (the record marks the list as cut), and "et al. (97 additional authors not
+    shown)" states how many authors the paper has.
+    """
+    if not text:
+        return [], None
+    pieces = _groups(clean_space(untex(text)))
+    authors: list[_Author] = []
+    legend: dict[str, str] = {}
+    not_shown: int | None = None
+    after_name = False  # only spaces since the last name: a group here belongs to it
+    index = 0
+    while index < len(pieces):
+        is_group, piece = pieces[index]
+        index += 1
+        if not is_group:
+            if not piece.strip():
+                continue
+            chunks = [c for chunk in _SEPARATOR_RE.split(piece) for c in _ET_AL_RE.split(chunk)]
+            for chunk in chunks:
+                name = "et al." if _ET_AL_RE.fullmatch(chunk.strip()) else _name(chunk)
+                if name is None:
+                    continue
+                if _SUFFIX_RE.fullmatch(name) and authors:  # "John Smith, Jr."
+                    authors[-1].name = f"{authors[-1].name}, {name}"
+                    continue
+                authors.append(_Author(re.sub(r"^\d+\s+others$", "others", name)))
+            after_name = bool(authors) and _name(chunks[-1]) is not None
+            continue
+        content = clean_space(piece)
+        keys = _marks(content)
+        if _is_legend(content):
+            legend.update(_legend(content))
+        elif keys is not None and after_name:
+            authors[-1].marks.extend(keys)
+            after_name = False
+        elif keys is not None:
+            rest = "".join(f"({p})" if g else p for g, p in pieces[index - 1 :])
+            bare = _legend(rest) if authors and keys in (["1"], ["a"]) else {}
+            if _in_sequence(list(bare)) and len(_LEGEND_MARK_RE.findall(rest)) == len(bare):
+                # A bare legend after the last author: "Ann Lee (2); (1) MIT, (2) Stanford".
+                legend.update(bare)
+                break
+            # a mark before a name ("(1) Ann Lee") is not read: it may belong to either
+        elif (match := _NOT_SHOWN_RE.match(content)) and authors:
+            not_shown = int(match.group(1))
+        elif authors and content and not _NO_AFFILIATION_RE.search(content):
+            authors[-1].affiliations.append(content)
+    refs = []
+    for author in authors:
+        affiliations = author.affiliations + [legend[k] for k in author.marks if k in legend]
+        refs.append(AuthorRef(author.name, tuple(dict.fromkeys(affiliations))))
+    count = None
+    if not_shown is not None:
+        count = sum(1 for a in authors if a.name not in ("et al.", "others")) + not_shown
+    return refs, count
 
 
 def _date(block: _Block) -> str | None:
@@ -245,7 +364,8 @@ def _record(block: _Block, source: str) -> Record | None:
     if doi:
         ids["doi"] = doi[0].rstrip(",;")
     extra: dict[str, Any] = {}
-    for key, name in (("Comments", "comments"), ("Report-no", "report_no"), ("MSC-class", "msc_class")):
+    kept = (("Comments", "comments"), ("Report-no", "report_no"), ("MSC-class", "msc_class"), ("License", "license"))
+    for key, name in kept:
         value = block.value(key)
         if value:
             extra[name] = untex(value)
@@ -255,9 +375,11 @@ def _record(block: _Block, source: str) -> Record | None:
         extra["cross_list"] = True
     if block.replaced:
         extra["replaced"] = True
+    authors, author_count = _authors(block.value("Authors") or block.value("Author"))
     return Record(
         title=title,
-        authors=tuple(_authors(block.value("Authors") or block.value("Author"))),
+        authors=tuple(authors),
+        author_count=author_count,
         date=_date(block) or date_from_arxiv_id(block.arxiv_id),
         categories=tuple((block.value("Categories") or "").split()),
         venue=untex(block.value("Journal-ref") or "") or None,

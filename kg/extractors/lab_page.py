@@ -77,12 +77,16 @@ def split_venue_status(line: str) -> tuple[str, str | None]:
 def detect(text: str) -> float:
     """Share of prose lines that carry a "(see more)" link or are followed by an ISO date."""
     lines = [line for _, line in numbered_lines(text)]
-    prose = [line for line in lines if word_count(line) >= _PROSE_MIN_WORDS and not _is_banner(line)]
-    if not prose:
+    prose_at = [i for i, line in enumerate(lines) if word_count(line) >= _PROSE_MIN_WORDS and not _is_banner(line)]
+    if not prose_at:
         return 0.0
-    marked = sum(1 for line in prose if _see_more_count(line))
-    dates = sum(1 for line in lines if parse_iso_date(line))
-    return min(1.0, (marked + dates) / len(prose))
+    # A card's date follows its abstract within a few lines; a date elsewhere says nothing of the layout.
+    shown = sum(
+        1
+        for i in prose_at
+        if _see_more_count(lines[i]) or any(parse_iso_date(line) for line in lines[i + 1 : i + 4])
+    )
+    return min(1.0, shown / len(prose_at))
 
 
 class _Card:

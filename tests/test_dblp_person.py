@@ -136,3 +136,38 @@ def test_a_pre_2016_key_list_is_an_error_that_says_where_the_papers_are():
     )
     with pytest.raises(KgError, match=r"pre-2016 dblp key list of Curtis Wong \(1 <dblpkey>"):
         extract_text(keys, source="wong.xml")
+
+
+# ---- the page's owner (kg issue 14): every record of a person page names the page's person ----
+
+
+def test_every_record_names_the_page_owner_with_the_homonym_number():
+    real = extract_text(REAL_PAGE.read_text(encoding="utf-8"), source="95-7448-1.xml").records
+    assert {r.extra["page_owner"] for r in real} == {"Di Xu 0001"}  # not the homonym "Di Xu" of <homonyms>
+    assert all("page_owner_orcid" not in r.extra for r in real)  # the page gives no ORCID of Di Xu 0001
+    # The owner keeps the place dblp prints: second of three authors, not moved or added.
+    assert [a.name for a in real[0].authors] == ["Lino Coria-Mendoza", "Di Xu 0001", "Panos Nasiopoulos"]
+    ley = extract_text(PAGE, source="ley.xml").records
+    # The ORCID that the page's publications give the author with the page's pid is the owner's.
+    assert {(r.extra["page_owner"], r.extra["page_owner_orcid"]) for r in ley} == {
+        ("Michael Ley", "0000-0001-7580-4351")
+    }
+
+
+def test_the_person_record_names_the_owner_when_the_root_does_not():
+    text = REAL_PAGE.read_text(encoding="utf-8").replace('<dblpperson name="Di Xu 0001" ', "<dblpperson ")
+    records = extract_text(text, source="no-name.xml").records
+    assert len(records) == 8 and {r.extra["page_owner"] for r in records} == {"Di Xu 0001"}
+
+
+def test_a_disambiguation_page_names_no_owner():
+    # dblp's page of the homonym "Di Xu" (pid 95/7448) gathers papers of several people of that name.
+    page = """<?xml version="1.0"?>
+<dblpperson name="Di Xu" pid="95/7448" n="1">
+<person key="homepages/95/7448" mdate="2019-11-26" publtype="disambiguation"><author pid="95/7448">Di Xu</author>
+</person>
+<r><article key="journals/x/Xu20" mdate="2020-01-01"><author pid="95/7448">Di Xu</author>
+<title>A paper of one of them.</title><year>2020</year><journal>X</journal></article></r>
+</dblpperson>"""
+    [record] = extract_text(page, source="di-xu.xml").records
+    assert "page_owner" not in record.extra and "page_owner_orcid" not in record.extra

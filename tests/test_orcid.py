@@ -361,3 +361,182 @@ def test_real_orcid_json_detection():
     ):
         detected = detect_format(_real_orcid(name).read_text(encoding="utf-8"))
         assert detected is not None and detected[0].name == "orcid-json", name
+
+
+# ---- the page's owner (kg issue 14): every record of one person's ORCID record names that person ----
+
+
+def _owners(result) -> set[tuple[str | None, str | None]]:
+    return {(r.extra.get("page_owner"), r.extra.get("page_owner_orcid")) for r in result.records}
+
+
+def test_real_json_answers_name_their_owner():
+    # /record: the person's given and family names (its credit-name is null), the record's iD.
+    record = extract_file(_real_orcid("v2.1_record_0000-0001-9232-4042.json"))
+    assert _owners(record) == {("Stergios Polyzos", "0000-0001-9232-4042")}
+    # bulk answers have no person block: the iD from every work's path (v2.1) or source-orcid (the sandbox's
+    # answer has no paths), the name that iD's contributor is credited under.
+    bulk = extract_file(_real_orcid("v2.1_bulk_0000-0002-1909-134X.json"))
+    assert _owners(bulk) == {("Trung Thanh Ngo", "0000-0002-1909-134X")}
+    sandbox = extract_file(_real_orcid("v3.0_bulk_sandbox_0000-0003-4997-3076.json"))
+    assert _owners(sandbox) == {("Erik Pearson", "0000-0003-4997-3076")}
+    work = extract_file(_real_orcid("v3.0_work_0000-0002-0734-2199_77226586.json"))
+    assert _owners(work) == {("Sebastian Kreutzer", "0000-0002-0734-2199")}
+    # The owner is not inserted into the author list: its place is where the work prints it, or nowhere.
+    tdcs = bulk.records[1]
+    assert [a.name for a in tdcs.authors][1] == "Trung Thanh Ngo" and len(tdcs.authors) == 4
+    # /works summaries list no contributors and no person: the iD only. A Crossref client id, which
+    # looks like an iD (source-client-id 0000-0001-9884-1913), is never taken for the owner's.
+    works = extract_file(_real_orcid("v3.0_works_0000-0003-1444-9135.json"))
+    assert _owners(works) == {(None, "0000-0003-1444-9135")}
+    assert all(r.authors == () for r in works.records)
+
+
+def test_real_v12_profile_without_a_name_gives_the_owners_orcid_only(shared_data):
+    # The v1.2 <message> profile has no personal-details and no contributor-orcid: no name can be read.
+    result = extract_file(shared_data / "orcid" / "orcid.xml")
+    assert _owners(result) == {(None, "0000-0001-9755-1703")}
+
+
+def test_answers_that_name_no_owner_set_nothing():
+    # An invented bulk answer without work paths or sources: a contributor's iD is no owner's.
+    bulk = extract_text(json.dumps(V2_BULK_JSON), source="bulk.json")
+    assert _owners(bulk) == {(None, None)}
+    assert "page_owner" not in bulk.records[0].extra and "page_owner_orcid" not in bulk.records[0].extra
+
+
+XML_NS = (
+    'xmlns:common="http://www.orcid.org/ns/common" xmlns:work="http://www.orcid.org/ns/work" '
+    'xmlns:record="http://www.orcid.org/ns/record" xmlns:person="http://www.orcid.org/ns/person" '
+    'xmlns:personal-details="http://www.orcid.org/ns/personal-details" '
+    'xmlns:activities="http://www.orcid.org/ns/activities" xmlns:bulk="http://www.orcid.org/ns/bulk"'
+)
+
+
+def _xml_ids(node) -> str:
+    from xml.sax.saxutils import escape
+
+    entries = "".join(
+        "<common:external-id>"
+        f"<common:external-id-type>{escape(e['external-id-type'])}</common:external-id-type>"
+        f"<common:external-id-value>{escape(e['external-id-value'])}</common:external-id-value>"
+        f"<common:external-id-relationship>{e['external-id-relationship'].lower()}</common:external-id-relationship>"
+        "</common:external-id>"
+        for e in (node or {}).get("external-id") or []
+    )
+    return f"<common:external-ids>{entries}</common:external-ids>"
+
+
+def _v21_record_as_xml(data: dict) -> str:
+    """The real v2.1 /record JSON answer written out in the API's v2.1 XML shape (same facts, same groups)."""
+    from xml.sax.saxutils import escape
+
+    orcid = data["orcid-identifier"]["path"]
+    name = data["person"]["name"]
+    groups = []
+    for group in data["activities-summary"]["works"]["group"]:
+        summaries = []
+        for s in group["work-summary"]:
+            client = s["source"]["source-client-id"]
+            source = "<common:source>"
+            if client:
+                source += (
+                    f"<common:source-client-id><common:uri>{client['uri']}</common:uri>"
+                    f"<common:path>{client['path']}</common:path></common:source-client-id>"
+                )
+            source += f"<common:source-name>{escape(s['source']['source-name']['value'])}</common:source-name>"
+            date = s.get("publication-date") or {}
+            parts = "".join(
+                f"<common:{part}>{date[part]['value']}</common:{part}>"
+                for part in ("year", "month", "day")
+                if (date.get(part) or {}).get("value")
+            )
+            attributes = f'put-code="{s["put-code"]}" path="{s["path"]}" display-index="{s["display-index"]}"'
+            summaries.append(
+                f"<work:work-summary {attributes}>{source}</common:source>"
+                f"<work:title><common:title>{escape(s['title']['title']['value'])}</common:title></work:title>"
+                f"{_xml_ids(s['external-ids'])}<work:type>{s['type'].lower().replace('_', '-')}</work:type>"
+                f"<common:publication-date>{parts}</common:publication-date></work:work-summary>"
+            )
+        ids = _xml_ids(group["external-ids"])
+        groups.append(f"<activities:group>\n{ids}\n" + "\n".join(summaries) + "\n</activities:group>")
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<record:record path="/{orcid}" {XML_NS}>\n'
+        f"<common:orcid-identifier><common:uri>https://orcid.org/{orcid}</common:uri>"
+        f"<common:path>{orcid}</common:path><common:host>orcid.org</common:host></common:orcid-identifier>\n"
+        f'<person:person path="/{orcid}/person"><person:name visibility="public" path="{orcid}">'
+        f"<personal-details:given-names>{name['given-names']['value']}</personal-details:given-names>"
+        f"<personal-details:family-name>{name['family-name']['value']}</personal-details:family-name>"
+        "</person:name></person:person>\n"
+        f'<activities:activities-summary path="/{orcid}/activities"><activities:works path="/{orcid}/works">\n'
+        + "\n".join(groups)
+        + "\n</activities:works></activities:activities-summary>\n</record:record>\n"
+    )
+
+
+def test_xml_reader_splits_groups_of_different_works_as_the_json_reader_does():
+    path = _real_orcid("v2.1_record_0000-0001-9232-4042.json")
+    from_json = extract_file(path)
+    xml = _v21_record_as_xml(json.loads(path.read_text(encoding="utf-8")))
+    from_xml = extract_text(xml, source="record.xml")
+    assert from_xml.format == "orcid-xml"
+    # 6 groups; before the XML reader shared the JSON reader's rules it read them as 6 records.
+    assert xml.count("<activities:group>") == 6 and len(from_xml.records) == 11
+    assert any("3 ORCID group(s) held copies of different works" in n and "8 works" in n for n in from_xml.notes)
+    assert [(r.title, r.ids, r.date) for r in from_xml.records] == [(r.title, r.ids, r.date) for r in from_json.records]
+    mehy = [r.ids["doi"] for r in from_xml.records if r.ids.get("issn") == "0306-9877"]  # "03069877 15322777"
+    assert mehy == [
+        "10.1016/j.mehy.2013.12.025",
+        "10.1016/j.mehy.2013.03.040",
+        "10.1016/j.mehy.2011.10.033",
+        "10.1016/j.mehy.2011.03.039",
+    ]
+    assert _owners(from_xml) == {("Stergios Polyzos", "0000-0001-9232-4042")}
+
+
+def test_xml_credit_name_v12_personal_details_and_bulk_owner():
+    record = V3_WORKS_XML.replace(
+        '<activities:works path="/0000-0002-1825-0097/works"',
+        '<record:record path="/0000-0002-1825-0097" xmlns:record="http://www.orcid.org/ns/record"'
+        ' xmlns:person="http://www.orcid.org/ns/person"'
+        ' xmlns:personal-details="http://www.orcid.org/ns/personal-details">'
+        "<person:person><person:name><personal-details:given-names>Josiah</personal-details:given-names>"
+        "<personal-details:family-name>Carberry</personal-details:family-name>"
+        "<personal-details:credit-name>Josiah Stinkney Carberry</personal-details:credit-name>"
+        "</person:name></person:person><activities:works",
+    ).replace("</activities:works>", "</activities:works></record:record>")
+    assert _owners(extract_text(record, source="record.xml")) == {("Josiah Stinkney Carberry", "0000-0002-1825-0097")}
+    v12 = (
+        '<orcid-message xmlns="http://www.orcid.org/ns/orcid"><message-version>1.2</message-version>'
+        "<orcid-profile><orcid-identifier><path>0000-0002-1825-0097</path></orcid-identifier>"
+        "<orcid-bio><personal-details><given-names>Josiah</given-names><family-name>Carberry</family-name>"
+        "</personal-details></orcid-bio><orcid-activities><orcid-works><orcid-work put-code='1'>"
+        "<work-title><title>An old fixture work</title></work-title></orcid-work></orcid-works>"
+        "</orcid-activities></orcid-profile></orcid-message>"
+    )
+    result = extract_text(v12, source="v12.xml")
+    assert result.format == "orcid-xml" and result.records[0].title == "An old fixture work"
+    assert _owners(result) == {("Josiah Carberry", "0000-0002-1825-0097")}
+    # A bulk answer: the owner's iD from the works' paths, the name from the contributor with that iD;
+    # a person listed once per CRediT role is one author; BibTeX escapes leave the DOI.
+    bulk = f"""<bulk:bulk {XML_NS}>
+<work:work put-code="1" path="/0000-0003-4997-3076/work/1">
+<work:title><common:title>Test Publication</common:title></work:title>
+<common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type>
+<common:external-id-value>10.1007/978-3-642-33362-0\\_25</common:external-id-value>
+<common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids>
+<work:type>journal-article</work:type>
+<work:contributors>
+<work:contributor><work:credit-name>Foo Fox</work:credit-name>
+<work:contributor-attributes><work:contributor-role>http://credit.niso.org/contributor-roles/data-curation/</work:contributor-role></work:contributor-attributes></work:contributor>
+<work:contributor><common:contributor-orcid><common:uri>https://sandbox.orcid.org/0000-0003-4997-3076</common:uri>
+<common:path>0000-0003-4997-3076</common:path></common:contributor-orcid><work:credit-name>Erik Pearson</work:credit-name>
+<work:contributor-attributes><work:contributor-role>http://credit.niso.org/contributor-roles/software/</work:contributor-role></work:contributor-attributes></work:contributor>
+<work:contributor><common:contributor-orcid><common:path>0000-0003-4997-3076</common:path></common:contributor-orcid>
+<work:credit-name>Erik Pearson</work:credit-name>
+<work:contributor-attributes><work:contributor-role>http://credit.niso.org/contributor-roles/methodology/</work:contributor-role></work:contributor-attributes></work:contributor>
+</work:contributors></work:work></bulk:bulk>"""  # noqa: E501
+    [work] = extract_text(bulk, source="bulk.xml").records
+    assert [(a.name, a.orcid) for a in work.authors] == [("Foo Fox", None), ("Erik Pearson", "0000-0003-4997-3076")]
+    assert work.ids == {"doi": "10.1007/978-3-642-33362-0_25"}
+    assert (work.extra["page_owner"], work.extra["page_owner_orcid"]) == ("Erik Pearson", "0000-0003-4997-3076")

@@ -160,3 +160,23 @@ def test_real_copied_profile_rows_keep_merged_clusters_apart():
     assert any("mojibake" in note for note in result.notes)
     assert "cited_by" not in manuscript.extra and "scholar_profile" not in manuscript.extra
     assert {r.extra["scholar_user"] for r in records} == {"qc6CJjYAAAAJ"}
+
+
+# ---- the page's owner (kg issue 14): a profile names its owner on every row; other pages name none ----
+
+
+def test_profile_pages_name_their_owner_and_results_pages_do_not(shared_data):
+    for name, owner in (("white_profile_2024.html", "Adam White"), ("schreij_profile_2014.html", "Daniël Schreij")):
+        records = extract_file(REAL / name).records
+        assert records and {r.extra.get("page_owner") for r in records} == {owner}, name
+        assert all("page_owner_orcid" not in r.extra for r in records)
+    horde = extract_file(REAL / "white_profile_2024.html").records[0]
+    assert [a.name for a in horde.authors][5] == "A White" and len(horde.authors) == 7  # printed list unchanged
+    assert {r.extra.get("page_owner") for r in extract_text(PROFILE, source="p.html").records} == {"Albert Einstein"}
+    # Copied rows carry no #gsc_prf_in header: the profile's owner is not named there.
+    rows = extract_file(REAL / "einstein_profile_rows.html").records
+    assert len(rows) == 9 and all("page_owner" not in r.extra for r in rows)
+    # Results pages list many people's papers.
+    for name in ("quantum_theory.html", "quantum_theory_citations.html"):
+        results = extract_file(shared_data / "google-scholar-html" / name).records
+        assert len(results) == 10 and all("page_owner" not in r.extra for r in results), name

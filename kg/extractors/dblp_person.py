@@ -9,6 +9,15 @@ names ("Di Xu 0001"), the dblp key and the DOI from ``<ee>`` are kept. Person pa
 ``<editor>`` elements, not authors: they are kept in ``extra["editors"]``. dblp ends every title with a period,
 which is dropped (a title ending in "..." keeps it).
 
+The page is one person's list of papers, and every record names that person, the page's owner:
+``extra["page_owner"]`` is the name dblp gives the page (``<dblpperson name="...">``, else its
+``<person>`` record's ``<author>``), homonym number kept as dblp prints it ("Di Xu 0001"); where the
+page gives the owner's ORCID iD (an orcid.org ``<url>`` of the ``<person>`` record, else the one
+``orcid`` its publications give the author with the page's ``pid``), ``extra["page_owner_orcid"]``
+holds it, bare. The owner's place in each author list is the one dblp prints. A disambiguation page
+(``<person publtype="disambiguation">``: the papers of several people of one name) and a group's page
+name no owner.
+
 The page's own profile (``<person>``), its ``<homonyms>`` and ``<coauthors>`` are no papers. The root's
 ``n`` attribute counts the publications: a page with fewer ``<r>`` than that was saved incompletely, and a
 note says so. Only the XML export is read; the person page's HTML is not this format.
@@ -26,6 +35,8 @@ Examples
 ('DBLP - Some Lessons Learned', '0000-0001-7580-4351', '2009', 'Proc. VLDB Endow.', {'dblp': 'journals/pvldb/Ley09'}, 3)
 >>> r.extra["dblp_author_pids"], notes
 (['l/MichaelLey'], [])
+>>> r.extra["page_owner"], r.extra["page_owner_orcid"]
+('Michael Ley', '0000-0001-7580-4351')
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ from kg.records import AuthorRef, Record
 FORMAT = "dblp-person"
 _ORCID_RE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]")
 _ARXIV_RE = re.compile(r"arxiv\.org/abs/(.+?)(?:v\d+)?$")
+# A person record of these kinds is no one person: a page of several homonyms, or of a group.
+_NOT_ONE_PERSON = {"disambiguation", "group"}
 
 
 def detect(text: str) -> float:
@@ -105,6 +118,38 @@ def _person_details(record: Record, element) -> Record:
     return dataclasses.replace(record, authors=tuple(authors), ids=ids, extra=extra)
 
 
+def _owner(root) -> dict[str, str]:
+    """``page_owner`` and ``page_owner_orcid`` of a person page (see the module's docstring).
+
+    Examples
+    --------
+    >>> _owner(parse_xml('<dblpperson pid="95/7448-1"><person key="homepages/95/7448-1">'
+    ...                  '<author pid="95/7448-1">Di Xu 0001</author></person></dblpperson>'))
+    {'page_owner': 'Di Xu 0001'}
+    >>> _owner(parse_xml('<dblpperson name="Di Xu" pid="95/7448"><person key="homepages/95/7448"'
+    ...                  ' publtype="disambiguation"><author pid="95/7448">Di Xu</author></person></dblpperson>'))
+    {}
+    """
+    person = next(iter(children(root, "person")), None)
+    if person is not None and person.get("publtype") in _NOT_ONE_PERSON:
+        return {}
+    names = [_text(a) for a in children(person, "author")] if person is not None else []
+    name = " ".join((root.get("name") or "").split()) or next((n for n in names if n), "")
+    owner = {"page_owner": name} if name else {}
+    urls = [_text(u) for u in children(person, "url")] if person is not None else []
+    orcids = {m.group(0) for u in urls if "orcid.org/" in u for m in [_ORCID_RE.search(u)] if m}
+    if not orcids and root.get("pid"):
+        for r in children(root, "r"):
+            for element in r:
+                for author in children(element, "author") if isinstance(element.tag, str) else []:
+                    match = _ORCID_RE.search(author.get("orcid") or "")
+                    if match and author.get("pid") == root.get("pid"):
+                        orcids.add(match.group(0))
+    if len(orcids) == 1:
+        owner["page_owner_orcid"] = orcids.pop()
+    return owner
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     try:
         root = parse_xml(text, html_entities=True)
@@ -123,6 +168,8 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 skipped += 1
             else:
                 records.append(_person_details(record, element))
+    owner = _owner(root)
+    records = [dataclasses.replace(r, extra={**r.extra, **owner}) for r in records]
     notes = [f"{skipped} record(s) without a title skipped"] if skipped else []
     person = root.get("name") or root.get("pid") or "this person"
     stated = root.get("n") or ""

@@ -2,16 +2,19 @@
 ``activities-summary``), work details (``/work/{put-code}``, ``/works/{put-codes}`` as ``bulk``) and the old
 v1.2 ``orcid-profile``; an ``/activities`` answer (an activities summary without its wrapper) too.
 
-The fields and their rules are those of :mod:`kg.extractors.orcid_xml` (one record per work, or per
-group of copies of one work; authors only where the work lists named contributors, never the record's
-owner). Each record's line is the line of its work's ``put-code``. What real answers need besides:
+The fields and their rules are those of :mod:`kg.extractors.orcid_xml`, which both readers share: one
+record per work, or per work of a group of copies (a group whose copies' DOIs or EIDs contradict holds
+several works, each read apart); authors only where the work lists named contributors, each person once
+whatever their CRediT roles, never the record's owner; an ISSN pair is its first ISSN, a DOI loses
+BibTeX escapes, a work whose only link is a doi.org URL has that DOI. Each record's line is the line of
+its work's ``put-code``.
 
-* a group whose copies have ids that contradict (two DOIs or two EIDs with none in common) holds
-  several works (ORCID grouped by any shared ``self`` id, and Scopus once sent the journal's ISSN as
-  the work's own): each work is one record, with its own copies' ids, and a note says so;
-* v3.0 lists a contributor once per CRediT role: one person with several roles is one author;
-* an ISSN pair "03069877 15322777" is the first ISSN; a DOI typed with BibTeX escapes
-  ("...-0\\_25") loses them; a work whose only link is a doi.org URL has that DOI.
+An ORCID record is one person's list of works: every record carries its owner as the answer gives
+them. ``extra["page_owner"]`` is the owner's name (the ``person``'s ``credit-name``, else
+``given-names`` and ``family-name``, in a ``/record``, ``/person`` or v1.2 ``orcid-bio``), and
+``extra["page_owner_orcid"]`` the bare iD (``orcid-identifier`` or ``path``; in a bulk answer the iD
+in every work's ``path``, else every work's ``source-orcid``). Without a person block the name is the
+one a work's contributor with that iD is credited under; none found: only ``page_owner_orcid``.
 
 Examples
 --------
@@ -25,6 +28,8 @@ Examples
 >>> r = records[0]
 >>> r.title, r.authors, r.date, r.venue, r.ids, r.source.line
 ('A fixture', (), '2020', 'Fixture Letters', {'arxiv': '2001.00001'}, 2)
+>>> r.extra["page_owner_orcid"], "page_owner" in r.extra  # a works summary names no person
+('0000-0002-1825-0097', False)
 """
 
 from __future__ import annotations
@@ -34,20 +39,23 @@ from typing import Any
 
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import try_json
-from kg.extractors.orcid_xml import Contributor, Work, orcid_id, records_from_works
+from kg.extractors.orcid_xml import (
+    Contributor,
+    Work,
+    external_id,
+    group_works,
+    one_per_person,
+    orcid_id,
+    page_owner,
+    person_name,
+    records_from_works,
+)
 from kg.records import Record
 
 FORMAT = "orcid-json"
 _PUT_CODE_RE = re.compile(r'"put-code"\s*:\s*"?(\d+)')
 # Keys beside "works" in an /activities answer (v2.0_rc1 to v3.0).
 _ACTIVITY_KEYS = ("educations", "employments", "fundings", "peer-reviews", "distinctions", "memberships")
-# Ids that name one work (a DOI, a Scopus EID...), unlike a journal's ISSN or a book's ISBN.
-_WORK_ID_TYPES = {"doi", "eid", "pmid", "pmc", "arxiv", "wosuid", "handle", "bibcode", "dnb", "ethos", "jstor"}
-# What one id is written with or without: "2-s2.0-" before an EID, a resolver before a DOI, "PMC", "arXiv:".
-_ID_PREFIX_RE = re.compile(r"^(?:2-s2\.0-|https?://(?:dx\.)?doi\.org/|doi:\s*|pmc|arxiv:\s*)")
-_ISSN_RE = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
-_DOI_LINK_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
-_TEX_ESCAPE_RE = re.compile(r"\\([_&%#$])")
 
 
 def _value(node: Any) -> str | None:
@@ -68,10 +76,7 @@ def _get(node: Any, *keys: str) -> Any:
 
 
 def _external_ids(node: Any) -> list[tuple[str, str, str | None]]:
-    """ids from v2/v3 ``external-ids``, v2.0_rc1 ``external-identifiers`` or v1.2 ``work-external-identifiers``.
-
-    A DOI typed in with BibTeX's escapes ("10.1007/978-3-642-33362-0\\_25") loses the backslashes.
-    """
+    """ids from v2/v3 ``external-ids``, v2.0_rc1 ``external-identifiers`` or v1.2 ``work-external-identifiers``."""
     out = []
     entries = _get(node, "external-id") or _get(node, "work-external-identifier") or []
     for entry in entries if isinstance(entries, list) else []:
@@ -88,12 +93,7 @@ def _external_ids(node: Any) -> list[tuple[str, str, str | None]]:
             or entry.get("external-identifier-id")
         )
         if kind and value:
-            if kind.lower() == "doi":
-                value = _TEX_ESCAPE_RE.sub(r"\1", value)
-            elif kind.lower() == "issn":  # Scopus wrote print and electronic ISSN in one: "03069877 15322777"
-                issn = _ISSN_RE.search(value)
-                value = f"{issn.group(1)}-{issn.group(2).upper()}" if issn else value
-            out.append((kind, value, _value(entry.get("external-id-relationship"))))
+            out.append(external_id(kind, value, _value(entry.get("external-id-relationship"))))
     return out
 
 
@@ -114,29 +114,29 @@ def _work(node: dict, line: int) -> Work:
         abstract=_value(node.get("short-description")),
         url=_value(node.get("url")),
         line=line,
+        display_index=_display_index(node),
+        path=_value(node.get("path")),
+        source_orcid=_orcid_of(_get(node, "source", "source-orcid")),
     )
-    doi_link = _DOI_LINK_RE.match(work.url or "")
-    if doi_link and not any(kind.lower() == "doi" for kind, _, _ in work.external_ids):
-        work.external_ids.append(("doi", doi_link.group(1), "self"))  # the work's link is its DOI
     contributors = node.get("contributors") or node.get("work-contributors")
     if isinstance(contributors, dict):
-        work.contributors = []
-        seen: dict[tuple[str | None, str | None], set[str | None]] = {}
+        listed = []
         for entry in contributors.get("contributor") or []:
-            if not isinstance(entry, dict):
-                continue
-            orcid = entry.get("contributor-orcid")
-            orcid_text = (_value(orcid.get("path")) or _value(orcid.get("uri"))) if isinstance(orcid, dict) else None
-            role = _value(_get(entry, "contributor-attributes", "contributor-role"))
-            name = _value(entry.get("credit-name"))
-            roles = seen.setdefault((name, orcid_text), set())
-            # v3.0 lists a person once per CRediT role: a second role of the same person is no new author.
-            if roles and role not in roles and (name or orcid_text):
-                roles.add(role)
-                continue
-            roles.add(role)
-            work.contributors.append(Contributor(name, orcid_text, role))
+            if isinstance(entry, dict):
+                listed.append(
+                    Contributor(
+                        _value(entry.get("credit-name")),
+                        _orcid_of(entry.get("contributor-orcid")),
+                        _value(_get(entry, "contributor-attributes", "contributor-role")),
+                    )
+                )
+        work.contributors = one_per_person(listed)
     return work
+
+
+def _orcid_of(node: Any) -> str | None:
+    """The iD of a ``contributor-orcid`` or ``source-orcid`` (its ``path``, else its ``uri``)."""
+    return (_value(node.get("path")) or _value(node.get("uri"))) if isinstance(node, dict) else None
 
 
 def _display_index(summary: dict) -> int:
@@ -146,46 +146,13 @@ def _display_index(summary: dict) -> int:
         return 0
 
 
-def _self_ids(summary: dict) -> dict[str, set[str]]:
-    """A summary's own work-level ids by type (``self`` DOIs, EIDs, PMIDs...; not a journal's ISSN)."""
-    ids: dict[str, set[str]] = {}
-    for kind, value, relationship in _external_ids(summary.get("external-ids")):
-        kind = kind.lower().replace("_", "-")
-        if kind in _WORK_ID_TYPES and (relationship or "self").lower() == "self":
-            ids.setdefault(kind, set()).add(_ID_PREFIX_RE.sub("", value.strip().lower()))
-    return ids
+# A group of copies: its work summaries and its ``external-ids`` node.
+_Group = tuple[list[dict], Any]
 
 
-def _copies(summaries: list[dict]) -> list[list[dict]]:
-    """The summaries of one ORCID group, split into works. Copies that share a DOI, EID... are one work;
-    the others join the first work whose ids do not contradict theirs (two DOIs, two EIDs with none in
-    common). ORCID grouped by any shared ``self`` id, so a source that called the journal's ISSN the
-    work's own put a journal's papers in one group."""
-    works: list[tuple[list[dict], dict[str, set[str]]]] = []
-    for summary in summaries:  # copies that share an id
-        ids = _self_ids(summary)
-        joined = [w for w in works if any(ids.get(k, set()) & values for k, values in w[1].items())]
-        members, merged = [summary], ids
-        for other_members, other_ids in joined:
-            works.remove((other_members, other_ids))
-            members = [*other_members, *members]
-            merged = {k: merged.get(k, set()) | other_ids.get(k, set()) for k in {*merged, *other_ids}}
-        works.append((members, merged))
-    merged_works: list[tuple[list[dict], dict[str, set[str]]]] = []
-    for members, ids in sorted(works, key=lambda w: min(summaries.index(m) for m in w[0])):
-        for other_members, other_ids in merged_works:  # copies whose ids do not contradict
-            if not any(k in other_ids and not ids[k] & other_ids[k] for k in ids):
-                other_members.extend(members)
-                for k, values in ids.items():
-                    other_ids.setdefault(k, set()).update(values)
-                break
-        else:
-            merged_works.append((list(members), {k: set(v) for k, v in ids.items()}))
-    return [sorted(members, key=summaries.index) for members, _ in merged_works]
-
-
-def _works_list(data: Any, notes: list[str] | None = None) -> list[dict] | None:
-    """The work nodes (each a summary or detail), or None when ``data`` is no ORCID works document."""
+def _works_list(data: Any) -> list[dict | _Group] | None:
+    """The work nodes (a summary, a detail or a group of copies), or None when ``data`` is no ORCID works
+    document."""
     if not isinstance(data, dict):
         return None
     if isinstance(data.get("bulk"), list):  # /works/{put-codes}: {"bulk": [{"work": {...}} | {"error": ...}]}
@@ -201,35 +168,12 @@ def _works_list(data: Any, notes: list[str] | None = None) -> list[dict] | None:
         summary = data  # /activities: an activities summary without its wrapper
     works_node = summary.get("works") if isinstance(summary, dict) else data
     if isinstance(works_node, dict) and isinstance(works_node.get("group"), list):
-        out, mixed, split = [], 0, 0
+        groups: list[dict | _Group] = []
         for group in works_node["group"]:
             summaries = [s for s in _get(group, "work-summary") or [] if isinstance(s, dict)]
-            if not summaries:
-                continue
-            copies = _copies(summaries)
-            group_ids = _get(group, "external-ids", "external-id")
-            for members in copies:
-                best = max(members, key=_display_index)
-                preferred = dict(best)
-                # The group's ids (all its copies' ids) are the work's when the group is one work;
-                # else the work has the ids of its own copies.
-                if len(copies) == 1:
-                    extra_ids = group_ids if isinstance(group_ids, list) else []
-                else:
-                    copies_ids = (_get(m, "external-ids", "external-id") or [] for m in members if m is not best)
-                    extra_ids = [i for ids in copies_ids for i in ids]
-                if extra_ids:
-                    own = _get(preferred, "external-ids", "external-id") or []
-                    preferred["external-ids"] = {"external-id": [*own, *extra_ids]}
-                out.append(preferred)
-            if len(copies) > 1:
-                mixed += 1
-                split += len(copies)
-        if mixed and notes is not None:
-            notes.append(
-                f"{mixed} ORCID group(s) held copies of different works (distinct DOIs or EIDs): read as {split} works"
-            )
-        return out
+            if summaries:
+                groups.append((summaries, _get(group, "external-ids")))
+        return groups
     if isinstance(summary, dict):
         return []  # a record whose activities hold no works
     if "put-code" in data and ("title" in data or "type" in data):
@@ -257,8 +201,9 @@ def detect(text: str) -> float:
     path = data.get("path")
     if isinstance(data.get("group"), list) and isinstance(path, str) and path.endswith("/works"):
         return 0.95
-    works = _works_list(data)
-    if works and all(isinstance(w, dict) and "put-code" in w for w in works[:5]):
+    nodes = _works_list(data)
+    works = [w for node in nodes or [] for w in (node[0] if isinstance(node, tuple) else [node])]
+    if works and all("put-code" in w for w in works[:5]):
         return 0.9
     return 0.0
 
@@ -271,18 +216,44 @@ def _lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _owner(data: dict) -> tuple[str | None, str | None]:
+    """The name and iD the answer gives its person (a record's ``person``, a ``/person``, v1.2 ``orcid-bio``)."""
+    profile = data.get("orcid-profile") if isinstance(data.get("orcid-profile"), dict) else {}
+    details = (
+        _get(data, "person", "name")
+        or (data.get("name") if str(_value(data.get("path")) or "").endswith("/person") else None)
+        or _get(profile, "orcid-bio", "personal-details")
+    )
+    name = None
+    if isinstance(details, dict):
+        name = person_name(*(_value(details.get(part)) for part in ("credit-name", "given-names", "family-name")))
+    orcid = orcid_id(_value(_get(data, "orcid-identifier", "path")) or _value(data.get("path")))
+    return name, orcid or orcid_id(_value(_get(profile, "orcid-identifier", "path")))
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     data = try_json(text)
-    grouping: list[str] = []
-    nodes = _works_list(data, grouping)
+    nodes = _works_list(data)
     if nodes is None:
         return [], ["not an ORCID works document (no group, bulk, activities-summary or orcid-profile)"]
     lines = _lines(text)
-    works = [_work(node, lines.get(str(_value(node.get("put-code"))), 1)) for node in nodes]
-    owner = orcid_id(_value(_get(data, "orcid-identifier", "path")) or _value(_get(data, "path")))
-    owner = owner or orcid_id(_value(_get(data, "orcid-profile", "orcid-identifier", "path")))
-    records, notes = records_from_works(works, source, FORMAT, owner)
-    return records, [*grouping, *notes]
+
+    def read(node: dict) -> Work:
+        return _work(node, lines.get(str(_value(node.get("put-code"))), 1))
+
+    works: list[Work] = []
+    mixed = split = 0
+    for node in nodes:
+        if isinstance(node, tuple):
+            summaries, group_ids = node
+            found = group_works([read(summary) for summary in summaries], _external_ids(group_ids))
+            works.extend(found)
+            if len(found) > 1:
+                mixed, split = mixed + 1, split + len(found)
+        else:
+            works.append(read(node))
+    name, orcid = _owner(data)
+    return records_from_works(works, source, FORMAT, page_owner(name, orcid, works), (mixed, split))
 
 
 EXTRACTOR = Extractor(

@@ -1,6 +1,6 @@
 """ORCID works as XML: a record's works (``/works``, a ``record``'s ``activities-summary``, work details
 ``/work/{put-code}`` or ``/works/{put-codes}``) in the public API's v2.0, v2.1 and v3.0 schemas, and the
-old v1.2 ``<message>`` profile with its ``orcid-works``.
+old v1.2 profile (``<orcid-message>``, or a saved ``<message>``) with its ``orcid-works``.
 
 Each work is one record: title (with its subtitle), ``type``, ``publication-date``, ``journal-title`` as
 venue, the external ids (doi, arxiv, pmid, pmc, eid, isbn, wosuid ...) that are the work's own
@@ -8,9 +8,27 @@ venue, the external ids (doi, arxiv, pmid, pmc, eid, isbn, wosuid ...) that are 
 v1.2 profiles, the contributors that have a name, in order, with their ORCID iD. A works summary lists
 no contributors: those records have no authors; the record's owner is never added as one. In
 v2/v3 summaries ORCID groups the copies of one work from several sources: each group is one record,
-read from its preferred copy (the highest ``display-index``), with the group's ids.
+read from its preferred copy (the highest ``display-index``), with the group's ids. What real answers
+need besides (the same rules for the JSON reader, :mod:`kg.extractors.orcid_json`):
 
-The JSON forms of the same data are read by :mod:`kg.extractors.orcid_json`, through :func:`work_record`.
+* a group whose copies have ids that contradict (two DOIs or two EIDs with none in common) holds
+  several works (ORCID grouped by any shared ``self`` id, and Scopus once sent the journal's ISSN as
+  the work's own): each work is one record, with its own copies' ids, and a note says so;
+* v3.0 lists a contributor once per CRediT role: one person with several roles is one author;
+* an ISSN pair "03069877 15322777" is the first ISSN; a DOI typed with BibTeX escapes
+  ("...-0\\_25") loses them; a work whose only link is a doi.org URL has that DOI.
+
+An ORCID record is one person's list of works. Every record read from it carries that person, the
+page's owner, as the record prints them: ``extra["page_owner"]`` is the owner's name (the person's
+``credit-name``, else ``given-names`` and ``family-name``, of a ``/record``, ``/person`` or v1.2
+profile); ``extra["page_owner_orcid"]`` the owner's bare iD (the ``orcid-identifier``, the answer's
+``path``, else the iD in every work's ``path`` or, failing that, every work's ``source-orcid``). An
+answer without a person block (``/works``, a work, a bulk answer) takes the name a work's contributor
+with the owner's iD is credited under; with no such contributor only ``page_owner_orcid`` is set.
+The owner's position in an author list is never invented: the list stays as the work prints it.
+
+The JSON forms of the same data are read by :mod:`kg.extractors.orcid_json`, through
+:func:`records_from_works`.
 
 Examples
 --------
@@ -28,12 +46,16 @@ Examples
 >>> r = records[0]
 >>> r.title, [a.name for a in r.authors], r.date, r.ids, r.extra["document_type"]
 ('A fixture', ['Ann Lee'], '2019-05', {'doi': '10.1/x'}, 'journal-article')
+>>> "page_owner" in r.extra  # a work detail without its path names no owner
+False
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from kg.errors import InputError, KgError
@@ -43,11 +65,18 @@ from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
 FORMAT = "orcid-xml"
-_ROOTS = {"message", "record", "activities-summary", "works", "work", "work-summary", "bulk"}
+_ROOTS = {"message", "orcid-message", "record", "activities-summary", "works", "work", "work-summary", "bulk"}
 _ID_KEYS = {"pmc": "pmcid", "eid": "scopus", "wosuid": "wos", "uri": "url"}
 _SKIPPED_ID_TYPES = {"other-id", "source-work-id"}
 _NOT_AUTHOR_ROLES = {"editor", "chair-or-translator", "support-staff"}
 _ORCID_RE = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.I)
+# Ids that name one work (a DOI, a Scopus EID...), unlike a journal's ISSN or a book's ISBN.
+_WORK_ID_TYPES = {"doi", "eid", "pmid", "pmc", "arxiv", "wosuid", "handle", "bibcode", "dnb", "ethos", "jstor"}
+# What one id is written with or without: "2-s2.0-" before an EID, a resolver before a DOI, "PMC", "arXiv:".
+_ID_PREFIX_RE = re.compile(r"^(?:2-s2\.0-|https?://(?:dx\.)?doi\.org/|doi:\s*|pmc|arxiv:\s*)")
+_ISSN_RE = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+_DOI_LINK_RE = re.compile(r"^https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)$", re.I)
+_TEX_ESCAPE_RE = re.compile(r"\\([_&%#$])")
 
 
 @dataclass
@@ -75,6 +104,9 @@ class Work:
     abstract: str | None = None
     url: str | None = None
     line: int = 1
+    display_index: int = 0  # a copy's rank in its group: the highest is the preferred copy
+    path: str | None = None  # the work's API path, "/0000-0002-1825-0097/work/123": the owner's iD
+    source_orcid: str | None = None  # the iD of the person who added the work (a client's id is not kept)
 
 
 def normal_type(value: str | None) -> str | None:
@@ -93,6 +125,166 @@ def orcid_id(value: str | None) -> str | None:
     """The 16-digit iD in an ORCID URI or path."""
     match = _ORCID_RE.search(value or "")
     return match.group(1).upper() if match else None
+
+
+def external_id(kind: str, value: str, relationship: str | None) -> tuple[str, str, str | None]:
+    """One external id as a work keeps it: a DOI typed with BibTeX's escapes loses them; an ISSN pair
+    (Scopus's print and electronic ISSN in one, "03069877 15322777") is its first ISSN.
+
+    Examples
+    --------
+    >>> external_id("doi", "10.1007/978-3-642-33362-0\\\\_25", "self")
+    ('doi', '10.1007/978-3-642-33362-0_25', 'self')
+    >>> external_id("issn", "03069877 15322777", "SELF")
+    ('issn', '0306-9877', 'SELF')
+    """
+    lowered = kind.strip().lower()
+    if lowered == "doi":
+        value = _TEX_ESCAPE_RE.sub(r"\1", value)
+    elif lowered == "issn":
+        issn = _ISSN_RE.search(value)
+        value = f"{issn.group(1)}-{issn.group(2).upper()}" if issn else value
+    return kind, value, relationship
+
+
+def one_per_person(contributors: list[Contributor]) -> list[Contributor]:
+    """The contributors, each person once: v3.0 lists a person once per CRediT role, and a second role
+    of the same name and iD is no second author. The same role twice is two entries, as listed.
+
+    Examples
+    --------
+    >>> roles = ["writing-original-draft", "software", "writing-original-draft"]
+    >>> [c.role for c in one_per_person([Contributor("Ann Lee", None, r) for r in roles])]
+    ['writing-original-draft', 'writing-original-draft']
+    """
+    kept: list[Contributor] = []
+    seen: dict[tuple[str | None, str | None], set[str | None]] = {}
+    for contributor in contributors:
+        name = clean_space(contributor.name or "") or None
+        orcid = orcid_id(contributor.orcid)
+        roles = seen.setdefault((name, orcid), set())
+        if roles and contributor.role not in roles and (name or orcid):
+            roles.add(contributor.role)
+            continue
+        roles.add(contributor.role)
+        kept.append(contributor)
+    return kept
+
+
+def _self_ids(work: Work) -> dict[str, set[str]]:
+    """A copy's own work-level ids by type (``self`` DOIs, EIDs, PMIDs...; not a journal's ISSN)."""
+    ids: dict[str, set[str]] = {}
+    for kind, value, relationship in work.external_ids:
+        kind = clean_space(kind).lower().replace("_", "-")
+        if kind in _WORK_ID_TYPES and (relationship or "self").strip().lower() == "self":
+            ids.setdefault(kind, set()).add(_ID_PREFIX_RE.sub("", value.strip().lower()))
+    return ids
+
+
+def _copies(copies: list[Work]) -> list[list[int]]:
+    """The copies of one ORCID group (their indexes), split into works. Copies that share a DOI, EID...
+    are one work; the others join the first work whose ids do not contradict theirs (two DOIs, two EIDs
+    with none in common). ORCID grouped by any shared ``self`` id, so a source that called the
+    journal's ISSN the work's own put a journal's papers in one group."""
+    works: list[tuple[list[int], dict[str, set[str]]]] = []
+    for index, copy in enumerate(copies):  # copies that share an id
+        ids = _self_ids(copy)
+        joined = [w for w in works if any(ids.get(k, set()) & values for k, values in w[1].items())]
+        works = [w for w in works if all(w is not j for j in joined)]
+        members, merged = [index], ids
+        for other_members, other_ids in joined:
+            members = [*other_members, *members]
+            merged = {k: merged.get(k, set()) | other_ids.get(k, set()) for k in {*merged, *other_ids}}
+        works.append((members, merged))
+    merged_works: list[tuple[list[int], dict[str, set[str]]]] = []
+    for members, ids in sorted(works, key=lambda w: min(w[0])):
+        for other_members, other_ids in merged_works:  # copies whose ids do not contradict
+            if not any(k in other_ids and not ids[k] & other_ids[k] for k in ids):
+                other_members.extend(members)
+                for k, values in ids.items():
+                    other_ids.setdefault(k, set()).update(values)
+                break
+        else:
+            merged_works.append((list(members), {k: set(v) for k, v in ids.items()}))
+    return [sorted(members) for members, _ in merged_works]
+
+
+def group_works(copies: list[Work], group_ids: list[tuple[str, str, str | None]]) -> list[Work]:
+    """The works of one ORCID group of copies, each read from its preferred copy (the highest
+    ``display-index``, the first of equals). A group that is one work has the group's ids after its
+    preferred copy's; a work of a group that holds several has the ids of its own copies.
+
+    Examples
+    --------
+    >>> a = Work(title="A", external_ids=[("doi", "10.1/a", "self"), ("issn", "0306-9877", "self")])
+    >>> b = Work(title="B", external_ids=[("doi", "10.1/b", "self"), ("issn", "0306-9877", "self")])
+    >>> [(w.title, w.external_ids[0][1]) for w in group_works([a, b], [])]
+    [('A', '10.1/a'), ('B', '10.1/b')]
+    """
+    split = _copies(copies)
+    works = []
+    for members in split:
+        best = max(members, key=lambda index: copies[index].display_index)  # max keeps the first of equals
+        preferred = copies[best]
+        if len(split) == 1:
+            extra_ids = list(group_ids)
+        else:
+            extra_ids = [i for index in members if index != best for i in copies[index].external_ids]
+        works.append(dataclasses.replace(preferred, external_ids=[*preferred.external_ids, *extra_ids]))
+    return works
+
+
+def person_name(credit: str | None, given: str | None, family: str | None) -> str | None:
+    """The name an ORCID record gives its person: the ``credit-name``, else given names and family name.
+
+    Examples
+    --------
+    >>> person_name(None, "Stergios", "Polyzos"), person_name("J. S. Carberry", "Josiah", "Carberry")
+    ('Stergios Polyzos', 'J. S. Carberry')
+    """
+    return clean_space(credit or "") or clean_space(f"{given or ''} {family or ''}") or None
+
+
+def _unanimous(values) -> str | None:
+    found = {value for value in values if value}
+    return found.pop() if len(found) == 1 else None
+
+
+def page_owner(name: str | None, orcid: str | None, works: list[Work]) -> dict[str, str]:
+    """The ``extra`` keys that name the owner of an ORCID record: ``page_owner`` and ``page_owner_orcid``.
+
+    ``orcid`` is the iD the answer states (its ``orcid-identifier`` or ``path``); without one, the iD in
+    every work's ``path``, else every work's ``source-orcid``, where they agree. ``name`` is the
+    record's person's; without it (an answer with no person block), the name the works credit the
+    owner's iD under (the most frequent, the first of equals). No iD and no name: no keys.
+
+    Examples
+    --------
+    >>> work = Work(path="/0000-0002-1825-0097/work/1", contributors=[
+    ...     Contributor("Ann Lee"), Contributor("Josiah Carberry", "https://orcid.org/0000-0002-1825-0097")])
+    >>> page_owner(None, None, [work])
+    {'page_owner': 'Josiah Carberry', 'page_owner_orcid': '0000-0002-1825-0097'}
+    >>> page_owner(None, "0000-0002-1825-0097", [Work(title="A summary")])
+    {'page_owner_orcid': '0000-0002-1825-0097'}
+    >>> page_owner(None, None, [Work(path="/0000-0002-1825-0097/work/1"), Work(path="/0000-0001-5109-3700/work/2")])
+    {}
+    """
+    orcid = (
+        orcid_id(orcid)
+        or _unanimous(orcid_id(work.path) for work in works)
+        or _unanimous(orcid_id(work.source_orcid) for work in works)
+    )
+    name = clean_space(name or "")
+    if not name and orcid:
+        credited = Counter(
+            clean_space(c.name or "") for work in works for c in work.contributors or [] if orcid_id(c.orcid) == orcid
+        )
+        credited.pop("", None)
+        name = credited.most_common(1)[0][0] if credited else ""
+    owner = {"page_owner": name} if name else {}
+    if orcid:
+        owner["page_owner_orcid"] = orcid
+    return owner
 
 
 def _date(work: Work) -> str | None:
@@ -127,6 +319,9 @@ def _ids(work: Work) -> dict[str, str]:
         if key == "arxiv":
             value = re.sub(r"^arxiv:\s*", "", value, flags=re.I)
         ids.setdefault(key, value)
+    doi_link = _DOI_LINK_RE.match(clean_space(work.url or ""))
+    if doi_link and "doi" not in ids:
+        ids["doi"] = doi_link.group(1)  # the work's link is its DOI
     if work.url and not ids:
         ids["url"] = work.url
     return ids
@@ -169,19 +364,31 @@ def work_record(work: Work, source: str, format: str) -> tuple[Record | None, in
     return record, nameless
 
 
-def records_from_works(works: list[Work], source: str, format: str, owner: str | None) -> tuple[list, list]:
-    """Records and notes for the works of one input (shared by the XML and JSON readers)."""
+def records_from_works(
+    works: list[Work], source: str, format: str, owner: dict[str, str], groups: tuple[int, int] = (0, 0)
+) -> tuple[list, list]:
+    """Records and notes for the works of one input (shared by the XML and JSON readers).
+
+    ``owner`` is :func:`page_owner`'s answer, set on every record; ``groups`` counts the ORCID groups
+    that held several works and the works read from them.
+    """
     records, untitled, nameless, without_list = [], 0, 0, 0
     for work in works:
         record, missing = work_record(work, source, format)
         if record is None:
             untitled += 1
             continue
+        record.extra.update(owner)
         records.append(record)
         nameless += missing
         without_list += work.contributors is None
     notes = []
-    whose = f" of ORCID {owner}" if owner else ""
+    mixed, split = groups
+    if mixed:
+        notes.append(
+            f"{mixed} ORCID group(s) held copies of different works (distinct DOIs or EIDs): read as {split} works"
+        )
+    whose = f" of ORCID {owner['page_owner_orcid']}" if owner.get("page_owner_orcid") else ""
     if not works:
         notes.append(f"this ORCID record{whose} lists no works: it {HOLDS_NO_PAPERS}")
     if untitled:
@@ -226,8 +433,25 @@ def _text(element, *names: str) -> str | None:
     return clean_space("".join(found.itertext())) or None
 
 
+def _external_ids(id_list) -> list[tuple[str, str, str | None]]:
+    out = []
+    for entry in [] if id_list is None else list(id_list):
+        kind = _text(entry, "external-id-type", "work-external-identifier-type")
+        value = _text(entry, "external-id-value", "work-external-identifier-id")
+        if kind and value:
+            out.append(external_id(kind, value, _text(entry, "external-id-relationship")))
+    return out
+
+
+def _orcid_of(element) -> str | None:
+    """The iD in a ``contributor-orcid`` or ``source-orcid`` (its ``path``, ``uri`` or text)."""
+    if element is None:
+        return None
+    return _text(element, "path") or _text(element, "uri") or _text(element)
+
+
 def _work(element) -> Work:
-    work = Work(line=element.sourceline or 1)
+    work = Work(line=element.sourceline or 1, display_index=_display_index(element), path=element.get("path"))
     title_group = _child(element, "title", "work-title")
     if title_group is not None:
         work.title = _text(title_group, "title")
@@ -240,24 +464,23 @@ def _work(element) -> Work:
     if date is not None:
         work.year, work.month, work.day = (_text(date, part) for part in ("year", "month", "day"))
     for id_list in (_child(element, "external-ids"), _child(element, "work-external-identifiers")):
-        for entry in [] if id_list is None else list(id_list):
-            kind = _text(entry, "external-id-type", "work-external-identifier-type")
-            value = _text(entry, "external-id-value", "work-external-identifier-id")
-            if kind and value:
-                work.external_ids.append((kind, value, _text(entry, "external-id-relationship")))
+        work.external_ids.extend(_external_ids(id_list))
+    source = _child(element, "source")
+    if source is not None:
+        work.source_orcid = orcid_id(_orcid_of(_child(source, "source-orcid")))
     contributors = _child(element, "contributors", "work-contributors")
     if contributors is not None:
-        work.contributors = []
+        listed = []
         for contributor in children(contributors, "contributor"):
-            orcid = _child(contributor, "contributor-orcid")
             attributes = _child(contributor, "contributor-attributes")
-            work.contributors.append(
+            listed.append(
                 Contributor(
                     _text(contributor, "credit-name"),
-                    (_text(orcid, "path") or _text(orcid, "uri") or _text(orcid)) if orcid is not None else None,
+                    _orcid_of(_child(contributor, "contributor-orcid")),
                     _text(attributes, "contributor-role") if attributes is not None else None,
                 )
             )
+        work.contributors = one_per_person(listed)
     return work
 
 
@@ -272,33 +495,43 @@ def _is_work(element, name: str) -> bool:
     """A work summary outside a group (v2 ``/work-summary``), or a work detail (v1.2, ``/work``, ``bulk``)."""
     if name == "work-summary":
         return local_name(element.getparent()) != "group"
-    return name == "work" and (_child(element, "title", "work-title") is not None or bool(element.get("put-code")))
+    return name in ("work", "orcid-work") and (
+        _child(element, "title", "work-title") is not None or bool(element.get("put-code"))
+    )
 
 
-def _works(root) -> list[Work]:
-    works = []
+def _works(root) -> tuple[list[Work], tuple[int, int]]:
+    """The works, and how many groups held several works (and how many works they held)."""
+    works: list[Work] = []
+    mixed = split = 0
     for element in root.iter():
         name = local_name(element)
         if name == "group" and any(local_name(c) == "work-summary" for c in element):
-            summaries = children(element, "work-summary")
-            preferred = max(summaries, key=_display_index)  # max keeps the first of equals
-            work = _work(preferred)
-            group_ids = _child(element, "external-ids")
-            for entry in [] if group_ids is None else list(group_ids):
-                kind, value = _text(entry, "external-id-type"), _text(entry, "external-id-value")
-                if kind and value:
-                    work.external_ids.append((kind, value, _text(entry, "external-id-relationship")))
-            works.append(work)
+            copies = [_work(summary) for summary in children(element, "work-summary")]
+            found = group_works(copies, _external_ids(_child(element, "external-ids")))
+            works.extend(found)
+            if len(found) > 1:
+                mixed, split = mixed + 1, split + len(found)
         elif _is_work(element, name):
             works.append(_work(element))
-    return works
+    return works, (mixed, split)
 
 
-def _owner(root) -> str | None:
+def _owner(root) -> tuple[str | None, str | None]:
+    """The name and iD the answer gives its person (``person/name``; v1.2 ``personal-details``); none
+    where it names several people (a v1.2 ``orcid-search-results``)."""
+    names, orcids = set(), set()
     for element in root.iter():
-        if local_name(element) in ("orcid-identifier", "identifier") and _text(element, "path"):
-            return orcid_id(_text(element, "path"))
-    return orcid_id(root.get("path"))
+        found = local_name(element)
+        if (found == "name" and local_name(element.getparent()) == "person") or found == "personal-details":
+            names.add(person_name(*(_text(element, part) for part in ("credit-name", "given-names", "family-name"))))
+        elif found in ("orcid-identifier", "identifier") and _text(element, "path"):
+            orcids.add(orcid_id(_text(element, "path")))
+    names.discard(None)
+    orcids.discard(None)
+    if len(names) > 1 or len(orcids) > 1:
+        return None, None
+    return next(iter(names), None), next(iter(orcids), None) or orcid_id(root.get("path"))
 
 
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
@@ -308,7 +541,9 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         raise InputError(source, str(error)) from None
     if local_name(root) == "error" or child_text(root, "error-desc"):
         raise InputError(source, f"an ORCID API error: {_text(root, 'developer-message', 'error-desc') or 'no reason'}")
-    return records_from_works(_works(root), source, FORMAT, _owner(root))
+    works, groups = _works(root)
+    name, orcid = _owner(root)
+    return records_from_works(works, source, FORMAT, page_owner(name, orcid, works), groups)
 
 
 EXTRACTOR = Extractor(

@@ -8,13 +8,16 @@ markers become ``document_type``; the link is ``ids["url"]``), the line ``div.gs
 "Cited by N" link (``cited_by``; its cluster number is ``ids["scholar"]``). A profile page
 (``citations?user=...``) holds one ``tr.gsc_a_tr`` per paper: title ``a.gsc_a_at``, authors
 and venue in the two ``div.gs_gray``, year ``.gsc_a_y``, citations ``a.gsc_a_ac``; the
-profile's owner is ``scholar_profile`` and its id (the ``user=`` of the row's link, there even in a
-copied ``<tr>`` fragment) ``scholar_user``. A profile row's "Cited by" link lists every Scholar
-cluster merged into that article (``cites=a,b,c``): one cluster is ``ids["scholar"]``; several are
-``scholar_clusters`` and no id, as no one of them is the article's. A struck-through count
-(``gsc_a_acm``: those citations are counted for another article of the profile) names that
-article in ``scholar_cited_by_also_in``. A saved profile shows its first 20 (or 100) rows: when
-its "Show more" button is live, a note says the rest are not in the file.
+profile's owner, the name in ``#gsc_prf_in`` as the page prints it, is ``scholar_profile`` and
+``page_owner`` (a profile is one person's list of papers, so its owner is an author of each; the
+author lists stay as printed), and the profile's id (the ``user=`` of the row's
+link, there even in a copied ``<tr>`` fragment) ``scholar_user``. Copied rows without the page's
+header name no owner, and a results page names none (it lists many people's papers). A profile
+row's "Cited by" link lists every Scholar cluster merged into that article (``cites=a,b,c``): one
+cluster is ``ids["scholar"]``; several are ``scholar_clusters`` and no id, as no one of them is
+the article's. A struck-through count (``gsc_a_acm``: those citations are counted for another
+article of the profile) names that article in ``scholar_cited_by_also_in``. A saved profile shows
+its first 20 (or 100) rows: when its "Show more" button is live, a note says the rest are not in the file.
 
 Names are as Scholar prints them ("PAM Dirac"). Scholar cuts long author lists and venues with
 "…", often glued to the last name ("F Duncan, M Haldane…"): the "…" is dropped and
@@ -47,8 +50,8 @@ A profile row copied out of the page (a ``<tr>`` fragment), its count merging tw
 >>> [r], notes = extract(row, "rows.html", ExtractOptions())
 >>> r.venue, r.date, r.ids, r.extra["cited_by"], r.extra["scholar_user"]
 ('Physical Review 47 (10), 777', '1935', {}, 20996, 'qc6CJjYAAAAJ')
->>> r.extra["scholar_clusters"]
-['8174092782678430881', '12190171275948905551']
+>>> r.extra["scholar_clusters"], "page_owner" in r.extra
+(['8174092782678430881', '12190171275948905551'], False)
 """
 
 from __future__ import annotations
@@ -212,6 +215,7 @@ def _profile_row(row: Any, source: str, owner: str | None) -> Record | None:
         extra["scholar_user"] = user
     if owner:
         extra["scholar_profile"] = owner
+        extra["page_owner"] = owner
     cites = _query_value(count_link.get("href"), "cites") if count_link is not None else None
     clusters = [c for c in (cites or "").split(",") if c.strip().isdigit()]
     if len(clusters) > 1:

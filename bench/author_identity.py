@@ -210,6 +210,110 @@ def measure(data: Path = DATA) -> dict:
     }
 
 
+def measure_benchmarks() -> dict[str, dict]:
+    """kg and the two baselines on each public labelled set found (bench/identity_benchmarks.py)."""
+    import identity_benchmarks as sets
+
+    from kg.resolve.papers import resolve_papers
+    from kg.resolve.people import resolve_authors
+
+    out = {}
+    for name in sets.SETS:
+        if not (sets.DATA / name).is_dir():
+            continue
+        records, mentions = sets.load(name)
+        start = time.perf_counter()
+        papers, _ = resolve_papers(records)
+        people = resolve_authors(records, None, [p.records for p in papers])
+        seconds = time.perf_counter() - start
+        predicted = {"kg resolve": {(r, p): people.person_of[(r, p)] for r, p, _ in mentions}}
+        predicted.update(sets.baselines(records, mentions))
+        out[name] = {
+            "records": len(records),
+            "mentions": len(mentions),
+            "names": len({sets.block_of(label) for _, _, label in mentions}),
+            "people": len({label for _, _, label in mentions}),
+            "seconds": seconds,
+            "scores": {method: sets.score(mentions, clusters) for method, clusters in predicted.items()},
+        }
+    return out
+
+
+def measure_hyperauthor(authors: int = 50_000) -> float:
+    """Seconds ``kg build`` takes for one paper with ``authors`` authors (JSON Lines in, Turtle out)."""
+    import json
+    import random
+    import tempfile
+
+    from kg.pipeline import BuildOptions, Target, build
+
+    rng = random.Random(1)
+    given = [
+        f"{a}{b}"
+        for a in ("An", "Bo", "Ca", "Da", "El", "Fa", "Gi", "Ha", "Io", "Ja")
+        for b in ("n", "ra", "lo", "mi", "sa")
+    ]
+    families = [
+        f"{a}{b}"
+        for a in ("Lee", "Kim", "Park", "Wang", "Li", "Smith", "Novak", "Rossi")
+        for b in ("", "son", "berg", "ez")
+    ]
+    names = [f"{rng.choice(given)} {rng.choice(families)}" for _ in range(authors)]
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "collaboration.jsonl"
+        source.write_text(json.dumps({"title": "A very large collaboration", "authors": names}) + "\n")
+        start = time.perf_counter()
+        build([str(source)], BuildOptions(topics="none"), Target(output=str(Path(folder) / "g.ttl")))
+        return time.perf_counter() - start
+
+
+def render_benchmarks(results: dict[str, dict], hyperauthor: float | None) -> str:
+    rows = []
+    for name, result in results.items():
+        scores = result["scores"]
+        best_pair = max(scores[m]["pairwise"][2] for m in scores if m != "kg resolve")
+        best_b3 = max(scores[m]["bcubed"][2] for m in scores if m != "kg resolve")
+        for method, s in scores.items():
+            margin = ""
+            if method == "kg resolve":
+                margin = f"{s['pairwise'][2] - best_pair:+.3f} / {s['bcubed'][2] - best_b3:+.3f}"
+            values = [f"{v:.3f}" for v in (*s["pairwise"], *s["bcubed"])]
+            rows.append([name, method, *values, margin])
+    lines = [
+        "Public labelled sets (`bench/identity_benchmarks.py`; names, people, mentions and the time kg's"
+        " resolution took):",
+        "",
+        _table(
+            ["set", "names", "people", "labelled mentions", "records", "resolve s"],
+            [
+                [n, r["names"], r["people"], r["mentions"], r["records"], f"{r['seconds']:.1f}"]
+                for n, r in results.items()
+            ],
+        ),
+        "",
+        _table(
+            [
+                "set",
+                "method",
+                "pair P",
+                "pair R",
+                "pair F1",
+                "B3 P",
+                "B3 R",
+                "B3 F1",
+                "kg over the better baseline (pair F1 / B3 F1)",
+            ],
+            rows,
+        ),
+    ]
+    if hyperauthor is not None:
+        lines += [
+            "",
+            f"One paper with 50,000 authors: `kg build` (JSON Lines in, Turtle out) took {hyperauthor:.1f} s.",
+        ]
+    return "\n".join(lines)
+
+
 def render(result: dict) -> str:
     folders = set(result["labelled"])
     scores = result["scores"]
@@ -294,9 +398,12 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DATA, help="folder of export folders (../shared/data)")
     parser.add_argument("--write", action="store_true", help="update the section in bench/README.md")
+    parser.add_argument("--no-hyperauthor", action="store_true", help="skip the 50,000-author build")
     args = parser.parse_args(argv)
     result = measure(args.data)
-    body = render(result)
+    benchmarks = measure_benchmarks()
+    hyperauthor = None if args.no_hyperauthor else measure_hyperauthor()
+    body = render_benchmarks(benchmarks, hyperauthor) + "\n\n" + render(result)
     print(body)
     if args.write:
         write(HERE / "README.md", body)

@@ -19,6 +19,7 @@ from kg import extractors
 from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.extractors.common.markup import decode_markup
+from kg.extractors.common.owner import with_page_owner
 from kg.io.inputs import decode_bytes, iter_input_paths, read_text
 from kg.records import Record
 from kg.text import repair_text
@@ -35,6 +36,7 @@ def extract_text(
     orgs: Iterable[str] = (),
     today: datetime.date | None = None,
     mapping: Iterable[tuple[str, str]] = (),
+    owner: str | None = None,
 ) -> Extraction:
     """Extract the papers in ``text``.
 
@@ -55,6 +57,9 @@ def extract_text(
         Latest date an inferred date may take; defaults to today.
     mapping : iterable of (field, key)
         For generic tables, the keys holding record fields (see ``--map``).
+    owner : str, optional
+        The person whose page the input is: an author of every paper on it, whether the page
+        prints them or not (``extra["page_owner"]``). Profile pages find it themselves.
 
     Returns
     -------
@@ -93,6 +98,9 @@ def extract_text(
     records = [_without_markup(record) for record in records]
     if repaired:
         notes = [*notes, f"repaired mojibake (UTF-8 read as another encoding) in {repaired} field(s)"]
+    if owner and owner.strip():
+        records = with_page_owner(records, " ".join(owner.split()))
+        notes = [*(n for n in notes if not n.startswith("page owner: ")), f"page owner: {owner.strip()} (given)"]
     extra_orgs = tuple(dict.fromkeys(o.strip() for o in orgs if o.strip()))
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]

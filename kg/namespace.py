@@ -60,15 +60,16 @@ KG = _Terms(
     (
         # classes
         "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "AuthorMerge", "Source", "SourceLine",
-        "TopicYear",
+        "TopicYear", "AuthorDecision", "AuthorSplit",
         # object properties
         "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "mergedInto",
-        "inSource", "countsTopic",
+        "inSource", "countsTopic", "keptApartFrom", "splitAuthor",
         # datatype properties
         "title", "alternativeTitle", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
-        "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year",
+        "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year", "decisionScore",
+        "listedOnPageOf",
     ),
 )  # fmt: skip
 

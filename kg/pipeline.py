@@ -44,7 +44,7 @@ from kg.topics import TopicFinder
 
 # Called with what a long step is doing, and how many items of it are done (None: not counted).
 Progress = Callable[[str, "int | None"], None]
-_READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private")
+_READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "owner")
 
 
 def _quiet(stage: str, done: int | None = None) -> None:
@@ -78,6 +78,9 @@ class BuildOptions:
         For generic tables, the key holding each record field.
     allow_private : bool
         Let URLs reach private and loopback addresses.
+    owner : str, optional
+        The person whose page the inputs are: an author of every paper read (profile pages
+        find their owner themselves; this names it where a page cannot).
     strict : bool
         Any input that fails stops the build before anything is written.
     """
@@ -92,6 +95,7 @@ class BuildOptions:
     orgs: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
     allow_private: bool = False
+    owner: str | None = None
     strict: bool = False
 
     def __post_init__(self) -> None:
@@ -116,6 +120,8 @@ class BuildOptions:
         if self.aliases is not None and not isinstance(self.aliases, Aliases):
             raise UsageError("{option} must be an Aliases value (Aliases.load(path))", option="aliases")
         object.__setattr__(self, "orgs", tuple(self.orgs))
+        if self.owner is not None and (not isinstance(self.owner, str) or not self.owner.strip()):
+            raise UsageError("{option} must be a person's name", option="owner")
         object.__setattr__(self, "mapping", tuple(tuple(pair) for pair in self.mapping))
         try:
             IriMinter(self.base)

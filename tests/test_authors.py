@@ -49,7 +49,7 @@ def test_variants_merge_with_a_shared_coauthor_and_the_merge_is_recorded():
         "Andrew M. Dai",
         "compatible names + shared co-author",
     )
-    assert merge.evidence == ("R. Anil",)
+    assert merge.evidence == ("co-author: Rohan Anil",)
     graph = KnowledgeGraph.from_nquads(build_nquads(records))
     names = graph.query("SELECT DISTINCT ?n WHERE { ?a kg:name ?n . FILTER(CONTAINS(?n, 'Dai')) } ORDER BY ?n")
     assert [r["n"] for r in names.as_dicts()] == ["A. M. Dai", "Andrew M. Dai"]
@@ -57,7 +57,9 @@ def test_variants_merge_with_a_shared_coauthor_and_the_merge_is_recorded():
         "SELECT ?variant ?rule ?evidence WHERE { ?m a kg:AuthorMerge ; kg:variantName ?variant ; kg:rule ?rule ; "
         "kg:evidence ?evidence ; kg:mergedInto ?a . ?a kg:name 'Andrew M. Dai' }"
     ).as_dicts()
-    assert evidence == [{"variant": "A. M. Dai", "rule": "compatible names + shared co-author", "evidence": "R. Anil"}]
+    assert evidence == [
+        {"variant": "A. M. Dai", "rule": "compatible names + shared co-author", "evidence": "co-author: Rohan Anil"}
+    ]
     assert validate_graph(graph) == []
 
 

@@ -19,12 +19,14 @@ HOSTILE = ['x" } ; DROP ALL ; #', "a\nb", "}}}{{{", "<http://evil/>", "'''", "\\
 
 def small_graph() -> KnowledgeGraph:
     def rec(title, authors, path, line, **fields):
-        return Record(title=title, authors=tuple(AuthorRef(a) for a in authors),
+        return Record(title=title, authors=tuple(a if isinstance(a, AuthorRef) else AuthorRef(a) for a in authors),
                       source=SourceRef(path, line, "test"), **fields)  # fmt: skip
 
+    # Ann Lee's two papers give her ORCID: a name as common as hers is one person only on evidence.
+    ann = AuthorRef("Ann Lee", orcid="0000-0002-1825-0097")
     return KnowledgeGraph.from_records([
-        rec("Paper One", ["Ann Lee", "Bo Chen"], "a.txt", 1, categories=("LG",), date="2020-01-02", orgs=("mila",)),
-        rec("Paper Two", ["Ann Lee", "Cy Diaz"], "a.txt", 4, categories=("LG",), date="2021"),
+        rec("Paper One", [ann, "Bo Chen"], "a.txt", 1, categories=("LG",), date="2020-01-02", orgs=("mila",)),
+        rec("Paper Two", [ann, "Cy Diaz"], "a.txt", 4, categories=("LG",), date="2021"),
         rec("Paper One", ["Ann Lee", "Bo Chen"], "b.txt", 7),
         *[rec(h, [h.strip() or "Hostile Name"], "h.txt", i + 1) for i, h in enumerate(HOSTILE)],
     ])  # fmt: skip
@@ -140,4 +142,5 @@ def test_stats_command(tmp_path, capsys):
     assert "kg:Paper" in out and "kg:authored" in out and "named graphs" in out
     stats = KnowledgeGraph.load(path).stats()
     assert dict(stats["classes"])["kg:Paper"] == 2 + len(HOSTILE)
-    assert dict(stats["totals"])["named graphs"] == 4  # two sources, the topics and the counts
+    # Two sources, the topics, the counts and the resolution (the merges that made Ann Lee).
+    assert dict(stats["totals"])["named graphs"] == 5

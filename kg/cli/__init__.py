@@ -17,12 +17,27 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from kg.cli import add, analyze, build, export, extract, push, query, remove, serve, stats, topics, validate, viz
+from kg.cli import (
+    add,
+    analyze,
+    build,
+    export,
+    extract,
+    push,
+    query,
+    remove,
+    serve,
+    stats,
+    topics,
+    validate,
+    viz,
+    why_same,
+)
 from kg.cli.common import PROG, error, flag
 from kg.errors import InputError, KgError
 
 # The order `kg --help` lists them in.
-COMMANDS = (extract, build, validate, add, remove, query, topics, export, analyze, viz, serve, push, stats)
+COMMANDS = (extract, build, validate, add, remove, query, topics, why_same, export, analyze, viz, serve, push, stats)
 
 
 def build_parser() -> argparse.ArgumentParser:

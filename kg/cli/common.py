@@ -54,6 +54,12 @@ def add_extract_options(command: argparse.ArgumentParser) -> None:
         help="whose page it is: added to every record's orgs (repeatable)",
     )
     command.add_argument(
+        "--owner",
+        metavar="NAME",
+        help="the person whose page it is: an author of every paper on it, printed or not "
+        "(profile pages find their owner themselves)",
+    )
+    command.add_argument(
         "--map",
         action="append",
         default=[],
@@ -95,6 +101,7 @@ def build_options(args: argparse.Namespace):
         "orgs": tuple(args.org),
         "mapping": parse_mapping(args.map),
         "allow_private": args.allow_private,
+        "owner": args.owner,
     }
     for name in ("base", "topics", "max_topics", "min_topic_papers", "strict"):
         if hasattr(args, name):

@@ -82,9 +82,7 @@ def detect(text: str) -> float:
         return 0.0
     # A card's date follows its abstract within a few lines; a date elsewhere says nothing of the layout.
     shown = sum(
-        1
-        for i in prose_at
-        if _see_more_count(lines[i]) or any(parse_iso_date(line) for line in lines[i + 1 : i + 4])
+        1 for i in prose_at if _see_more_count(lines[i]) or any(parse_iso_date(line) for line in lines[i + 1 : i + 4])
     )
     return min(1.0, shown / len(prose_at))
 

@@ -23,6 +23,7 @@ import re
 from kg.extractors.base import ExtractOptions, Extractor, numbered_lines
 from kg.extractors.common.dates import MONTH_DAY_YEAR, printed_date_from_match, resolve_printed_date
 from kg.extractors.common.names import looks_like_name
+from kg.extractors.common.owner import find_page_owner, with_page_owner
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
@@ -144,6 +145,10 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 source=SourceRef(source, number, FORMAT),
             )
         )
+    # A profile is one person's page: its owner is an author of every paper on it.
+    owner, owner_note = find_page_owner(records)
+    if owner and owner_note:
+        records, notes = with_page_owner(records, owner), [*notes, owner_note]
     return records, notes
 
 

@@ -199,7 +199,7 @@ def write_statements(sink: QuadSink, resolution: Resolution, base: str, topics: 
         sink.link(paper_iri, PROV_DERIVED_FROM, line_iri)
         _describe_chosen(sink, paper_iri, resolution.papers[number], index)
         _describe_record(sink, mint, resolution, record, paper_iri, line_iri, index, counts)
-    if resolution.people.merges:
+    if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
     if topics is not None and resolution.papers:
         sink.set_graph(f"{base}graph/topics")
@@ -281,6 +281,9 @@ def _describe_record(
                 sink.link(authorship, KG.affiliated, org)
                 sink.link(author_iri, KG.affiliated, org)
                 counts.add(org, paper, "org")
+    listed = resolution.people.listed.get(record_index)
+    if listed is not None:
+        _describe_listed_authorship(sink, mint, resolution, paper, line_iri, listed, counts)
     for name in record.orgs:
         org = _describe_org(sink, mint, resolution, name)
         if org:
@@ -288,6 +291,37 @@ def _describe_record(
             counts.add(org, paper, "org")
     for code in record.categories:
         _describe_category(sink, mint, paper, code, counts)
+
+
+def _describe_listed_authorship(
+    sink: QuadSink,
+    mint: IriMinter,
+    resolution: Resolution,
+    paper: str,
+    line_iri: str,
+    listed: tuple[int, str],
+    counts: _Counts,
+) -> None:
+    """The owner of a one-person page as an author of a paper the page lists without printing them.
+
+    The authorship has no position (the page does not say where in the list they stand) and
+    says whose page it comes from (``kg:listedOnPageOf``).
+    """
+    person, owner = listed
+    author_iri = mint.person(person)
+    if sink.first(author_iri, owner):
+        sink.link(author_iri, RDF_TYPE, KG.Author)
+        sink.value(author_iri, KG.name, owner)
+        sink.value(author_iri, SKOS + "prefLabel", resolution.people.display[person])
+    authorship = f"{paper}/authorship/listed-{author_iri.rsplit('/', 1)[-1]}"
+    sink.link(author_iri, KG.authored, paper)
+    counts.add(author_iri, paper, "author")
+    sink.link(paper, KG.hasAuthorship, authorship)
+    sink.link(authorship, RDF_TYPE, KG.Authorship)
+    sink.link(authorship, KG.author, author_iri)
+    sink.value(authorship, KG.nameAsPrinted, owner)
+    sink.value(authorship, KG.listedOnPageOf, owner)
+    sink.link(authorship, PROV_DERIVED_FROM, line_iri)
 
 
 def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str, counts: _Counts) -> None:
@@ -318,17 +352,32 @@ def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str, c
 
 
 def _describe_merges(sink: QuadSink, mint: IriMinter, resolution: Resolution) -> None:
+    """Each merge and split of author resolution, with its rule, evidence and score."""
     sink.set_graph(f"{mint.base}graph/resolution")
     for person, merges in sorted(resolution.people.merges.items()):
         author = mint.person(person)
-        for merge in merges:
-            node = f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{short_hash(merge.rule, 6)}"
+        for merge in dict.fromkeys(merges):  # one node per distinct decision
+            decision = short_hash(f"{merge.rule}|{'|'.join(merge.evidence)}|{merge.score}", 6)
+            node = f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{decision}"
             sink.link(node, RDF_TYPE, KG.AuthorMerge)
             sink.link(node, KG.mergedInto, author)
             sink.value(node, KG.variantName, merge.variant)
             sink.value(node, KG.rule, merge.rule)
             for evidence in merge.evidence:
                 sink.value(node, KG.evidence, evidence)
+            if merge.score is not None:
+                sink.value(node, KG.decisionScore, f"{merge.score:.3f}", "decimal")
+    for split in resolution.people.splits:
+        author, other = mint.person(split.person), mint.person(split.other)
+        node = f"{author}/split/{other.rsplit('/', 1)[-1]}"
+        sink.link(node, RDF_TYPE, KG.AuthorSplit)
+        sink.link(node, KG.splitAuthor, author)
+        sink.link(node, KG.keptApartFrom, other)
+        sink.value(node, KG.rule, split.rule)
+        for evidence in split.evidence:
+            sink.value(node, KG.evidence, evidence)
+        if split.score is not None:
+            sink.value(node, KG.decisionScore, f"{split.score:.3f}", "decimal")
 
 
 def _describe_topics(

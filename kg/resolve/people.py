@@ -30,17 +30,19 @@ False
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import itertools
+import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.keys import author_key, org_key
-from kg.text import fold
+from kg.text import fold, normalise_text
 
 _DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
@@ -132,7 +134,6 @@ def _split_simple(name: str) -> tuple[str, str, str] | None:
     return tokens[0], " ".join(tokens[1:-1]), tokens[-1]
 
 
-_MERGED_SETS = ("parsed", "keys", "orcids", "source_ids", "numbers", "coauthors", "records", "orgs", "topics")
 _HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "sir", "dame", "rev", "hon"}
 
 
@@ -161,45 +162,177 @@ def compatible(a: PersonName, b: PersonName) -> bool:
     return True
 
 
-def _initials_only(a: PersonName, b: PersonName) -> bool:
-    return any(len(x) == 1 or len(y) == 1 for x, y in zip(a.given, b.given, strict=False)) or not (a.given and b.given)
+def initials_only(name: PersonName) -> bool:
+    """Whether a name gives no whole given name ("X. Zhang", "Zhang"): only its evidence can place it."""
+    return all(len(token) == 1 for token in name.given)
 
 
 @dataclass(frozen=True)
 class Merge:
-    """One recorded merge: the name that joined, the rule, the evidence."""
+    """One recorded merge: the name that joined, the rule, the evidence and its score."""
 
     variant: str
     into: str
     rule: str
     evidence: tuple[str, ...] = ()
+    score: float | None = None
 
 
-@dataclass
-class _Cluster:
-    names: dict[str, int] = field(default_factory=dict)  # printed name -> mentions
-    parsed: set[PersonName] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)
-    orcids: set[str] = field(default_factory=set)
-    source_ids: set[str] = field(default_factory=set)
-    numbers: set[str] = field(default_factory=set)
-    coauthors: set[tuple[str, str]] = field(default_factory=set)
-    records: set[int] = field(default_factory=set)
-    orgs: set[str] = field(default_factory=set)
-    topics: set[str] = field(default_factory=set)
+@dataclass(frozen=True)
+class Split:
+    """Two people who print one name, kept apart, and why (a rule, or too little evidence)."""
+
+    person: int
+    other: int
+    name: str
+    rule: str
+    evidence: tuple[str, ...] = ()
+    score: float | None = None
 
 
 @dataclass
 class AuthorResolution:
-    """Which person each author mention is, the people's names, and the merges made."""
+    """Which person each author mention is, the people's names, and the merges and splits made.
+
+    Attributes
+    ----------
+    person_of : dict
+        (record index, position in its author list) -> person number.
+    display : dict
+        person number -> the name shown for them.
+    merges : dict
+        person number -> the merges that made them, each with its rule, evidence and score.
+    identity : dict
+        person number -> what tells them apart from a namesake (their ids, else their name keys).
+    splits : list of Split
+        People who print one name but were kept apart, with the reason.
+    listed : dict
+        record index -> (person number, name) of the page owner a record is listed under, where
+        the record's printed author list does not show them (``extra["page_owner"]``).
+    """
 
     person_of: dict[tuple[int, int], int]
     display: dict[int, str]
     merges: dict[int, list[Merge]]
     identity: dict[int, str] = field(default_factory=dict)
+    splits: list[Split] = field(default_factory=list)
+    listed: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def person(self, record: int, position: int) -> int:
         return self.person_of[(record, position)]
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """The scores of :data:`kg/data/author_evidence.json`, read once."""
+
+    threshold: float
+    name: dict[str, float]
+    evidence: dict[str, float]
+    limits: dict[str, float]
+    ignored_venues: frozenset[str]
+    title_stopwords: frozenset[str]
+    common_families: frozenset[str]
+    common_given: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _weights() -> _Weights:
+    from kg.data import load_json
+
+    data = load_json("author_evidence.json")
+    families = load_json("common_family_names.json")
+    return _Weights(
+        threshold=float(data["threshold"]),
+        name={k: float(v) for k, v in data["name"].items()},
+        evidence={k: float(v) for k, v in data["evidence"].items()},
+        limits={k: float(v) for k, v in data["limits"].items()},
+        ignored_venues=frozenset(fold(v) for v in data["ignored venues"]),
+        title_stopwords=frozenset(data["title words that are no evidence"]),
+        common_families=frozenset(fold(n) for n in families["names"]),
+        common_given=frozenset(fold(n) for n in families["common given names"]),
+    )
+
+
+# A record's own sources of identity for its authors: extra key -> id scheme. Semantic Scholar and
+# Scopus over-split people (one person, several ids), so their ids join names and never split them.
+SOURCE_ID_EXTRAS = {
+    "s2_author_ids": "s2",
+    "scopus_author_ids": "scopus",
+    "scholar_author_ids": "scholar",
+    "openalex_author_ids": "openalex",
+}
+_WORD_RE = re.compile(r"[^\W\d_]{4,}")
+
+
+@dataclass(frozen=True)
+class _Paper:
+    """What one record says about all its authors: the evidence their groups share or not."""
+
+    names: frozenset[str]  # every author's name key
+    signatures: frozenset[tuple[str, str]]  # every author's family name + initials
+    initial_signatures: frozenset[tuple[str, str]]  # those of authors printed with initials only
+    venue: str | None
+    year: int | None
+    topics: frozenset[str]
+    words: frozenset[str]
+    orgs: frozenset[str]  # the paper's own organisations (a lab page's, a profile's), not per author
+    owner: str | None  # the page owner's name key, on a one-person page
+
+
+@dataclass
+class _Group:
+    """Mentions believed to be one person so far, with the evidence they carry."""
+
+    mentions: list[tuple[int, int]]
+    names: dict[str, int]  # printed name -> mentions
+    parsed: set[PersonName]
+    keys: set[str]
+    orcids: set[str]
+    source_ids: set[str]
+    numbers: set[str]
+    records: set[int]
+    orgs: set[str]
+    sort_key: tuple
+    _evidence: dict | None = None
+
+    def forget_evidence(self) -> None:
+        self._evidence = None
+
+    def evidence(self, papers: Sequence[_Paper]) -> dict:
+        """Co-authors, signatures, venues, topics, title words and years of the group's papers (cached)."""
+        if self._evidence is None:
+            coauthors: set[str] = set()
+            signatures: set[tuple[str, str]] = set()
+            initial_signatures: set[tuple[str, str]] = set()
+            venues, topics, words, years, owners, orgs = set(), set(), set(), set(), set(), set()
+            for r in self.records:
+                paper = papers[r]
+                coauthors |= paper.names
+                signatures |= paper.signatures
+                initial_signatures |= paper.initial_signatures
+                if paper.venue:
+                    venues.add(paper.venue)
+                if paper.year:
+                    years.add(paper.year)
+                topics |= paper.topics
+                words |= paper.words
+                orgs |= paper.orgs
+                if paper.owner:
+                    owners.add(paper.owner)
+            own_signatures = {p.signature for p in self.parsed}
+            self._evidence = {
+                "coauthors": coauthors - self.keys,
+                "signatures": signatures - own_signatures,
+                "initial_signatures": initial_signatures - own_signatures,
+                "venues": venues,
+                "topics": topics,
+                "words": words,
+                "years": years,
+                "owners": owners,
+                "paper_orgs": orgs,
+            }
+        return self._evidence
 
 
 def _mention_key(name: str) -> str:
@@ -209,66 +342,350 @@ def _mention_key(name: str) -> str:
     return f"{key}#{parsed.number}" if parsed.number else key
 
 
+def _parsed(author) -> PersonName:  # type: ignore[no-untyped-def]
+    """The author's name split, trusting the source's own given/family parts when it gives them."""
+    if author.family and author.given and not _DBLP_NUMBER_RE.search(author.name):
+        return parse_name(f"{author.family}, {author.given}")
+    return parse_name(author.name)
+
+
+def _source_ids(record: Record) -> list[set[str]]:
+    """Per author position, the source's own author ids ("s2:123", "scopus:456")."""
+    out: list[set[str]] = [set() for _ in record.authors]
+    for extra_key, scheme in SOURCE_ID_EXTRAS.items():
+        values = record.extra.get(extra_key)
+        if isinstance(values, list) and len(values) == len(record.authors):
+            for j, value in enumerate(values):
+                if value:
+                    out[j].add(f"{scheme}:{value}")
+        elif isinstance(values, dict):
+            for j, author in enumerate(record.authors):
+                if values.get(author.name):
+                    out[j].add(f"{scheme}:{values[author.name]}")
+    return out
+
+
+@dataclass(frozen=True)
+class _Corpus:
+    """The evidence of every record, and how much a shared venue says (less, the more papers it has)."""
+
+    papers: list[_Paper]
+    venue_weight: dict[str, float]
+    printed: dict[str, str]  # name key -> how the name is printed (the first in sort order)
+
+    @classmethod
+    def of(cls, records: Sequence[Record], weights: _Weights) -> _Corpus:
+        papers = _papers(records, weights)
+        counts: defaultdict[str, int] = defaultdict(int)
+        for paper in papers:
+            if paper.venue:
+                counts[paper.venue] += 1
+        # Inverse document frequency, scaled to 1 for a venue of one paper.
+        scale = math.log(max(len(papers), 2))
+        printed: dict[str, str] = {}
+        for record in records:
+            for author in record.authors:
+                key = _mention_key(author.name)
+                if key not in printed or author.name < printed[key]:
+                    printed[key] = author.name
+        weight = {venue: math.log(len(papers) / n) / scale if n < len(papers) else 0.0 for venue, n in counts.items()}
+        return cls(papers, weight, printed)
+
+
+def _papers(records: Sequence[Record], weights: _Weights) -> list[_Paper]:
+    """The evidence of every record, with title words kept only where they are rare in the corpus."""
+    max_authors = weights.limits["co-authors read from papers with at most"]
+    word_lists = [frozenset(_WORD_RE.findall(fold(r.title or ""))) - weights.title_stopwords for r in records]
+    frequency: defaultdict[str, int] = defaultdict(int)
+    for words in word_lists:
+        for word in words:
+            frequency[word] += 1
+    rare_at_most = max(
+        weights.limits["rare title word at most in papers (small corpora)"],
+        weights.limits["rare title word at most in share of papers"] * len(records),
+    )
+    papers = []
+    for record, words in zip(records, word_lists, strict=True):
+        parsed = [_parsed(a) for a in record.authors] if len(record.authors) <= max_authors else []
+        venue = normalise_text(record.venue) if record.venue else None
+        owner = record.extra.get("page_owner")
+        owner = _mention_key(owner) if isinstance(owner, str) and owner.strip() else None
+        papers.append(
+            _Paper(
+                names=frozenset(_mention_key(a.name) for a in record.authors) if parsed else frozenset(),
+                signatures=frozenset(p.signature for p in parsed),
+                initial_signatures=frozenset(p.signature for p in parsed if initials_only(p)),
+                venue=venue if venue and fold(venue) not in weights.ignored_venues else None,
+                year=int(record.date[:4]) if record.date else None,
+                topics=frozenset(record.categories) | frozenset(_keywords(record)),
+                words=frozenset(w for w in words if frequency[w] <= rare_at_most),
+                orgs=frozenset(key for key in map(org_key, record.orgs) if key),
+                owner=owner,
+            )
+        )
+    return papers
+
+
+def _keywords(record: Record) -> list[str]:
+    keywords = record.extra.get("keywords")
+    if not isinstance(keywords, list):
+        return []
+    return [normalise_text(k) for k in keywords if isinstance(k, str) and k.strip()]
+
+
+def score_pair(a: _Group, b: _Group, corpus: _Corpus, weights: _Weights) -> tuple[float, str, tuple[str, ...]]:
+    """How strongly the evidence says two groups of one name block are one person.
+
+    The terms (kg/data/author_evidence.json) add like log-odds: a prior for how the two names
+    relate (the same full name, common or not; initials only; compatible), then shared co-authors
+    (by full name; through initials only where one side prints initials), affiliations, venue,
+    topics and rare title words, the same one-person page, and years far apart.
+
+    Returns
+    -------
+    tuple
+        (score, rule, evidence): the rule names the name relation and the strongest evidence.
+    """
+    name_term, relation = _name_prior(a, b, weights)
+    ea, eb = a.evidence(corpus.papers), b.evidence(corpus.papers)
+    w, limits = weights.evidence, weights.limits
+    score, evidence, kinds = name_term, [], []
+    coauthors = sorted(ea["coauthors"] & eb["coauthors"])
+    through_initials = sorted(
+        ((ea["initial_signatures"] & eb["signatures"]) | (ea["signatures"] & eb["initial_signatures"]))
+        - {parse_name(name).signature for name in coauthors}
+    )
+    if ea["coauthors"] and eb["coauthors"] and not coauthors and not through_initials:
+        score += w["co-authors, none shared"]
+    if coauthors:
+        score += w["shared co-author"]
+        score += w["each further shared co-author"] * min(len(coauthors) - 1, limits["further co-authors counted"])
+        evidence += [f"co-author: {corpus.printed.get(name, name)}" for name in coauthors[:5]]
+        kinds.append("shared co-author")
+    elif through_initials:
+        score += w["shared co-author through initials"]
+        evidence += [f"co-author: {' '.join(i.upper() + '.' for i in initials)} {family.title()}"
+                     for family, initials in through_initials[:5]]  # fmt: skip
+        kinds.append("shared co-author")
+    orgs = sorted(a.orgs & b.orgs)
+    if a.orgs and b.orgs and not orgs:
+        score += w["affiliations, none shared"]
+    if orgs:
+        score += w["shared affiliation"] + w["each further shared affiliation"] * min(
+            len(orgs) - 1, limits["further affiliations counted"]
+        )
+        evidence += [f"affiliation: {org}" for org in orgs[:5]]
+        kinds.append("shared affiliation")
+    paper_orgs = sorted((ea["paper_orgs"] & eb["paper_orgs"]) - set(orgs))
+    if paper_orgs:
+        score += w["shared organisation of the papers"]
+        evidence += [f"organisation of both papers: {org}" for org in paper_orgs[:3]]
+        kinds.append("shared organisation")
+    venues = sorted(ea["venues"] & eb["venues"], key=lambda v: (-corpus.venue_weight[v], v))
+    if venues:
+        score += w["shared venue"] * corpus.venue_weight[venues[0]]
+        evidence += [f"venue: {venue}" for venue in venues[:3]]
+        kinds.append("shared venue")
+    topics = sorted(ea["topics"] & eb["topics"])
+    if topics:
+        score += w["shared topic"] * min(len(topics), limits["topics counted"])
+        evidence += [f"topic: {topic}" for topic in topics[:3]]
+        kinds.append("shared topic")
+    words = sorted(ea["words"] & eb["words"])
+    if words:
+        score += w["shared rare title word"] * min(len(words), limits["rare title words counted"])
+        evidence.append("title words: " + ", ".join(words[:5]))
+        kinds.append("shared title words")
+    owners = sorted(ea["owners"] & eb["owners"] & (a.keys | b.keys))
+    if owners:
+        score += w["same source page"]
+        evidence.append(f"listed on one person's page: {owners[0]}")
+        kinds.append("one person's page")
+    if ea["years"] and eb["years"]:
+        gap = min(abs(x - y) for x in ea["years"] for y in eb["years"])
+        if gap > limits["years far apart"]:
+            score += w["years far apart"]
+            evidence.append(f"years apart: {gap}")
+    rule = relation + (" + " + kinds[0] if kinds else "")
+    return round(score, 3), rule, tuple(evidence)
+
+
+# One syllable of Mandarin in pinyin ("wei", "jing", "zhuang"): such given names are shared by many.
+_PINYIN_SYLLABLE_RE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:a|ai|an|ang|ao|e|ei|en|eng|er|i|ia|ian|iang|iao|ie|in|ing|iong|iu|o|ong|ou|u|ua|uai|uan|uang|ue|ui|un|uo|v|ve)"
+)
+
+
+def _one_syllable(given: str) -> bool:
+    """Whether a given name is a single pinyin syllable.
+
+    Examples
+    --------
+    >>> [_one_syllable(g) for g in ("wei", "jing", "zhuang", "li", "xiaoming", "anup", "eun")]
+    [True, True, True, True, False, False, False]
+    """
+    return bool(_PINYIN_SYLLABLE_RE.fullmatch(given))
+
+
+def _name_prior(a: _Group, b: _Group, weights: _Weights) -> tuple[float, str]:
+    """The name term of :func:`score_pair` and the relation it names.
+
+    How much one printed name says depends on how many people print it: a name with a common
+    family name ("Wang", "Kim", "Smith") is weaker evidence, with a common given name ("David
+    Smith") or a one-syllable one ("Wei Wang") weaker still; initials say less than given names.
+    """
+    shared = a.keys & b.keys
+    whole = [parse_name(key) for key in shared if not initials_only(parse_name(key))]
+    if whole:
+        name = max(whole, key=lambda p: (sum(len(t) for t in p.given), p.given))
+        return _name_term("same full name", name, weights), "same name"
+    if shared:
+        return _name_term("same initials", parse_name(min(shared)), weights), "same name"
+    pairs = [(x, y) for x in a.parsed for y in b.parsed if compatible(x, y)]
+    name = pairs[0][0] if pairs else next(iter(a.parsed))
+    if pairs and all(not initials_only(x) and not initials_only(y) for x, y in pairs):
+        return _name_term("compatible full names", name, weights), "compatible names"
+    return _name_term("compatible names", name, weights), "compatible names"
+
+
+def _name_term(relation: str, name: PersonName, weights: _Weights) -> float:
+    """The weight of one name relation ("same full name", ...) for a name, by how common the name is."""
+    term = relation
+    if name.family in weights.common_families:
+        term += ", common family name"
+        if relation == "same full name":
+            if name.given and name.given[0] in weights.common_given:
+                term += ", common given name"
+            elif len(name.given) == 1 and _one_syllable(name.given[0]):
+                term += ", one-syllable given name"
+    return weights.name[term]
+
+
+def _name_token_proposes(key: str, weights: _Weights) -> bool:
+    """Whether one printed name alone may propose pairs: only when the name alone could join them."""
+    name = parse_name(key)
+    return _name_term("same initials" if initials_only(name) else "same full name", name, weights) >= weights.threshold
+
+
 def resolve_authors(
     records: Sequence[Record], aliases: Aliases | None = None, paper_groups: Sequence[Sequence[int]] = ()
 ) -> AuthorResolution:
-    """Group the author mentions of ``records`` into people (see the module's rules).
+    """Group the author mentions of ``records`` into people, on scored evidence.
 
-    ``paper_groups`` lists the records that are one paper (:func:`kg.resolve.keys.group_papers`):
-    compatible names at the same position of one paper are one person.
+    1. **Identifiers** join mentions whatever their names: the same ORCID, the same source author id
+       (Semantic Scholar, Scopus, Google Scholar, OpenAlex); two sources listing one paper
+       (``paper_groups``) with compatible names at one position; the user's ``same`` aliases; the
+       owner of a one-person page wherever the page prints them.
+    2. **Nothing joins** co-authors of one paper, two ORCIDs, two dblp homonym numbers, given names
+       that disagree ("Andrew" and "Alice" through "A."), or a user's ``different`` alias.
+    3. **Evidence, scored**, inside each name block (family name + first initial): groups of
+       compatible names, identical ones included, join while the best-scoring pair reaches the
+       threshold (:func:`score_pair`); a joined group carries the union of its parts' evidence and
+       is scored again. Mentions with whole given names are clustered first; then each
+       initials-only group joins the person its evidence favours most, each decided alone against
+       the same people (never in arrival order); the initials-only groups left cluster among
+       themselves.
+
+    The result does not depend on the order of ``records``: ties are broken by the names and
+    titles of the groups, never by their positions.
+
+    Examples
+    --------
+    >>> from kg.records import AuthorRef
+    >>> papers = [Record(title="A", authors=(AuthorRef("Ann Lee"), AuthorRef("Bo Chen"))),
+    ...           Record(title="B", authors=(AuthorRef("Ann Lee"), AuthorRef("Bo Chen"))),
+    ...           Record(title="C", authors=(AuthorRef("Ann Lee"), AuthorRef("Cy Dunn")))]
+    >>> people = resolve_authors(papers)
+    >>> people.person(0, 0) == people.person(1, 0), people.person(0, 0) == people.person(2, 0)
+    (True, False)
+    >>> people.merges[people.person(0, 0)][0].rule
+    'same name + shared co-author'
     """
-    aliases = aliases or Aliases()
-    clusters: list[_Cluster] = []
-    parent: list[int] = []
-    merges: defaultdict[int, list[Merge]] = defaultdict(list)
-    by_key: dict[tuple[str, str | None, str | None], int] = {}
-    mention_cluster: dict[tuple[int, int], int] = {}
+    return _Resolver(records, aliases or Aliases(), paper_groups).run()
 
-    def find(i: int) -> int:
+
+class _Resolver:
+    """The state of one :func:`resolve_authors` run: groups of mentions in a union-find forest."""
+
+    def __init__(self, records: Sequence[Record], aliases: Aliases, paper_groups: Sequence[Sequence[int]]):
+        self.records = records
+        self.aliases = aliases
+        self.paper_groups = paper_groups
+        self.weights = _weights()
+        self.corpus = _Corpus.of(records, self.weights)
+        self.papers = self.corpus.papers
+        self.groups: list[_Group] = []
+        self.parent: list[int] = []
+        self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
+        self.mention_group: dict[tuple[int, int], int] = {}
+        for r, record in enumerate(records):
+            ids = _source_ids(record)
+            title = normalise_text(record.title or "")
+            for j, author in enumerate(record.authors):
+                parsed = _parsed(author)
+                key = _mention_key(author.name)
+                self.mention_group[(r, j)] = len(self.groups)
+                self.parent.append(len(self.groups))
+                self.groups.append(
+                    _Group(
+                        mentions=[(r, j)],
+                        names={author.name: 1},
+                        parsed={parsed},
+                        keys={key},
+                        orcids={author.orcid} if author.orcid else set(),
+                        source_ids=ids[j],
+                        numbers={parsed.number} if parsed.number else set(),
+                        records={r},
+                        orgs={org_key(a) for a in author.affiliations if org_key(a)},
+                        sort_key=(key, title, j),
+                    )
+                )
+
+    def run(self) -> AuthorResolution:
+        self._join_on_identifiers()
+        blocks: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
+        for index in range(len(self.groups)):
+            if self.find(index) == index:
+                for parsed in self.groups[index].parsed:
+                    blocks[parsed.block].add(index)
+        for block in sorted(blocks):
+            members = self._ordered({self.find(i) for i in blocks[block]})
+            if len(members) > 1:
+                self._cluster_block(members)
+        roots = self._ordered({self.find(i) for i in range(len(self.groups))})
+        number = {root: n for n, root in enumerate(roots)}
+        display = {number[root]: _display(self.groups[root]) for root in roots}
+        identity = {number[root]: _identity(self.groups[root]) for root in roots}
+        listed = self._listed(number, display, identity)
+        return AuthorResolution(
+            person_of={mention: number[self.find(index)] for mention, index in self.mention_group.items()},
+            display=display,
+            merges={
+                number[root]: [dataclasses.replace(m, into=display[number[root]]) for m in self.merges[root]]
+                for root in roots
+                if self.merges.get(root)
+            },
+            identity=identity,
+            splits=self._splits(roots, number),
+            listed=listed,
+        )
+
+    # -- the forest ---------------------------------------------------------------------------
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    for r, record in enumerate(records):
-        s2_ids = record.extra.get("s2_author_ids") if isinstance(record.extra.get("s2_author_ids"), list) else []
-        signatures = {parse_name(a.name).signature for a in record.authors}
-        for j, author in enumerate(record.authors):
-            source_id = f"s2:{s2_ids[j]}" if j < len(s2_ids) and s2_ids[j] else None
-            key = _mention_key(author.name)
-            # Same name but two ORCIDs: two people from the start. Source ids (Semantic
-            # Scholar's) are trusted to join names, never to split them: they over-split.
-            identity = (key, author.orcid, None) if author.orcid else (key, None, None)
-            index = by_key.get(identity)
-            if index is None:
-                plain = by_key.get((key, None, None))
-                clash = plain is not None and author.orcid and clusters[plain].orcids - {author.orcid}
-                index = plain if plain is not None and not clash else None
-            if index is None:
-                index = len(clusters)
-                clusters.append(_Cluster())
-                parent.append(index)
-            by_key.setdefault(identity, index)
-            by_key.setdefault((key, None, None), index)
-            cluster = clusters[index]
-            cluster.names[author.name] = cluster.names.get(author.name, 0) + 1
-            parsed = parse_name(author.name)
-            cluster.parsed.add(parsed)
-            cluster.keys.add(key)
-            if author.orcid:
-                cluster.orcids.add(author.orcid)
-            if source_id:
-                cluster.source_ids.add(source_id)
-            if parsed.number:
-                cluster.numbers.add(parsed.number)
-            cluster.coauthors.update(signatures - {parsed.signature})
-            cluster.records.add(r)
-            cluster.orgs.update(org_key(a) for a in author.affiliations if org_key(a))
-            cluster.topics.update(record.categories)
-            mention_cluster[(r, j)] = index
+    def _ordered(self, indexes: Iterable[int]) -> list[int]:
+        return sorted(indexes, key=lambda i: self.groups[i].sort_key)
 
-    def forbidden(a: _Cluster, b: _Cluster) -> str | None:
-        if any(frozenset((x, y)) in aliases.different_author_keys for x in a.keys for y in b.keys):
+    def forbidden(self, a: _Group, b: _Group) -> str | None:
+        """Why two groups can never be one person, or None."""
+        if any(frozenset((x, y)) in self.aliases.different_author_keys for x in a.keys for y in b.keys):
             return "user alias: different"
         if a.records & b.records:
             return "co-authors of one paper"
@@ -280,111 +697,285 @@ def resolve_authors(
             return "incompatible given names"
         return None
 
-    def union(a: int, b: int, rule: str, evidence: tuple[str, ...]) -> bool:
-        ra, rb = find(a), find(b)
+    def union(self, a: int, b: int, rule: str, evidence: tuple[str, ...], score: float | None = None) -> bool:
+        ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
-        ca, cb = clusters[ra], clusters[rb]
-        if rule != "user alias: same" and forbidden(ca, cb):
+        ga, gb = self.groups[ra], self.groups[rb]
+        if rule != "user alias: same" and self.forbidden(ga, gb):
             return False
-        larger = (len(ca.names), sum(ca.names.values())) >= (len(cb.names), sum(cb.names.values()))
+        # The group that stays is the larger, else the one printing the fuller name: the other "joins" it.
+        larger = (len(ga.mentions), _fullness(ga), gb.sort_key) >= (len(gb.mentions), _fullness(gb), ga.sort_key)
         keep, gone = (ra, rb) if larger else (rb, ra)
-        kept, merged = clusters[keep], clusters[gone]
+        kept, merged = self.groups[keep], self.groups[gone]
         for name in sorted(merged.names):
-            merges[keep].append(Merge(name, "", rule, evidence))  # "into" is filled in once all merges are made
-        merges[keep].extend(merges.pop(gone, []))
-        for attribute in (
-            "parsed",
-            "keys",
-            "orcids",
-            "source_ids",
-            "numbers",
-            "coauthors",
-            "records",
-            "orgs",
-            "topics",
-        ):
-            getattr(kept, attribute).update(getattr(merged, attribute))
+            self.merges[keep].append(Merge(name, "", rule, evidence, score))  # "into" is filled in at the end
+        self.merges[keep].extend(self.merges.pop(gone, []))
+        kept.mentions.extend(merged.mentions)
         for name, count in merged.names.items():
             kept.names[name] = kept.names.get(name, 0) + count
-        parent[gone] = keep
+        for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs"):
+            getattr(kept, attribute).update(getattr(merged, attribute))
+        kept.sort_key = min(kept.sort_key, merged.sort_key)
+        kept.forget_evidence()
+        self.parent[gone] = keep
         return True
 
-    # Rule 2: identifiers shared across different names.
-    for attribute, rule in (("orcids", "same ORCID"), ("source_ids", "same source id")):
-        owner: dict[str, int] = {}
-        for index, cluster in enumerate(clusters):
-            for value in sorted(getattr(cluster, attribute)):
-                if value in owner:
-                    union(owner[value], index, rule, (value,))
+    # -- step 1: identifiers and the user ------------------------------------------------------
+
+    def _join_on_identifiers(self) -> None:
+        records, groups = self.records, self.groups
+        order = self._ordered(range(len(groups)))
+        for attribute, rule in (("orcids", "same ORCID"), ("source_ids", "same source id")):
+            owner: dict[str, int] = {}
+            for index in order:
+                for value in sorted(getattr(groups[index], attribute)):
+                    if value in owner:
+                        self.union(owner[value], index, rule, (value,))
+                    else:
+                        owner[value] = index
+        for members in self.paper_groups:
+            ordered = sorted(members, key=lambda r: (normalise_text(records[r].title or ""), len(records[r].authors)))
+            for a, b in itertools.pairwise(ordered):
+                title = records[a].title or records[b].title or "one paper"
+                for j in range(min(len(records[a].authors), len(records[b].authors))):
+                    if compatible(_parsed(records[a].authors[j]), _parsed(records[b].authors[j])):
+                        x, y = self.mention_group[(a, j)], self.mention_group[(b, j)]
+                        self.union(x, y, "same paper, same position", (title,))
+        # A one-person page's owner is one person wherever the page prints them.
+        for (page, _), indexes in sorted(self._owner_mentions().items()):
+            ordered = self._ordered(indexes)
+            printed = _display(self.groups[ordered[0]])
+            for other in ordered[1:]:
+                self.union(ordered[0], other, "owner of a one-person page", (f"{printed}'s page: {page}",))
+        by_key: defaultdict[str, list[int]] = defaultdict(list)
+        for index in order:
+            for key in groups[index].keys:
+                by_key[key].append(index)
+        for group in self.aliases.same_authors:
+            flat = [index for name in group for index in by_key.get(author_key(name), [])]
+            for other in flat[1:]:
+                self.union(flat[0], other, "user alias: same", tuple(group))
+
+    def _owner_mentions(self) -> dict[tuple[str, str], list[int]]:
+        """(page, owner key) -> the groups of the mentions where a one-person page prints its owner.
+
+        On each paper the owner is the author printed with the owner's name, else the one author
+        whose name is compatible with it ("K. Xu" for "Kelvin Xu"); on a paper with none or with
+        two such authors the page does not print its owner.
+        """
+        found: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for r, record in enumerate(self.records):
+            owner = self.papers[r].owner
+            if not owner:
+                continue
+            keys = [_mention_key(a.name) for a in record.authors]
+            at = [j for j, key in enumerate(keys) if key == owner]
+            if not at:
+                wanted = parse_name(owner)
+                at = [j for j, a in enumerate(record.authors) if compatible(_parsed(a), wanted)]
+            if len(at) == 1:
+                found[(_page(record), owner)].append(self.mention_group[(r, at[0])])
+        return found
+
+    # -- step 3: scored evidence ----------------------------------------------------------------
+
+    def _cluster_block(self, members: list[int]) -> None:
+        """Cluster one name block (``members``: root groups)."""
+        groups = self.groups
+        whole = [i for i in members if not all(initials_only(p) for p in groups[i].parsed)]
+        initials = [i for i in members if all(initials_only(p) for p in groups[i].parsed)]
+        self._join_namesakes_sharing(whole)
+        self._agglomerate(self._ordered({self.find(i) for i in whole}))
+        people = self._ordered({self.find(i) for i in whole})
+        if people and initials:
+            choices = []
+            for index in initials:
+                best = None
+                for person in self._candidates(index, people):
+                    score, rule, evidence = score_pair(groups[index], groups[person], self.corpus, self.weights)
+                    if score >= self.weights.threshold and (
+                        best is None or (score, groups[person].sort_key) > best[:2]
+                    ):
+                        best = (score, groups[person].sort_key, person, rule, evidence)
+                if best is not None:
+                    choices.append((index, best))
+            # Each initials-only group was weighed against the same people; the joins come after.
+            for index, (score, _, person, rule, evidence) in sorted(choices, key=lambda c: groups[c[0]].sort_key):
+                self.union(person, index, rule, evidence, score)
+        joined = {self.find(p) for p in people}
+        self._agglomerate(self._ordered({self.find(i) for i in initials} - joined))
+
+    def _join_namesakes_sharing(self, members: list[int]) -> None:
+        """A first, linear pass: groups that print one name and share an affiliation or a co-author.
+
+        Each group is scored against the first group (in the fixed order) that prints the same
+        name with the same affiliation or co-author, and joins it when the score reaches the
+        threshold. A prolific author's hundreds of mentions become one group here without
+        scoring every pair; the best-first pass that follows starts from far fewer groups.
+        """
+        groups = self.groups
+        first: dict[tuple[str, str, str], int] = {}
+        for index in members:
+            group = groups[index]
+            evidence = group.evidence(self.papers)
+            shared = [("org", org) for org in sorted(group.orgs)]
+            shared += [("coauthor", name) for name in sorted(evidence["coauthors"])]
+            for key in sorted(group.keys):
+                for kind, value in shared:
+                    seen = first.setdefault((key, kind, value), index)
+                    a, b = self.find(seen), self.find(index)
+                    if a == b or not self._joinable(groups[a], groups[b]):
+                        continue
+                    score, rule, why = score_pair(groups[a], groups[b], self.corpus, self.weights)
+                    if score >= self.weights.threshold:
+                        self.union(a, b, rule, why, score)
+
+    def _joinable(self, a: _Group, b: _Group) -> bool:
+        return any(compatible(x, y) for x in a.parsed for y in b.parsed) and not self.forbidden(a, b)
+
+    def _candidates(self, index: int, people: list[int]) -> list[int]:
+        """The people that share something with group ``index`` and could be it."""
+        mine = _tokens(self.groups[index], self.papers, self.weights)
+        return [
+            p
+            for p in people
+            if mine & _tokens(self.groups[p], self.papers, self.weights)
+            and self._joinable(self.groups[index], self.groups[p])
+        ]
+
+    def _agglomerate(self, members: list[int]) -> None:
+        """Join the best-scoring pair of ``members`` while its score reaches the threshold.
+
+        Pairs are proposed by an inverted index of what groups could share (a name, a co-author,
+        an org, a venue, a topic, a rare title word): no pair that shares nothing is scored.
+        Evidence that more groups hold than the limit is too common to propose pairs (it still
+        counts in a score). After a join the new group is scored against both parts' neighbours.
+        """
+        if len(members) < 2:
+            return
+        groups, weights = self.groups, self.weights
+        limit = weights.limits["evidence shared by more groups than this in one block is too common to propose pairs"]
+        postings: defaultdict[tuple[str, object], list[int]] = defaultdict(list)
+        for index in members:
+            for token in _tokens(groups[index], self.papers, weights):
+                postings[token].append(index)
+        neighbours: defaultdict[int, set[int]] = defaultdict(set)
+        for indexes in postings.values():
+            if 1 < len(indexes) <= limit:
+                for a, b in itertools.combinations(indexes, 2):
+                    neighbours[a].add(b)
+                    neighbours[b].add(a)
+        heap: list = []
+
+        def push(a: int, b: int) -> None:
+            ga, gb = groups[a], groups[b]
+            if self._joinable(ga, gb):
+                score, rule, evidence = score_pair(ga, gb, self.corpus, weights)
+                if score >= weights.threshold:
+                    first, second = sorted((ga.sort_key, gb.sort_key))
+                    heapq.heappush(heap, (-score, first, second, a, b, rule, evidence))
+
+        for a in members:
+            for b in neighbours[a]:
+                if groups[a].sort_key < groups[b].sort_key:
+                    push(a, b)
+        while heap:
+            negative, _, _, a, b, rule, evidence = heapq.heappop(heap)
+            if self.find(a) != a or self.find(b) != b:
+                continue  # one side joined another group since; that group's pairs were pushed then
+            if self.union(a, b, rule, evidence, -negative):
+                joined = self.find(a)
+                other = b if joined == a else a
+                near = {self.find(n) for n in neighbours[a] | neighbours[b]} - {joined}
+                neighbours[joined] = near
+                neighbours.pop(other, None)
+                for n in self._ordered(near):
+                    neighbours[n].add(joined)
+                    push(joined, n)
+
+    # -- what the graph keeps ---------------------------------------------------------------------
+
+    def _splits(self, roots: list[int], number: dict[int, int]) -> list[Split]:
+        """For people who print one name, why they stayed apart (each against the first, 20 at most)."""
+        by_key: defaultdict[str, list[int]] = defaultdict(list)
+        for root in roots:
+            for key in sorted(self.groups[root].keys):
+                by_key[key].append(root)
+        out = []
+        for key in sorted(by_key):
+            first, *others = by_key[key]
+            for other in others[:20]:
+                a, b = self.groups[first], self.groups[other]
+                reason = self.forbidden(a, b)
+                if reason:
+                    out.append(Split(number[other], number[first], key, reason))
                 else:
-                    owner[value] = index
-    # Same paper, same position, compatible names: the strongest evidence short of an identifier.
-    for members in paper_groups:
-        for a, b in itertools.pairwise(members):
-            title = records[a].title or records[b].title or "one paper"
-            for j in range(min(len(records[a].authors), len(records[b].authors))):
-                x, y = mention_cluster[(a, j)], mention_cluster[(b, j)]
-                if compatible(parse_name(records[a].authors[j].name), parse_name(records[b].authors[j].name)):
-                    union(x, y, "same paper, same position", (title,))
-    # Rule 4 (forcing): the user's "same" groups.
-    key_to_cluster = {key: i for i, c in enumerate(clusters) for key in c.keys}
-    for group in aliases.same_authors:
-        present = [key_to_cluster[author_key(n)] for n in group if author_key(n) in key_to_cluster]
-        for other in present[1:]:
-            union(present[0], other, "user alias: same", tuple(group))
-    # Rule 3: compatible names with evidence, block by block.
-    blocks: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
-    for index, cluster in enumerate(clusters):
-        for parsed in cluster.parsed:
-            blocks[parsed.block].append(index)
-    for block in sorted(blocks):
-        members = sorted(set(blocks[block]))
-        for position, a in enumerate(members):
-            for b in members[position + 1 :]:
-                ca, cb = clusters[find(a)], clusters[find(b)]
-                if find(a) == find(b):
-                    continue
-                pairs = [(x, y) for x in ca.parsed for y in cb.parsed if compatible(x, y)]
-                if not pairs:
-                    continue
-                evidence, rule = _evidence(ca, cb, pairs)
-                if evidence:
-                    union(a, b, rule, evidence)
-    roots = sorted({find(i) for i in range(len(clusters))})
-    number = {root: n for n, root in enumerate(roots)}
-    display = {root: _display(clusters[root]) for root in roots}
-    return AuthorResolution(
-        person_of={mention: number[find(index)] for mention, index in mention_cluster.items()},
-        display={number[root]: display[root] for root in roots},
-        merges={
-            number[root]: [dataclasses.replace(m, into=display[root]) for m in merges[root]]
-            for root in roots
-            if merges.get(root)
-        },
-        identity={number[root]: _identity(clusters[root]) for root in roots},
-    )
+                    score, _, evidence = score_pair(a, b, self.corpus, self.weights)
+                    out.append(Split(number[other], number[first], key, "too little evidence", evidence, score))
+        return out
+
+    def _listed(
+        self, number: dict[int, int], display: dict[int, str], identity: dict[int, str]
+    ) -> dict[int, tuple[int, str]]:
+        """The page owner of each record that shows them only by being on their page.
+
+        An owner the page never prints becomes a person of their own (numbered after the others),
+        added to ``display`` and ``identity``.
+        """
+        owner_person = {
+            page_owner: number[self.find(self._ordered(indexes)[0])]
+            for page_owner, indexes in self._owner_mentions().items()
+        }
+        listed = {}
+        for r, record in enumerate(self.records):
+            owner = self.papers[r].owner
+            if not owner:
+                continue
+            page_owner = (_page(record), owner)
+            if page_owner not in owner_person:
+                person = len(display)
+                owner_person[page_owner] = person
+                display[person] = record.extra["page_owner"]
+                identity[person] = f"page owner:{owner}"
+            person = owner_person[page_owner]
+            if all(number[self.find(self.mention_group[(r, j)])] != person for j in range(len(record.authors))):
+                listed[r] = (person, record.extra["page_owner"])
+        return listed
 
 
-def _identity(cluster: _Cluster) -> str:
-    """What tells this person apart from a namesake: identifiers, else the name keys."""
-    return "|".join(sorted(cluster.orcids | cluster.source_ids | cluster.numbers) or sorted(cluster.keys))
+def _page(record: Record) -> str:
+    return record.source.path if record.source else ""
 
 
-def _evidence(a: _Cluster, b: _Cluster, pairs) -> tuple[tuple[str, ...], str]:
-    shared_coauthors = sorted(a.coauthors & b.coauthors)
-    if shared_coauthors:
-        names = tuple(f"{'. '.join(initials.upper())}. {family.title()}" for family, initials in shared_coauthors[:5])
-        return names, "compatible names + shared co-author"
-    shared_orgs = sorted(a.orgs & b.orgs)
-    if shared_orgs:
-        return tuple(shared_orgs[:5]), "compatible names + shared affiliation"
-    shared_topics = sorted(a.topics & b.topics)
-    if shared_topics and not any(_initials_only(x, y) for x, y in pairs):
-        return tuple(shared_topics[:5]), "compatible names + shared topic"
-    return (), ""
+def _tokens(group: _Group, papers: Sequence[_Paper], weights: _Weights) -> set[tuple[str, object]]:
+    """What a group could share with another: the keys of the inverted index that proposes pairs.
+
+    A printed name proposes pairs only where it could join them alone (an uncommon name): for
+    others a pair must share some evidence, which proposes it anyway.
+    """
+    evidence = group.evidence(papers)
+    tokens: set[tuple[str, object]] = {("name", key) for key in group.keys if _name_token_proposes(key, weights)}
+    tokens.update(("coauthor", s) for s in evidence["signatures"])
+    tokens.update(("org", o) for o in group.orgs)
+    tokens.update(("paper org", o) for o in evidence["paper_orgs"])
+    tokens.update(("venue", v) for v in evidence["venues"])
+    tokens.update(("topic", t) for t in evidence["topics"])
+    tokens.update(("word", w) for w in evidence["words"])
+    return tokens
 
 
-def _display(cluster: _Cluster) -> str:
+def _identity(group: _Group) -> str:
+    """What tells this person apart from a namesake: identifiers, else the name keys and first paper."""
+    ids = sorted(group.orcids | group.source_ids | group.numbers)
+    return "|".join(ids) if ids else "|".join([*sorted(group.keys), group.sort_key[1]])
+
+
+def _fullness(group: _Group) -> int:
+    """How much of a name the group's fullest printing gives (letters of its given names)."""
+    return max(sum(len(t) for t in p.given) for p in group.parsed)
+
+
+def _display(group: _Group) -> str:
     """The most informative printing: the longest given names, then the most used, then alphabetical."""
-    return max(sorted(cluster.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), cluster.names[n]))
+    return max(sorted(group.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), group.names[n]))

@@ -47,5 +47,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             for d in person.decisions
         ]
         out.write("\n")
+        if not rows:
+            out.write(f"{title}\n  printed one way, with no namesake: nothing was decided\n")
+            continue
         print_table(["decision", "name", "rule", "score", "evidence"], rows, out, title=title)
     return 0

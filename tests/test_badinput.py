@@ -207,3 +207,36 @@ def test_huge_inputs_are_bounded(tmp_path):
     assert line.returncode == 1 and expected["one-100mb-line.txt"] in line.stderr and "Traceback" not in line.stderr
     many = kg("extract", "-q", str(tmp_path / "million-records.csv"), timeout=300)
     assert many.returncode == 0 and many.stdout.count("\n") == 1_000_000
+
+
+def test_rdfxml_graph_files_cannot_expand_without_bound(tmp_path):
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))  # a billion "lol"s
+    bomb = tmp_path / "bomb.rdf"
+    bomb.write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY l0 "lol">{laughs}]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="http://x/a"><rdf:value>&l9;</rdf:value></rdf:Description></rdf:RDF>'
+    )
+    external = tmp_path / "external.rdf"
+    external.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>')
+    for path, reason in ((bomb, "could expand without bound"), (external, "could read other files")):
+        done = kg("stats", str(path))
+        assert done.returncode == 1 and done.stderr.count("\n") == 1 and reason in done.stderr
+    # Entities that only name namespaces, as ontology editors write them, are fine.
+    protege = tmp_path / "protege.rdf"
+    protege.write_text(
+        '<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "http://example.org/#">]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="&ex;a"><rdf:value>v</rdf:value></rdf:Description></rdf:RDF>'
+    )
+    done = kg("stats", str(protege))
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_file_name_cannot_forge_an_error_line(tmp_path):
+    forged = tmp_path / "x\nkg: error: other.txt: empty file"
+    forged.write_text("nothing that looks like papers here\n")
+    done = kg("extract", str(forged))
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("kg: error:")]
+    assert len(errors) == 1 and "x\\nkg: error: other.txt" in errors[0]

@@ -163,3 +163,10 @@ def test_real_exports_lose_their_markup(shared_data):
     nips = [r.title for r in extract_file(shared_data / "papercopilot-paperlists" / "nips2018.json").records]
     assert "ℓ₁-regression with Heavy-tailed Distributions" in nips
     assert not [t for t in nips if "$\\" in t]
+
+
+def test_impossible_dates_are_dropped_with_a_note():
+    rows = [{"title": t, "date": d} for t, d in (("T", "2020-13-45"), ("U", "2021-02-30"), ("V", "2024-02-29"))]
+    result = extract_text("\n".join(json.dumps(r) for r in rows), format="records")
+    assert [r.date for r in result.records] == [None, None, "2024-02-29"]
+    assert "dropped 2 impossible date(s): '2020-13-45' (line 1), '2021-02-30' (line 2)" in result.notes

@@ -12,6 +12,7 @@ from kg.cli.common import (
     error,
     flag,
     print_table,
+    spreadsheet_safe,
 )
 from kg.errors import render
 from kg.network.projections import PROJECTIONS
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[row[c] for c in columns] for row in analysis.ranking])
+        writer.writerows([[spreadsheet_safe(row[c]) for c in columns] for row in analysis.ranking])
         return 0
     largest = analysis.components[0] if analysis.components else 0
     out.write(f"{result.projection} graph: {analysis.nodes} nodes, {analysis.edges} edges, "

@@ -81,13 +81,29 @@ def flag(option: str) -> str:
     return _FLAG_NAMES.get(option) or "--" + option.replace("_", "-")
 
 
+# Control characters shown escaped, so that a file named "a\nkg: error: ..." cannot forge a line.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+
+
+def one_line(message: str) -> str:
+    r"""``message`` with line breaks and other control characters escaped: one line, always.
+
+    Examples
+    --------
+    >>> print(one_line("evil\nkg: error: forged.txt: empty file"))
+    evil\nkg: error: forged.txt: empty file
+    """
+    return message.translate(_CONTROL_ESCAPES)
+
+
 def note(message: str, quiet: bool) -> None:
     if not quiet:
-        print(f"{PROG}: note: {message}", file=sys.stderr)
+        print(f"{PROG}: note: {one_line(message)}", file=sys.stderr)
 
 
 def error(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
 
 
 def build_options(args: argparse.Namespace):
@@ -160,6 +176,24 @@ def print_report(report, quiet: bool) -> None:
         note(message, quiet)
     if report.written:
         note(report.summary(), quiet)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A CSV cell a spreadsheet will show as text: one starting like a formula gets a leading ``'``.
+
+    Names come from the web; "=HYPERLINK(...)" in a CSV opened in a spreadsheet would run.
+
+    Examples
+    --------
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x")'), spreadsheet_safe("Ann Lee"), spreadsheet_safe(-0.5))
+    '=HYPERLINK("http://x") Ann Lee -0.5
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, title: str | None = None) -> None:

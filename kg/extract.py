@@ -227,6 +227,8 @@ def extract_file(path: str | os.PathLike[str], **options: object) -> Extraction:
     notes = result.notes
     if decoded.fallback:
         notes = (f"not UTF-8; decoded as {decoded.encoding}", *notes)
+    if decoded.dropped:
+        notes = (f"ends inside a UTF-8 character (cut short?): its last {decoded.dropped} byte(s) left out", *notes)
     return dataclasses.replace(result, notes=notes, encoding=decoded.encoding)
 
 

@@ -238,9 +238,17 @@ def run_query_serialized(store: Any, sparql: str, bindings: Mapping[str, Any] | 
     return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, result_format.upper()))
 
 
+def _is_file(name: str) -> bool:
+    """Whether ``name`` names an existing file (a long inline query is no file name, and says so)."""
+    try:
+        return Path(name).is_file()
+    except OSError:
+        return False
+
+
 def read_query(query: str) -> str:
     """QUERY as given on the command line: a path to a ``.rq`` file or inline SPARQL."""
-    if query.endswith((".rq", ".sparql")) or ("\n" not in query and Path(query).is_file()):
+    if query.endswith((".rq", ".sparql")) or ("\n" not in query and _is_file(query)):
         path = Path(query)
         if not path.is_file():
             raise UsageError(f"{query}: no such query file")

@@ -3,6 +3,7 @@ in time and memory, never a traceback, and the good inputs beside it still make 
 
 from __future__ import annotations
 
+import json
 import resource
 import signal
 import subprocess
@@ -240,3 +241,21 @@ def test_a_file_name_cannot_forge_an_error_line(tmp_path):
     assert done.returncode == 1
     errors = [line for line in done.stderr.splitlines() if line.startswith("kg: error:")]
     assert len(errors) == 1 and "x\\nkg: error: other.txt" in errors[0]
+
+
+def test_a_utf8_file_cut_short_keeps_what_decodes(tmp_path):
+    path = tmp_path / "cut.ris"
+    path.write_bytes("TY  - JOUR\nTI  - Café naïve\nER  - \n\nTY  - JOUR\nTI  - Second ü".encode()[:-1])
+    done = kg("extract", str(path))
+    assert done.returncode == 0
+    titles = [json.loads(line)["title"] for line in done.stdout.splitlines()]
+    assert titles == ["Café naïve", "Second"]  # not read as Windows-1252 ("CafÃ©")
+    assert "its last 1 byte(s) left out" in done.stderr
+
+
+def test_a_long_inline_query_is_a_query_not_a_file_name(tmp_path):
+    graph = tmp_path / "g.nt"
+    graph.write_text('<http://x/a> <http://x/p> "v" .\n')
+    done = kg("query", str(graph), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } " + "#" * 5000, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"] == "1"

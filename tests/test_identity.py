@@ -175,3 +175,11 @@ def test_silver_labels_from_real_exports_favour_kg_over_both_baselines(shared_da
     kg, same_name, block = (scores[m]["bcubed"][2] for m in author_identity.METHODS)
     assert kg > same_name and kg > block  # B-cubed F1 (0.942 against 0.929 and 0.872 when measured)
     assert scores["kg resolve"]["pairwise"][0] >= scores["same full name"]["pairwise"][0]  # precision kept
+
+
+def test_one_name_printed_twice_on_one_paper_is_two_people_with_two_iris():
+    records = [rec("Paper", ["S. G. Barxudaryan", "Ann Lee", "S. G. Barxudaryan"])]
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    authors = [r["a"] for r in graph.query("SELECT ?a WHERE { ?a kg:name 'S. G. Barxudaryan' }").as_dicts()]
+    assert len(authors) == 2
+    assert validate_graph(graph) == []

@@ -37,6 +37,7 @@ class DecodedText:
 
     text: str
     encoding: str
+    dropped: int = 0  # bytes of a character cut off at the end of a UTF-8 file, left out
 
     @property
     def fallback(self) -> bool:
@@ -87,6 +88,9 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
     --------
     >>> decode_bytes("café".encode("latin-1"), "x.txt").text
     'café'
+    >>> cut = decode_bytes("café ü".encode()[:-1], "x.txt")
+    >>> cut.text, cut.encoding, cut.dropped
+    ('café ', 'utf-8', 1)
     >>> decode_bytes(b"", "x.txt")
     Traceback (most recent call last):
     ...
@@ -104,8 +108,16 @@ def decode_bytes(data: bytes, name: str) -> DecodedText:
         raise InputError(name, "binary file (contains NUL bytes), not text")
     try:
         return DecodedText(_check_text(data.decode("utf-8"), name), "utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.start >= len(data) - 3:
+            # A UTF-8 file cut short inside its last character: keep all that decodes. Only when
+            # what comes before holds UTF-8 characters of its own; a Latin-1 "café" ends the same way.
+            try:
+                text = data[: error.start].decode("utf-8")
+            except UnicodeDecodeError:
+                text = ""
+            if not text.isascii():
+                return DecodedText(_check_text(text, name), "utf-8", dropped=len(data) - error.start)
     declared = _XML_ENCODING_RE.match(data[:200])
     if declared:
         try:

@@ -1039,7 +1039,8 @@ def _tokens(group: _Group, papers: Sequence[_Paper], weights: _Weights) -> set[t
 def _identity(group: _Group) -> str:
     """What tells this person apart from a namesake: identifiers, else the name keys and first paper."""
     ids = sorted(group.orcids | group.source_ids | group.numbers)
-    return "|".join(ids) if ids else "|".join([*sorted(group.keys), group.sort_key[1]])
+    # The first mention (name key, paper title, position) tells apart even one name printed twice on one paper.
+    return "|".join(ids) if ids else "|".join([*sorted(group.keys), *map(str, group.sort_key[1:])])
 
 
 def _fullness(group: _Group) -> int:

@@ -693,6 +693,8 @@ class _Resolver:
         for r, record in enumerate(records):
             ids = _source_ids(record)
             title = normalise_text(record.title or "")
+            # Where the record was read: tells apart two records with one title (volumes of a series).
+            where = (record.source.path, record.source.line) if record.source else ("", 0)
             for j, author in enumerate(record.authors):
                 parsed = _parsed(author)
                 key = _mention_key(author.name)
@@ -709,7 +711,7 @@ class _Resolver:
                         numbers={parsed.number} if parsed.number else set(),
                         records={r},
                         orgs={org_key(a) for a in author.affiliations if org_key(a)},
-                        sort_key=(key, title, j),
+                        sort_key=(key, title, j, *where),
                     )
                 )
 
@@ -728,6 +730,14 @@ class _Resolver:
         number = {root: n for n, root in enumerate(roots)}
         display = {number[root]: _display(self.groups[root]) for root in roots}
         identity = {number[root]: _identity(self.groups[root]) for root in roots}
+        # Two people an identifier cannot tell apart (one id on a name printed twice on one paper):
+        # their first mentions can.
+        seen: defaultdict[str, list[int]] = defaultdict(list)
+        for root in roots:
+            seen[identity[number[root]]].append(root)
+        for same in seen.values():
+            for root in same[1:] if len(same) > 1 else ():
+                identity[number[root]] += "|" + "|".join(map(str, self.groups[root].sort_key))
         listed = self._listed(number, display, identity)
         return AuthorResolution(
             person_of={mention: number[self.find(index)] for mention, index in self.mention_group.items()},
@@ -973,12 +983,17 @@ class _Resolver:
         for root in roots:
             for key in sorted(self.groups[root].keys):
                 by_key[key].append(root)
-        out = []
+        out, done = [], set()
         for key in sorted(by_key):
             first, *others = by_key[key]
             for other in others[:20]:
+                if (first, other) in done:
+                    continue  # the same two people under another printing of their name
+                done.add((first, other))
                 a, b = self.groups[first], self.groups[other]
                 reason = self.forbidden(a, b)
+                if not reason and not any(compatible(x, y) for x in a.parsed for y in b.parsed):
+                    reason = "names kg cannot split into given and family names"
                 if reason:
                     out.append(Split(number[other], number[first], key, reason))
                 else:

@@ -240,14 +240,15 @@ def extract_bytes(data: bytes, source: str, **options: object) -> Extraction:
 
 
 def extract_paths(
-    names: Iterable[str], *, allow_private: bool = False, **options: object
+    names: Iterable[str], *, allow_private: bool = False, follow_links: bool = False, **options: object
 ) -> Iterator[Extraction | InputError]:
     """Extract every file or URL the user named, walking directories.
 
     Yields one :class:`Extraction` per readable input and one
     :class:`kg.errors.InputError` per input that failed, so a bad file never
     stops the others. URLs are fetched (:func:`kg.io.http.fetch`); private and
-    loopback hosts only with ``allow_private``.
+    loopback hosts only with ``allow_private``. Links out of a walked folder are
+    followed only with ``follow_links``.
     """
     from kg.io.http import fetch, is_url
 
@@ -257,7 +258,7 @@ def extract_paths(
             yield extract_bytes(fetch(name, allow_private=allow_private), name, **options)
         except InputError as error:
             yield error
-    items = list(iter_input_paths([n for n in names if not is_url(n)]))
+    items = list(iter_input_paths([n for n in names if not is_url(n)], follow_links=follow_links))
     files = [item for item in items if not isinstance(item, InputError)]
     workers = min(os.cpu_count() or 1, 4, len(files))
     if workers > 1 and sum(_size(path) for path in files) >= PARALLEL_MIN_BYTES:

@@ -44,7 +44,7 @@ from kg.topics import TopicFinder
 
 # Called with what a long step is doing, and how many items of it are done (None: not counted).
 Progress = Callable[[str, "int | None"], None]
-_READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "owner")
+_READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "follow_links", "owner")
 
 
 def _quiet(stage: str, done: int | None = None) -> None:
@@ -78,6 +78,8 @@ class BuildOptions:
         For generic tables, the key holding each record field.
     allow_private : bool
         Let URLs reach private and loopback addresses.
+    follow_links : bool
+        Follow links in input folders that lead out of them.
     owner : str, optional
         The person whose page the inputs are: an author of every paper read (profile pages
         find their owner themselves; this names it where a page cannot).
@@ -95,6 +97,7 @@ class BuildOptions:
     orgs: tuple[str, ...] = ()
     mapping: tuple[tuple[str, str], ...] = ()
     allow_private: bool = False
+    follow_links: bool = False
     owner: str | None = None
     strict: bool = False
 

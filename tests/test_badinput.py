@@ -259,3 +259,20 @@ def test_a_long_inline_query_is_a_query_not_a_file_name(tmp_path):
     done = kg("query", str(graph), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } " + "#" * 5000, "--format", "json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_links_out_of_an_input_folder_are_not_followed(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "secret.json").write_text(json.dumps([{"title": "A private paper", "authors": ["Ann Lee"]}]))
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "page.json").write_text(json.dumps([{"title": "A public paper", "authors": ["Bo Chen"]}]))
+    (folder / "inner.json").symlink_to(folder / "page.json")  # a link inside the folder: read
+    (folder / "leak.json").symlink_to(private / "secret.json")
+    done = kg("extract", str(folder))
+    titles = [json.loads(line)["title"] for line in done.stdout.splitlines()]
+    assert titles == ["A public paper", "A public paper"] and done.returncode == 1
+    assert "leak.json: a link to a file outside the folder; not followed (follow it with --follow-links)" in done.stderr
+    followed = kg("extract", str(folder), "--follow-links")
+    assert followed.returncode == 0 and "A private paper" in followed.stdout

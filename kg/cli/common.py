@@ -69,6 +69,9 @@ def add_extract_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-private", action="store_true", help="let URLs reach private and loopback addresses (off by default)"
     )
+    command.add_argument(
+        "--follow-links", action="store_true", help="follow links in input folders that lead out of them (off)"
+    )
     command.add_argument("-q", "--quiet", action="store_true", help="print errors only, no notes or summary")
 
 
@@ -117,6 +120,7 @@ def build_options(args: argparse.Namespace):
         "orgs": tuple(args.org),
         "mapping": parse_mapping(args.map),
         "allow_private": args.allow_private,
+        "follow_links": args.follow_links,
         "owner": args.owner,
     }
     for name in ("base", "topics", "max_topics", "min_topic_papers", "strict"):

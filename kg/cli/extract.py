@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _iter_extractions(args: argparse.Namespace):
     options = build_options(args).read_options()  # the same options, checked the same way, as kg build's
-    allow_private = options.pop("allow_private")
+    allow_private, follow_links = options.pop("allow_private"), options.pop("follow_links")
     for path in args.paths:
         if path == "-":
             try:
@@ -75,7 +75,7 @@ def _iter_extractions(args: argparse.Namespace):
             except InputError as failure:
                 yield failure
         else:
-            yield from extract_paths([path], allow_private=allow_private, **options)
+            yield from extract_paths([path], allow_private=allow_private, follow_links=follow_links, **options)
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:
@@ -92,7 +92,7 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
                 texts = [(given, decode_bytes(fetch(given, allow_private=args.allow_private), given).text)]
             else:
                 texts = []
-                for path in iter_input_paths([given]):
+                for path in iter_input_paths([given], follow_links=args.follow_links):
                     if isinstance(path, InputError):
                         raise path
                     texts.append((str(path), read_text(path).text))

@@ -45,12 +45,14 @@ class DecodedText:
         return self.encoding not in ("utf-8", "utf-8-sig")
 
 
-def iter_input_paths(names: Iterable[str]) -> Iterator[Path | InputError]:
+def iter_input_paths(names: Iterable[str], follow_links: bool = False) -> Iterator[Path | InputError]:
     """Expand the inputs a user named into files, in a stable order.
 
     Directories are walked recursively (sorted, hidden entries skipped); a name
     that does not exist yields an :class:`InputError` in its place, so one bad
-    name never stops the others.
+    name never stops the others. A link inside a walked directory that leads out
+    of it is not followed (an :class:`InputError` says so) unless ``follow_links``:
+    a folder of saved pages must not pull in a private file from elsewhere.
 
     Examples
     --------
@@ -61,12 +63,18 @@ def iter_input_paths(names: Iterable[str]) -> Iterator[Path | InputError]:
         path = Path(name)
         if path.is_dir():
             found = False
-            for root, dirs, files in os.walk(path):
+            inside = path.resolve()
+            for root, dirs, files in os.walk(path, followlinks=follow_links):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for file_name in sorted(files):
                     if not file_name.startswith("."):
                         found = True
-                        yield Path(root) / file_name
+                        file = Path(root) / file_name
+                        if not follow_links and file.is_symlink() and not file.resolve().is_relative_to(inside):
+                            yield InputError(str(file), "a link to a file outside the folder; not followed "
+                                             "(follow it with {option})", option="follow_links")  # fmt: skip
+                            continue
+                        yield file
             if not found:
                 yield InputError(name, "directory holds no files")
         elif path.is_file():

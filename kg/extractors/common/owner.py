@@ -60,7 +60,8 @@ def find_page_owner(records: Sequence[Record]) -> tuple[str | None, str | None]:
     note = (
         f"page owner: {name} (printed on {count} of {len(records)} papers"
         + (" and on every whole author list" if whole_lists else "")
-        + f"); listed as an author of the other {len(records) - count}"
+        + ")"
+        + (f"; listed as an author of the other {len(records) - count}" if count < len(records) else "")
     )
     return name, note
 

@@ -101,6 +101,10 @@ class UsageError(KgError):
     """The caller asked for something that cannot be done (bad option value)."""
 
 
+class StoreBusyError(UsageError):
+    """Another kg command is changing the store (or a writable server holds it); nothing was changed."""
+
+
 class Note(str):
     """A note for the user (what was read, skipped or inferred), a plain string to Python.
 

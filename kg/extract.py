@@ -20,7 +20,7 @@ from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.extractors.common.markup import decode_markup
 from kg.extractors.common.owner import with_page_owner
-from kg.io.inputs import decode_bytes, iter_input_paths, read_text
+from kg.io.inputs import decode_bytes, iter_input_paths, read_text, source_key
 from kg.records import Record
 from kg.text import repair_text
 
@@ -229,7 +229,14 @@ def extract_file(path: str | os.PathLike[str], **options: object) -> Extraction:
         notes = (f"not UTF-8; decoded as {decoded.encoding}", *notes)
     if decoded.dropped:
         notes = (f"ends inside a UTF-8 character (cut short?): its last {decoded.dropped} byte(s) left out", *notes)
-    return dataclasses.replace(result, notes=notes, encoding=decoded.encoding)
+    key = source_key(path)
+    records = tuple(
+        dataclasses.replace(record, source=dataclasses.replace(record.source, key=key))
+        if record.source and record.source.path == str(path) and not record.source.key
+        else record
+        for record in result.records
+    )
+    return dataclasses.replace(result, records=records, notes=notes, encoding=decoded.encoding)
 
 
 def extract_bytes(data: bytes, source: str, **options: object) -> Extraction:

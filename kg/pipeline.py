@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,10 +172,25 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class Target:
-    """Where a build goes: a store folder, a graph file, both, or neither (the graph in memory only)."""
+    """Where a build goes: a store folder, a graph file, both, or neither (the graph in memory only).
+
+    Attributes
+    ----------
+    store : str, optional
+        A store folder: new, or one to rebuild.
+    output : str, optional
+        A graph file.
+    replace : bool
+        Let the build drop sources an existing store holds that these inputs do not
+        include (without it such a build is refused, so a typo cannot empty a store).
+    wait_s : float
+        How long to wait for another command changing the store.
+    """
 
     store: str | None = None
     output: str | None = None
+    replace: bool = False
+    wait_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -304,7 +320,20 @@ def build(
     if target.store:
         folder = StoreFolder(target.store)
         sources = [(_entry(item, options), item.records) for item in read]
-        _commit(folder, options, sources, finder, report, progress, target.output)
+        with folder.writing("a build", target.wait_s):
+            if folder.state() == "damaged":
+                folder.require()  # which of its sources a build would drop cannot be told: say what is damaged
+            dropped = [e for e in folder.sources() if not any(_same_source(e, new) for new, _ in sources)]
+            if dropped and not target.replace:
+                names = ", ".join(entry.name for entry in dropped[:3]) + (", ..." if len(dropped) > 3 else "")
+                report.refused = Note(
+                    f"{target.store} holds {len(dropped)} source(s) these inputs do not include ({names}); "
+                    "it was not changed ({option} rebuilds it from these inputs alone; "
+                    "sources added one by one keep the others)",
+                    "replace",
+                )
+                return report
+            _commit(folder, options, sources, finder, report, progress, target.output, not target.replace)
     else:
         records = [record for item in read for record in item.records]
         report.graph_sources = len(read)
@@ -317,70 +346,146 @@ def add(
     source: str,
     options: BuildOptions | None = None,
     progress: Progress | None = None,
+    wait_s: float = 0.0,
 ) -> BuildReport:
     """Add ``source`` (a file) to ``store``, or replace it when its content changed; a no-op when it did not.
 
     The graph is rebuilt from every stored source with the store's own
     options; only how ``source`` is read comes from ``options`` (its format,
-    as_of, orgs, mapping).
-    """
-    folder = StoreFolder(store).require()
-    stored = BuildOptions.from_dict(folder.options())
-    read_with = options or BuildOptions()
-    options = dataclasses.replace(stored, **{name: getattr(read_with, name) for name in _READ_FIELDS})
-    progress = progress or _quiet
-    report = BuildReport(graph=KnowledgeGraph(base=stored.base))
-    path = Path(source)
-    source = str(path)  # the name extraction gives it ("./a.txt" is "a.txt")
-    if not path.is_file():
-        reason = "no such file" if not path.exists() else "not a regular file (add files one by one)"
-        report.failures.append(InputError(source, reason))
-        report.refused = f"{store} was not changed"
-        return report
-    previous = folder.source(source)
-    read_options = {name: value for name, value in options.to_dict().items() if name in _READ_FIELDS}
-    if previous is not None and previous.sha256 == content_hash(path) and previous.read_options == read_options:
-        report.change = "unchanged"
-        return report
-    read = _read_inputs([source], options, report, progress)
-    if read is None:
-        report.refused = f"{store} was not changed"
-        return report
-    new_entry = _entry(read[0], options)
-    sources: list[tuple[SourceEntry, Sequence[Record] | None]] = [
-        (new_entry, read[0].records) if entry.name == source else (entry, None) for entry in folder.sources()
-    ]
-    if previous is None:
-        sources.append((new_entry, read[0].records))
-    report.change = "replaced" if previous else "added"
-    _commit(folder, stored, sources, stored.topic_finder(), report, progress)
-    return _finish(report, Target(store=store), None, progress)
-
-
-def remove(store: str, source: str, progress: Progress | None = None) -> BuildReport:
-    """Drop ``source`` from ``store`` and rebuild its graph from the rest, with the store's options.
-
-    A source the store does not have is a failure of the report (nothing is changed).
+    as_of, orgs, mapping). A file is one source however it is spelled
+    (``page.txt``, ``./page.txt``, its absolute path, from any folder).
+    ``wait_s`` is how long to wait for another command changing the store.
 
     Raises
     ------
     kg.errors.UsageError
         ``store`` is not a store.
+    kg.errors.StoreBusyError
+        Another command is changing the store.
     """
     folder = StoreFolder(store).require()
-    options = BuildOptions.from_dict(folder.options())
-    entries = folder.sources()
-    report = BuildReport(graph=KnowledgeGraph(base=options.base))
-    source = str(Path(source))
-    if not any(entry.name == source for entry in entries):
-        report.failures.append(InputError(source, f"not a source of {store} (see {folder.folder / 'sources.json'})"))
+    progress = progress or _quiet
+    path = Path(source)
+    source = str(path)  # the name extraction gives it ("./a.txt" is "a.txt")
+    if not path.is_file():
+        report = BuildReport(graph=KnowledgeGraph())
+        reason = "no such file" if not path.exists() else "not a regular file (add files one by one)"
+        report.failures.append(InputError(source, reason))
         report.refused = f"{store} was not changed"
         return report
-    progress = progress or _quiet
-    report.change = "removed"
-    kept: list[tuple[SourceEntry, Sequence[Record] | None]] = [(e, None) for e in entries if e.name != source]
-    _commit(folder, options, kept, options.topic_finder(), report, progress)
+    with folder.writing(f"adding {source}", wait_s):
+        stored = BuildOptions.from_dict(folder.options())
+        read_with = options or BuildOptions()
+        options = dataclasses.replace(stored, **{name: getattr(read_with, name) for name in _READ_FIELDS})
+        report = BuildReport(graph=KnowledgeGraph(base=stored.base))
+        entries = folder.sources()
+        previous = folder.find_source(source, entries)
+        read_options = {name: value for name, value in options.to_dict().items() if name in _READ_FIELDS}
+        if (
+            previous is not None
+            and previous.sha256 == content_hash(path)
+            and previous.read_options == read_options
+            and previous.path
+        ):
+            report.change = "unchanged"
+            return report
+        read = _read_inputs([source], options, report, progress)
+        if read is None:
+            report.refused = f"{store} was not changed"
+            return report
+        new_entry = _entry(read[0], options)
+        sources: list[tuple[SourceEntry, Sequence[Record] | None]] = [
+            (new_entry, read[0].records) if entry is previous else (entry, None) for entry in entries
+        ]
+        if previous is None:
+            sources.append((new_entry, read[0].records))
+        report.change = "replaced" if previous else "added"
+        _commit(folder, stored, sources, stored.topic_finder(), report, progress)
     return _finish(report, Target(store=store), None, progress)
+
+
+def remove(store: str, source: str, progress: Progress | None = None, wait_s: float = 0.0) -> BuildReport:
+    """Drop ``source`` from ``store`` and rebuild its graph from the rest, with the store's options.
+
+    ``source`` is matched by its real path (any spelling of the file, even one
+    deleted since), else by the name it was added as. A source the store does
+    not have is a failure of the report (nothing is changed).
+
+    Raises
+    ------
+    kg.errors.UsageError
+        ``store`` is not a store.
+    kg.errors.StoreBusyError
+        Another command is changing the store.
+    """
+    folder = StoreFolder(store).require()
+    progress = progress or _quiet
+    with folder.writing(f"removing {source}", wait_s):
+        options = BuildOptions.from_dict(folder.options())
+        entries = folder.sources()
+        report = BuildReport(graph=KnowledgeGraph(base=options.base))
+        found = folder.find_source(source, entries)
+        if found is None:
+            where = folder.folder / (folder.current_generation() or "") / "sources.json"
+            report.failures.append(InputError(str(Path(source)), f"not a source of {store} (see {where})"))
+            report.refused = f"{store} was not changed"
+            return report
+        report.change = "removed"
+        kept: list[tuple[SourceEntry, Sequence[Record] | None]] = [(e, None) for e in entries if e is not found]
+        _commit(folder, options, kept, options.topic_finder(), report, progress)
+    return _finish(report, Target(store=store), None, progress)
+
+
+def rebuild(store: str, progress: Progress | None = None, wait_s: float = 0.0) -> BuildReport:
+    """Build ``store``'s graph again from its stored records, as a new generation (``kg check --repair``).
+
+    Records a store has lost are read again from their file when it still has
+    the content they were read from; a source that cannot be had is kept out and
+    named in ``failures``.
+    """
+    folder = StoreFolder(store).require()
+    progress = progress or _quiet
+    with folder.writing("a repair", wait_s):
+        options = BuildOptions.from_dict(folder.options())
+        report = BuildReport(graph=KnowledgeGraph(base=options.base))
+        sources: list[tuple[SourceEntry, Sequence[Record] | None]] = []
+        for entry in folder.sources():
+            try:
+                list(folder.records_of(entry))
+                sources.append((entry, None))
+                continue
+            except InputError as damaged:
+                reread = _reread(entry, options)
+                if isinstance(reread, InputError):
+                    report.failures.append(InputError(entry.name, f"{damaged.reason}; {reread.reason}"))
+                    continue
+                report.sources.append(reread.report)
+                sources.append((_entry(reread, options), reread.records))
+        report.change = "rebuilt"
+        _commit(folder, options, sources, options.topic_finder(), report, progress)
+    return _finish(report, Target(store=store), None, progress)
+
+
+def _reread(entry: SourceEntry, options: BuildOptions) -> _Read | InputError:
+    """A source read again from its file, if that file still holds what the store read."""
+    path = Path(entry.path or entry.name)
+    if not path.is_file():
+        return InputError(str(path), "its file is gone: remove the source, or add it again")
+    if content_hash(path) != entry.sha256:
+        return InputError(str(path), "its file changed since: add it again")
+    read_with = dataclasses.replace(options, **{k: v for k, v in entry.read_options.items() if k in _READ_FIELDS})
+    scratch = BuildReport(graph=KnowledgeGraph())
+    read = _read_inputs([str(path)], read_with, scratch, _quiet)
+    if read is None:
+        return scratch.failures[0] if scratch.failures else InputError(str(path), "could not be read again")
+    return read[0]
+
+
+def _same_source(stored: SourceEntry, new: SourceEntry) -> bool:
+    """Whether a stored source and a new one are one source (one file, however spelled; one URL)."""
+    if stored.path and new.path:
+        return stored.path == new.path
+    return stored.name == new.name or (bool(new.path) and os.path.realpath(stored.name) == new.path)
 
 
 def _check_target(target: Target):
@@ -427,8 +532,12 @@ def _text_hash(text: str) -> str:
 
 
 def _entry(item: _Read, options: BuildOptions) -> SourceEntry:
+    from kg.io.http import is_url
+
     read_options = {name: value for name, value in options.to_dict().items() if name in _READ_FIELDS}
-    return SourceEntry(item.report.source, item.sha256, item.report.format, "", item.report.papers, read_options)
+    name = item.report.source
+    real = "" if is_url(name) else os.path.realpath(name)
+    return SourceEntry(name, item.sha256, item.report.format, "", item.report.papers, read_options, real)
 
 
 def _commit(
@@ -439,6 +548,7 @@ def _commit(
     report: BuildReport,
     progress: Progress,
     output: str | None = None,
+    keep_server_writes: bool = True,
 ) -> None:
     records: list[Record] = []
     for entry, new in sources:
@@ -449,7 +559,8 @@ def _commit(
         if output is not None:  # the file is written before the store changes: a bad output changes neither
             _save(KnowledgeGraph(database, base=options.base), output, progress)
 
-    report.statements = folder.commit(options.to_dict(), sources, write)
+    report.statements, replay_notes = folder.commit(options.to_dict(), sources, write, keep_server_writes)
+    report.warnings.extend(replay_notes)
     report.graph_sources = len(sources)
     report.graph = folder.open_graph()
     report.written.append(f"the store {folder.folder}")

@@ -61,14 +61,24 @@ class AuthorRef:
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where a record came from: the input as named, its 1-based line, the format."""
+    """Where a record came from: the input as named, its 1-based line, the format.
+
+    ``key`` names a local file whatever its spelling (``page.txt``, ``./page.txt``
+    or its absolute path, from any working directory): a digest of its real path,
+    set when the file is read. Source IRIs are minted from it, so they do not
+    depend on where kg ran. Empty for URLs (their own name is stable) and text.
+    """
 
     path: str
     line: int
     format: str
+    key: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "line": self.line, "format": self.format}
+        out: dict[str, Any] = {"path": self.path, "line": self.line, "format": self.format}
+        if self.key:
+            out["key"] = self.key
+        return out
 
 
 @dataclass(frozen=True)
@@ -303,6 +313,7 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
             raw_source["path"],
             line if isinstance(line, int) and not isinstance(line, bool) and line > 0 else 1,
             raw_source.get("format") if isinstance(raw_source.get("format"), str) else "unknown",
+            raw_source.get("key") if isinstance(raw_source.get("key"), str) else "",
         )
     known = set(Record.__dataclass_fields__) - {"extra"}
     return Record(

@@ -83,9 +83,9 @@ def test_a_read_only_server_refuses_updates(store):
 
 
 def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path, capsys):
-    import pyoxigraph
+    from kg.store import open_graph
 
-    database = pyoxigraph.Store.read_only(str(store / "oxigraph"))
+    database = open_graph(store).store
     expected_statements, expected_graphs = len(database), len(list(database.named_graphs()))
     del database
     with serve(None) as target:

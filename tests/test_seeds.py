@@ -32,6 +32,7 @@ def _comparable(record) -> dict:
     abstract = data.pop("abstract")
     data["abstract_sha256"] = hashlib.sha256(abstract.encode()).hexdigest() if abstract else None
     data["source"]["path"] = data["source"]["path"].rsplit("/", 1)[-1]
+    data["source"].pop("key")  # a digest of where the seeds lie on this machine
     return data
 
 

@@ -21,6 +21,7 @@ from kg.cli import (
     add,
     analyze,
     build,
+    check,
     export,
     extract,
     push,
@@ -37,7 +38,23 @@ from kg.cli.common import PROG, error, flag
 from kg.errors import InputError, KgError
 
 # The order `kg --help` lists them in.
-COMMANDS = (extract, build, validate, add, remove, query, topics, why_same, export, analyze, viz, serve, push, stats)
+COMMANDS = (
+    extract,
+    build,
+    validate,
+    add,
+    remove,
+    check,
+    query,
+    topics,
+    why_same,
+    export,
+    analyze,
+    viz,
+    serve,
+    push,
+    stats,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

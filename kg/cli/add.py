@@ -8,6 +8,7 @@ from typing import TextIO
 from kg.cli.common import (
     Spinner,
     add_extract_options,
+    add_wait_option,
     build_options,
     note,
     print_report,
@@ -24,6 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add.add_argument("source", metavar="SOURCE", help="a file")
     add.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
     add_extract_options(add)
+    add_wait_option(add)
     add.set_defaults(handler=run)
 
 
@@ -31,7 +33,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.pipeline import add
 
     with Spinner() as spinner:
-        report = add(args.store, args.source, build_options(args), progress=spinner)
+        report = add(args.store, args.source, build_options(args), progress=spinner, wait_s=args.wait)
     if report.change == "unchanged":
         note(f"{args.source}: unchanged since it was added; nothing to do", args.quiet)
         return 0

@@ -8,6 +8,7 @@ from typing import TextIO
 from kg.cli.common import (
     Spinner,
     add_extract_options,
+    add_wait_option,
     build_options,
     error,
     print_report,
@@ -27,6 +28,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or http(s) URLs")
     build.add_argument("-o", "--output", metavar="OUT", help="the graph file to write")
     build.add_argument("--store", metavar="DIR", help="also (or instead) write a persistent store for kg add/remove")
+    build.add_argument(
+        "--replace",
+        action="store_true",
+        help="let --store drop the sources an existing store holds that these inputs do not include",
+    )
+    add_wait_option(build)
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
     build.add_argument(
         "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
@@ -63,6 +70,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     options = build_options(args)
     with Spinner() as spinner:
-        report = build(args.paths, options, Target(store=args.store, output=args.output), progress=spinner)
+        report = build(args.paths, options, Target(args.store, args.output, args.replace, args.wait), progress=spinner)
     print_report(report, args.quiet)
     return report.status

@@ -38,6 +38,17 @@ def add_graph_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
+def add_wait_option(command: argparse.ArgumentParser) -> None:
+    """--wait, for commands that change a store: how long to wait while another command changes it."""
+    command.add_argument(
+        "--wait",
+        type=float,
+        default=60.0,
+        metavar="S",
+        help="wait up to S seconds while another kg command changes the store (60; 0: fail at once)",
+    )
+
+
 def add_extract_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", metavar="NAME", help="force an input format instead of detecting it")
     command.add_argument(
@@ -76,7 +87,13 @@ def add_extract_options(command: argparse.ArgumentParser) -> None:
 
 
 # How the command line names an option the library's messages refer to (by Python keyword).
-_FLAG_NAMES = {"store": "kg build --store", "list_formats": "kg extract --list-formats", "result_format": "--format"}
+_FLAG_NAMES = {
+    "store": "kg build --store",
+    "list_formats": "kg extract --list-formats",
+    "result_format": "--format",
+    "check": "kg check --store DIR",
+    "repair": "kg check --store DIR --repair",
+}
 
 
 def flag(option: str) -> str:

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from kg.cli.common import (
     Spinner,
+    add_wait_option,
     note,
     print_report,
 )
@@ -16,6 +17,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     remove = commands.add_parser("remove", help="drop one source from a store and rebuild the graph")
     remove.add_argument("source", metavar="SOURCE", help="the source as it was added")
     remove.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
+    add_wait_option(remove)
     remove.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     remove.set_defaults(handler=run)
 
@@ -24,7 +26,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.pipeline import remove
 
     with Spinner() as spinner:
-        report = remove(args.store, args.source, progress=spinner)
-    note(f"{args.source}: removed", args.quiet)
+        report = remove(args.store, args.source, progress=spinner, wait_s=args.wait)
+    if report.change == "removed":
+        note(f"{args.source}: removed", args.quiet)
     print_report(report, args.quiet)
     return report.status

@@ -5,8 +5,18 @@ query, a Graph Store upload) and :func:`fetch` adds an on-disk cache for pages.
 
 - only ``http`` and ``https``; hosts that resolve to private, loopback,
   link-local or reserved addresses are refused unless ``allow_private`` is set
-  (SSRF), and a redirect is followed only to a host that passes the same check;
-- a timeout, a size limit and a clear User-Agent on every request;
+  (SSRF): a host name is resolved once, every address it resolves to is
+  checked, and kg connects only to those checked addresses, so a name that
+  answers differently a moment later (DNS rebinding) cannot lead it inside;
+  ``https`` still checks the certificate against the host name, and the
+  ``Host`` header keeps it;
+- a redirect is followed only to an http(s) URL whose host passes the same
+  check and is pinned the same way; its own body is not read;
+- proxies named in the environment (``http_proxy``...) are not used: a proxy
+  would resolve the name itself, past the check;
+- one deadline per try (``timeout``) for connecting, sending and reading the
+  whole answer: a server that trickles its answer is cut off; a size limit and
+  a clear User-Agent on every request;
 - retries with back-off on timeouts, lost connections and 5xx (and 408, 429)
   answers, but only for requests that may be repeated: GET, HEAD, PUT, DELETE,
   and a POST the caller declares ``idempotent`` (a read-only SPARQL query);
@@ -31,9 +41,11 @@ kg.errors.InputError: http://10.0.0.1/g: refused: 10.0.0.1 is a private or local
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import http.client
+import io
 import ipaddress
 import os
 import re
@@ -57,6 +69,7 @@ MAX_WAIT_S = 10.0  # no wait is longer, whatever the server's Retry-After says
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _RETRIED_STATUSES = frozenset({408, 429})
 _MESSAGE_CHARS = 300
+_CHUNK_BYTES = 64 * 1024
 _HTML_HEAD_RE = re.compile(r"<(head|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
 
@@ -97,7 +110,10 @@ def request(
     headers : mapping, optional
         Extra headers (``Content-Type``, ``Accept``...); kg's User-Agent is always sent.
     timeout : float
-        Seconds to wait for a connection and for each read.
+        Seconds one try may take in all: connecting, sending the request and
+        reading the whole answer (redirects included). Each socket operation
+        waits only for the time left, so a server that trickles its answer
+        is cut off at the deadline.
     retries : int
         How many times a failed idempotent request is tried again (timeouts,
         lost connections, 5xx, 408 and 429 answers), waiting ``BACKOFF_S``,
@@ -118,9 +134,10 @@ def request(
     ------
     kg.errors.InputError
         ``source: reason``, one line: a scheme other than http(s), a host that
-        cannot be resolved or is refused, no connection, no answer in time, an
-        answer over the size limit, or an HTTP error answer with the server's
-        short message (``the server answered 400: ...``).
+        cannot be resolved or is refused, no connection, no answer (or no
+        complete answer) in time, an answer cut short or over the size limit,
+        or an HTTP error answer with the server's short message
+        (``the server answered 400: ...``).
 
     Examples
     --------
@@ -146,17 +163,25 @@ def request(
     """
     name = source or url
     method = method.upper()
-    host = _http_host(url, name)
-    _check_host(name, host, allow_private)
-    opener = urllib.request.build_opener(_CheckedRedirects(allow_private, name))
+    pins = _Pins(name, allow_private)
+    pins.addresses(_http_host(url, name))  # refused before anything is sent
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}),  # no proxy from the environment: it would resolve names itself
+        _PinnedHTTPHandler(pins),
+        _PinnedHTTPSHandler(pins),
+        _CheckedRedirects(pins),
+    )
     sent_headers = {"Accept": "*/*", **(headers or {}), "User-Agent": USER_AGENT}
     repeatable = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
     attempts = 1 + max(0, retries) if repeatable else 1
     for attempt in range(attempts):
         last = attempt == attempts - 1
         outgoing = urllib.request.Request(url, data=data, headers=sent_headers, method=method)
+        pins.deadline = time.monotonic() + timeout
+        answered = False
         try:
             with opener.open(outgoing, timeout=timeout) as response:
+                answered = True
                 return _read_limited(response, name, max_bytes)
         except urllib.error.HTTPError as error:
             reason = f"the server answered {error.code}: {_server_message(error)}"
@@ -166,7 +191,9 @@ def request(
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             cause = getattr(error, "reason", error)
             if isinstance(cause, TimeoutError):
-                reason = f"no answer within {timeout:g} s"
+                reason = f"no {'complete ' if answered else ''}answer within {timeout:g} s"
+            elif isinstance(cause, http.client.IncompleteRead):
+                reason = "the answer was cut short: the connection closed before its end"
             else:
                 reason = f"cannot reach the server: {cause or type(error).__name__}"
             # A wrong certificate or an unknown host will not mend by itself.
@@ -212,45 +239,199 @@ def _http_host(url: str, name: str) -> str:
     return parsed.hostname
 
 
-def _check_host(name: str, host: str, allow_private: bool) -> None:
+def _resolve(name: str, host: str, allow_private: bool) -> list[tuple[int, tuple]]:
+    """Every address of ``host`` as (family, socket address), each checked unless ``allow_private``."""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
         raise InputError(name, f"cannot resolve host {host!r}") from None
-    if allow_private:
-        return
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        private = address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-        if private or address.is_multicast or address.is_unspecified:
+    addresses: list[tuple[int, tuple]] = []
+    for family, _, _, _, sockaddr in infos:
+        if not allow_private and not _public(str(sockaddr[0])):
             reason = f"refused: {host} is a private or local address (allow it with {{option}})"
             raise InputError(name, reason, option="allow_private")
+        if (family, sockaddr) not in addresses:
+            addresses.append((family, sockaddr))
+    if not addresses:
+        raise InputError(name, f"cannot resolve host {host!r}")
+    return addresses
+
+
+def _public(text: str) -> bool:
+    try:
+        address = ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return False
+    # is_global also leaves out the shared address space 100.64.0.0/10, which is_private lets through.
+    local = address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+    return address.is_global and not (local or address.is_multicast or address.is_unspecified)
+
+
+class _Pins:
+    """The addresses one request may connect to, and the deadline of its current try.
+
+    Each host is resolved once and checked (:func:`_resolve`); every connection
+    of the request, retries and redirects included, goes to those addresses
+    only, never through a second lookup.
+    """
+
+    def __init__(self, name: str, allow_private: bool) -> None:
+        self.name = name
+        self.allow_private = allow_private
+        self.deadline = float("inf")
+        self._pinned: dict[str, list[tuple[int, tuple]]] = {}
+
+    def addresses(self, host: str) -> list[tuple[int, tuple]]:
+        key = host.lower()
+        if key not in self._pinned:
+            self._pinned[key] = _resolve(self.name, host, self.allow_private)
+        return self._pinned[key]
+
+    def time_left(self) -> float:
+        """Seconds left of this try; TimeoutError once the deadline has passed."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the deadline passed")
+        return left
+
+    def connect(self, host: str, port: int) -> socket.socket:
+        """A TCP connection to the first of ``host``'s checked addresses that answers."""
+        failure: OSError = OSError(f"no address for {host}")
+        for family, sockaddr in self.addresses(host):
+            try:
+                return _open_socket(family, (sockaddr[0], port, *sockaddr[2:]), self.time_left())
+            except TimeoutError:
+                raise
+            except OSError as error:
+                failure = error
+        raise failure
+
+
+def _open_socket(family: int, address: tuple, timeout: float) -> socket.socket:
+    """One TCP connection to one checked address: the only place kg connects."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(address)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the pinned addresses of its host; every socket operation waits only for the time left."""
+
+    pins: _Pins  # set by the handler that makes the connection
+
+    def connect(self) -> None:
+        self.sock = self.pins.connect(self.host, self.port)
+        self.sock.settimeout(self.pins.time_left())
+        with contextlib.suppress(OSError):  # a system without TCP_NODELAY
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send(self, data) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(self.pins.time_left())
+        super().send(data)
+
+    def response_class(self, sock, *args, **kwargs) -> http.client.HTTPResponse:
+        # getresponse() calls this with the socket: the answer is read against the deadline.
+        return http.client.HTTPResponse(_DeadlineSocket(sock, self.pins), *args, **kwargs)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection, _PinnedHTTPConnection):
+    """TLS over a pinned connection: HTTPSConnection.connect wraps it, checking the certificate for ``host``."""
+
+
+class _DeadlineSocket:
+    """What an answer reads from: its socket, each read given only the time left of the try."""
+
+    def __init__(self, sock: socket.socket, pins: _Pins) -> None:
+        self.sock = sock
+        self.pins = pins
+
+    def makefile(self, mode: str) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self.sock, self.pins))
+
+
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, sock: socket.socket, pins: _Pins) -> None:
+        self.sock = sock
+        self.pins = pins
+        self.raw = sock.makefile("rb", buffering=0)  # holds the socket open until the answer is closed
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:
+        self.sock.settimeout(self.pins.time_left())
+        return self.raw.readinto(buffer)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.raw.close()
+        super().close()
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, pins: _Pins) -> None:
+        super().__init__()
+        self.pins = pins
+
+    def http_open(self, req):
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host: str, **kwargs) -> http.client.HTTPConnection:
+        connection = _PinnedHTTPConnection(host, **kwargs)
+        connection.pins = self.pins
+        return connection
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, pins: _Pins) -> None:
+        super().__init__()
+        self.pins = pins
+
+    def https_open(self, req):
+        return self.do_open(self._connection, req, context=self._context)
+
+    def _connection(self, host: str, **kwargs) -> http.client.HTTPSConnection:
+        connection = _PinnedHTTPSConnection(host, **kwargs)
+        connection.pins = self.pins
+        return connection
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows redirects only to http(s) URLs whose host passes the same checks."""
+    """Follows redirects only to http(s) URLs whose host passes the same checks (and is pinned)."""
 
-    def __init__(self, allow_private: bool, name: str) -> None:
-        self.allow_private = allow_private
-        self.name = name
+    def __init__(self, pins: _Pins) -> None:
+        self.pins = pins
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         parsed = urllib.parse.urlsplit(newurl)
         if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
-            raise InputError(self.name, f"refused a redirect to {newurl}")
-        _check_host(self.name, parsed.hostname, self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+            raise InputError(self.pins.name, f"refused a redirect to {newurl}")
+        self.pins.addresses(parsed.hostname)
+        following = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if following is not None:
+            fp.close()  # the redirect's own body is not read (urllib would read all of it)
+        return following
 
 
 def _read_limited(response: http.client.HTTPResponse, name: str, max_bytes: int | None) -> bytes:
-    if max_bytes is None:
-        return response.read()
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if max_bytes is not None and declared.isdigit() and int(declared) > max_bytes:
         raise InputError(name, f"larger than the size limit ({_size(max_bytes)})")
-    body = response.read(max_bytes + 1)
-    if len(body) > max_bytes:
-        raise InputError(name, f"larger than the size limit ({_size(max_bytes)})")
+    chunks, size = [], 0
+    while chunk := response.read(_CHUNK_BYTES):
+        chunks.append(chunk)
+        size += len(chunk)
+        if max_bytes is not None and size > max_bytes:
+            raise InputError(name, f"larger than the size limit ({_size(max_bytes)})")
+    body = b"".join(chunks)
+    if getattr(response, "length", None):  # fewer bytes than the Content-Length promised
+        raise http.client.IncompleteRead(body, response.length)
     return body
 
 

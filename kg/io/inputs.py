@@ -31,6 +31,22 @@ _BOMS = (
 )
 
 
+def source_key(path: str | os.PathLike[str]) -> str:
+    """A name for a local file that does not depend on how it was spelled or where kg runs.
+
+    A digest of its real path (links resolved), so ``page.txt``, ``./page.txt``
+    and ``/home/me/page.txt`` are one source, and the path itself is not shown.
+
+    Examples
+    --------
+    >>> source_key("page.txt") == source_key("./page.txt") == source_key(os.path.abspath("page.txt"))
+    True
+    """
+    import hashlib
+
+    return hashlib.sha256(os.path.realpath(path).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class DecodedText:
     """Text of an input and the encoding it was decoded with."""

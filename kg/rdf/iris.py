@@ -101,9 +101,10 @@ class IriMinter:
         """A category of a classification scheme: its code is unique there, so its slug is enough."""
         return f"{self.base}topic/category-{slug(code) or short_hash(code)}"
 
-    def source(self, path: str) -> str:
+    def source(self, path: str, key: str = "") -> str:
+        """A source: its file name, readable, and a digest of its key (else of its name as given)."""
         name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)
-        return f"{self.base}source/{name + '-' if name else ''}{short_hash(path, 8)}"
+        return f"{self.base}source/{name + '-' if name else ''}{short_hash(key or path, 8)}"
 
     def source_line(self, source: SourceRef) -> str:
-        return f"{self.source(source.path)}/L{source.line}"
+        return f"{self.source(source.path, source.key)}/L{source.line}"

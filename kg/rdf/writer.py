@@ -182,7 +182,7 @@ def write_statements(sink: QuadSink, resolution: Resolution, base: str, topics: 
     described_sources: set[str] = set()
     for index, record in enumerate(resolution.records):
         source = record.source or SourceRef("<unknown>", 1, "unknown")
-        source_iri = mint.source(source.path)
+        source_iri = mint.source(source.path, source.key)
         sink.set_graph(source_iri)
         if source_iri not in described_sources:
             described_sources.add(source_iri)

@@ -22,6 +22,7 @@ kg.errors.UsageError: no/such/store: not a kg store (make one with store)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -144,12 +145,22 @@ def serve(
 
     if store_folder is not None and not is_store(store_folder):
         raise UsageError(f"{store_folder}: not a kg store (make one with {{option}})", option="store")
+    from kg.store import StoreFolder
+
     command = [server_executable()]
-    if store_folder is None:
-        command.append("serve")
-    else:
-        database = str(Path(store_folder) / "oxigraph")
-        command += ["serve" if writable else "serve-read-only", "--location", database]
+    with contextlib.ExitStack() as held:
+        if store_folder is None:
+            command.append("serve")
+        else:
+            folder = StoreFolder(store_folder)
+            if writable:
+                held.enter_context(folder.writing("a writable server"))
+            database = str(held.enter_context(folder.reading()).database)
+            command += ["serve" if writable else "serve-read-only", "--location", database]
+        yield from _run(command, host, port, timeout_s, startup_s)
+
+
+def _run(command: list[str], host: str, port: int | None, timeout_s: int, startup_s: float) -> Iterator[RunningServer]:
     port = port or free_port(host)
     _require_free(host, port)
     address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

@@ -291,7 +291,7 @@ def test_tooltips_notes_and_messages_name_options_by_keyword(graph, tmp_path, ca
     assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "-q"]) == 0
     assert main(["export", str(path), "-o", str(tmp_path / "g.graphml"), "-q"]) == 0
     assert capsys.readouterr().err == ""
-    assert main(["analyze", str(path), "--author", "Nobody"]) == 0
+    assert main(["analyze", str(path), "--author", "Nobody"]) == 1  # an error line means a failed exit status
     assert "kg: error: --author 'Nobody': no author of that name" in capsys.readouterr().err
 
 

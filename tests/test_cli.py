@@ -158,3 +158,40 @@ def test_explain_none_and_unreadable(tmp_path, capsys):
     assert f"{prose}: no format scored 0.3 or more, and no fallback guessed" in out
     assert "yes" not in out
     assert err.strip() == f"kg: error: {tmp_path / 'missing.txt'}: no such file or directory"
+
+
+def test_misspelt_commands_and_options_get_a_suggestion_and_their_own_usage(capsys):
+    with pytest.raises(SystemExit) as status:
+        main(["buidl", "x.txt"])
+    assert status.value.code == 2 and "(did you mean build?)" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["build", "a.txt", "--ouput", "x.ttl"])
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("usage: kg build ") and "unrecognized arguments: --ouput x.ttl (did you mean --output?)" in err
+    )
+    with pytest.raises(SystemExit):  # an abbreviation is a typo, not the option it starts
+        main(["build", "a.txt", "-o", "x.ttl", "--max-topic", "3"])
+    assert "(did you mean --max-topics?)" in capsys.readouterr().err
+
+
+def test_version(capsys):
+    import kg
+
+    with pytest.raises(SystemExit) as status:
+        main(["--version"])
+    assert status.value.code == 0 and capsys.readouterr().out.strip() == f"kg {kg.__version__}"
+
+
+def test_tables_fit_the_width_cutting_text_never_numbers(tmp_path, fixtures, capsys, monkeypatch):
+    graph = tmp_path / "g.ttl"
+    assert main(["build", str(fixtures / "hf_sample.txt"), "-o", str(graph), "-q"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "60")
+    query = "SELECT ?title (STRLEN(?title) * 1000 AS ?n) WHERE { ?p kg:title ?title } ORDER BY DESC(?n)"
+    assert main(["query", str(graph), query]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    rows = [line.split("│") for line in lines if line.startswith("│")]
+    assert rows and rows[0][1].rstrip().endswith("…")  # the longest title is cut
+    assert all(row[2].strip().isdigit() and row[2].strip().endswith("000") for row in rows)  # numbers are whole

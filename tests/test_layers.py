@@ -20,13 +20,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.extractors", "kg.topics", "kg.extract"),
     ("kg.resolve",),
     ("kg.rdf",),
-    ("kg.graph", "kg.store", "kg.query", "kg.validate", "kg.queries", "kg.ontology"),
+    ("kg.graph", "kg.store", "kg.query", "kg.sparql_guard", "kg.validate", "kg.queries", "kg.ontology"),
     ("kg.pipeline", "kg.network"),
     ("kg.analysis", "kg.remote"),
     ("kg.export",),
     ("kg.cli", "kg.__main__"),
 )
-_COMMANDS = "extract|build|validate|add|remove|source|query|topics|export|analyze|viz|serve|push|stats"
+_COMMANDS = "extract|build|validate|add|remove|check|source|query|topics|export|analyze|viz|serve|push|stats"
 FLAG_OR_COMMAND = re.compile(rf"(^|\s)--\w|\bkg ({_COMMANDS})\b")
 # Only the command line may talk to a terminal or parse arguments.
 CLI_ONLY = ("argparse", "rich")

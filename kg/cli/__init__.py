@@ -12,6 +12,7 @@ are still processed and printed), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -57,10 +58,35 @@ COMMANDS = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with kg's manners: no abbreviated options, and a "did you mean" for a misspelt one."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # --max-topic is a typo, not --max-topics
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str):  # type: ignore[override]
+        super().error(message + self._suggestion(message))
+
+    def _suggestion(self, message: str) -> str:
+        if "invalid choice: " in message and self._subparsers is not None:
+            typed = message.split("invalid choice: ", 1)[1].split("'")[1]
+            known = [name for action in self._subparsers._group_actions for name in getattr(action, "choices", {})]
+        elif message.startswith("unrecognized arguments: "):
+            typed = next((word for word in message.split()[2:] if word.startswith("-")), "")
+            typed = typed.split("=", 1)[0]
+            known = [option for action in self._actions for option in action.option_strings]
+        else:
+            return ""
+        close = difflib.get_close_matches(typed, known, n=1, cutoff=0.6) if typed else []
+        return f" (did you mean {close[0]}?)" if close else ""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="kg turns saved listings of research papers into a knowledge graph."
-    )
+    from kg import __version__
+
+    parser = Parser(prog=PROG, description="kg turns saved listings of research papers into a knowledge graph.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
     for command in COMMANDS:
@@ -68,10 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown one is reported by its own command, with that command's usage."""
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        command = parser._subparsers._group_actions[0].choices[args.command]  # type: ignore[union-attr]
+        command.error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     stream = out if out is not None else sys.stdout
     try:
         return args.handler(args, stream)

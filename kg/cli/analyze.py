@@ -13,6 +13,7 @@ from kg.cli.common import (
     flag,
     print_table,
     spreadsheet_safe,
+    table_width,
 )
 from kg.errors import render
 from kg.network.projections import PROJECTIONS
@@ -42,7 +43,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     import csv
-    import shutil
 
     from kg.analysis import report
 
@@ -50,9 +50,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                     since=args.since, plot=args.plot)  # fmt: skip
     for problem in result.problems:
         error(render(problem, flag))
+    status = 1 if result.problems else 0  # an author not in the graph is an input that failed
     if args.json:
         out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
-        return 0
+        return status
     analysis = result.analysis
     columns = ["rank", "label", "type", "degree", "weighted_degree", "betweenness", "closeness", "pagerank",
                "eigenvector", "community"]  # fmt: skip
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[spreadsheet_safe(row[c]) for c in columns] for row in analysis.ranking])
-        return 0
+        return status
     largest = analysis.components[0] if analysis.components else 0
     out.write(f"{result.projection} graph: {analysis.nodes} nodes, {analysis.edges} edges, "
               f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"approximation: {approximation}\n")
     if len({row["type"] for row in analysis.ranking}) == 1:  # one kind of node: the title says which
         columns.remove("type")
-    if out.isatty() and shutil.get_terminal_size().columns < 120:
+    if table_width(out) < 120:
         # Ten columns do not fit a narrow terminal without cutting names and numbers: the measures that rank.
         shown = {"rank", "label", "type", "degree", result.sort_by, "pagerank", "betweenness", "community"}
         columns = [c for c in columns if c in shown]
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print_table([name, "papers per year"], rows, out, title="Papers per year")
     if result.plot:
         out.write(f"plot written to {result.plot}\n")
-    return 0
+    return status
 
 
 def _kind(ranking: list[dict]) -> str:

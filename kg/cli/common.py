@@ -217,16 +217,62 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
+def table_width(out: TextIO) -> int:
+    """How wide tables may be: ``$COLUMNS`` when set, else the terminal's width, else 160 (a file or pipe)."""
+    import os
+    import shutil
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if out.isatty():
+        return shutil.get_terminal_size().columns
+    return 160
+
+
+_NUMBER_CHARS = frozenset("0123456789.,-+eE%")
+
+
+def _fair_widths(natural: Sequence[int], available: int) -> list[int]:
+    """Widths for text columns that share ``available`` characters: narrow ones whole, wide ones cut evenly.
+
+    Examples
+    --------
+    >>> _fair_widths([5, 40, 60], 50)
+    [5, 22, 23]
+    """
+    widths = list(natural)
+    left, open_columns = available, sorted(range(len(natural)), key=lambda i: natural[i])
+    while open_columns:
+        share = max(left // len(open_columns), 3)
+        index = open_columns.pop(0)
+        widths[index] = min(natural[index], share if open_columns else max(left, 3))
+        left -= widths[index]
+    return widths
+
+
 def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, title: str | None = None) -> None:
+    """A table that fits the width (:func:`table_width`): long text is cut with an ellipsis, numbers never are."""
     from rich.console import Console
     from rich.table import Table
 
+    width = table_width(out)
+    cells = [[str(row[index]) for row in rows if index < len(row)] for index in range(len(columns))]
+    numeric = [bool(column) and all(c and set(c) <= _NUMBER_CHARS for c in column) for column in cells]
+    natural = [max([len(name), *map(len, column)]) for name, column in zip(columns, cells, strict=True)]
+    text = [index for index in range(len(columns)) if not numeric[index]]
+    numbers_width = sum(n for n, is_number in zip(natural, numeric, strict=True) if is_number)
+    available = width - (3 * len(columns) + 1) - numbers_width  # each column has a border and two spaces
+    fitted = dict(zip(text, _fair_widths([natural[i] for i in text], available), strict=True))
     table = Table(title=title, title_justify="left", show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
+    for index, column in enumerate(columns):
+        if numeric[index]:
+            table.add_column(column, justify="right", no_wrap=True, min_width=natural[index])
+        else:
+            table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=fitted[index])
     for row in rows:
         table.add_row(*row)
-    console = Console(file=out, width=None if out.isatty() else 160, markup=False, highlight=False)
+    console = Console(file=out, width=width, markup=False, highlight=False)
     console.print(table)
     if not rows:
         out.write("(no rows)\n")

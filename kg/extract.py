@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+import sys
 from collections.abc import Iterable, Iterator
 
 from kg import extractors
@@ -253,19 +254,23 @@ def extract_paths(
 
     Yields one :class:`Extraction` per readable input and one
     :class:`kg.errors.InputError` per input that failed, so a bad file never
-    stops the others. URLs are fetched (:func:`kg.io.http.fetch`); private and
-    loopback hosts only with ``allow_private``. Links out of a walked folder are
-    followed only with ``follow_links``.
+    stops the others. ``-`` is standard input (named ``<stdin>``). URLs are
+    fetched (:func:`kg.io.http.fetch`); private and loopback hosts only with
+    ``allow_private``. Links out of a walked folder are followed only with
+    ``follow_links``.
     """
     from kg.io.http import fetch, is_url
 
     names = list(names)
-    for name in [n for n in names if is_url(n)]:
+    for name in [n for n in names if is_url(n) or n == STDIN]:
         try:
-            yield extract_bytes(fetch(name, allow_private=allow_private), name, **options)
+            if name == STDIN:
+                yield extract_bytes(sys.stdin.buffer.read(), STDIN_NAME, **options)
+            else:
+                yield extract_bytes(fetch(name, allow_private=allow_private), name, **options)
         except InputError as error:
             yield error
-    items = list(iter_input_paths([n for n in names if not is_url(n)], follow_links=follow_links))
+    items = list(iter_input_paths([n for n in names if not is_url(n) and n != STDIN], follow_links=follow_links))
     files = [item for item in items if not isinstance(item, InputError)]
     workers = min(os.cpu_count() or 1, 4, len(files))
     if workers > 1 and sum(_size(path) for path in files) >= PARALLEL_MIN_BYTES:
@@ -276,6 +281,8 @@ def extract_paths(
 
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+STDIN = "-"  # the input name that means standard input
+STDIN_NAME = "<stdin>"
 
 
 def _size(path) -> int:

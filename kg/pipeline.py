@@ -35,6 +35,7 @@ from typing import Any
 from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
 from kg.graph import KnowledgeGraph
+from kg.io.outputs import STDOUT
 from kg.namespace import DEFAULT_BASE
 from kg.records import Record
 from kg.resolve.aliases import Aliases
@@ -491,7 +492,13 @@ def _same_source(stored: SourceEntry, new: SourceEntry) -> bool:
 def _check_target(target: Target):
     from kg.rdf.formats import check_graph_output
 
-    output_format = check_graph_output(target.output) if target.output else None
+    output_format = None
+    if target.output == STDOUT:
+        from kg.rdf.formats import BY_EXTENSION
+
+        output_format = BY_EXTENSION[".ttl"]  # standard output: Turtle, what people and most tools read
+    elif target.output:
+        output_format = check_graph_output(target.output)
     if target.store:
         StoreFolder(target.store).check_new()
     return output_format
@@ -594,6 +601,14 @@ def _build_graph(
 
 def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:
     progress(f"writing {output}", None)
+    if output == STDOUT:
+        import sys
+
+        from kg.rdf.formats import BY_EXTENSION
+
+        graph.write(sys.stdout.buffer, BY_EXTENSION[".ttl"])
+        sys.stdout.buffer.flush()
+        return
     try:
         graph.save(output)
     except OSError as error:
@@ -624,7 +639,8 @@ def _finish(report: BuildReport, target: Target, output_format, progress: Progre
     if target.output:
         if not target.store:
             _save(report.graph, target.output, progress)
-        report.written.insert(0, f"{target.output} ({output_format.name})")
+        shown = "standard output" if target.output == STDOUT else target.output
+        report.written.insert(0, f"{shown} ({output_format.name})")
     if not target.store:
         report.statements = len(report.graph)
     report.counts = report.graph.class_counts()

@@ -108,6 +108,20 @@ def test_stdin(fixtures, monkeypatch, capsys):
     assert json.loads(out.splitlines()[0])["source"]["path"] == "<stdin>"
 
 
+def test_a_pipe_from_extract_to_build_and_a_graph_on_stdout(fixtures, tmp_path):
+    kg = f"{sys.executable} -m kg"
+    page = fixtures / "hf_sample.txt"
+    command = f"{kg} extract {page} -q | {kg} build - -o - -q"
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    from kg.graph import KnowledgeGraph
+
+    (tmp_path / "piped.ttl").write_text(done.stdout, encoding="utf-8")
+    piped = KnowledgeGraph.load(tmp_path / "piped.ttl")
+    titles = {row["t"] for row in piped.query("SELECT ?t WHERE { ?p kg:title ?t }").as_dicts()}
+    assert "Universal Transformers" in titles and len(titles) == 4
+
+
 def test_console_script_runs(fixtures):
     script = shutil.which("kg")
     command = [script] if script else [sys.executable, "-m", "kg"]

@@ -26,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "(.nq .trig .jsonld keep one named graph per source).",
     )
     build.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or http(s) URLs")
-    build.add_argument("-o", "--output", metavar="OUT", help="the graph file to write")
+    build.add_argument("-o", "--output", metavar="OUT", help="the graph file to write (- for Turtle on stdout)")
     build.add_argument("--store", metavar="DIR", help="also (or instead) write a persistent store for kg add/remove")
     build.add_argument(
         "--replace",

@@ -18,7 +18,7 @@ from kg.cli.common import (
     print_table,
 )
 from kg.errors import InputError, render
-from kg.extract import extract_bytes, extract_paths
+from kg.extract import extract_paths
 from kg.extractors.base import Extraction
 
 
@@ -68,14 +68,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 def _iter_extractions(args: argparse.Namespace):
     options = build_options(args).read_options()  # the same options, checked the same way, as kg build's
     allow_private, follow_links = options.pop("allow_private"), options.pop("follow_links")
-    for path in args.paths:
-        if path == "-":
-            try:
-                yield extract_bytes(sys.stdin.buffer.read(), "<stdin>", **options)
-            except InputError as failure:
-                yield failure
-        else:
-            yield from extract_paths([path], allow_private=allow_private, follow_links=follow_links, **options)
+    for path in args.paths:  # one by one, so the output keeps the order they were named in
+        yield from extract_paths([path], allow_private=allow_private, follow_links=follow_links, **options)
 
 
 def _explain(args: argparse.Namespace, out: TextIO) -> int:

@@ -13,6 +13,7 @@ from typing import BinaryIO, TypeVar
 from kg.errors import KgError, UsageError
 
 T = TypeVar("T")
+STDOUT = "-"  # the output name that means standard output
 
 
 def _mode_for(target: Path) -> int:

@@ -24,10 +24,10 @@ approximations, and :attr:`Centralities.approximations` says which ones ran:
   estimated from ``k`` sampled sources with a fixed seed (Brandes & Pich);
 - closeness is exact, but computed only for the nodes reported (one
   shortest-path run each), not for every node;
-- from :data:`COMPILED_MIN_NODES` nodes on, igraph computes PageRank,
-  eigenvector, betweenness (the same sampled sources), closeness and Louvain
-  communities when it is installed (``pip install 'kg[fast-graphs]'``), with
-  NetworkX's normalisations.
+- from :data:`COMPILED_MIN_NODES` nodes on, igraph (a dependency of kg)
+  computes PageRank, eigenvector, betweenness (the same sampled sources),
+  closeness and Louvain communities, with NetworkX's normalisations; NetworkX
+  alone is used only if igraph cannot be imported.
 
 Examples
 --------

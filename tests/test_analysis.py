@@ -131,6 +131,21 @@ def test_analyze_command(graph, tmp_path, capsys):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and plot.stat().st_size > 10_000
 
 
+def test_plots_read_at_a_glance(tmp_path):
+    from kg.analysis.plots import plot_analysis
+
+    ranking = [{"label": f"Author {n}", "pagerank": value} for n, value in enumerate([0.25, 0.0159, 0.01589, 0.0136])]
+    topics = {f"topic {n}": {2019: n, 2020: n + 2, 2021: 1} for n in range(6)}
+    topics["topic 0"] = {1937: 1, 2019: 30, 2020: 40}  # one stray early paper
+    plot = tmp_path / "plot.svg"
+    plot_analysis(ranking, topics, plot)
+    text = plot.read_text(encoding="utf-8")
+    # Values that differ are labelled differently; the stray year is left out and counted; six series, six panels.
+    assert all(label in text for label in ("0.25000", "0.01590", "0.01589", "0.01360"))
+    assert "1 paper(s) before 2019 not shown" in text and ">1937<" not in text
+    assert all(f"topic {n}" in text for n in range(6))
+
+
 def test_export_command(graph, tmp_path, capsys):
     path = tmp_path / "g.nq"
     graph.save(path)

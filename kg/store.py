@@ -177,18 +177,34 @@ class StoreFolder:
 
     # -- what the folder is ---------------------------------------------------------------------
     def current_generation(self) -> str | None:
-        """The name of the current generation (None for a store without generations, or no store)."""
-        try:
-            name = (self.folder / POINTER).read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
-            return None
-        except OSError as error:
-            raise InputError(str(self.folder), f"cannot be read ({error.strerror or error})") from None
-        if not _GENERATION_RE.match(name):
-            raise InputError(
-                str(self.folder / POINTER), "damaged: not the name of a generation (see {option})", option="check"
-            )
-        return name
+        """The name of the current generation (None for a store without generations, or no store).
+
+        Raises
+        ------
+        kg.errors.InputError
+            The pointer is damaged: it names no generation, or one that is not there.
+        """
+        previous = None
+        while True:
+            try:
+                name = (self.folder / POINTER).read_text(encoding="utf-8").strip()
+            except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+                return None
+            except OSError as error:
+                raise InputError(str(self.folder), f"cannot be read ({error.strerror or error})") from None
+            if not _GENERATION_RE.match(name):
+                raise InputError(
+                    str(self.folder / POINTER), "damaged: not the name of a generation (see {option})", option="check"
+                )
+            if (self.folder / name).is_dir():
+                return name
+            if name == previous:  # read twice, still not there: not a switch seen half-way
+                raise InputError(
+                    str(self.folder / POINTER),
+                    f"damaged: names {name}, which is missing (see {{option}})",
+                    option="check",
+                )
+            previous = name
 
     def _is_legacy(self) -> bool:
         return (self.folder / CONFIG).is_file() and (self.folder / DATABASE).is_dir()

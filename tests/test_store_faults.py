@@ -358,7 +358,7 @@ def test_links_planted_in_a_store_are_not_followed(tmp_path, pages, capsys):
     assert (mine / "keep.txt").read_text() == "mine"
 
 
-@pytest.mark.parametrize("damage", ("pointer", "manifest", "config", "database", "records"))
+@pytest.mark.parametrize("damage", ("pointer", "generation", "manifest", "config", "database", "records"))
 def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, damage, capsys):
     store = tmp_path / "store"
     assert main(["build", *map(str, pages[:2]), "--store", str(store), "-q"]) == 0
@@ -366,6 +366,11 @@ def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, dam
     generation = store / StoreFolder(store).current_generation()
     if damage == "pointer":
         (store / "CURRENT").write_text("../../etc")
+    elif damage == "generation":  # the pointer names a generation that is gone; an older whole one is there
+        shutil.copytree(generation, tmp_path / "kept")
+        assert main(["add", str(pages[2]), "--store", str(store), "-q"]) == 0
+        shutil.rmtree(store / StoreFolder(store).current_generation())
+        (tmp_path / "kept").rename(generation)
     elif damage == "manifest":
         (generation / "sources.json").write_text("[{")
     elif damage == "config":
@@ -389,13 +394,13 @@ def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, dam
         assert main(command) in (1, 2)
         err = capsys.readouterr().err
         assert err.startswith("kg: error: ") and err.count("\n") == 1 and "Traceback" not in err
-    if damage == "pointer":  # which sources a build would drop cannot be told: no build over it
+    if damage in ("pointer", "generation"):  # which sources a build would drop cannot be told: no build over it
         assert main(["build", str(pages[2]), "--store", str(store)]) == 1
-        assert "not the name of a generation" in capsys.readouterr().err
+        assert "damaged: n" in capsys.readouterr().err
     assert main(["check", "--store", str(store)]) == 1
     err = capsys.readouterr().err
     assert "(repair: " in err and "Traceback" not in err
-    if damage in ("pointer", "database", "records"):  # the parts are still there: repaired whole
+    if damage in ("pointer", "generation", "database", "records"):  # the parts are still there: repaired whole
         assert main(["check", "--store", str(store), "--repair", "-q"]) == 0
         assert _graph(store) == whole and _problems(store) == []
 

@@ -146,7 +146,7 @@ def _possible(date: str) -> bool:
 
 
 def _without_markup(record: Record) -> Record:
-    """``record`` with HTML, MathML and entities decoded in its title, abstract and venue, and LaTeX in its title.
+    r"""``record`` with HTML, MathML and entities decoded in its title, abstract and venue, and LaTeX in its title.
 
     An abstract's LaTeX is kept as the source wrote it: formulas in running text read best as TeX,
     and the title is what papers are shown and matched by.

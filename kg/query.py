@@ -7,6 +7,12 @@ them; the query around it is located by a small lexer that skips strings,
 IRIs and comments. (Oxigraph's own ``substitutions`` accept only variables
 of the SELECT projection, which rules out the usual "papers of ?name" query.)
 
+Every query passes :func:`kg.sparql_guard.check_sparql` before Oxigraph sees
+it (size, nesting, no ``SERVICE`` unless allowed), and runs on a thread with a
+large stack, since Oxigraph plans a query by recursion. A failure of the query
+(a ``SERVICE`` endpoint that cannot be reached, a store that cannot be read)
+is one line, as is a command-line binding that is no usable term.
+
 Examples
 --------
 >>> binding_term("Kelvin Xu")
@@ -17,14 +23,24 @@ Examples
 
 from __future__ import annotations
 
+import os
+import queue
 import re
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from kg.errors import UsageError
+from kg.errors import InputError, KgError, UsageError
 from kg.namespace import PREFIXES, XSD
+from kg.sparql_guard import check_sparql
+
+T = TypeVar("T")
+# Oxigraph parses, plans and evaluates a query by recursion: a query within kg.sparql_guard's limits needs a
+# few MiB of stack at worst, which the main thread may not have (ulimit -s), so queries run on threads
+# with this much (reserved, not used: the pages are touched only as deep as the query goes).
+QUERY_STACK_BYTES = 256 << 20
 
 _VARIABLE_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INTEGER_RE = re.compile(r"^-?\d+$")
@@ -60,14 +76,20 @@ def parse_cli_binding(text: str) -> tuple[str, Any]:
     name = name.strip().lstrip("?$")
     if not sep or not _VARIABLE_RE.match(name):
         raise UsageError(f"{{option}} {text!r}: expected NAME=VALUE with a SPARQL variable name", option="bind")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{{option}} {text!r}: the value is not valid Unicode text", option="bind") from None
+    iri = None
     if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+    elif (prefixed := _PREFIXED_RE.match(value)) and prefixed["prefix"] in PREFIXES:
+        iri = PREFIXES[prefixed["prefix"]] + prefixed["local"]
+    if iri is not None:
         try:
-            return name, pyoxigraph.NamedNode(value[1:-1])
+            return name, pyoxigraph.NamedNode(iri)
         except ValueError:
             raise UsageError(f"{{option}} {text!r}: {value} is not a valid IRI", option="bind") from None
-    prefixed = _PREFIXED_RE.match(value)
-    if prefixed and prefixed["prefix"] in PREFIXES:
-        return name, pyoxigraph.NamedNode(PREFIXES[prefixed["prefix"]] + prefixed["local"])
     if _INTEGER_RE.match(value):
         return name, binding_term(int(value))
     return name, binding_term(value)
@@ -194,48 +216,165 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     return f"{sparql[:position]} VALUES ({names}) {{ ({terms}) }}{sparql[position:]}"
 
 
-def _execute(store: Any, sparql: str, bindings: Mapping[str, Any] | None):
+class _QueryWorker:
+    """A thread with :data:`QUERY_STACK_BYTES` of stack running one query at a time.
+
+    Kept for the next query once done: Oxigraph takes about a millisecond to
+    get going on a thread it has not seen, ten times a small query's run.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        previous = threading.stack_size(QUERY_STACK_BYTES)  # under _WORKERS_LOCK: no other thread is sized meanwhile
+        try:
+            threading.Thread(target=self._loop, name="kg-query", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
+
+    def _loop(self) -> None:
+        while True:
+            work, outcome, done = self.jobs.get()
+            try:
+                outcome["value"] = work()
+            except KgError as error:
+                # Its frames (and the query result in them, which Oxigraph lets go only on this thread) go now.
+                error.__traceback__ = error.__context__ = None
+                outcome["error"] = error
+            except BaseException as error:  # handed to the caller's thread, which raises it
+                outcome["error"] = error
+            work = None
+            with _WORKERS_LOCK:
+                _IDLE_WORKERS.append(self)
+            done.set()
+
+
+_IDLE_WORKERS: list[_QueryWorker] = []
+_WORKERS_LOCK = threading.Lock()
+
+
+def _forget_workers() -> None:
+    """In a forked child: the workers' threads did not come along."""
+    global _WORKERS_LOCK
+    _IDLE_WORKERS.clear()
+    _WORKERS_LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
+
+
+def _on_large_stack(work: Callable[[], T]) -> T:
+    """``work()`` run on a :class:`_QueryWorker`; its result, or its exception raised here."""
+    with _WORKERS_LOCK:
+        try:
+            worker = _IDLE_WORKERS.pop() if _IDLE_WORKERS else _QueryWorker()
+        except (ValueError, RuntimeError):  # a platform that cannot size thread stacks, or no thread to be had
+            worker = None
+    if worker is None:
+        return work()
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+    worker.jobs.put((work, outcome, done))
+    done.wait()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _failed(error: BaseException, services: list[str]) -> InputError | UsageError:
+    """One line for a query that parsed but failed while it ran."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    if services:
+        return InputError(", ".join(services), f"the SERVICE request failed: {reason[:300]}")
+    return UsageError(f"the query failed: {reason[:300]}")
+
+
+def _run(
+    store: Any, sparql: str, bindings: Mapping[str, Any] | None, allow_service: Iterable[str], use: Callable[[Any], T]
+) -> T:
+    """Check, bind and run ``sparql``, and ``use`` its result on the same (large-stack) thread."""
     sparql = bind_values(sparql, bindings or {})
-    try:
-        result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
-    except SyntaxError as error:
-        raise UsageError(f"the query does not parse: {' '.join(str(error).split())}") from None
-    return result
+    services = check_sparql(sparql, allow_service=allow_service)
+
+    def work() -> T:
+        try:
+            result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as error:
+            raise UsageError(f"the query does not parse: {' '.join(str(error).split())}") from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise _failed(error, services) from None
+        try:
+            return use(result)
+        except (OSError, RuntimeError, ValueError, SyntaxError) as error:
+            raise _failed(error, services) from None
+
+    return _on_large_stack(work)
 
 
-def run_query(store: Any, sparql: str, bindings: Mapping[str, Any] | None = None) -> QueryResult:
+def run_query(
+    store: Any, sparql: str, bindings: Mapping[str, Any] | None = None, *, allow_service: Iterable[str] = ()
+) -> QueryResult:
     """Run ``sparql`` on a pyoxigraph store over the union of its graphs.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+        The store to query.
+    sparql : str
+        The query; kg's prefixes are predeclared.
+    bindings : mapping, optional
+        Values for variables of the query (:func:`bind_values`).
+    allow_service : iterable of str
+        Endpoints ``SERVICE`` may call, written as in the query; none by default.
 
     Raises
     ------
     kg.errors.UsageError
-        The query does not parse, or a binding is not a usable value.
+        The query does not parse, passes a limit of :mod:`kg.sparql_guard`,
+        calls an endpoint not allowed, fails while it runs, or a binding is
+        not a usable value.
+    kg.errors.InputError
+        A ``SERVICE`` endpoint it calls cannot be reached or failed.
     """
     import pyoxigraph
 
-    result = _execute(store, sparql, bindings)
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return QueryResult([], [], boolean=bool(result))
-    if isinstance(result, pyoxigraph.QueryTriples):
-        return QueryResult([], [], triples=list(result))
-    variables = [v.value for v in result.variables]
-    rows = [tuple(solution[v] for v in variables) for solution in result]
-    return QueryResult(variables, rows)
+    def collect(result: Any) -> QueryResult:
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            return QueryResult([], [], boolean=bool(result))
+        if isinstance(result, pyoxigraph.QueryTriples):
+            return QueryResult([], [], triples=list(result))
+        variables = [v.value for v in result.variables]
+        return QueryResult(variables, [tuple(solution[v] for v in variables) for solution in result])
+
+    return _run(store, sparql, bindings, allow_service, collect)
 
 
-def run_query_serialized(store: Any, sparql: str, bindings: Mapping[str, Any] | None, result_format: str) -> bytes:
-    """Run a SELECT or ASK query and return W3C SPARQL results: csv, tsv, json or xml."""
+def run_query_serialized(
+    store: Any,
+    sparql: str,
+    bindings: Mapping[str, Any] | None,
+    result_format: str,
+    *,
+    allow_service: Iterable[str] = (),
+) -> bytes:
+    """Run a SELECT or ASK query and return W3C SPARQL results: csv, tsv, json or xml.
+
+    Raises as :func:`run_query` does, and for a CONSTRUCT or DESCRIBE query.
+    """
     import pyoxigraph
 
     if result_format not in RESULT_FORMATS:
         raise UsageError(f"unknown result format {result_format!r} (known: {', '.join(RESULT_FORMATS)})")
-    result = _execute(store, sparql, bindings)
-    if isinstance(result, pyoxigraph.QueryTriples):
-        raise UsageError(
-            "CONSTRUCT and DESCRIBE results are graphs, not tables of results: leave out {option}",
-            option="result_format",
-        )
-    return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, result_format.upper()))
+
+    def serialize(result: Any) -> bytes:
+        if isinstance(result, pyoxigraph.QueryTriples):
+            raise UsageError(
+                "CONSTRUCT and DESCRIBE results are graphs, not tables of results: leave out {option}",
+                option="result_format",
+            )
+        return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, result_format.upper()))
+
+    return _run(store, sparql, bindings, allow_service, serialize)
 
 
 def _is_file(name: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,82 @@ def test_stats_command(tmp_path, capsys):
     assert dict(stats["classes"])["kg:Paper"] == 2 + len(HOSTILE)
     # Two sources, the topics, the counts and the resolution (the merges that made Ann Lee).
     assert dict(stats["totals"])["named graphs"] == 5
+
+
+# -- limits a query must keep (kg.sparql_guard), and one-line failures ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELECT * WHERE " + "{" * 5000 + "}" * 5000, "nests brackets more than 64 deep"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 100 + "?o" + ")" * 100 + ") }", "more than 64 deep"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 20000 + "?o) }", "more than 2,000 terms and operators"),
+        ("SELECT * WHERE { ?s " + "/".join(["kg:p"] * 3000) + " ?o }", "more than 2,000 terms and operators"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER(" + "-".join(["1"] * 3000) + ") }", "more than 2,000 terms"),
+        ("ASK { " + "?s ?p 'x' . " * 10000 + "}", "is 120,007 bytes, more than the 100,000"),
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", "a \\u escape outside a string"),
+    ],
+)
+def test_queries_past_the_limits_are_refused_before_oxigraph_sees_them(graph, query, reason):
+    with pytest.raises(UsageError, match=re.escape(reason)):
+        graph.query(query)
+
+
+def test_what_the_limits_count_and_what_they_skip(graph):
+    from kg.sparql_guard import check_sparql
+
+    quoted = "'''" + "{" * 200 + "''' " + '"' + "(" * 200 + '" ' + "<http://e/" + "(" * 200 + ">"
+    assert check_sparql(f"SELECT * WHERE {{ ?s ?p {quoted} }} # {'{' * 200} SERVICE <http://x/>") == []
+    titles = " ".join(f'"title {i}"' for i in range(5000))
+    many_values = f"SELECT ?p WHERE {{ VALUES ?t {{ {titles} }} ?p kg:title ?t }}"
+    assert graph.query(many_values).rows == [], "a long VALUES block is data, not structure"
+    deep_enough = "SELECT * WHERE " + "{" * 60 + " ?s ?p ?o " + "}" * 60
+    assert graph.query(deep_enough).variables == ["o", "p", "s"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o }",
+        "SERVICE SILENT <http://127.0.0.1:1/sparql> { ?s ?p ?o }",
+        "service ?endpoint { ?s ?p ?o } VALUES ?endpoint { <http://127.0.0.1:1/sparql> }",
+        "SERVICE kg:sparql { ?s ?p ?o }",
+    ],
+)
+def test_service_is_refused_unless_its_endpoint_is_allowed(graph, call):
+    with pytest.raises(UsageError, match="calls SERVICE") as refused:
+        graph.query(f"SELECT * WHERE {{ {call} }}")
+    assert refused.value.option == "allow_service"
+
+
+def test_a_failing_allowed_service_and_bad_bindings_are_one_line(tmp_path, capsys):
+    import socket
+
+    path = tmp_path / "g.ttl"
+    small_graph().save(path)
+    with socket.socket() as probe:  # a port nobody listens on: the request is refused
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/sparql"
+    query = f"SELECT * WHERE {{ SERVICE <{dead}> {{ ?s ?p ?o }} }}"
+    assert main(["query", str(path), query]) == 2
+    assert capsys.readouterr().err.strip().endswith("not allowed (allow it with --allow-service)")
+    assert main(["query", str(path), query, "--allow-service", dead]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kg: error: {dead}: the SERVICE request failed: ") and err.count("\n") == 1
+    for bad in ("x=<not an iri>", "x=schema:a{b}", "x=<http://e/\x01>"):
+        assert main(["query", str(path), "SELECT ?x WHERE { ?x ?p ?o }", "--bind", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("kg: error: --bind ") and "is not a valid IRI" in err and err.count("\n") == 1
+
+
+def test_a_deep_query_file_and_a_long_inline_query_are_one_line(tmp_path, capsys):
+    path = tmp_path / "g.ttl"
+    small_graph().save(path)
+    deep = tmp_path / "deep.rq"
+    deep.write_text("SELECT * WHERE " + "{" * 20000 + "}" * 20000, encoding="utf-8")
+    assert main(["query", str(path), str(deep)]) == 2
+    assert "nests brackets more than 64 deep" in capsys.readouterr().err
+    long_inline = "ASK { ?p kg:title ?t FILTER(?t != '" + "x" * 5000 + "') }"
+    assert main(["query", str(path), long_inline]) == 0, "a long inline query is no file name"
+    assert capsys.readouterr().out.strip() == "true"

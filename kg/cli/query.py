@@ -35,27 +35,37 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="bind ?NAME to VALUE (a string; an integer; <iri>; or prefix:local), never pasted into the text",
     )
+    query.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="let SERVICE <URL> call this endpoint (repeatable); a local query calls no other endpoint otherwise",
+    )
     query.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.graph import output_prefixes
-    from kg.query import parse_cli_binding, read_query, run_query_serialized
+    from kg.query import parse_cli_binding, read_query, run_query, run_query_serialized
 
     bindings = dict(parse_cli_binding(text) for text in args.bind)
     if bool(args.endpoint) == bool(args.graph):
         raise UsageError("give GRAPH or --endpoint URL, not both" if args.graph else "give GRAPH or --endpoint URL")
+    if args.endpoint and args.allow_service:
+        raise UsageError("--allow-service is for a local GRAPH: a remote endpoint decides which SERVICE it calls")
     sparql = read_query(args.query)
     if args.endpoint:
         return _query_remote(args, sparql, bindings, out)
     graph = open_graph(args.graph)
     if args.format != "table":
-        data = run_query_serialized(graph.store, sparql, bindings, args.format)
+        data = run_query_serialized(graph.store, sparql, bindings, args.format, allow_service=args.allow_service)
         out.write(data.decode("utf-8"))
         if not data.endswith(b"\n"):
             out.write("\n")
         return 0
-    _print_result(graph.query(sparql, bindings), output_prefixes(graph.base), out)
+    result = run_query(graph.store, sparql, bindings, allow_service=args.allow_service)
+    _print_result(result, output_prefixes(graph.base), out)
     return 0
 
 

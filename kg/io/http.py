@@ -18,8 +18,10 @@ query, a Graph Store upload) and :func:`fetch` adds an on-disk cache for pages.
   whole answer: a server that trickles its answer is cut off; a size limit and
   a clear User-Agent on every request;
 - retries with back-off on timeouts, lost connections and 5xx (and 408, 429)
-  answers, but only for requests that may be repeated: GET, HEAD, PUT, DELETE,
-  and a POST the caller declares ``idempotent`` (a read-only SPARQL query);
+  answers (not 501 or 505, nor a 504 to a POST: a query the server timed out
+  would time out again), but only for requests that may be repeated: GET,
+  HEAD, PUT, DELETE, and a POST the caller declares ``idempotent`` (a
+  read-only SPARQL query);
 - every failure is a :class:`kg.errors.InputError` naming the URL with a
   one-line reason; an HTTP error answer keeps the server's own short message;
 - :func:`fetch` keeps what it got in ``$KG_CACHE_DIR`` (else
@@ -68,6 +70,7 @@ BACKOFF_S = 0.5  # the first wait; doubled after each failure
 MAX_WAIT_S = 10.0  # no wait is longer, whatever the server's Retry-After says
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _RETRIED_STATUSES = frozenset({408, 429})
+_FINAL_STATUSES = frozenset({501, 505})  # server errors that no second try mends
 _MESSAGE_CHARS = 300
 _CHUNK_BYTES = 64 * 1024
 _HTML_HEAD_RE = re.compile(r"<(head|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -185,7 +188,7 @@ def request(
                 return _read_limited(response, name, max_bytes)
         except urllib.error.HTTPError as error:
             reason = f"the server answered {error.code}: {_server_message(error)}"
-            if last or not (error.code >= 500 or error.code in _RETRIED_STATUSES):
+            if last or not _worth_retrying(error.code, method):
                 raise InputError(name, reason) from None
             _wait(attempt, _retry_after(error))
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
@@ -455,6 +458,22 @@ def _server_message(error: urllib.error.HTTPError) -> str:
     if len(text) > _MESSAGE_CHARS:
         text = text[: _MESSAGE_CHARS - 1].rstrip() + "…"
     return text or str(error.reason or "no message")
+
+
+def _worth_retrying(status: int, method: str) -> bool:
+    """Whether an error answer may go away on a second try.
+
+    A 504 to a POST (a SPARQL query the server gave up on) would only run out
+    of time again; to a GET it is usually a gateway's passing trouble.
+
+    Examples
+    --------
+    >>> [_worth_retrying(code, method) for code, method in ((503, "GET"), (504, "POST"), (504, "GET"), (404, "GET"))]
+    [True, False, True, False]
+    """
+    if status in _RETRIED_STATUSES:
+        return True
+    return status >= 500 and status not in _FINAL_STATUSES and not (status == 504 and method == "POST")
 
 
 def _retry_after(error: urllib.error.HTTPError) -> float | None:

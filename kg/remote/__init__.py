@@ -1,8 +1,10 @@
 """Past one machine: serve a store over SPARQL 1.1, push a graph to a server, query a remote endpoint.
 
-- :mod:`kg.remote.server`: :func:`serve` runs the Oxigraph server on a store
-  folder (bound to localhost, read-only unless asked, with a query timeout)
-  for as long as a ``with`` block;
+- :mod:`kg.remote.server`: :func:`serve` serves a store folder for as long
+  as a ``with`` block: the Oxigraph server on a private port behind kg's own
+  front (:mod:`kg.remote.gateway`), which checks Host and Origin, the size,
+  depth and ``SERVICE`` calls of every query, and stops a query past its time
+  limit; bound to localhost, read-only unless asked;
 - :mod:`kg.remote.client`: :func:`query_endpoint` asks any SPARQL 1.1
   Protocol endpoint, :func:`push` loads a graph into any Graph Store Protocol
   server; both send through kg's one HTTP client, :func:`kg.io.http.request`.

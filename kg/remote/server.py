@@ -1,14 +1,22 @@
-"""Run the Oxigraph SPARQL server on a kg store, on this machine, for as long as a ``with`` block.
+"""Serve a kg store over SPARQL 1.1, on this machine, for as long as a ``with`` block.
 
-:func:`serve` starts the Oxigraph server (the ``oxigraph`` package from PyPI)
-on a store folder, bound to localhost, read-only unless asked, with a query
-timeout; it waits until the server answers and stops it when the block ends.
-The :class:`RunningServer` it gives names the SPARQL query, update and Graph
-Store endpoints, which :mod:`kg.remote.client` talks to.
+:func:`serve` runs the Oxigraph server (the ``oxigraph`` program from PyPI)
+on a random port of 127.0.0.1, behind kg's own front
+(:mod:`kg.remote.gateway`), which listens where the caller asks (loopback by
+default) and checks every request: Host and Origin, the query's size, depth
+and ``SERVICE`` calls, a real time limit. The :class:`RunningServer` it gives
+names the SPARQL query, update and Graph Store endpoints, which
+:mod:`kg.remote.client` talks to.
+
+The store stays coherent with other kg commands: a read-only server holds the
+generation it serves (no ``add`` or ``remove`` deletes it meanwhile) and moves
+to the new one when the store changed, before answering; a writable server
+holds the store's writer lock while it runs (other writers are told it is
+busy) and logs every write it took, which later rebuilds of the store replay.
 
 Examples
 --------
->>> server = RunningServer(process=None, host="::1", port=7878)
+>>> server = RunningServer(host="::1", port=7878)
 >>> server.query_url, server.store_url
 ('http://[::1]:7878/query', 'http://[::1]:7878/store')
 >>> 0 < free_port() < 65536
@@ -26,17 +34,15 @@ import contextlib
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from kg.errors import UsageError
+from kg.remote.gateway import STORE_DEADLINE_S, Backend, Gateway, start_backend
 
 
 def server_executable() -> str:
@@ -56,11 +62,11 @@ def server_executable() -> str:
 
 @dataclass
 class RunningServer:
-    """A server kg started: its process and the URLs of its endpoints."""
+    """A server kg started: where it listens, and the front that answers there."""
 
-    process: subprocess.Popen
     host: str
     port: int
+    gateway: Gateway | None = None
 
     @property
     def url(self) -> str:
@@ -82,15 +88,16 @@ class RunningServer:
         """The Graph Store Protocol endpoint (for :func:`kg.remote.push`)."""
         return f"{self.url}/store"
 
-    def stop(self) -> None:
-        """Stop the server (terminate, then kill after 10 s); nothing if it has stopped already."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+    @property
+    def backend_pid(self) -> int | None:
+        """The process id of the Oxigraph server answering now (None between two)."""
+        backend = self.gateway.backend if self.gateway else None
+        return backend.process.pid if backend else None
+
+    @property
+    def failure(self) -> str | None:
+        """Why the server stopped answering (its SPARQL engine could not be restarted); None while it serves."""
+        return self.gateway.failure if self.gateway else None
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -98,14 +105,6 @@ def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
-
-
-def _require_free(host: str, port: int) -> None:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 @contextmanager
@@ -117,76 +116,85 @@ def serve(
     writable: bool = False,
     timeout_s: int = 30,
     startup_s: float = 30.0,
+    allow_service: Iterable[str] = (),
+    holder: str = "a writable server (kg.remote.serve)",
 ) -> Iterator[RunningServer]:
-    """Run the Oxigraph SPARQL server on a kg store folder until the ``with`` block ends.
+    """Serve a kg store folder over SPARQL 1.1 until the ``with`` block ends.
 
     Parameters
     ----------
     store_folder : path or None
         A store folder (:class:`kg.store.StoreFolder`); None serves an empty
-        in-memory store (writable), e.g. as a target for :func:`kg.remote.push`.
+        store (writable, in a temporary folder removed at the end), e.g. as a
+        target for :func:`kg.remote.push`.
     host, port : str, int
         Where to listen; the default is loopback only and a free port.
     writable : bool
-        Accept SPARQL updates and Graph Store writes. A read-only server lets
-        other readers open the store at the same time.
+        Accept SPARQL updates and Graph Store writes. The store's writer lock is
+        held meanwhile, and every write is logged for later rebuilds to replay.
     timeout_s : int
-        Longest time one query may run.
+        Longest time one query (or update) may run: past it the client gets
+        504 and the work is stopped.
     startup_s : float
-        How long to wait for the server to answer before giving up.
+        How long to wait for the Oxigraph server to answer before giving up.
+    allow_service : iterable of str
+        Endpoints a query's ``SERVICE`` may call; none by default.
+    holder : str
+        Who holds the writer lock of a writable server, as busy messages show it.
 
     Raises
     ------
     kg.errors.UsageError
-        The server program is missing, the folder is not a store, the port is
-        taken, or the server did not start (its own message is given).
+        The server program is missing, the folder is not a store, another
+        command writes to it (:class:`kg.errors.StoreBusyError`), the address
+        cannot be listened on, or the server did not start (its message is given).
     """
-    from kg.store import is_store
-
-    if store_folder is not None and not is_store(store_folder):
-        raise UsageError(f"{store_folder}: not a kg store (make one with {{option}})", option="store")
     from kg.store import StoreFolder
 
-    command = [server_executable()]
-    with contextlib.ExitStack() as held:
+    executable = server_executable()
+    backend_timeout = int(max(timeout_s, STORE_DEADLINE_S)) + 60  # the front stops a query first
+    with contextlib.ExitStack() as stack:
+        folder: StoreFolder | None = None
         if store_folder is None:
-            command.append("serve")
+            database = stack.enter_context(tempfile.TemporaryDirectory(prefix="kg-serve-"))
+            writable = True
         else:
-            folder = StoreFolder(store_folder)
+            folder = StoreFolder(store_folder).require()
             if writable:
-                held.enter_context(folder.writing("a writable server"))
-            database = str(held.enter_context(folder.reading()).database)
-            command += ["serve" if writable else "serve-read-only", "--location", database]
-        yield from _run(command, host, port, timeout_s, startup_s)
+                stack.enter_context(folder.writing(holder))
+                if folder.current_generation() is None:
+                    raise UsageError(
+                        f"{store_folder}: written before generations; convert it with {{option}} first",
+                        option="repair",
+                    )
 
+        def launch() -> Backend:
+            with contextlib.ExitStack() as held:
+                if folder is None:
+                    location, generation = database, None
+                else:
+                    snapshot = held.enter_context(folder.reading())
+                    location, generation = str(snapshot.database), snapshot.generation
+                mode = "serve" if writable else "serve-read-only"
+                backend = start_backend(
+                    [executable, mode, "--location", location],
+                    generation=generation,
+                    timeout_s=backend_timeout,
+                    startup_s=startup_s,
+                )
+                backend.release = held.pop_all().close  # the generation is let go when the backend stops
+            return backend
 
-def _run(command: list[str], host: str, port: int | None, timeout_s: int, startup_s: float) -> Iterator[RunningServer]:
-    port = port or free_port(host)
-    _require_free(host, port)
-    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    command += ["--bind", address, "--union-default-graph", "--timeout-s", str(int(timeout_s))]
-    # The server's messages go to a file: a pipe nobody reads would fill up and stall it.
-    with tempfile.TemporaryFile() as messages:
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=messages)
-        server = RunningServer(process, host, port)
-        try:
-            _wait_until_up(server, startup_s, messages)
-            yield server
-        finally:
-            server.stop()
-
-
-def _wait_until_up(server: RunningServer, startup_s: float, messages: IO[bytes]) -> None:
-    deadline = time.monotonic() + startup_s
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            messages.seek(0)
-            message = messages.read().decode("utf-8", "replace").strip().splitlines()
-            raise UsageError(f"the Oxigraph server stopped at start: {message[-1] if message else 'no message'}")
-        try:
-            with socket.create_connection((server.host, server.port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise UsageError(f"the Oxigraph server did not answer on {server.url} within {startup_s:.0f} s")
+        gateway = Gateway(
+            host,
+            port or 0,
+            launch,
+            writable=writable,
+            timeout_s=timeout_s,
+            allow_service=allow_service,
+            generation=folder.current_generation if folder is not None and not writable else None,
+            log_write=folder.log_server_write if folder is not None and writable else None,
+        )
+        stack.callback(gateway.close)
+        gateway.start()
+        yield RunningServer(host, gateway.port, gateway)

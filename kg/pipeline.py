@@ -328,7 +328,8 @@ def build(
             if dropped and not target.replace:
                 names = ", ".join(entry.name for entry in dropped[:3]) + (", ..." if len(dropped) > 3 else "")
                 report.refused = Note(
-                    f"{target.store} holds {len(dropped)} source(s) these inputs do not include ({names}); "
+                    f"{target.store} holds {len(dropped)} source(s) this build would drop "
+                    f"(not among its inputs, or unreadable now) ({names}); "
                     "it was not changed ({option} rebuilds it from these inputs alone; "
                     "sources added one by one keep the others)",
                     "replace",
@@ -461,9 +462,10 @@ def rebuild(store: str, progress: Progress | None = None, wait_s: float = 0.0) -
                     report.failures.append(InputError(entry.name, f"{damaged.reason}; {reread.reason}"))
                     continue
                 report.sources.append(reread.report)
-                sources.append((_entry(reread, options), reread.records))
+                mended = dataclasses.replace(_entry(reread, options), path=entry.path, read_options=entry.read_options)
+                sources.append((mended, reread.records))
         report.change = "rebuilt"
-        _commit(folder, options, sources, options.topic_finder(), report, progress)
+        _commit(folder, options, sources, options.topic_finder(), report, progress, repair=True)
     return _finish(report, Target(store=store), None, progress)
 
 
@@ -479,7 +481,15 @@ def _reread(entry: SourceEntry, options: BuildOptions) -> _Read | InputError:
     read = _read_inputs([str(path)], read_with, scratch, _quiet)
     if read is None:
         return scratch.failures[0] if scratch.failures else InputError(str(path), "could not be read again")
-    return read[0]
+    # Read by its real path, named as it was added: the graph is the one the store held before.
+    renamed = tuple(
+        dataclasses.replace(r, source=dataclasses.replace(r.source, path=entry.name))
+        if r.source and r.source.path == str(path)
+        else r
+        for r in read[0].records
+    )
+    report = dataclasses.replace(read[0].report, source=entry.name)
+    return _Read(report, renamed, read[0].sha256)
 
 
 def _same_source(stored: SourceEntry, new: SourceEntry) -> bool:
@@ -556,6 +566,7 @@ def _commit(
     progress: Progress,
     output: str | None = None,
     keep_server_writes: bool = True,
+    repair: bool = False,
 ) -> None:
     records: list[Record] = []
     for entry, new in sources:
@@ -566,7 +577,7 @@ def _commit(
         if output is not None:  # the file is written before the store changes: a bad output changes neither
             _save(KnowledgeGraph(database, base=options.base), output, progress)
 
-    report.statements, replay_notes = folder.commit(options.to_dict(), sources, write, keep_server_writes)
+    report.statements, replay_notes = folder.commit(options.to_dict(), sources, write, keep_server_writes, repair)
     report.warnings.extend(replay_notes)
     report.graph_sources = len(sources)
     report.graph = folder.open_graph()

@@ -224,9 +224,33 @@ class StoreFolder:
             return "damaged"
         if self._is_legacy():
             return "legacy"
-        if (self.folder / MARKER).is_file():
-            return "unfinished"
+        if (self.folder / MARKER).is_file():  # no pointer: a first build cut short, unless one ever finished
+            return "damaged" if self._was_built() else "unfinished"
         return "foreign" if any(self.folder.iterdir()) else "empty"
+
+    def _was_built(self) -> bool:
+        """Whether a build of this store ever finished (its marker says so once one has)."""
+        try:
+            return json.loads((self.folder / MARKER).read_text(encoding="utf-8")).get("built") is True
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def _mark_built(self) -> None:
+        if not self._was_built():
+            with atomic_write(self.folder / MARKER) as handle:
+                handle.write(json.dumps({"kg_store": LAYOUT, "built": True}).encode("utf-8"))
+
+    def _pointer_damage(self) -> InputError:
+        """What is wrong with the pointer of a ``damaged`` store."""
+        try:
+            self.current_generation()
+        except InputError as error:
+            return error
+        return InputError(
+            str(self.folder / POINTER),
+            "damaged: missing, though the store has generations (see {option})",
+            option="check",
+        )
 
     def is_store(self) -> bool:
         """True for a folder that a build with a store target wrote."""
@@ -245,7 +269,7 @@ class StoreFolder:
         """
         state = self.state()
         if state == "damaged":
-            self.current_generation()  # raises, saying what is damaged
+            raise self._pointer_damage()
         if state == "unfinished":
             raise UsageError(
                 f"{self.folder}: its first build did not finish; run the build again ({{option}})", option="store"
@@ -504,6 +528,7 @@ class StoreFolder:
         sources: Sequence[tuple[SourceEntry, Sequence[Record] | None]],
         write_graph: Callable[[Any], None],
         keep_server_writes: bool = True,
+        repair: bool = False,
     ) -> tuple[int, list[str]]:
         """Make the store hold exactly ``sources``, built with ``options``, as a new generation.
 
@@ -512,7 +537,8 @@ class StoreFolder:
         filled by ``write_graph``, what a writable server accepted replayed on
         top, options, manifest) is written aside and flushed to disk; then one
         rename makes it current. Anything that fails before that leaves the
-        store as it was. Must be called inside :meth:`writing`.
+        store as it was. Must be called inside :meth:`writing`. ``repair``
+        drops damaged lines of the server writes instead of refusing them.
 
         Returns
         -------
@@ -524,7 +550,7 @@ class StoreFolder:
         self._require_writer()
         self.clean()
         previous = self.current_generation()
-        server_writes = self._server_writes(previous) if keep_server_writes and previous else []
+        server_writes = self._server_writes(previous, lenient=repair) if keep_server_writes and previous else []
         generation = self._next_generation()
         target = self.folder / generation
         in_use = {entry.records for entry in self._sources(previous)} if self.is_store() else set()
@@ -567,6 +593,7 @@ class StoreFolder:
                 raise _disk_error(self.folder, error) from None
             raise
         with contextlib.suppress(OSError):  # the new state is in place; what is left is tidied next time
+            self._mark_built()
             self.clean()
         return statements, notes
 
@@ -581,17 +608,16 @@ class StoreFolder:
     def _write_records(self, entry: SourceEntry, records: Sequence[Record]) -> SourceEntry:
         """Write one source's records to a file named by source, content and how it was read.
 
-        A file of that name holds those very records already, so it is never rewritten.
+        A file of that name should hold those very records already; it is written
+        again all the same (atomically), so a damaged one is mended.
         """
         how = json.dumps(entry.read_options, sort_keys=True, default=str)
         identity = entry.path or entry.name
         digest = hashlib.sha256(f"{identity}\n{entry.sha256}\n{how}".encode("utf-8", "surrogatepass")).hexdigest()
         entry = SourceEntry(**{**asdict(entry), "records": f"{digest[:24]}.jsonl"})
-        path = self.folder / RECORDS / entry.records
-        if not path.is_file():
-            with atomic_write(path) as handle:
-                for record in records:
-                    handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+        with atomic_write(self.folder / RECORDS / entry.records) as handle:
+            for record in records:
+                handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
         return entry
 
     # -- what a writable server accepted --------------------------------------------------------
@@ -619,16 +645,23 @@ class StoreFolder:
             handle.flush()
             os.fsync(handle.fileno())
 
-    def _server_writes(self, generation: str) -> list[dict[str, Any]]:
+    def _server_writes(self, generation: str, lenient: bool = False) -> list[dict[str, Any]]:
+        """What a writable server accepted; ``lenient`` drops damaged lines (a repair) instead of refusing."""
         path = self.folder / generation / SERVER_WRITES
         if not path.is_file():
             return []
         items = []
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 try:
                     item = json.loads(line)
+                    if not isinstance(item, dict) or item.get("kind") not in _SERVER_WRITE_KINDS:
+                        raise ValueError(line)
+                    if not isinstance(item.get("body"), str):
+                        raise ValueError(line)
                 except ValueError:
+                    if lenient:
+                        continue
                     if line.endswith("\n"):
                         raise InputError(f"{path}:{number}", "damaged (see {option})", option="check") from None
                     break  # the last line of a server killed while writing it: the client was never told
@@ -674,6 +707,17 @@ class StoreFolder:
                     removed.append(f"{RECORDS}/{path.name}")
         return removed
 
+    def _held(self, generation: Path) -> bool:
+        """Whether a reader (a running server, a query) holds an old generation: it is no leftover yet."""
+        try:
+            descriptor = os.open(generation / READERS, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            return not _flock(descriptor, shared=False, wait=False)
+        finally:
+            os.close(descriptor)
+
     def _retire(self, generation: Path) -> bool:
         """Remove an old generation unless a reader holds it."""
         try:
@@ -692,7 +736,7 @@ class StoreFolder:
         return True
 
     def leftovers(self) -> list[str]:
-        """What :meth:`clean` would remove now (old generations still read are listed too)."""
+        """What :meth:`clean` would remove now (old generations a reader still holds are not leftovers)."""
         current = self.current_generation()
         found = []
         for path in sorted(self.folder.iterdir()):
@@ -701,7 +745,7 @@ class StoreFolder:
                 name.startswith(".retired-")
                 or name in (f"{DATABASE}.new", f"{DATABASE}.old")
                 or (name.startswith(".") and name.endswith(".tmp"))
-                or (_GENERATION_RE.match(name) and name != current)
+                or (_GENERATION_RE.match(name) and name != current and not self._held(path))
             ):
                 found.append(name)
         with contextlib.suppress(KgError):
@@ -717,11 +761,11 @@ class StoreFolder:
         if state in ("empty", "foreign"):
             return [Problem(f"{self.folder}: not a kg store", Note("build one with {option}", "store"))]
         if state == "damaged":
-            try:
-                self.current_generation()
-            except InputError as error:
-                repair = Note("{option} points it at the newest whole generation", "repair")
-                return [Problem(str(error), repair, self._newest_whole_generation() is not None)]
+            repair = Note("{option} points it at the newest whole generation", "repair")
+            return [Problem(_plain(self._pointer_damage()), repair, self._newest_whole_generation() is not None)]
+        links = [name for name in (LOCK, RECORDS, MARKER, POINTER) if (self.folder / name).is_symlink()]
+        if links:
+            return [Problem(f"{self.folder}: {', '.join(links)}: a link, which a store never holds", Note("remove it"))]
         if state == "unfinished":
             return [Problem(f"{self.folder}: its first build did not finish", Note("run that {option} again", "store"))]
         problems: list[Problem] = []
@@ -732,7 +776,7 @@ class StoreFolder:
                     self._options(generation)
                 except KgError as error:
                     problems.append(
-                        Problem(str(error), Note("build the store again from its sources with {option}", "replace"))
+                        Problem(_plain(error), Note("build the store again from its sources with {option}", "replace"))
                     )
                 entries = self._sources(generation)
                 for entry in entries:
@@ -742,7 +786,9 @@ class StoreFolder:
                         where = entry.path or entry.name
                         problems.append(
                             Problem(
-                                str(error), Note(f"{{option}} reads {where} again if it is unchanged", "repair"), True
+                                _plain(error),
+                                Note(f"{{option}} reads {where} again if it is unchanged", "repair"),
+                                True,
                             )
                         )
                         continue
@@ -751,13 +797,14 @@ class StoreFolder:
                             Problem(f"the records of {entry.name} are empty", Note("{option}", "repair"), True)
                         )
                 problems += self._check_database(snapshot, entries)
-                for item in self._server_writes(generation) if generation else []:
-                    if item.get("kind") not in _SERVER_WRITE_KINDS or not isinstance(item.get("body"), str):
-                        problems.append(Problem("a server write is damaged", Note("{option} drops it", "repair"), True))
-                        break
+                try:
+                    self._server_writes(generation) if generation else []
+                except KgError as error:
+                    repair = Note("{option} drops the damaged line(s) and keeps the other writes", "repair")
+                    problems.append(Problem(_plain(error), repair, True))
         except KgError as error:
             problems.append(
-                Problem(str(error), Note("build the store again from its sources with {option}", "replace"))
+                Problem(_plain(error), Note("build the store again from its sources with {option}", "replace"))
             )
         if self.leftovers():
             problems.append(
@@ -808,6 +855,11 @@ class StoreFolder:
                 Problem(f"{snapshot.database}: the database is empty", Note("{option} rebuilds it", "repair"), True)
             ]
         return []
+
+
+def _plain(error: KgError) -> str:
+    """An error's message without its pointer to kg check (it is shown by kg check)."""
+    return str(error).replace(" (see check)", "").replace("; see check)", ")").replace("; see check", "")
 
 
 def _read_holder(descriptor: int) -> str:

@@ -109,6 +109,17 @@ def test_endpoint_errors_are_one_line(store, capsys):
     dead = f"http://127.0.0.1:{free_port()}/query"
     assert main(["query", "--endpoint", dead, "ASK {}"]) == 1
     assert "cannot reach the server" in capsys.readouterr().err
+    for command in (
+        ["query", "--endpoint", "http://127.0.0.1:99999/query", "ASK {}"],
+        ["query", "--endpoint", "http://[::1/query", "ASK {}"],
+        ["push", str(store), "--endpoint", "http://127.0.0.1:99999/store"],
+    ):
+        assert main(command) in (1, 2)
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "not a valid URL" in err
+    with pytest.raises(SystemExit):
+        main(["serve", "--store", str(store), "--port", "99999"])
+    assert "'99999' is not a port (1 to 65535)" in capsys.readouterr().err
     with serve(store) as server:
         assert main(["query", "--endpoint", server.query_url, "SELECT WHERE"]) == 1
         error = capsys.readouterr().err

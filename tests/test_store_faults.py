@@ -223,6 +223,7 @@ def test_a_reader_keeps_its_generation_while_the_store_changes(tmp_path, pages):
     old = StoreFolder(store).current_generation()
     assert main(["add", str(pages[1]), "--store", str(store), "-q"]) == 0
     assert (store / old).is_dir() and reading.query(count).rows == papers  # still answering, from its snapshot
+    assert _problems(store) == []  # a generation a reader holds is no leftover of an interrupted command
     del reading
     assert main(["add", str(pages[2]), "--store", str(store), "-q"]) == 0
     assert not (store / old).exists()
@@ -358,7 +359,9 @@ def test_links_planted_in_a_store_are_not_followed(tmp_path, pages, capsys):
     assert (mine / "keep.txt").read_text() == "mine"
 
 
-@pytest.mark.parametrize("damage", ("pointer", "generation", "manifest", "config", "database", "records"))
+@pytest.mark.parametrize(
+    "damage", ("pointer", "no-pointer", "generation", "manifest", "config", "database", "records", "garbled-records")
+)
 def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, damage, capsys):
     store = tmp_path / "store"
     assert main(["build", *map(str, pages[:2]), "--store", str(store), "-q"]) == 0
@@ -366,6 +369,8 @@ def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, dam
     generation = store / StoreFolder(store).current_generation()
     if damage == "pointer":
         (store / "CURRENT").write_text("../../etc")
+    elif damage == "no-pointer":  # not a first build cut short: a build must not take it for an empty store
+        (store / "CURRENT").unlink()
     elif damage == "generation":  # the pointer names a generation that is gone; an older whole one is there
         shutil.copytree(generation, tmp_path / "kept")
         assert main(["add", str(pages[2]), "--store", str(store), "-q"]) == 0
@@ -379,6 +384,8 @@ def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, dam
         for path in (generation / "oxigraph").iterdir():
             if path.is_file():
                 path.write_bytes(b"\x00garbage" * 64)
+    elif damage == "garbled-records":
+        (store / "records" / StoreFolder(store).sources()[0].records).write_text("{not json\n")
     else:
         (store / "records" / StoreFolder(store).sources()[0].records).unlink()
     capsys.readouterr()
@@ -387,20 +394,20 @@ def test_damage_is_one_line_and_kg_check_says_how_to_repair(tmp_path, pages, dam
         ["stats", str(store)],
         ["add", str(pages[2]), "--store", str(store)],
     ):
-        if damage in ("records", "manifest") and command[0] != "add":
+        if damage in ("records", "garbled-records", "manifest") and command[0] != "add":
             continue  # the database is whole: reading it is fine
         if damage == "database" and command[0] == "add":
             continue  # kg add builds a new database from the records: it would repair this
         assert main(command) in (1, 2)
         err = capsys.readouterr().err
         assert err.startswith("kg: error: ") and err.count("\n") == 1 and "Traceback" not in err
-    if damage in ("pointer", "generation"):  # which sources a build would drop cannot be told: no build over it
+    if damage in ("pointer", "no-pointer", "generation"):  # which sources a build would drop cannot be told
         assert main(["build", str(pages[2]), "--store", str(store)]) == 1
-        assert "damaged: n" in capsys.readouterr().err
+        assert "CURRENT: damaged: " in capsys.readouterr().err
     assert main(["check", "--store", str(store)]) == 1
     err = capsys.readouterr().err
     assert "(repair: " in err and "Traceback" not in err
-    if damage in ("pointer", "generation", "database", "records"):  # the parts are still there: repaired whole
+    if damage not in ("manifest", "config"):  # the parts are still there: repaired whole, the very same graph
         assert main(["check", "--store", str(store), "--repair", "-q"]) == 0
         assert _graph(store) == whole and _problems(store) == []
 
@@ -455,6 +462,14 @@ def test_what_a_writable_server_accepted_survives_every_rebuild(tmp_path, pages)
         folder.log_server_write("put", b"<urn:kg:test:b> <urn:kg:test:said> 'put' .", "text/turtle", "urn:kg:test:g")
     assert main(["add", str(pages[1]), "--store", str(store), "-q"]) == 0
     assert main(["remove", str(pages[0]), "--store", str(store), "-q"]) == 0
+    said = open_graph(store).query("SELECT ?o WHERE { ?s <urn:kg:test:said> ?o } ORDER BY ?o").as_dicts()
+    assert said == [{"o": "kept"}, {"o": "put"}]
+    writes = store / StoreFolder(store).current_generation() / "server-writes.jsonl"
+    with open(writes, "a", encoding="utf-8") as handle:
+        handle.write("{damaged\n")
+    assert main(["add", str(pages[2]), "--store", str(store), "-q"]) == 1  # refused: nothing is dropped unasked
+    assert [problem.repairable for problem in StoreFolder(store).check()] == [True]
+    assert main(["check", "--store", str(store), "--repair", "-q"]) == 0  # the damaged line goes, the others stay
     said = open_graph(store).query("SELECT ?o WHERE { ?s <urn:kg:test:said> ?o } ORDER BY ?o").as_dicts()
     assert said == [{"o": "kept"}, {"o": "put"}]
     assert main(["build", str(pages[1]), "--store", str(store), "--replace", "-q"]) == 0  # a new store: they go

@@ -38,11 +38,31 @@ def add_graph_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
+def seconds_argument(text: str) -> float:
+    """A number of seconds, 0 or more (argparse type)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+    return value
+
+
+def port_argument(text: str) -> int:
+    """A TCP port, 1 to 65535 (argparse type)."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (1 to 65535)")
+    return int(text)
+
+
 def add_wait_option(command: argparse.ArgumentParser) -> None:
     """--wait, for commands that change a store: how long to wait while another command changes it."""
     command.add_argument(
         "--wait",
-        type=float,
+        type=seconds_argument,
         default=60.0,
         metavar="S",
         help="wait up to S seconds while another kg command changes the store (60; 0: fail at once)",

@@ -8,6 +8,7 @@ from typing import TextIO
 from kg.cli.common import (
     error,
     note,
+    port_argument,
 )
 
 
@@ -23,7 +24,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     serve.add_argument("--store", required=True, metavar="DIR", help="a store made by kg build --store")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=7878, help="port (7878)")
+    serve.add_argument("--port", type=port_argument, default=7878, help="port (7878)")
     serve.add_argument("--writable", action="store_true", help="accept SPARQL updates and Graph Store writes")
     serve.add_argument("--timeout", type=int, default=30, metavar="S", help="longest a query may run, seconds (30)")
     serve.add_argument(

@@ -236,7 +236,11 @@ def fetch(
 
 
 def _http_host(url: str, name: str) -> str:
-    parsed = urllib.parse.urlsplit(url)
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        parsed.port  # noqa: B018 - a port out of range raises here, before anything is sent
+    except ValueError as error:
+        raise InputError(name, f"not a valid URL ({error})") from None
     if parsed.scheme.lower() not in ("http", "https") or not parsed.hostname:
         raise InputError(name, "only http and https URLs are fetched")
     return parsed.hostname

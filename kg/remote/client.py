@@ -60,7 +60,11 @@ def with_prefixes(sparql: str) -> str:
 
 
 def _check_endpoint(endpoint: str) -> None:
-    parsed = urllib.parse.urlsplit(endpoint)
+    try:
+        parsed = urllib.parse.urlsplit(endpoint)
+        parsed.port  # noqa: B018 - a port out of range raises here
+    except ValueError as error:
+        raise UsageError(f"{endpoint}: not a valid URL ({error})") from None
     if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
         raise UsageError(f"{endpoint}: an endpoint must be an http(s) URL")
 

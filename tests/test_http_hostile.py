@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import skip_unless_required
 
 import kg.io.http
 from kg.errors import InputError
@@ -212,7 +213,7 @@ def test_environment_proxies_are_not_used(dns, network, server, monkeypatch):
 def _certificates(folder: Path, name: str) -> tuple[Path, Path, Path]:
     """A test CA (its certificate file), and a server certificate and key for ``name`` signed by it."""
     if shutil.which("openssl") is None:
-        pytest.skip("the openssl command makes the test certificates and is not installed")
+        skip_unless_required("openssl", "the openssl command makes the test certificates and is not installed")
     (folder / "server.ext").write_text(
         f"subjectAltName=DNS:{name}\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n"
         "extendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"

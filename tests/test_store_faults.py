@@ -21,7 +21,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, skip_unless_required
 
 from kg.cli import main
 from kg.store import StoreFolder, open_graph
@@ -267,7 +267,7 @@ def _mount(*options: str, where: Path) -> bool:
 def small_disk(tmp_path):
     where = tmp_path / "disk"
     if not _mount("size=4m", where=where):
-        pytest.skip("mounting a small tmpfs needs root")
+        skip_unless_required("root", "mounting a small tmpfs needs root")
     yield where
     subprocess.run(["umount", "-l", str(where)], check=False)
 
@@ -302,7 +302,7 @@ def test_a_read_only_folder_is_one_line_and_keeps_the_store(tmp_path, pages, cap
             ["mount", "--bind", "-o", "ro", str(store.parent), str(store.parent)], capture_output=True
         )
         if done.returncode:
-            pytest.skip("a read-only bind mount needs root")
+            skip_unless_required("root", "a read-only bind mount needs root")
         undo = ["umount", "-l", str(store.parent)]
     else:
         for path in (store.parent, store, *store.rglob("*")):

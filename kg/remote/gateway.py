@@ -68,6 +68,8 @@ MAX_FORM_BYTES = 4 * MAX_BYTES  # a query or update request: the largest text, p
 MAX_UPLOAD_BYTES = 256 << 20  # one Graph Store write (kg push sends one graph per request)
 REQUEST_TIMEOUT_S = 15  # longest wait for each part of a request a client sends
 BODY_DEADLINE_S = 300  # and for its whole body
+DISCARD_BYTES = 16 << 20  # after a refusal, this much unread body is read and dropped so the client hears why
+DISCARD_DEADLINE_S = 5
 STORE_DEADLINE_S = 600  # a Graph Store request or a page: no query to stop, as long as the data takes
 BACKEND_STACK_BYTES = 64 << 20  # Oxigraph plans queries by recursion; its 2 MiB default aborts on deep ones
 SPOOL_BYTES = 16 << 20  # an answer larger than this waits in a temporary file, not in memory
@@ -373,6 +375,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     timeout = REQUEST_TIMEOUT_S
     error_message_format = "%(message)s\n"  # what http.server answers itself (a method it lacks): one line too
     error_content_type = "text/plain; charset=utf-8"
+    body_bytes_read = 0  # of the request now answered
 
     def handle(self) -> None:
         gateway = self.server.gateway
@@ -396,10 +399,28 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
             with contextlib.suppress(OSError):
                 self.reply(refusal.status, [("Content-Type", "text/plain; charset=utf-8")], refusal.message)
+                self._discard_unread_body()
         except (OSError, http.client.HTTPException):
             self.close_connection = True  # the client went away, or wrote something no HTTP client writes
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = _serve
+
+    def _discard_unread_body(self) -> None:
+        """Read and drop what is left of a refused request's body (bounded), then close.
+
+        A client such as ``http.client`` sends its whole body before it reads the answer; closing
+        on it while it still sends makes it see a broken pipe instead of the refusal.
+        """
+        length_text = (self.headers.get("Content-Length") or "0").strip() if self.headers else "0"
+        left = min(int(length_text), DISCARD_BYTES) if length_text.isdigit() else 0
+        left -= self.body_bytes_read
+        deadline = time.monotonic() + DISCARD_DEADLINE_S
+        self.connection.settimeout(DISCARD_DEADLINE_S)
+        while left > 0 and time.monotonic() < deadline:
+            chunk = self.rfile.read1(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
 
     def reply(self, status: int, headers: list[tuple[str, str]], body: str | _Spool) -> None:
         """Answer with ``status``, ``headers`` and ``body`` (a one-line message or a spooled answer)."""
@@ -874,6 +895,7 @@ def _read_body(handler: _Handler, limit: int) -> bytes:
                 raise Refusal(400, "the request body ended early")
             parts.append(chunk)
             left -= len(chunk)
+            handler.body_bytes_read = length - left
     except TimeoutError:
         raise Refusal(408, f"the request body stalled for {REQUEST_TIMEOUT_S} s") from None
     return b"".join(parts)

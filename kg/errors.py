@@ -97,8 +97,27 @@ class UnknownFormatError(InputError):
     """No extractor recognises the input's content."""
 
 
+class ServerAnswerError(InputError):
+    """A server answered with an HTTP error status (kept in ``status``; its own message is in the reason).
+
+    Examples
+    --------
+    >>> error = ServerAnswerError("http://h/sparql", 400, "the server answered 400: bad query")
+    >>> error.status, str(error)
+    (400, 'http://h/sparql: the server answered 400: bad query')
+    """
+
+    def __init__(self, source: str, status: int, reason: str) -> None:
+        super().__init__(source, reason)
+        self.status = status
+
+
 class UsageError(KgError):
     """The caller asked for something that cannot be done (bad option value)."""
+
+
+class QueryError(UsageError):
+    """A SPARQL query (or update) that does not parse or that the endpoint refused; the same locally and remotely."""
 
 
 class StoreBusyError(UsageError):

@@ -21,7 +21,7 @@ from kg.errors import InputError, KgError, UnknownFormatError
 from kg.extractors.base import HOLDS_NO_PAPERS, Extraction, ExtractOptions
 from kg.extractors.common.markup import decode_markup
 from kg.extractors.common.owner import with_page_owner
-from kg.io.inputs import decode_bytes, iter_input_paths, read_text, source_key
+from kg.io.inputs import STDIN, STDIN_NAME, decode_bytes, iter_input_paths, read_text, source_key
 from kg.records import Record
 from kg.text import repair_text
 
@@ -281,8 +281,6 @@ def extract_paths(
 
 
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
-STDIN = "-"  # the input name that means standard input
-STDIN_NAME = "<stdin>"
 
 
 def _size(path) -> int:

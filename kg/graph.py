@@ -19,24 +19,48 @@ from __future__ import annotations
 import io
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg.errors import InputError, UsageError
+from kg.io.inputs import STDIN_NAME
 from kg.io.outputs import atomic_write
 from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
-from kg.rdf.formats import RdfFormat, oxigraph_format, rdf_format_for
+from kg.rdf.formats import RdfFormat, oxigraph_format, rdf_format_for, sniff_rdf_format
 from kg.records import Record
+
+
+def node_prefixes(base: str) -> dict[str, str]:
+    """One prefix per kind of node kg mints under ``base`` (``paper:``, ``author:`` ...).
+
+    Examples
+    --------
+    >>> node_prefixes("https://example.org/")["author"]
+    'https://example.org/author/'
+    """
+    prefixes = {kind: f"{base}{kind}/" for kind in ("paper", "author", "topic", "source")}
+    prefixes["organisation"] = f"{base}org/"
+    return prefixes
 
 
 def output_prefixes(base: str) -> dict[str, str]:
     """Prefixes written into Turtle and TriG: the standard ones and one per node kind under ``base``."""
     prefixes = {name: iri for name, iri in PREFIXES.items() if name not in ("sh", "owl")}
-    for kind in ("paper", "author", "topic", "source"):
-        prefixes[kind] = f"{base}{kind}/"
-    prefixes["organisation"] = f"{base}org/"
-    return prefixes
+    return {**prefixes, **node_prefixes(base)}
+
+
+def query_prefixes(base: str) -> dict[str, str]:
+    """The prefixes a query may use undeclared, and that kg prints results with: the standard ones and the nodes'.
+
+    Examples
+    --------
+    >>> prefixes = query_prefixes("https://example.org/")
+    >>> prefixes["paper"], prefixes["kg"]
+    ('https://example.org/paper/', 'https://w3id.org/kg/ontology#')
+    """
+    return {**PREFIXES, **node_prefixes(base)}
 
 
 class KnowledgeGraph:
@@ -97,8 +121,32 @@ class KnowledgeGraph:
         name = str(path)
         if not Path(path).is_file():
             raise InputError(name, "no such file" if not Path(path).exists() else "not a regular file")
+        return cls._bulk_load(Path(path), rdf_format, name, base)
+
+    @classmethod
+    def read_stdin(cls, base: str = DEFAULT_BASE) -> KnowledgeGraph:
+        """Read RDF from standard input, its format told from its first bytes (:func:`kg.rdf.formats.sniff_rdf_format`).
+
+        Raises
+        ------
+        kg.errors.InputError
+            Nothing came, or it is not valid RDF in the format it looks like.
+        """
+        import tempfile
+
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            raise InputError(STDIN_NAME, "no RDF on standard input")
+        rdf_format = sniff_rdf_format(data)
+        with tempfile.TemporaryDirectory(prefix="kg-stdin-") as folder:
+            path = Path(folder) / f"graph{rdf_format.extensions[0]}"
+            path.write_bytes(data)
+            return cls._bulk_load(path, rdf_format, STDIN_NAME, base)
+
+    @classmethod
+    def _bulk_load(cls, path: Path, rdf_format: RdfFormat, name: str, base: str) -> KnowledgeGraph:
         if rdf_format.name == "RDF/XML":
-            _refuse_entity_bombs(Path(path))
+            _refuse_entity_bombs(path, name)
         graph = cls(base=base)
         try:
             graph.store.bulk_load(path=str(path), format=oxigraph_format(rdf_format))
@@ -255,7 +303,7 @@ MAX_ENTITY_EXPANSION = 50_000_000
 _ENTITY_RE = re.compile(rb"""<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC)\b)""")
 
 
-def _refuse_entity_bombs(path: Path) -> None:
+def _refuse_entity_bombs(path: Path, shown: str | None = None) -> None:
     """Refuse an RDF/XML file whose DTD could expand without bound (entities within entities, or a
     large entity used very often) or reach outside the file (external and parameter entities).
 
@@ -272,6 +320,7 @@ def _refuse_entity_bombs(path: Path) -> None:
     ...
     kg.errors.InputError: ...: an entity defined from other entities could expand without bound; refused
     """
+    who = shown or str(path)
     with path.open("rb") as handle:
         head = handle.read(1_000_000)
     if b"<!ENTITY" not in head and b"<!entity" not in head.lower():
@@ -281,9 +330,9 @@ def _refuse_entity_bombs(path: Path) -> None:
     for match in _ENTITY_RE.finditer(data):
         parameter, name, value = match.group(1), match.group(2), match.group(3) or match.group(4)
         if parameter or match.group(5) or value is None:
-            raise InputError(str(path), "an external or parameter entity in its DTD could read other files; refused")
+            raise InputError(who, "an external or parameter entity in its DTD could read other files; refused")
         if b"&" in value or b"%" in value:
-            raise InputError(str(path), "an entity defined from other entities could expand without bound; refused")
+            raise InputError(who, "an entity defined from other entities could expand without bound; refused")
         total += len(value) * data.count(b"&" + name + b";")
         if total > MAX_ENTITY_EXPANSION:
-            raise InputError(str(path), "its entities would expand past 50 MB; refused")
+            raise InputError(who, "its entities would expand past 50 MB; refused")

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 ONTOLOGY_IRI = "https://w3id.org/kg/ontology"
@@ -32,6 +33,7 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "org": "http://www.w3.org/ns/org#",
     "prov": "http://www.w3.org/ns/prov#",
+    "cito": "http://purl.org/spar/cito/",
     "sh": "http://www.w3.org/ns/shacl#",
 }
 
@@ -60,16 +62,16 @@ KG = _Terms(
     (
         # classes
         "Paper", "Author", "Topic", "Org", "Authorship", "TopicAssignment", "AuthorMerge", "Source", "SourceLine",
-        "TopicYear", "AuthorDecision", "AuthorSplit",
+        "TopicYear", "AuthorDecision", "AuthorSplit", "Citation",
         # object properties
         "authored", "citesTopic", "affiliated", "hasAuthorship", "author", "hasTopicAssignment", "topic", "mergedInto",
-        "inSource", "countsTopic", "keptApartFrom", "splitAuthor",
+        "inSource", "countsTopic", "keptApartFrom", "splitAuthor", "cites", "hasCitation", "citingPaper", "citedPaper",
         # datatype properties
         "title", "alternativeTitle", "name", "nameAsPrinted", "position", "date", "dateInferred", "abstract", "venue",
         "venueStatus", "authorCount", "authorsTruncated", "upvotes", "hasCode", "doi", "arxivId",
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
         "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year", "decisionScore",
-        "listedOnPageOf",
+        "listedOnPageOf", "citedOnly", "referenceText", "matchedBy", "citationCount", "statedCitationCount",
     ),
 )  # fmt: skip
 
@@ -98,7 +100,10 @@ def ontology_file(name: str) -> Path:
 
 
 def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
-    """``iri`` as prefix:local when a prefix covers it, else ``<iri>``-free full form.
+    """``iri`` as prefix:local when a prefix covers it and SPARQL and Turtle would read it back, else in full.
+
+    The local part must be a valid prefixed-name local part (no ``/``, not ending in ``.``), so what kg
+    prints can be pasted into a query.
 
     Examples
     --------
@@ -106,9 +111,17 @@ def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     'kg:Paper'
     >>> compact_iri("https://example.org/x")
     'https://example.org/x'
+    >>> compact_iri("https://w3id.org/kg/ontology#a/b")
+    'https://w3id.org/kg/ontology#a/b'
     """
     best = ("", "")
     for prefix, namespace in (prefixes or PREFIXES).items():
-        if iri.startswith(namespace) and len(namespace) > len(best[1]):
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and len(namespace) > len(best[1]) and _LOCAL_NAME_RE.match(local):
             best = (prefix, namespace)
     return f"{best[0]}:{iri[len(best[1]) :]}" if best[1] else iri
+
+
+# A prefixed name's local part (SPARQL 1.1 PN_LOCAL, without backslash escapes): what a query reads back.
+_HEX = r"%[0-9A-Fa-f]{2}"
+_LOCAL_NAME_RE = re.compile(rf"^(?:(?:[^\W]|:|{_HEX})(?:(?:[\w.:\-\u00B7]|{_HEX})*(?:[\w:\-\u00B7]|{_HEX}))?)?$")

@@ -27,16 +27,17 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
 from kg.graph import KnowledgeGraph
 from kg.io.outputs import STDOUT
 from kg.namespace import DEFAULT_BASE
+from kg.progress import Progress, Tally, quiet
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.papers import is_paper
@@ -44,13 +45,7 @@ from kg.store import SourceEntry, StoreFolder, content_hash
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicFinder
 
-# Called with what a long step is doing, and how many items of it are done (None: not counted).
-Progress = Callable[[str, "int | None"], None]
 _READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "follow_links", "owner")
-
-
-def _quiet(stage: str, done: int | None = None) -> None:
-    """The progress callback that shows nothing."""
 
 
 @dataclass(frozen=True)
@@ -300,7 +295,11 @@ def build(
     target : Target, optional
         Where the graph goes; in memory only when None.
     progress : callable, optional
-        Told what a long step is doing (see :data:`Progress`).
+        Called as ``progress(stage, done, total)`` while a long step runs: the stage's name
+        (``"reading inputs"``, ``"reading stored records"``, ``"storing records"``, ``"finding topics"``,
+        ``"resolving authors"``, ``"writing statements"``, ``"loading statements"``, ``"writing OUT"``,
+        ``"saving the store"``),
+        how many of its items are done, and how many there are (see :mod:`kg.progress`).
     **option_values
         Options by name, over ``options`` (``build(paths, topics="none")``).
 
@@ -311,7 +310,7 @@ def build(
     """
     options = dataclasses.replace(options or BuildOptions(), **option_values)
     target = target or Target()
-    progress = progress or _quiet
+    progress = progress or quiet
     output_format = _check_target(target)
     finder = options.topic_finder()
     report = BuildReport(graph=KnowledgeGraph(base=options.base))
@@ -366,7 +365,7 @@ def add(
         Another command is changing the store.
     """
     folder = StoreFolder(store).require()
-    progress = progress or _quiet
+    progress = progress or quiet
     path = Path(source)
     source = str(path)  # the name extraction gives it ("./a.txt" is "a.txt")
     if not path.is_file():
@@ -421,7 +420,7 @@ def remove(store: str, source: str, progress: Progress | None = None, wait_s: fl
         Another command is changing the store.
     """
     folder = StoreFolder(store).require()
-    progress = progress or _quiet
+    progress = progress or quiet
     with folder.writing(f"removing {source}", wait_s):
         options = BuildOptions.from_dict(folder.options())
         entries = folder.sources()
@@ -446,7 +445,7 @@ def rebuild(store: str, progress: Progress | None = None, wait_s: float = 0.0) -
     named in ``failures``.
     """
     folder = StoreFolder(store).require()
-    progress = progress or _quiet
+    progress = progress or quiet
     with folder.writing("a repair", wait_s):
         options = BuildOptions.from_dict(folder.options())
         report = BuildReport(graph=KnowledgeGraph(base=options.base))
@@ -478,7 +477,7 @@ def _reread(entry: SourceEntry, options: BuildOptions) -> _Read | InputError:
         return InputError(str(path), "its file changed since: add it again")
     read_with = dataclasses.replace(options, **{k: v for k, v in entry.read_options.items() if k in _READ_FIELDS})
     scratch = BuildReport(graph=KnowledgeGraph())
-    read = _read_inputs([str(path)], read_with, scratch, _quiet)
+    read = _read_inputs([str(path)], read_with, scratch, quiet)
     if read is None:
         return scratch.failures[0] if scratch.failures else InputError(str(path), "could not be read again")
     # Read by its real path, named as it was added: the graph is the one the store held before.
@@ -517,10 +516,15 @@ def _check_target(target: Target):
 def _read_inputs(inputs: Iterable[str], options: BuildOptions, report: BuildReport, progress: Progress):
     """Every input read, or None (with ``report.refused`` set) when nothing may be written."""
     from kg.io.http import is_url
+    from kg.io.inputs import STDIN, iter_input_paths
 
+    inputs = list(inputs)
+    local = [name for name in inputs if not is_url(name) and name != STDIN]
+    # Each URL, standard input, and file a folder holds (or bad name) gives one item.
+    count = len(inputs) - len(local) + sum(1 for _ in iter_input_paths(local, options.follow_links))
+    tally = Tally(progress, "reading inputs", count)
     read: list[_Read] = []
-    for done, item in enumerate(extract_paths(inputs, **options.read_options()), start=1):
-        progress("reading inputs", done)
+    for item in tally.over(extract_paths(inputs, **options.read_options())):
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
@@ -569,15 +573,26 @@ def _commit(
     repair: bool = False,
 ) -> None:
     records: list[Record] = []
+    stored = [entry for entry, new in sources if new is None]
+    tally = Tally(progress, "reading stored records", sum(entry.papers for entry in stored)) if stored else None
     for entry, new in sources:
-        records.extend(new if new is not None else folder.records_of(entry))
+        if new is not None:
+            records.extend(new)
+            continue
+        for record in folder.records_of(entry):
+            records.append(record)
+            tally.advance()
+    if tally is not None:
+        tally.finish()
 
     def write(database) -> None:
         _build_graph(database, records, options, finder, report, progress, in_memory=False)
         if output is not None:  # the file is written before the store changes: a bad output changes neither
             _save(KnowledgeGraph(database, base=options.base), output, progress)
 
-    report.statements, replay_notes = folder.commit(options.to_dict(), sources, write, keep_server_writes, repair)
+    report.statements, replay_notes = folder.commit(
+        options.to_dict(), sources, write, keep_server_writes, repair, progress
+    )
     report.warnings.extend(replay_notes)
     report.graph_sources = len(sources)
     report.graph = folder.open_graph()
@@ -599,31 +614,62 @@ def _build_graph(
     from kg.resolve.papers import resolve_papers
 
     papers_of = [record for record in records if is_paper(record)]
-    progress(f"building the graph of {len(papers_of):,} records (resolving authors, topics, statements)", None)
     papers, paper_of = resolve_papers(papers_of)
     # Topics are read in worker processes while this one resolves authors and writes statements.
-    pending = finder.start([(paper.title, paper.abstract) for paper in papers]) if finder and papers else None
-    resolution = resolve_rest(papers_of, papers, paper_of, options.aliases)
+    pending = None
+    if finder and papers:
+        pending = finder.start([(paper.title, paper.abstract) for paper in papers], progress)
+    resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
     report.warnings.extend(_title_disagreements(papers_of, papers))
-    load_statements(database, resolution, options.base, pending, in_memory=in_memory)
+    load_statements(database, resolution, options.base, pending, in_memory=in_memory, progress=progress)
     if finder is not None:
         report.notes.append(f"topics: {finder.method} with {finder.pipeline}")
 
 
 def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:
-    progress(f"writing {output}", None)
+    import sys
+
+    from kg.io.outputs import atomic_write
+    from kg.rdf.formats import BY_EXTENSION, rdf_format_for
+
+    rdf_format = BY_EXTENSION[".ttl"] if output == STDOUT else rdf_format_for(output)
+    shown = "standard output" if output == STDOUT else output
+    tally = Tally(progress, f"writing {shown}", len(graph))
     if output == STDOUT:
-        import sys
-
-        from kg.rdf.formats import BY_EXTENSION
-
-        graph.write(sys.stdout.buffer, BY_EXTENSION[".ttl"])
+        graph.write(_Counted(sys.stdout.buffer, tally, rdf_format.name), rdf_format)
         sys.stdout.buffer.flush()
+        tally.finish()
         return
     try:
-        graph.save(output)
+        with atomic_write(output) as handle:
+            graph.write(_Counted(handle, tally, rdf_format.name), rdf_format)
     except OSError as error:
         raise InputError(output, f"cannot be written ({error.strerror or error})") from None
+    tally.finish()
+
+
+class _Counted:
+    """A binary file that counts the statements written through it, about: lines, or bytes where lines say nothing."""
+
+    # Bytes a statement takes, about, in the formats that do not write one a line (measured on a build's graph).
+    _BYTES_PER_STATEMENT: ClassVar[dict[str, int]] = {"JSON-LD": 130, "RDF/XML": 150}
+
+    def __init__(self, handle, tally: Tally, format_name: str) -> None:
+        self._handle = handle
+        self._tally = tally
+        self._size = self._BYTES_PER_STATEMENT.get(format_name)
+        self._bytes = 0
+
+    def write(self, data: bytes) -> int:
+        if self._size is None:
+            self._tally.advance(data.count(b"\n"))
+        else:
+            self._bytes += len(data)
+            self._tally.advance(self._bytes // self._size - self._tally.done)
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
 
 
 def _title_disagreements(records: Sequence[Record], papers) -> list[str]:

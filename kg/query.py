@@ -26,13 +26,15 @@ from __future__ import annotations
 import os
 import queue
 import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.errors import InputError, KgError, UsageError
+from kg.errors import InputError, KgError, QueryError, UsageError
+from kg.io.inputs import STDIN, STDIN_NAME
 from kg.namespace import PREFIXES, XSD
 from kg.sparql_guard import check_sparql
 
@@ -64,32 +66,42 @@ def binding_term(value: Any):
     raise UsageError(f"cannot bind a value of type {type(value).__name__}")
 
 
-def parse_cli_binding(text: str) -> tuple[str, Any]:
+def parse_cli_binding(text: str, prefixes: Mapping[str, str] | None = None) -> tuple[str, Any]:
     """Parse a binding written ``name=value`` (the command line's ``--bind``).
 
-    ``<iri>`` binds an IRI, ``prefix:local`` with a standard prefix binds that
-    IRI, an integer binds an xsd:integer, anything else a plain string.
+    ``<iri>`` binds an IRI, ``prefix:local`` with a prefix of ``prefixes``
+    (kg's standard ones by default; pass a graph's :meth:`kg.graph.KnowledgeGraph.prefixes`
+    for ``author:``, ``paper:`` ...) binds that IRI, an integer binds an
+    xsd:integer, anything else a plain string.
+
+    Examples
+    --------
+    >>> parse_cli_binding("a=author:ann-lee", {"author": "https://example.org/author/"})
+    ('a', <NamedNode value=https://example.org/author/ann-lee>)
+    >>> parse_cli_binding("name=Ann Lee")
+    ('name', <Literal value=Ann Lee datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>)
     """
+    prefixes = PREFIXES if prefixes is None else prefixes
     import pyoxigraph
 
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not _VARIABLE_RE.match(name):
-        raise UsageError(f"{{option}} {text!r}: expected NAME=VALUE with a SPARQL variable name", option="bind")
+        raise UsageError(f"{{option}} {text!r}: expected NAME=VALUE with a SPARQL variable name", option="bindings")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise UsageError(f"{{option}} {text!r}: the value is not valid Unicode text", option="bind") from None
+        raise UsageError(f"{{option}} {text!r}: the value is not valid Unicode text", option="bindings") from None
     iri = None
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
-    elif (prefixed := _PREFIXED_RE.match(value)) and prefixed["prefix"] in PREFIXES:
-        iri = PREFIXES[prefixed["prefix"]] + prefixed["local"]
+    elif (prefixed := _PREFIXED_RE.match(value)) and prefixed["prefix"] in prefixes:
+        iri = prefixes[prefixed["prefix"]] + prefixed["local"]
     if iri is not None:
         try:
             return name, pyoxigraph.NamedNode(iri)
         except ValueError:
-            raise UsageError(f"{{option}} {text!r}: {value} is not a valid IRI", option="bind") from None
+            raise UsageError(f"{{option}} {text!r}: {value} is not a valid IRI", option="bindings") from None
     if _INTEGER_RE.match(value):
         return name, binding_term(int(value))
     return name, binding_term(value)
@@ -201,8 +213,91 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
     >>> print(bind_values("SELECT ?p WHERE { ?a kg:name ?name ; kg:authored ?p }", {"name": 'Ann "A" Lee'}))
     SELECT ?p WHERE { VALUES (?name) { ("Ann \\"A\\" Lee") } ?a kg:name ?name ; kg:authored ?p }
     """
+    return bound_query(sparql, bindings)[0]
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Text kg put into a query: where (1-based line, and column in UTF-8 bytes as Oxigraph counts) and how long."""
+
+    line: int
+    column: int
+    length: int
+
+    @classmethod
+    def at(cls, text: str, offset: int, inserted: str) -> Insertion:
+        """The insertion of ``inserted`` (one line) at character ``offset`` of ``text``."""
+        before = text[:offset]
+        line_start = before.rfind("\n") + 1
+        column = len(before[line_start:].encode("utf-8")) + 1
+        return cls(before.count("\n") + 1, column, len(inserted.encode("utf-8")))
+
+
+_POSITION_RES = (
+    re.compile(r"(?P<head>\bat )(?P<line>\d+)(?P<middle>:)(?P<column>\d+)"),  # Oxigraph: error at 3:14
+    re.compile(r"(?P<head>\bline )(?P<line>\d+)(?P<middle>, column )(?P<column>\d+)", re.IGNORECASE),  # Jena
+)
+
+
+def user_positions(message: str, insertions: Iterable[Insertion]) -> str:
+    """``message`` with the positions it names moved back to the text the user wrote.
+
+    Examples
+    --------
+    >>> user_positions("error at 1:60: expected ...", [Insertion(1, 1, 40)])
+    'error at 1:20: expected ...'
+    >>> user_positions("Encountered x at line 2, column 5.", [Insertion(1, 1, 40)])
+    'Encountered x at line 2, column 5.'
+    """
+    edits = list(insertions)
+
+    def moved(match: re.Match[str]) -> str:
+        line, column = int(match["line"]), int(match["column"])
+        for edit in reversed(edits):  # undo the last edit first
+            if line == edit.line and column >= edit.column + edit.length:
+                column -= edit.length
+            elif line == edit.line and column > edit.column:
+                column = edit.column
+        return f"{match['head']}{line}{match['middle']}{column}"
+
+    for pattern in _POSITION_RES:
+        message = pattern.sub(moved, message)
+    return message
+
+
+_REQUIRES_RE = re.compile(r"^\s*#\s*requires:\s*[?$](?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?P<what>.*)$", re.MULTILINE)
+
+
+def required_bindings(sparql: str) -> dict[str, str]:
+    r"""The variables a query says it needs a value for, with what each is (``# requires: ?name what``).
+
+    Examples
+    --------
+    >>> required_bindings("# requires: ?name an author's name, as printed\nSELECT * { ?a kg:name ?name }")
+    {'name': "an author's name, as printed"}
+    """
+    return {match["name"]: match["what"].strip() for match in _REQUIRES_RE.finditer(sparql)}
+
+
+def bound_query(sparql: str, bindings: Mapping[str, Any]) -> tuple[str, Insertion | None]:
+    """``sparql`` with ``bindings`` joined in (as :func:`bind_values` does), and where the VALUES block went.
+
+    Raises
+    ------
+    kg.errors.QueryError
+        The query lacks a value it says it requires (:func:`required_bindings`).
+    kg.errors.UsageError
+        A binding names no variable of the query, or is no usable value.
+    """
+    missing = {name: what for name, what in required_bindings(sparql).items() if name not in bindings}
+    if missing:
+        name, what = next(iter(missing.items()))
+        raise QueryError(
+            f"the query needs a value for ?{name}" + (f" ({what})" if what else "") + f": give {{option}} {name}=VALUE",
+            option="bindings",
+        )
     if not bindings:
-        return sparql
+        return sparql, None
     position, variables = _scan(sparql)
     for name in bindings:
         if not _VARIABLE_RE.match(name):
@@ -213,7 +308,8 @@ def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
         raise UsageError("cannot bind values: the query has no WHERE group")
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(str(binding_term(value)) for value in bindings.values())
-    return f"{sparql[:position]} VALUES ({names}) {{ ({terms}) }}{sparql[position:]}"
+    block = f" VALUES ({names}) {{ ({terms}) }}"
+    return f"{sparql[:position]}{block}{sparql[position:]}", Insertion.at(sparql, position, block)
 
 
 class _QueryWorker:
@@ -290,17 +386,23 @@ def _failed(error: BaseException, services: list[str]) -> InputError | UsageErro
 
 
 def _run(
-    store: Any, sparql: str, bindings: Mapping[str, Any] | None, allow_service: Iterable[str], use: Callable[[Any], T]
+    store: Any,
+    sparql: str,
+    bindings: Mapping[str, Any] | None,
+    allow_service: Iterable[str],
+    use: Callable[[Any], T],
+    prefixes: Mapping[str, str] | None,
 ) -> T:
     """Check, bind and run ``sparql``, and ``use`` its result on the same (large-stack) thread."""
-    sparql = bind_values(sparql, bindings or {})
-    services = check_sparql(sparql, allow_service=allow_service)
+    bound, insertion = bound_query(sparql, bindings or {})
+    services = check_sparql(bound, allow_service=allow_service)
 
     def work() -> T:
         try:
-            result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True)
+            result = store.query(bound, prefixes=dict(prefixes or PREFIXES), use_default_graph_as_union=True)
         except SyntaxError as error:
-            raise UsageError(f"the query does not parse: {' '.join(str(error).split())}") from None
+            reason = user_positions(" ".join(str(error).split()), [insertion] if insertion else [])
+            raise QueryError(f"the query does not parse: {_shortened(reason)}") from None
         except (OSError, RuntimeError, ValueError) as error:
             raise _failed(error, services) from None
         try:
@@ -311,8 +413,18 @@ def _run(
     return _on_large_stack(work)
 
 
+def _shortened(reason: str, limit: int = 300) -> str:
+    """A parser's message cut to ``limit`` characters (Oxigraph lists every character class it expected)."""
+    return reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"
+
+
 def run_query(
-    store: Any, sparql: str, bindings: Mapping[str, Any] | None = None, *, allow_service: Iterable[str] = ()
+    store: Any,
+    sparql: str,
+    bindings: Mapping[str, Any] | None = None,
+    *,
+    allow_service: Iterable[str] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> QueryResult:
     """Run ``sparql`` on a pyoxigraph store over the union of its graphs.
 
@@ -326,11 +438,17 @@ def run_query(
         Values for variables of the query (:func:`bind_values`).
     allow_service : iterable of str
         Endpoints ``SERVICE`` may call, written as in the query; none by default.
+    prefixes : mapping, optional
+        The prefixes the query may use undeclared: kg's standard ones by default, a graph's
+        :meth:`kg.graph.KnowledgeGraph.prefixes` to add ``paper:``, ``author:`` ... as kg prints them.
 
     Raises
     ------
+    kg.errors.QueryError
+        The query does not parse (positions are those of the text given), or lacks a value
+        it says it ``requires``.
     kg.errors.UsageError
-        The query does not parse, passes a limit of :mod:`kg.sparql_guard`,
+        The query breaks a limit of :mod:`kg.sparql_guard`,
         calls an endpoint not allowed, fails while it runs, or a binding is
         not a usable value.
     kg.errors.InputError
@@ -346,7 +464,7 @@ def run_query(
         variables = [v.value for v in result.variables]
         return QueryResult(variables, [tuple(solution[v] for v in variables) for solution in result])
 
-    return _run(store, sparql, bindings, allow_service, collect)
+    return _run(store, sparql, bindings, allow_service, collect, prefixes)
 
 
 def run_query_serialized(
@@ -356,6 +474,7 @@ def run_query_serialized(
     result_format: str,
     *,
     allow_service: Iterable[str] = (),
+    prefixes: Mapping[str, str] | None = None,
 ) -> bytes:
     """Run a SELECT or ASK query and return W3C SPARQL results: csv, tsv, json or xml.
 
@@ -374,7 +493,7 @@ def run_query_serialized(
             )
         return result.serialize(format=getattr(pyoxigraph.QueryResultsFormat, result_format.upper()))
 
-    return _run(store, sparql, bindings, allow_service, serialize)
+    return _run(store, sparql, bindings, allow_service, serialize, prefixes)
 
 
 def _is_file(name: str) -> bool:
@@ -386,10 +505,30 @@ def _is_file(name: str) -> bool:
 
 
 def read_query(query: str) -> str:
-    """QUERY as given on the command line: a path to a ``.rq`` file or inline SPARQL."""
-    if query.endswith((".rq", ".sparql")) or ("\n" not in query and _is_file(query)):
+    """QUERY as given on the command line: a path to a ``.rq`` file, ``-`` (standard input) or inline SPARQL.
+
+    Raises
+    ------
+    kg.errors.UsageError
+        A query file that is missing or not UTF-8 text, or nothing on standard input.
+    """
+    if query == STDIN:
+        text = sys.stdin.buffer.read()
+        name = STDIN_NAME
+    elif query.endswith((".rq", ".sparql")) or ("\n" not in query and _is_file(query)):
         path = Path(query)
         if not path.is_file():
             raise UsageError(f"{query}: no such query file")
-        return path.read_text(encoding="utf-8")
-    return query
+        try:
+            text, name = path.read_bytes(), query
+        except OSError as error:
+            raise UsageError(f"{query}: cannot be read ({error.strerror or error})") from None
+    else:
+        return query
+    try:
+        decoded = text.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{name}: the query is not UTF-8 text") from None
+    if not decoded.strip():
+        raise UsageError(f"{name}: no query in it")
+    return decoded

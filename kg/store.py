@@ -67,7 +67,9 @@ from typing import Any
 
 from kg.errors import InputError, KgError, Note, StoreBusyError, UsageError
 from kg.graph import KnowledgeGraph
+from kg.io.inputs import STDIN
 from kg.io.outputs import atomic_write
+from kg.progress import Progress, Tally, step
 from kg.records import Record, record_from_dict
 
 MARKER = "kg-store.json"
@@ -529,6 +531,7 @@ class StoreFolder:
         write_graph: Callable[[Any], None],
         keep_server_writes: bool = True,
         repair: bool = False,
+        progress: Progress | None = None,
     ) -> tuple[int, list[str]]:
         """Make the store hold exactly ``sources``, built with ``options``, as a new generation.
 
@@ -539,6 +542,8 @@ class StoreFolder:
         rename makes it current. Anything that fails before that leaves the
         store as it was. Must be called inside :meth:`writing`. ``repair``
         drops damaged lines of the server writes instead of refusing them.
+        ``progress`` is told how far ``"storing records"`` (the new records written) and
+        ``"saving the store"`` are (see :mod:`kg.progress`).
 
         Returns
         -------
@@ -560,13 +565,17 @@ class StoreFolder:
             target.mkdir()
             (target / READERS).touch()
             entries = []
+            tally = Tally(progress, "storing records", sum(len(new) for _, new in sources if new is not None))
             for entry, records in sources:
                 if records is not None:
                     entry = self._write_records(entry, records)
                     written.append(entry.records)
+                    tally.advance(len(records))
                 entries.append(entry)
+            tally.finish()
             database = pyoxigraph.Store(str(target / DATABASE))
             write_graph(database)
+            saved = step(progress, "saving the store")
             notes = _replay(database, server_writes)
             database.flush()
             statements = len(database)
@@ -584,6 +593,7 @@ class StoreFolder:
             with atomic_write(self.folder / POINTER) as handle:  # the switch: one rename
                 handle.write(generation.encode("ascii"))
             _fsync_folder(self.folder)
+            saved()
         except BaseException as error:
             shutil.rmtree(target, ignore_errors=True)
             for name in written:
@@ -909,8 +919,14 @@ def is_store(path: str | os.PathLike[str]) -> bool:
     return StoreFolder(path).is_store()
 
 
-def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
-    """Open a graph: a store folder (read-only, in place) or an RDF file in any format kg writes.
+def open_graph(path: str | os.PathLike[str], progress: Progress | None = None) -> KnowledgeGraph:
+    """Open a graph: a store folder (read-only, in place), an RDF file in any format kg writes, or ``-``.
+
+    A file is loaded into memory, which takes long for a large one: ``progress`` is told
+    when the stage ``"loading FILE"`` begins and ends (see :mod:`kg.progress`).
+
+    ``-`` reads RDF from standard input (Turtle, TriG, N-Triples, N-Quads, JSON-LD or RDF/XML,
+    told from its first bytes): ``kg build ... -o - | kg stats -``.
 
     Raises
     ------
@@ -919,7 +935,12 @@ def open_graph(path: str | os.PathLike[str]) -> KnowledgeGraph:
     kg.errors.UsageError
         The path is a folder that is no store.
     """
+    if str(path) == STDIN:
+        return KnowledgeGraph.read_stdin()
     folder = StoreFolder(path)
     if folder.state() in ("store", "legacy", "unfinished", "damaged"):
         return folder.require().open_graph()
-    return KnowledgeGraph.load(path)
+    loaded = step(progress, f"loading {path}")
+    graph = KnowledgeGraph.load(path)
+    loaded()
+    return graph

@@ -86,7 +86,7 @@ def test_exports_load_back(data, tmp_path, extension):
         assert {d.get("label") for _, d in loaded.nodes(data=True)} == {
             d["label"] for _, d in original.nodes(data=True)
         }
-    with pytest.raises(UsageError, match=r"graphml or \.gexf"):
+    with pytest.raises(UsageError, match=r"\.graphml, \.gexf, \.json or \.net"):
         write_graph(original, str(tmp_path / "x.csv"))
 
 
@@ -316,7 +316,7 @@ def test_outputs_are_checked_before_the_graph_is_read(tmp_path):
     from kg.export.html import save_page
 
     missing = str(tmp_path / "no-such-graph.ttl")  # never opened: the output is refused first
-    with pytest.raises(UsageError, match=r"the export is written as \.graphml or \.gexf, not \.csv"):
+    with pytest.raises(UsageError, match=r"the export is written as \.graphml, \.gexf, \.json or \.net, not \.csv"):
         export_graph(missing, tmp_path / "g.csv")
     with pytest.raises(UsageError, match=r"the page is written as \.html or \.htm, not \.png"):
         save_page(missing, tmp_path / "g.png")

@@ -12,7 +12,7 @@ from kg.namespace import KG, KG_NS, ontology_file
 
 EXTERNAL = ("https://schema.org/", "http://xmlns.com/foaf/0.1/", "http://purl.org/dc/terms/",
             "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#",
-            "http://prismstandard.org/namespaces/basic/2.0/")  # fmt: skip
+            "http://prismstandard.org/namespaces/basic/2.0/", "http://purl.org/spar/cito/")  # fmt: skip
 ALIGNMENTS = (RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty,
               SKOS.closeMatch, SKOS.relatedMatch, SKOS.exactMatch)  # fmt: skip
 

@@ -28,7 +28,7 @@ import kg.remote
 import kg.remote.client
 import kg.remote.server
 from kg.cli import main
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, QueryError, UsageError
 from kg.remote import free_port, push, query_endpoint, serve, server_executable
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
@@ -121,9 +121,14 @@ def test_endpoint_errors_are_one_line(store, capsys):
         main(["serve", "--store", str(store), "--port", "99999"])
     assert "'99999' is not a port (1 to 65535)" in capsys.readouterr().err
     with serve(store) as server:
-        assert main(["query", "--endpoint", server.query_url, "SELECT WHERE"]) == 1
-        error = capsys.readouterr().err
-        assert error.count("\n") == 1 and "the server answered 400" in error
+        # A query that does not parse is the query's fault, wherever it runs: exit 2, and the same position.
+        query = "SELECT ?x\nWHERE { ?x kg:name ?n . FILTER( }"
+        assert main(["query", "--endpoint", server.query_url, query, "--bind", "n=Ann"]) == 2
+        remote = capsys.readouterr().err
+        assert main(["query", str(store), query, "--bind", "n=Ann"]) == 2
+        local = capsys.readouterr().err
+        assert remote.count("\n") == 1 and "the endpoint refused the query: error at 2:" in remote
+        assert remote.split("error at ")[1] == local.split("error at ")[1]
         assert main(["serve", "--store", str(store), "--port", str(server.port)]) == 2
         assert "cannot listen" in capsys.readouterr().err
     assert main(["query", str(store), "ASK {}", "--endpoint", dead]) == 2
@@ -255,11 +260,18 @@ def test_a_query_is_retried_after_a_503_and_a_400_is_one_line(double):
     assert query_endpoint(double.url + "/query", "ASK { ?s a kg:Paper }").boolean is True
     assert [method for method, _, _ in double.seen] == ["POST", "POST"]
     assert b"PREFIX+kg%3A" in double.seen[0][2], "kg's prefixes travel with the query"
-    double.answers = [(400, b"Parser error:\n  unexpected end of query")]
-    with pytest.raises(InputError) as failed:
+    sent = urllib.parse.parse_qs(double.seen[-1][2].decode())["query"][0]
+    prefix_block = len(sent.removesuffix("ASK { ?s a kg:Paper }"))
+    double.answers = [(400, f"Parser error:\n  unexpected end at line 1, column {prefix_block + 13}".encode())]
+    with pytest.raises(QueryError) as failed:  # the query's fault, as a local query that does not parse
         query_endpoint(double.url + "/query", "SELECT WHERE")
-    assert str(failed.value) == f"{double.url}/query: the server answered 400: Parser error: unexpected end of query"
+    assert str(failed.value) == (f"{double.url}/query: the endpoint refused the query: Parser error: "
+                                 "unexpected end at line 1, column 13")  # positions in the user's text  # fmt: skip
     assert len(double.seen) == 3, "a 4xx answer is not retried"
+    double.answers = [(500, b"out of memory")]
+    with pytest.raises(InputError) as failed:  # the server's fault: an input that failed
+        query_endpoint(double.url + "/query", "ASK {}", retries=0)
+    assert not isinstance(failed.value, QueryError) and "the server answered 500: out of memory" in str(failed.value)
 
 
 def test_the_remote_package_and_its_modules():

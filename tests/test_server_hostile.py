@@ -205,7 +205,7 @@ def test_writes_a_writable_server_took_survive_the_next_rebuild(own_store, capsy
         assert status == 204
         with pytest.raises(StoreBusyError), serve(own_store, writable=True):
             pass
-        assert main(["remove", str(FIXTURES / PAGES[2]), "--store", str(own_store), "-q"]) == 2
+        assert main(["remove", str(FIXTURES / PAGES[2]), "--store", str(own_store), "-q"]) == 3  # BUSY
         assert "busy: kg serve --writable" in capsys.readouterr().err
     assert main(["remove", str(FIXTURES / PAGES[2]), "--store", str(own_store), "-q"]) == 0
     kept = "SELECT ?note WHERE { GRAPH <urn:kept> { <urn:paper> <urn:note> ?note } }"

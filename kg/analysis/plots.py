@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from kg.errors import UsageError
-from kg.io.outputs import atomic_write, check_output
+from kg.io.outputs import STDOUT, atomic_write, check_output
 
 PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -22,6 +22,8 @@ def check_plot(path: str | os.PathLike[str]) -> str:
     ...
     kg.errors.UsageError: trends.gif: a plot is written as .png, .svg or .pdf, not .gif
     """
+    if str(path) == STDOUT:
+        raise UsageError("-: the plot cannot go to standard output, which holds the tables; name a .png, .svg or .pdf")
     return check_output(path, PLOT_FORMATS, "a plot")
 
 

@@ -35,8 +35,8 @@ from kg.cli import (
     viz,
     why_same,
 )
-from kg.cli.common import PROG, error, flag
-from kg.errors import InputError, KgError
+from kg.cli.common import BUSY, FAILED, INTERRUPTED, PROG, USAGE, error, exit_status_epilog, flag
+from kg.errors import InputError, KgError, StoreBusyError
 
 # The order `kg --help` lists them in.
 COMMANDS = (
@@ -85,7 +85,12 @@ class Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     from kg import __version__
 
-    parser = Parser(prog=PROG, description="kg turns saved listings of research papers into a knowledge graph.")
+    parser = Parser(
+        prog=PROG,
+        description="kg turns saved listings of research papers into a knowledge graph.",
+        epilog=exit_status_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
@@ -112,10 +117,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return args.handler(args, stream)
     except InputError as failure:
         error(failure.render(flag))
-        return 1
+        return FAILED
+    except StoreBusyError as failure:
+        error(failure.render(flag))
+        return BUSY
     except KgError as failure:
         error(failure.render(flag))
-        return 2
+        return USAGE
     except BrokenPipeError:
         # The reader went away (kg extract ... | head): stop quietly, and point
         # stdout at /dev/null so the interpreter's final flush does not complain.
@@ -123,7 +131,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         error("interrupted")
-        return 130
+        return INTERRUPTED
 
 
 def entry_point() -> None:

@@ -6,13 +6,13 @@ import argparse
 from typing import TextIO
 
 from kg.cli.common import (
-    Spinner,
     add_extract_options,
     add_wait_option,
     build_options,
     note,
     print_report,
 )
+from kg.cli.progress import ProgressBars
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -32,8 +32,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.pipeline import add
 
-    with Spinner() as spinner:
-        report = add(args.store, args.source, build_options(args), progress=spinner, wait_s=args.wait)
+    with ProgressBars(args.quiet) as progress:
+        report = add(args.store, args.source, build_options(args), progress=progress, wait_s=args.wait)
     if report.change == "unchanged":
         note(f"{args.source}: unchanged since it was added; nothing to do", args.quiet)
         return 0

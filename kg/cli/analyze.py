@@ -8,6 +8,8 @@ from typing import TextIO
 
 from kg.analysis.measures import CENTRALITIES
 from kg.cli.common import (
+    FAILED,
+    OK,
     add_graph_argument,
     error,
     flag,
@@ -50,7 +52,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                     since=args.since, plot=args.plot)  # fmt: skip
     for problem in result.problems:
         error(render(problem, flag))
-    status = 1 if result.problems else 0  # an author not in the graph is an input that failed
+    status = FAILED if result.problems else OK  # an author not in the graph is an input that failed
     if args.json:
         out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n")
         return status

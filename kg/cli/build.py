@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TextIO
 
 from kg.cli.common import (
-    Spinner,
+    USAGE,
     add_extract_options,
     add_wait_option,
     build_options,
     error,
     print_report,
 )
+from kg.cli.progress import ProgressBars
 from kg.namespace import DEFAULT_BASE
 from kg.topics import METHODS as TOPIC_METHODS
 
@@ -63,13 +65,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from kg.io.outputs import STDOUT
     from kg.pipeline import Target, build
 
     if not args.output and not args.store:
         error("build: give -o OUT, --store DIR, or both")
-        return 2
+        return USAGE
     options = build_options(args)
-    with Spinner() as spinner:
-        report = build(args.paths, options, Target(args.store, args.output, args.replace, args.wait), progress=spinner)
+    # Turtle on a terminal's standard output would be drawn over by the bars.
+    quiet = args.quiet or (args.output == STDOUT and sys.stdout.isatty())
+    with ProgressBars(quiet) as progress:
+        report = build(args.paths, options, Target(args.store, args.output, args.replace, args.wait), progress=progress)
     print_report(report, args.quiet)
     return report.status

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from kg.cli.common import Spinner, add_wait_option, error, flag, note, print_report
+from kg.cli.common import FAILED, OK, add_wait_option, error, flag, note, print_report
+from kg.cli.progress import ProgressBars
 from kg.errors import render
 
 
@@ -36,23 +37,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not problems:
         sources = folder.sources()
         note(f"{args.store}: whole ({len(sources)} source(s), generation {folder.current_generation()})", args.quiet)
-        return 0
+        return OK
     if not args.repair:
-        return 1
+        return FAILED
     if not all(problem.repairable for problem in problems):
         error(f"{args.store}: not repaired: some problems need the step named above")
-        return 1
+        return FAILED
     if folder.state() == "damaged":
         with folder.writing("a repair", args.wait):
             note(f"{args.store}: now at generation {folder.repair_pointer()}", args.quiet)
         problems = folder.check()
     if problems:
-        with Spinner() as spinner:
-            report = rebuild(args.store, progress=spinner, wait_s=args.wait)
+        with ProgressBars(args.quiet) as progress:
+            report = rebuild(args.store, progress=progress, wait_s=args.wait)
         print_report(report, args.quiet)
     left = folder.check()
     for problem in left:
         error(f"still: {problem.what} (repair: {render(problem.repair, flag)})")
     if not left:
         note(f"{args.store}: repaired", args.quiet)
-    return 1 if left or (problems and report.status) else 0
+    return FAILED if left or (problems and report.status) else OK

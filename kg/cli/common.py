@@ -23,6 +23,32 @@ from kg.extractors.records import parse_mapping
 PROG = "kg"
 _WARNINGS_SHOWN = 10
 
+# The exit statuses of every command, local or remote alike (README's table is this one).
+OK = 0
+FAILED = 1
+USAGE = 2
+BUSY = 3
+INTERRUPTED = 130
+EXIT_STATUSES = (
+    (OK, "done"),
+    (FAILED, "something failed: an input, store or server could not be read or reached (each is named on a line "
+     "of its own; a build still writes what it could read), a name matched nothing, kg validate found "
+     "violations, kg check found damage"),
+    (USAGE, "nothing was done: the command line is wrong (an unknown option, a bad value) or the query is (it "
+     "does not parse, breaks a limit, or needs a value), with GRAPH or --endpoint alike"),
+    (BUSY, "nothing was done: another kg command is changing the store; try again, or give --wait S"),
+    (INTERRUPTED, "interrupted (Ctrl-C); a store is as it was before the command"),
+)  # fmt: skip
+
+
+def exit_status_epilog() -> str:
+    """The exit statuses as ``kg --help`` ends with them."""
+    import textwrap
+
+    lines = [textwrap.fill(meaning, 79, initial_indent=f"  {code:<4} ", subsequent_indent=" " * 7)
+             for code, meaning in EXIT_STATUSES]  # fmt: skip
+    return "exit status:\n" + "\n".join(lines)
+
 
 def date_argument(text: str) -> datetime.date:
     try:
@@ -111,6 +137,8 @@ _FLAG_NAMES = {
     "store": "kg build --store",
     "list_formats": "kg extract --list-formats",
     "result_format": "--format",
+    "bindings": "--bind",
+    "graph_format": "--format",
     "check": "kg check --store DIR",
     "repair": "kg check --store DIR --repair",
 }
@@ -166,32 +194,6 @@ def build_options(args: argparse.Namespace):
     if getattr(args, "aliases", None):
         values["aliases"] = Aliases.load(args.aliases)
     return BuildOptions(**values)
-
-
-class Spinner:
-    """The progress callback the library is given: a spinner on stderr, only on a terminal."""
-
-    def __init__(self) -> None:
-        self._status = None
-
-    def __call__(self, stage: str, done: int | None = None) -> None:
-        if not sys.stderr.isatty():
-            return
-        from rich.console import Console
-
-        text = f"{stage}: {done} done" if done is not None else stage
-        if self._status is None:
-            self._status = Console(stderr=True).status(text)
-            self._status.start()
-        else:
-            self._status.update(text)
-
-    def __enter__(self) -> Spinner:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._status is not None:
-            self._status.stop()
 
 
 def print_report(report, quiet: bool) -> None:

@@ -9,7 +9,10 @@ from typing import TextIO
 
 from kg import extractors
 from kg.cli.common import (
+    FAILED,
+    OK,
     PROG,
+    USAGE,
     add_extract_options,
     build_options,
     error,
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if not args.paths:
         error("extract: give at least one PATH (or --list-formats)")
-        return 2
+        return USAGE
     if args.explain:
         return _explain(args, out)
     failed = papers = inputs = 0
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         for record in item.records:
             out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
     note(f"{papers} paper(s) from {inputs} input(s); {failed} input(s) failed", args.quiet)
-    return 1 if failed else 0
+    return FAILED if failed else OK
 
 
 def _iter_extractions(args: argparse.Namespace):
@@ -102,7 +105,7 @@ def _explain(args: argparse.Namespace, out: TextIO) -> int:
             ]
             out.write(f"{source}: {why}\n")
             print_table(("format", "score", "kind", "chosen"), rows, out)
-    return 1 if failed else 0
+    return FAILED if failed else OK
 
 
 def _report(item: Extraction, quiet: bool) -> None:

@@ -6,11 +6,11 @@ import argparse
 from typing import TextIO
 
 from kg.cli.common import (
-    Spinner,
     add_wait_option,
     note,
     print_report,
 )
+from kg.cli.progress import ProgressBars
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -25,8 +25,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.pipeline import remove
 
-    with Spinner() as spinner:
-        report = remove(args.store, args.source, progress=spinner, wait_s=args.wait)
+    with ProgressBars(args.quiet) as progress:
+        report = remove(args.store, args.source, progress=progress, wait_s=args.wait)
     if report.change == "removed":
         note(f"{args.source}: removed", args.quiet)
     print_report(report, args.quiet)

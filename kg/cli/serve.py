@@ -6,6 +6,8 @@ import argparse
 from typing import TextIO
 
 from kg.cli.common import (
+    FAILED,
+    OK,
     error,
     note,
     port_argument,
@@ -74,6 +76,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 time.sleep(0.5)
             failure = server.failure
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM, at any moment once serving: a clean stop
-        return 0
+        return OK
     error(f"the server stopped: {failure}")
-    return 1
+    return FAILED

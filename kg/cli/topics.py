@@ -10,6 +10,7 @@ from kg.cli.common import (
     add_graph_argument,
     print_table,
 )
+from kg.cli.progress import ProgressBars
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -29,8 +30,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.analysis.topics import summarise_topics
+    from kg.store import open_graph
 
-    summaries = summarise_topics(args.graph, min_papers=args.min_papers, limit=args.top or None)
+    with ProgressBars() as progress:
+        graph = open_graph(args.graph, progress)  # a large graph file takes long to load
+    summaries = summarise_topics(graph, min_papers=args.min_papers, limit=args.top or None)
     if args.json:
         out.write(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=1) + "\n")
         return 0

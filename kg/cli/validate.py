@@ -6,8 +6,11 @@ import argparse
 from typing import TextIO
 
 from kg.cli.common import (
+    FAILED,
+    OK,
     add_graph_argument,
 )
+from kg.cli.progress import ProgressBars
 from kg.store import open_graph
 
 
@@ -24,13 +27,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.validate import validate_graph
 
-    results = validate_graph(open_graph(args.graph))
+    with ProgressBars() as progress:
+        results = validate_graph(open_graph(args.graph, progress), progress)
     for result in results:
         out.write(f"{result}\n")
     violations = [r for r in results if r.severity == "Violation"]
     warnings = len(results) - len(violations)
     if violations:
         out.write(f"{args.graph}: {len(violations)} violation(s), {warnings} warning(s)\n")
-        return 1
+        return FAILED
     out.write(f"{args.graph}: conforms to kg's shapes" + (f" ({warnings} warning(s))\n" if warnings else "\n"))
-    return 0
+    return OK

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TextIO
 
-from kg.cli.common import add_graph_argument, print_table
+from kg.cli.common import FAILED, OK, add_graph_argument, print_table
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -29,10 +29,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     people = explain_name(args.graph, args.name)
     if args.json:
         out.write(json.dumps([p.to_dict() for p in people], ensure_ascii=False, indent=1) + "\n")
-        return 0 if people else 1
+        return OK if people else FAILED
     if not people:
         out.write(f"no author's printed name could be {args.name!r}\n")
-        return 1
+        return FAILED
     out.write(f"{len(people)} {'person' if len(people) == 1 else 'people'} could be {args.name!r}\n")
     for person in people:
         title = f"{person.label}: {person.papers} paper(s), printed as {', '.join(person.names)}"

@@ -1,4 +1,5 @@
-"""Views of the graph as files for other tools: GraphML and GEXF (Gephi, Cytoscape, NetworkX).
+"""Views of the graph as files for other tools: GraphML and GEXF (Gephi, Cytoscape, NetworkX), VOSviewer JSON
+and Pajek ``.net`` (VOSviewer, Pajek; see :mod:`kg.export.maps`).
 
 Examples
 --------
@@ -18,13 +19,14 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from kg.io.outputs import atomic_write, check_output
+from kg.errors import UsageError
+from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
 from kg.network.readmodel import filtered, load_graph_data
 from kg.text import sanitize_text
 
-GRAPH_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF"}
+GRAPH_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF", ".json": "VOSviewer", ".net": "Pajek"}
 
 
 @dataclass(frozen=True)
@@ -37,19 +39,35 @@ class ExportedGraph:
     edges: int
 
 
-def check_graph_output(path: str | os.PathLike[str]) -> str:
-    """The format (``GraphML`` or ``GEXF``) that ``path`` names, checked before any work is done.
+def check_graph_output(path: str | os.PathLike[str], graph_format: str | None = None) -> str:
+    """The format (``GraphML``, ``GEXF``, ``VOSviewer`` or ``Pajek``) of the export to ``path``, checked first.
+
+    ``path`` ``-`` is standard output, in ``graph_format`` (``graphml``, the default, ``gexf``,
+    ``vosviewer`` or ``pajek``); a file's format is its extension's (:data:`GRAPH_FORMATS`),
+    which ``graph_format``, if given, must agree with.
 
     Examples
     --------
-    >>> check_graph_output("g.GraphML")
-    'GraphML'
+    >>> check_graph_output("g.GraphML"), check_graph_output("-", "gexf"), check_graph_output("map.json")
+    ('GraphML', 'GEXF', 'VOSviewer')
     >>> check_graph_output("g.csv")
     Traceback (most recent call last):
     ...
-    kg.errors.UsageError: g.csv: the export is written as .graphml or .gexf, not .csv
+    kg.errors.UsageError: g.csv: the export is written as .graphml, .gexf, .json or .net, not .csv
+    >>> check_graph_output("map.net", "vosviewer")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: map.net: the extension says Pajek, graph_format says vosviewer
     """
-    return check_output(path, GRAPH_FORMATS, "the export")
+    by_name = {name.lower(): name for name in GRAPH_FORMATS.values()}
+    if graph_format is not None and graph_format.lower() not in by_name:
+        raise UsageError(f"{{option}} {graph_format!r}: known formats are {', '.join(by_name)}", option="graph_format")
+    if str(path) == STDOUT:
+        return by_name[(graph_format or "graphml").lower()]
+    name = check_output(path, GRAPH_FORMATS, "the export")
+    if graph_format is not None and by_name[graph_format.lower()] != name:
+        raise UsageError(f"{path}: the extension says {name}, {{option}} says {graph_format}", option="graph_format")
+    return name
 
 
 def _xml_safe(graph: Any) -> Any:
@@ -64,42 +82,79 @@ def _xml_safe(graph: Any) -> Any:
     return safe
 
 
-def write_graph(graph: Any, path: str | os.PathLike[str]) -> str:
-    """Write a NetworkX ``graph`` as GraphML (.graphml) or GEXF (.gexf), atomically; returns the format name.
+def _render(graph: Any, name: str, data: Any = None, projection: str | None = None) -> bytes:
+    """The bytes of ``graph`` in the format ``name`` (a value of :data:`GRAPH_FORMATS`)."""
+    import io
+
+    import networkx as nx
+
+    from kg.export.maps import pajek_text, vosviewer_json
+
+    if name == "VOSviewer":
+        return vosviewer_json(graph, data, projection)
+    if name == "Pajek":
+        return pajek_text(graph).encode("utf-8")
+    writer = nx.write_graphml if name == "GraphML" else nx.write_gexf
+    buffer = io.BytesIO()
+    writer(_xml_safe(graph), buffer)
+    return buffer.getvalue()
+
+
+def write_graph(
+    graph: Any,
+    path: str | os.PathLike[str],
+    graph_format: str | None = None,
+    data: Any = None,
+    projection: str | None = None,
+) -> str:
+    """Write a NetworkX ``graph`` as GraphML, GEXF, VOSviewer JSON or Pajek, atomically; returns the format name.
+
+    The format is ``path``'s extension's (``.graphml``, ``.gexf``, ``.json``, ``.net``); ``path`` ``-``
+    writes to standard output (see :func:`check_graph_output`). ``data`` (the
+    :class:`kg.network.readmodel.GraphData` the view was made of) and ``projection`` (its name) add
+    papers, years and names to a VOSviewer map (:func:`kg.export.maps.vosviewer_map`); other formats
+    ignore them.
 
     Raises
     ------
     kg.errors.UsageError
         Another extension, or a folder that does not exist.
     """
-    import io
+    import sys
 
-    import networkx as nx
-
-    name = check_graph_output(path)
-    writer = nx.write_graphml if name == "GraphML" else nx.write_gexf
-    buffer = io.BytesIO()
-    writer(_xml_safe(graph), buffer)
+    name = check_graph_output(path, graph_format)
+    payload = _render(graph, name, data, projection)
+    if str(path) == STDOUT:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.buffer.flush()
+        return name
     with atomic_write(path) as handle:
-        handle.write(buffer.getvalue())
+        handle.write(payload)
     return name
 
 
 def export_graph(
-    graph: Any, path: str | os.PathLike[str], projection: str = "full", since: int | None = None
+    graph: Any,
+    path: str | os.PathLike[str],
+    projection: str = "full",
+    since: int | None = None,
+    graph_format: str | None = None,
 ) -> ExportedGraph:
-    """Write a view of ``graph`` (a :class:`kg.graph.KnowledgeGraph`) as GraphML or GEXF, by ``path``'s extension.
+    """Write a view of ``graph`` (a :class:`kg.graph.KnowledgeGraph`) as GraphML, GEXF, VOSviewer JSON or Pajek.
 
     Parameters
     ----------
     graph : kg.graph.KnowledgeGraph or path-like
         The graph, or the path of a graph file or a store folder; read once, after the options are checked.
     path : path-like
-        ``.graphml`` or ``.gexf``; checked before the graph is read.
+        ``.graphml``, ``.gexf``, ``.json`` (VOSviewer) or ``.net`` (Pajek), or ``-`` for standard output;
+        checked before the graph is read.
     projection : str
         ``full`` (the typed graph) or one of the projections of :mod:`kg.network.projections`.
     since : int, optional
         Only papers from this year on.
+    graph_format : str, optional
+        ``graphml``, ``gexf``, ``vosviewer`` or ``pajek``: the format on standard output (GraphML by default).
 
     Raises
     ------
@@ -107,7 +162,8 @@ def export_graph(
         An unknown projection or an output that cannot be written.
     """
     require_projection(projection)
-    check_graph_output(path)
-    view = build_projection(filtered(load_graph_data(graph), since), projection)
-    name = write_graph(view, path)
+    check_graph_output(path, graph_format)
+    data = filtered(load_graph_data(graph), since)
+    view = build_projection(data, projection)
+    name = write_graph(view, path, graph_format, data=data, projection=projection)
     return ExportedGraph(name, projection, view.number_of_nodes(), view.number_of_edges())

@@ -60,7 +60,7 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, ServerAnswerError
 
 USER_AGENT = "kg/0.1 (knowledge-graph builder for research literature; +https://w3id.org/kg)"
 TIMEOUT_S = 20.0
@@ -189,7 +189,7 @@ def request(
         except urllib.error.HTTPError as error:
             reason = f"the server answered {error.code}: {_server_message(error)}"
             if last or not _worth_retrying(error.code, method):
-                raise InputError(name, reason) from None
+                raise ServerAnswerError(name, error.code, reason) from None
             _wait(attempt, _retry_after(error))
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             cause = getattr(error, "reason", error)

@@ -16,6 +16,8 @@ from pathlib import Path
 from kg.errors import InputError
 
 # How much of a file is inspected to tell binary from text.
+STDIN = "-"  # the input name that means standard input
+STDIN_NAME = "<stdin>"  # and how messages name it
 _SNIFF_BYTES = 64 * 1024
 # Share of C0 control characters (other than tab/newline/CR/FF) above which a
 # decoded sample is taken for binary rather than text.

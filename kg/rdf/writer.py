@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS
+from kg.progress import Progress, Tally
 from kg.rdf.iris import IriMinter, short_hash
 from kg.rdf.nquads import QuadSink
 from kg.records import Record, SourceRef
@@ -92,6 +93,7 @@ def load_statements(
     topics: Topics | None = None,
     chunk: int = 500_000,
     in_memory: bool = True,
+    progress: Progress | None = None,
 ) -> None:
     """Write the statements of ``resolution`` into a pyoxigraph ``store``, a chunk of lines at a time.
 
@@ -117,27 +119,38 @@ def load_statements(
         Lines handed to the store at a time.
     in_memory : bool
         Whether ``store`` is in memory.
+    progress : callable, optional
+        Told how far the stages ``"writing statements"`` (records and papers written) and
+        ``"loading statements"`` (statements loaded while none are left to write) are
+        (see :mod:`kg.progress`).
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
     import pyoxigraph
 
     load = store.load if in_memory else store.bulk_load
-    pending: list[Future] = []
+    pending: list[tuple[Future, int]] = []
+    handed = 0
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
 
         def hand_on(lines: list[str]) -> None:
+            nonlocal handed
             data = "\n".join(lines).encode("utf-8")
             while len(pending) >= 2:  # at most two chunks waiting: memory stays bounded
-                pending.pop(0).result()
-            pending.append(loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS))
+                pending.pop(0)[0].result()
+            pending.append((loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS), len(lines)))
+            handed += len(lines)
 
         sink = QuadSink(flush=hand_on, chunk=chunk)
-        write_statements(sink, resolution, base, topics)
+        write_statements(sink, resolution, base, topics, progress)
         sink.flush()
-        for future in pending:
+        tally = Tally(progress, "loading statements", handed)
+        tally.advance(handed - sum(lines for _, lines in pending))
+        for future, lines in pending:
             future.result()
+            tally.advance(lines)
+        tally.finish()
 
 
 class _Counts:
@@ -170,8 +183,20 @@ class _Counts:
                 sink.value(cell, KG.paperCount, count)
 
 
-def write_statements(sink: QuadSink, resolution: Resolution, base: str, topics: Topics | None = None) -> None:
-    """Every statement of ``resolution`` (and its papers' ``topics``) into ``sink``."""
+def write_statements(
+    sink: QuadSink,
+    resolution: Resolution,
+    base: str,
+    topics: Topics | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Every statement of ``resolution`` (and its papers' ``topics``) into ``sink``.
+
+    ``progress`` is told how many records, then papers' topics, are written (the stage
+    ``"writing statements"``, see :mod:`kg.progress`).
+    """
+    with_topics = topics is not None and bool(resolution.papers)
+    tally = Tally(progress, "writing statements", len(resolution.records) + (len(resolution.papers) * with_topics))
     mint = IriMinter(base)
     mint.use_people(resolution.people)
     counts = _Counts()
@@ -199,9 +224,10 @@ def write_statements(sink: QuadSink, resolution: Resolution, base: str, topics: 
         sink.link(paper_iri, PROV_DERIVED_FROM, line_iri)
         _describe_chosen(sink, paper_iri, resolution.papers[number], index)
         _describe_record(sink, mint, resolution, record, paper_iri, line_iri, index, counts)
+        tally.advance()
     if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
-    if topics is not None and resolution.papers:
+    if with_topics:
         sink.set_graph(f"{base}graph/topics")
         hits = topics.result() if hasattr(topics, "result") else topics
         scheme = f"{base}scheme/topics"
@@ -210,7 +236,9 @@ def write_statements(sink: QuadSink, resolution: Resolution, base: str, topics: 
         described: set[str] = set()
         for paper, paper_hits in zip(paper_iris, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described, counts)
+            tally.advance()
     counts.describe(sink, base)
+    tally.finish()
 
 
 def _describe_chosen(sink: QuadSink, paper: str, chosen: ResolvedPaper, record_index: int) -> None:

@@ -29,9 +29,9 @@ import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
-from kg.errors import InputError, UsageError
+from kg.errors import InputError, QueryError, ServerAnswerError, UsageError
 from kg.io.http import RETRIES, request
-from kg.query import PREFIXES, QueryResult, bind_values
+from kg.query import PREFIXES, Insertion, QueryResult, bound_query, user_positions
 
 TIMEOUT_S = 60.0
 _PREFIX_DECLARED_RE = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
@@ -43,20 +43,25 @@ _RESULT_TYPES = {
 }
 
 
-def with_prefixes(sparql: str) -> str:
-    """``sparql`` with kg's usual prefixes declared, except those it declares itself.
+def with_prefixes(sparql: str, prefixes: Mapping[str, str] | None = None) -> str:
+    r"""``sparql`` with ``prefixes`` (kg's usual ones by default) declared, except those it declares itself.
 
-    A remote server does not know kg's predeclared prefixes, so they travel with the query.
+    A remote server does not know kg's predeclared prefixes, so they travel with the query, all
+    on the query's first line: the server's line numbers are the user's (see :func:`_prefix_block`).
 
     Examples
     --------
-    >>> text = with_prefixes("PREFIX kg: <urn:mine#> ASK { ?s a kg:Paper }")
-    >>> text.count("PREFIX kg:"), text.endswith("PREFIX kg: <urn:mine#> ASK { ?s a kg:Paper }")
-    (1, True)
+    >>> text = with_prefixes("PREFIX kg: <urn:mine#>\nASK { ?s a kg:Paper }")
+    >>> text.count("PREFIX kg:"), text.count("\n"), text.endswith("PREFIX kg: <urn:mine#>\nASK { ?s a kg:Paper }")
+    (1, 1, True)
     """
+    return _prefix_block(sparql, prefixes) + sparql
+
+
+def _prefix_block(sparql: str, prefixes: Mapping[str, str] | None) -> str:
     declared = {match.group(1) or "" for match in _PREFIX_DECLARED_RE.finditer(sparql)}
-    lines = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
-    return "\n".join([*lines, sparql])
+    chosen = PREFIXES if prefixes is None else prefixes
+    return "".join(f"PREFIX {name}: <{iri}> " for name, iri in chosen.items() if name not in declared)
 
 
 def _check_endpoint(endpoint: str) -> None:
@@ -77,17 +82,22 @@ def query_endpoint(
     result_format: str | None = None,
     timeout_s: float = TIMEOUT_S,
     retries: int = RETRIES,
+    prefixes: Mapping[str, str] | None = None,
 ) -> QueryResult | bytes:
     """Run ``sparql`` on a SPARQL 1.1 Protocol endpoint.
 
     With ``result_format`` (json, xml, csv, tsv) the server's answer is returned
     as bytes; without, a :class:`kg.query.QueryResult` like a local query's.
-    Bindings go into a VALUES block, as for local queries; kg's prefixes are
-    declared in the text sent. A failed request is tried ``retries`` more times
-    (see :func:`kg.io.http.request`).
+    Bindings go into a VALUES block, as for local queries; ``prefixes`` (kg's
+    usual ones by default) are declared in the text sent. A failed request is
+    tried ``retries`` more times (see :func:`kg.io.http.request`).
 
     Raises
     ------
+    kg.errors.QueryError
+        The endpoint refused the query (HTTP 400: it does not parse, or breaks a
+        limit of the server); positions in its message are moved back to the
+        text given, as a local query's are.
     kg.errors.UsageError
         The endpoint is not an http(s) URL, or the result format is unknown.
     kg.errors.InputError
@@ -97,19 +107,27 @@ def query_endpoint(
     _check_endpoint(endpoint)
     if result_format is not None and result_format not in _RESULT_TYPES:
         raise UsageError(f"unknown result format {result_format!r} (known: {', '.join(_RESULT_TYPES)})")
-    text = with_prefixes(bind_values(sparql, bindings or {}))
+    bound, values_block = bound_query(sparql, bindings or {})
+    block = _prefix_block(bound, prefixes)
+    insertions = [edit for edit in (values_block, Insertion(1, 1, len(block.encode("utf-8")))) if edit]
     accept = _RESULT_TYPES[result_format or "json"] + ", application/n-triples;q=0.9"
-    data = request(
-        endpoint,
-        method="POST",
-        data=urllib.parse.urlencode({"query": text}).encode("utf-8"),
-        headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept},
-        timeout=timeout_s,
-        retries=retries,
-        max_bytes=None,
-        allow_private=True,
-        idempotent=True,  # a query changes nothing: sending it again is safe
-    )
+    try:
+        data = request(
+            endpoint,
+            method="POST",
+            data=urllib.parse.urlencode({"query": block + bound}).encode("utf-8"),
+            headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept},
+            timeout=timeout_s,
+            retries=retries,
+            max_bytes=None,
+            allow_private=True,
+            idempotent=True,  # a query changes nothing: sending it again is safe
+        )
+    except ServerAnswerError as error:
+        if error.status != 400:
+            raise
+        message = user_positions(error.reason.removeprefix("the server answered 400: "), insertions)
+        raise QueryError(f"{endpoint}: the endpoint refused the query: {message}") from None
     if result_format is not None:
         return data
     return _parse_answer(endpoint, data)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg.progress import Progress
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.orgs import OrgResolution, resolve_orgs
@@ -75,8 +76,12 @@ def resolve(records: Sequence[Record], aliases: Aliases | None = None) -> Resolu
 
 
 def resolve_rest(
-    records: Sequence[Record], papers: list[ResolvedPaper], paper_of: list[int], aliases: Aliases | None = None
+    records: Sequence[Record],
+    papers: list[ResolvedPaper],
+    paper_of: list[int],
+    aliases: Aliases | None = None,
+    progress: Progress | None = None,
 ) -> Resolution:
-    """People and orgs of ``records`` once their papers are known."""
-    people = resolve_authors(records, aliases, [paper.records for paper in papers])
+    """People and orgs of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`)."""
+    people = resolve_authors(records, aliases, [paper.records for paper in papers], progress)
     return Resolution(records, papers, paper_of, people, resolve_orgs(records, aliases))

@@ -41,6 +41,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.keys import author_key, org_key
@@ -428,8 +429,8 @@ class _Corpus:
     printed: dict[str, str]  # name key -> how the name is printed (the first in sort order)
 
     @classmethod
-    def of(cls, records: Sequence[Record], weights: _Weights) -> _Corpus:
-        papers = _papers(records, weights)
+    def of(cls, records: Sequence[Record], weights: _Weights, tally: Tally | None = None) -> _Corpus:
+        papers = _papers(records, weights, tally)
         counts: defaultdict[str, int] = defaultdict(int)
         for paper in papers:
             if paper.venue:
@@ -446,8 +447,9 @@ class _Corpus:
         return cls(papers, weight, printed)
 
 
-def _papers(records: Sequence[Record], weights: _Weights) -> list[_Paper]:
+def _papers(records: Sequence[Record], weights: _Weights, tally: Tally | None = None) -> list[_Paper]:
     """The evidence of every record, with title words kept only where they are rare in the corpus."""
+    advance = tally.advance if tally is not None else (lambda items=1: None)
     max_authors = weights.limits["co-authors read from papers with at most"]
     word_lists = [frozenset(_WORD_RE.findall(fold(r.title or ""))) - weights.title_stopwords for r in records]
     frequency: defaultdict[str, int] = defaultdict(int)
@@ -477,6 +479,7 @@ def _papers(records: Sequence[Record], weights: _Weights) -> list[_Paper]:
                 owner=owner,
             )
         )
+        advance()
     return papers
 
 
@@ -623,7 +626,10 @@ def _name_token_proposes(key: str, weights: _Weights) -> bool:
 
 
 def resolve_authors(
-    records: Sequence[Record], aliases: Aliases | None = None, paper_groups: Sequence[Sequence[int]] = ()
+    records: Sequence[Record],
+    aliases: Aliases | None = None,
+    paper_groups: Sequence[Sequence[int]] = (),
+    progress: Progress | None = None,
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people, on scored evidence.
 
@@ -641,6 +647,8 @@ def resolve_authors(
        the same people (never in arrival order); the initials-only groups left cluster among
        themselves.
 
+    ``progress`` is told how far the stage ``"resolving authors"`` is (see :mod:`kg.progress`).
+
     The result does not depend on the order of ``records``: ties are broken by the names and
     titles of the groups, never by their positions.
 
@@ -657,7 +665,10 @@ def resolve_authors(
     'same name + shared co-author'
     """
     with _collector_paused():
-        return _Resolver(records, aliases or Aliases(), paper_groups).run()
+        # Two passes over the records, then the name blocks (their size is known once the first pass is done).
+        mentions = sum(len(record.authors) for record in records)
+        tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
+        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run()
 
 
 @contextmanager
@@ -679,12 +690,15 @@ def _collector_paused() -> Iterator[None]:
 class _Resolver:
     """The state of one :func:`resolve_authors` run: groups of mentions in a union-find forest."""
 
-    def __init__(self, records: Sequence[Record], aliases: Aliases, paper_groups: Sequence[Sequence[int]]):
+    def __init__(
+        self, records: Sequence[Record], aliases: Aliases, paper_groups: Sequence[Sequence[int]], tally: Tally
+    ):
+        self.tally = tally
         self.records = records
         self.aliases = aliases
         self.paper_groups = paper_groups
         self.weights = _weights()
-        self.corpus = _Corpus.of(records, self.weights)
+        self.corpus = _Corpus.of(records, self.weights, tally)
         self.papers = self.corpus.papers
         self.groups: list[_Group] = []
         self.parent: list[int] = []
@@ -714,6 +728,7 @@ class _Resolver:
                         sort_key=(key, title, j, *where),
                     )
                 )
+            tally.advance()
 
     def run(self) -> AuthorResolution:
         self._join_on_identifiers()
@@ -722,10 +737,13 @@ class _Resolver:
             if self.find(index) == index:
                 for parsed in self.groups[index].parsed:
                     blocks[parsed.block].add(index)
+        # Each block counts its groups (a block of one is done at once, a large one takes long).
+        self.tally.retotal(2 * len(self.records) + sum(map(len, blocks.values())))
         for block in sorted(blocks):
             members = self._ordered({self.find(i) for i in blocks[block]})
             if len(members) > 1:
                 self._cluster_block(members)
+            self.tally.advance(len(blocks[block]))
         roots = self._ordered({self.find(i) for i in range(len(self.groups))})
         number = {root: n for n, root in enumerate(roots)}
         display = {number[root]: _display(self.groups[root]) for root in roots}
@@ -739,6 +757,7 @@ class _Resolver:
             for root in same[1:] if len(same) > 1 else ():
                 identity[number[root]] += "|" + "|".join(map(str, self.groups[root].sort_key))
         listed = self._listed(number, display, identity)
+        self.tally.finish()
         return AuthorResolution(
             person_of={mention: number[self.find(index)] for mention, index in self.mention_group.items()},
             display=display,

@@ -31,6 +31,7 @@ from functools import cache
 
 from kg.data import load_json
 from kg.errors import UsageError
+from kg.progress import Progress, Tally
 from kg.topics.normalize import is_acronym, topic_key
 from kg.topics.vocabulary import build_matchers, key_to_label, weak_keys
 
@@ -38,6 +39,7 @@ METHODS = ("auto", "vocabulary", "keyphrase", "vocabulary+keyphrase", "noun-chun
 TRAINED_PIPELINES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
 # Below this many papers, starting worker processes costs more than it saves (bench/README.md).
 PARALLEL_MIN_PAPERS = 4000
+_CHUNKS_PER_WORKER = 4  # more chunks than workers: their progress is seen as each chunk ends
 _TITLE_WEIGHT = 2.0
 _KEYPHRASE_WEIGHT = 0.6
 _ABBREVIATION_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9})\)")
@@ -227,36 +229,45 @@ class TopicFinder:
         """
         return self.start(papers).result()
 
-    def start(self, papers: Sequence[tuple[str | None, str | None]]) -> PendingTopics:
+    def start(self, papers: Sequence[tuple[str | None, str | None]], progress: Progress | None = None) -> PendingTopics:
         """Begin :meth:`find` in worker processes and return at once; ``.result()`` waits for it.
 
         A build hands topics to the workers and goes on resolving authors and
         writing statements meanwhile. Small inputs are read at once, here.
+        ``progress`` is told how many papers were read (the stage ``"finding topics"``,
+        see :mod:`kg.progress`); with workers, from a thread of this process as each
+        part of the papers is done.
         """
         self._load()
+        tally = Tally(progress, "finding topics", len(papers))
         workers = self._workers(len(papers))
         if workers <= 1:
-            found, forms = self._read(papers)
-            return PendingTopics(lambda: self._finish(found, forms, len(papers)))
-        return self._start_in_parallel(papers, workers)
+            found, forms = self._read(papers, tally)
+            return PendingTopics(lambda: self._finish(found, forms, len(papers), tally))
+        return self._start_in_parallel(papers, workers, tally)
 
-    def _finish(self, found: list[_Paper], forms: defaultdict[str, Counter], size: int) -> list[list[TopicHit]]:
+    def _finish(
+        self, found: list[_Paper], forms: defaultdict[str, Counter], size: int, tally: Tally | None = None
+    ) -> list[list[TopicHit]]:
         document_frequency: Counter = Counter()
         for paper in found:
             document_frequency.update(paper.counts.keys())
         labels = key_to_label()
-        return [self._rank(paper, forms, document_frequency, size, labels) for paper in found]
+        ranked = [self._rank(paper, forms, document_frequency, size, labels) for paper in found]
+        if tally is not None:
+            tally.finish()
+        return ranked
 
     def _workers(self, size: int) -> int:
         if self.n_process is not None:
             return max(1, self.n_process)
         return min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_PAPERS else 1
 
-    def _start_in_parallel(self, papers, workers: int) -> PendingTopics:
+    def _start_in_parallel(self, papers, workers: int, tally: Tally) -> PendingTopics:
         global _WORKER_EXTRACTOR
         from kg.io.workers import worker_pool
 
-        size = -(-len(papers) // workers)
+        size = -(-len(papers) // (workers * _CHUNKS_PER_WORKER))
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
         pool = worker_pool(workers)
         # Frozen objects are skipped by the workers' garbage collector, which would otherwise write to
@@ -266,6 +277,9 @@ class TopicFinder:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.
             futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
+            for start, future in zip(range(0, len(papers), size), futures, strict=True):
+                done = min(size, len(papers) - start)
+                future.add_done_callback(lambda _, done=done: tally.advance(done))
         finally:
             _WORKER_EXTRACTOR = None
             gc.unfreeze()
@@ -281,11 +295,11 @@ class TopicFinder:
                 found.extend(part_found)
                 for key, counter in part_forms.items():
                     forms[key].update(counter)
-            return self._finish(found, forms, len(papers))
+            return self._finish(found, forms, len(papers), tally)
 
         return PendingTopics(collect)
 
-    def _read(self, papers) -> tuple[list[_Paper], defaultdict[str, Counter]]:
+    def _read(self, papers, tally: Tally | None = None) -> tuple[list[_Paper], defaultdict[str, Counter]]:
         """Per-paper topic counts and the printed forms of every topic."""
         nlp = self._load()
         texts = [f"{title or ''}\n\n{abstract or ''}" for title, abstract in papers]
@@ -315,6 +329,8 @@ class TopicFinder:
                     if short in paper.in_title:
                         paper.in_title.add(long_form)
             found.append(paper)
+            if tally is not None:
+                tally.advance()
         return found, forms
 
     @property

@@ -76,6 +76,7 @@ KG = _Terms(
 )  # fmt: skip
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
 XSD = PREFIXES["xsd"]
 SKOS = PREFIXES["skos"]
 PROV_DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"

@@ -207,6 +207,10 @@ def test_real_tab_delimited_export_in_utf16():
         "text": "Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105",
         "year": 2000,
         "doi": "10.2307/2667105",
+        "first_author": "Ahuja",
+        "venue": "ADMIN SCI QUART",
+        "volume": "45",
+        "page": "425",
     }
     assert first.abstract == "Abstract replaced for the fixture." and first.venue == "ORGANIZATION SCIENCE"
     assert [(a.given, a.family) for a in avatar.authors][:2] == [("Gary", "Bente"), ("Sabine", "Rueggenberg")]

@@ -41,6 +41,49 @@ def _author(entry: dict) -> AuthorRef | None:
     return AuthorRef(" ".join(name.split()), affiliations, orcid)
 
 
+def _reference(entry: dict) -> dict | None:
+    """One item of a work's ``reference`` list: its DOI, or its printed text and the parts Crossref split out.
+
+    Examples
+    --------
+    >>> _reference({"key": "r1", "author": "Wen", "year": "1990", "journal-title": "Int. J. Mod. Phys. B",
+    ...             "volume": "4", "first-page": "239", "DOI": "10.1142/S0217979290000139"})
+    {'doi': '10.1142/S0217979290000139', 'first_author': 'Wen', 'year': '1990', 'venue': 'Int. J. Mod. Phys. B', \
+'volume': '4', 'page': '239'}
+    """
+    reference = {}
+    for key, field in (
+        ("text", "unstructured"),
+        ("doi", "DOI"),
+        ("title", "article-title"),
+        ("first_author", "author"),
+        ("year", "year"),
+        ("venue", "journal-title"),
+        ("volume", "volume"),
+        ("page", "first-page"),
+    ):
+        value = text_of(entry.get(field))
+        if value:
+            reference[key] = value
+    if "venue" not in reference and text_of(entry.get("volume-title")):
+        reference["venue"] = text_of(entry.get("volume-title"))
+    return reference or None
+
+
+def _citation_extra(work: dict) -> dict:
+    """What a work says of citations: its reference list, citation count, volume and pages."""
+    extra: dict = {}
+    references = [r for r in (_reference(e) for e in work.get("reference") or [] if isinstance(e, dict)) if r]
+    if references:
+        extra["references"] = references
+    if isinstance(work.get("is-referenced-by-count"), int):
+        extra["citation_count"] = work["is-referenced-by-count"]
+    for key, field in (("volume", "volume"), ("pages", "page")):
+        if text_of(work.get(field)):
+            extra[key] = text_of(work.get(field))
+    return extra
+
+
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     records = []
     for work in _works(try_json(text)):
@@ -60,6 +103,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 categories=tuple(s for s in work.get("subject") or [] if isinstance(s, str)),
                 ids={"doi": work["DOI"]} if isinstance(work.get("DOI"), str) else {},
                 source=SourceRef(source, 1, FORMAT),
+                extra=_citation_extra(work),
             )
         )
     return records, []

@@ -47,6 +47,31 @@ def abstract_from_index(index: object) -> str | None:
     return " ".join(word for _, word in placed) or None
 
 
+def _citation_extra(item: dict) -> dict:
+    """What a work says of citations: the works it cites (``referenced_works``), its citation count, volume, pages.
+
+    Examples
+    --------
+    >>> _citation_extra({"referenced_works": ["https://openalex.org/W1", 7], "cited_by_count": 3,
+    ...                  "biblio": {"volume": "12", "first_page": "5", "last_page": "9"}})
+    {'references': [{'openalex': 'W1'}], 'citation_count': 3, 'volume': '12', 'pages': '5-9'}
+    """
+    extra: dict = {}
+    cited = [w[len(_PREFIX) :] if w.startswith(_PREFIX) else w for w in item.get("referenced_works") or []
+             if isinstance(w, str)]  # fmt: skip
+    if cited:
+        extra["references"] = [{"openalex": work} for work in dict.fromkeys(cited)]
+    if isinstance(item.get("cited_by_count"), int):
+        extra["citation_count"] = item["cited_by_count"]
+    biblio = item.get("biblio") if isinstance(item.get("biblio"), dict) else {}
+    if text_of(biblio.get("volume")):
+        extra["volume"] = text_of(biblio.get("volume"))
+    pages = "-".join(p for p in (text_of(biblio.get("first_page")), text_of(biblio.get("last_page"))) if p)
+    if pages:
+        extra["pages"] = pages
+    return extra
+
+
 def _author(authorship: dict) -> AuthorRef | None:
     author = authorship.get("author") or {}
     name = text_of(authorship.get("raw_author_name")) or text_of(author.get("display_name"))
@@ -79,6 +104,9 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         topics = [t.get("display_name") for t in item.get("topics") or [] if isinstance(t, dict)]
         location = item.get("primary_location") or {}
         venue = text_of((location.get("source") or {}).get("display_name")) if isinstance(location, dict) else None
+        extra = _citation_extra(item)
+        if org_ror:
+            extra["org_ror"] = dict(sorted(org_ror.items()))
         records.append(
             Record(
                 title=text_of(item.get("title")) or text_of(item.get("display_name")),
@@ -89,7 +117,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 categories=tuple(t for t in topics if isinstance(t, str)),
                 ids=ids,
                 source=SourceRef(source, 1, FORMAT),
-                extra={"org_ror": dict(sorted(org_ror.items()))} if org_ror else {},
+                extra=extra,
             )
         )
     return records, notes

@@ -8,7 +8,9 @@ from kg.extractors.common.jsondoc import iso_date, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "semanticscholar-json"
-_ID_KEYS = {"DOI": "doi", "ArXiv": "arxiv", "DBLP": "dblp", "CorpusId": "s2corpus", "MAG": "mag", "PubMed": "pubmed"}
+_ID_KEYS = {"DOI": "doi", "ArXiv": "arxiv", "DBLP": "dblp", "CorpusId": "s2corpus", "MAG": "mag", "PubMed": "pmid"}
+# How a listed paper stands to the paper whose ``citations`` or ``references`` list it.
+_LINKS = {"citations": ("cites the paper", "cites"), "references": ("cited by the paper", "cited_by")}
 
 
 def _is_paper(item: object) -> bool:
@@ -30,7 +32,9 @@ def detect(text: str) -> float:
     return 1.0 if items and all(_is_paper(i) or _is_author(i) for i in items[:5]) else 0.0
 
 
-def _record(paper: dict, source: str, relation: str | None, owner: dict | None = None) -> Record | None:
+def _record(
+    paper: dict, source: str, relation: str | None, owner: dict | None = None, link: dict | None = None
+) -> Record | None:
     title, abstract = text_of(paper.get("title")), text_of(paper.get("abstract"))
     if not (title or abstract):
         return None
@@ -48,6 +52,13 @@ def _record(paper: dict, source: str, relation: str | None, owner: dict | None =
     extra = {"s2_author_ids": [a.get("authorId") for a in paper.get("authors") or [] if isinstance(a, dict)]}
     if relation:
         extra["relation"] = relation
+    if link:
+        extra.update(link)
+    if isinstance(paper.get("citationCount"), int):
+        extra["citation_count"] = paper["citationCount"]
+    for key in ("volume", "pages"):
+        if text_of(journal.get(key)):
+            extra[key] = " ".join((text_of(journal.get(key)) or "").split())
     return Record(
         title=title,
         authors=tuple(authors),
@@ -67,15 +78,16 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         if _is_author(item):
             owner = {"name": item.get("name"), "authorId": item.get("authorId")}
             papers = [(p, "paper of the author") for p in item.get("papers") or []]
-            candidates = [(p, r, owner) for p, r in papers]
+            candidates = [(p, r, owner, None) for p, r in papers]
         elif _is_paper(item):
-            candidates = [(item, None, None)]
-            for key, relation in (("citations", "cites the paper"), ("references", "cited by the paper")):
-                candidates += [(p, relation, None) for p in item.get(key) or []]
+            candidates = [(item, None, None, None)]
+            for key, (relation, link) in _LINKS.items():
+                main = {link: {"s2": item["paperId"]}} if isinstance(item.get("paperId"), str) else None
+                candidates += [(p, relation, None, main) for p in item.get(key) or []]
         else:
             continue
-        for paper, relation, owner in candidates:
-            record = _record(paper, source, relation, owner) if isinstance(paper, dict) else None
+        for paper, relation, owner, link in candidates:
+            record = _record(paper, source, relation, owner, link) if isinstance(paper, dict) else None
             if record is None:
                 skipped += 1
             else:

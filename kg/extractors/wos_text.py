@@ -132,15 +132,40 @@ def _date(record: TaggedRecord) -> str | None:
 
 
 def _reference(text: str) -> dict[str, Any]:
-    """A cited reference as printed ("Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105")."""
+    """A cited reference as printed, and its parts.
+
+    Examples
+    --------
+    >>> _reference("Burt R. S., 1992, STRUCTURAL HOLES SOC")["first_author"]
+    'Burt'
+    >>> _reference("Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105")
+    {'text': 'Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105', 'year': 2000, \
+'first_author': 'Ahuja', 'venue': 'ADMIN SCI QUART', 'volume': '45', 'page': '425', 'doi': '10.2307/2667105'}
+    """
     reference: dict[str, Any] = {"text": text}
     parts = [p.strip() for p in text.split(",")]
     if len(parts) > 1 and re.fullmatch(r"[12]\d{3}", parts[1]):
         reference["year"] = int(parts[1])
+        family = _CITED_FAMILY_RE.match(parts[0])
+        if family and not parts[0].startswith("["):  # "[Anonymous]" names no one
+            reference["first_author"] = family.group(1)
+        if len(parts) > 2 and parts[2] and not _CITED_PART_RE.match(parts[2]):
+            reference["venue"] = parts[2]
+        for part in parts[2:]:
+            found = _CITED_PART_RE.match(part)
+            if found and found.group(1) == "V":
+                reference.setdefault("volume", found.group(2))
+            elif found and found.group(1) == "P":
+                reference.setdefault("page", found.group(2))
     doi = find_doi(text)
     if doi:
         reference["doi"] = doi
     return reference
+
+
+# "Van der Berg J" -> "Van der Berg": the family name is everything before the initials.
+_CITED_FAMILY_RE = re.compile(r"^(.+?)(?:\s+(?:[A-Z]\.?-?\s*){1,4})?$")
+_CITED_PART_RE = re.compile(r"^([VP])(\d+)$")
 
 
 def _record(record: TaggedRecord, source: str) -> Record | None:
@@ -170,6 +195,16 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
         extra["document_type"] = record.text("DT")
     if record.text("LA"):
         extra["language"] = record.text("LA")
+    if record.text("VL"):
+        extra["volume"] = record.text("VL")
+    if record.text("J9"):
+        extra["venue_abbreviation"] = record.text("J9")  # as cited references print the venue
+    pages = "-".join(p for p in (record.text("BP"), record.text("EP")) if p)
+    if pages:
+        extra["pages"] = pages
+    cited = (record.text("TC") or "").strip()
+    if cited.isdigit():
+        extra["citation_count"] = int(cited)  # times cited, as Web of Science counted them when exported
     keywords = _split_semicolons(record.text("DE")) + _split_semicolons(record.text("ID"))
     keywords = list({k.casefold(): k for k in reversed(keywords)}.values())[::-1]
     if keywords:

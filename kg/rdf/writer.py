@@ -32,7 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, SKOS
+from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
 from kg.progress import Progress, Tally
 from kg.rdf.iris import IriMinter, short_hash
 from kg.rdf.nquads import QuadSink
@@ -162,14 +162,15 @@ class _Counts:
         self.kind: dict[str, str] = {}
 
     def add(self, node: str, paper: str, kind: str) -> None:
-        """Count ``paper`` for ``node``, an "author", "org" or "topic"."""
+        """Count ``paper`` for ``node``, an "author", "org" or "topic" (or the citing ``paper`` of a "citation")."""
         self.papers[node].add(paper)
         self.kind[node] = kind
 
     def describe(self, sink: QuadSink, base: str) -> None:
         """The named graph ``<base>graph/counts``: a paper count on every counted node, and topic years."""
         sink.set_graph(f"{base}graph/counts")
-        predicates = {"author": KG.authorPaperCount, "org": KG.orgPaperCount, "topic": KG.topicPaperCount}
+        predicates = {"author": KG.authorPaperCount, "org": KG.orgPaperCount, "topic": KG.topicPaperCount,
+                      "citation": KG.citationCount}  # fmt: skip
         for node, papers in self.papers.items():
             sink.value(node, predicates[self.kind[node]], len(papers))
             if self.kind[node] != "topic":
@@ -225,6 +226,8 @@ def write_statements(
         _describe_chosen(sink, paper_iri, resolution.papers[number], index)
         _describe_record(sink, mint, resolution, record, paper_iri, line_iri, index, counts)
         tally.advance()
+    if resolution.citations.citations:
+        _describe_citations(sink, mint, resolution, paper_iris, counts)
     if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
     if with_topics:
@@ -279,8 +282,11 @@ def _describe_record(
     record_index: int,
     counts: _Counts,
 ) -> None:
-    """What one record says of its paper: its ids, authorships, orgs and categories."""
+    """What one record says of its paper: its ids, stated citation count, authorships, orgs and categories."""
     _describe_ids(sink, paper, record.ids)
+    stated = record.extra.get("citation_count") if record.extra else None
+    if isinstance(stated, int) and not isinstance(stated, bool) and stated >= 0:
+        sink.value(paper, KG.statedCitationCount, stated)
     for position, author in enumerate(record.authors, start=1):
         author_iri = mint.person_of(record_index, position - 1)
         authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
@@ -451,6 +457,58 @@ def _describe_org(
         sink.value(org, KG.name, canonical)
     sink.value(org, SKOS + "prefLabel", canonical)
     return org
+
+
+def _describe_citations(
+    sink: QuadSink, mint: IriMinter, resolution: Resolution, paper_iris: list[str], counts: _Counts
+) -> None:
+    """Every citation, in the graph of the source that listed it, and the works known only from citations.
+
+    A cited-only work is a kg:Paper with ``kg:citedOnly true`` in the graph of every source citing it;
+    its label, title, year and identifiers are written once, in the graph of its first citing source.
+    """
+    result = resolution.citations
+    cited_iris = [mint.paper(work.identity, work.title or work.label) for work in result.cited_only]
+    iris = paper_iris + cited_iris
+    described: set[tuple[str, str]] = set()
+    labelled: set[str] = set()
+    for citation in result.citations:
+        record = resolution.records[citation.record]
+        source = record.source or SourceRef("<unknown>", 1, "unknown")
+        graph = mint.source(source.path, source.key)
+        line = mint.source_line(source)
+        sink.set_graph(graph)
+        citing, cited = iris[citation.citing], iris[citation.cited]
+        if citation.cited >= result.paper_count and (cited, graph) not in described:
+            described.add((cited, graph))
+            sink.link(cited, RDF_TYPE, KG.Paper)
+            sink.value(cited, KG.citedOnly, True)
+            sink.link(cited, PROV_DERIVED_FROM, line)
+            if cited not in labelled:
+                labelled.add(cited)
+                _describe_cited_work(sink, cited, result.cited_only[citation.cited - result.paper_count])
+        node = f"{citing}/citation/{short_hash(line + ' ' + cited)}"
+        sink.link(citing, KG.cites, cited)
+        sink.link(citing, KG.hasCitation, node)
+        sink.link(node, RDF_TYPE, KG.Citation)
+        sink.link(node, KG.citingPaper, citing)
+        sink.link(node, KG.citedPaper, cited)
+        sink.value(node, KG.matchedBy, citation.rule)
+        if citation.text:
+            sink.value(node, KG.referenceText, citation.text)
+        sink.link(node, PROV_DERIVED_FROM, line)
+        counts.add(cited, citing, "citation")
+
+
+def _describe_cited_work(sink: QuadSink, iri: str, work: Any) -> None:
+    sink.value(iri, RDFS_LABEL, work.label)
+    if work.title:
+        sink.value(iri, KG.title, work.title)
+    if work.year:
+        sink.value(iri, KG.year, work.year)
+    if work.venue:
+        sink.value(iri, KG.venue, work.venue)
+    _describe_ids(sink, iri, work.ids)
 
 
 def _describe_ids(sink: QuadSink, paper: str, ids: dict[str, str]) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from kg.progress import Progress
 from kg.records import Record
 from kg.resolve.aliases import Aliases
+from kg.resolve.citations import CitationResolution, resolve_citations
 from kg.resolve.orgs import OrgResolution, resolve_orgs
 from kg.resolve.papers import ResolvedPaper, is_paper, resolve_papers
 from kg.resolve.people import AuthorResolution, resolve_authors
@@ -29,11 +30,13 @@ from kg.resolve.people import AuthorResolution, resolve_authors
 __all__ = [
     "Aliases",
     "AuthorResolution",
+    "CitationResolution",
     "OrgResolution",
     "Resolution",
     "ResolvedPaper",
     "resolve",
     "resolve_authors",
+    "resolve_citations",
     "resolve_orgs",
     "resolve_papers",
 ]
@@ -55,6 +58,8 @@ class Resolution:
         The person of every author mention (record, position), names and merges.
     orgs : OrgResolution
         The org node every printed org name belongs to.
+    citations : CitationResolution
+        Which paper each reference names, and the works known only from citations.
     """
 
     records: Sequence[Record]
@@ -62,6 +67,7 @@ class Resolution:
     paper_of: list[int]
     people: AuthorResolution
     orgs: OrgResolution
+    citations: CitationResolution
 
 
 def resolve(records: Sequence[Record], aliases: Aliases | None = None) -> Resolution:
@@ -82,6 +88,7 @@ def resolve_rest(
     aliases: Aliases | None = None,
     progress: Progress | None = None,
 ) -> Resolution:
-    """People and orgs of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`)."""
+    """People, orgs and citations of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`)."""
     people = resolve_authors(records, aliases, [paper.records for paper in papers], progress)
-    return Resolution(records, papers, paper_of, people, resolve_orgs(records, aliases))
+    citations = resolve_citations(records, paper_of, len(papers))
+    return Resolution(records, papers, paper_of, people, resolve_orgs(records, aliases), citations)

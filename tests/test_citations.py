@@ -1,0 +1,200 @@
+"""Citations: every reference resolved to a corpus paper or a work known only from citations, by recorded rules."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from kg.records import AuthorRef, Record
+from kg.resolve.citations import resolve_citations
+from kg.resolve.papers import is_paper, resolve_papers
+
+
+def _resolve(records):
+    papers, paper_of = resolve_papers(records)
+    return papers, resolve_citations(records, paper_of, len(papers))
+
+
+def _cited(records):
+    return [(c.cited, c.rule) for c in _resolve(records)[1].citations]
+
+
+def _citing(*references):
+    """One citing record per reference (a list that names one work twice cites it once)."""
+    return [Record(title=f"A citing paper number {n}", extra={"references": [r]}) for n, r in enumerate(references)]
+
+
+def test_an_identifier_matches_first_and_a_title_never_joins_two_dois():
+    corpus = Record(title="Knowledge networks as channels and conduits", ids={"doi": "10.1287/orsc.1030.0054"})
+    citing = _citing(
+        {"text": "Owen-Smith J, 2004, ORGAN SCI", "doi": "https://doi.org/10.1287/ORSC.1030.0054"},
+        # the same title with another DOI: another work (a corrigendum, a reprint), never the corpus paper
+        {"text": "x", "title": "Knowledge networks as channels and conduits", "doi": "10.9999/other"},
+        {"text": "y", "title": "Knowledge networks as channels and conduits"},
+    )
+    _, result = _resolve([corpus, *citing])
+    assert [(c.cited, c.rule) for c in result.citations] == [(0, "doi"), (4, "new"), (0, "title")]
+    assert result.cited_only[0].ids == {"doi": "10.9999/other"}
+
+
+def test_wos_citation_keys_meet_the_records_they_cite():
+    venue = "J AM SOC INF SCI TEC"
+    cited = Record(title="CiteSpace II", date="2006", authors=(AuthorRef("Chen, CM", family="Chen"),),
+                   extra={"volume": "57", "pages": "359-377", "venue_abbreviation": venue})  # fmt: skip
+    citing = _citing(
+        {"text": "Chen CM, 2006, J AM SOC INF SCI TEC, V57, P359", "first_author": "Chen", "year": 2006,
+         "venue": venue, "volume": "57", "page": "359"},
+        # same author, year and journal, another volume: another work
+        {"text": "Chen CM, 2006, J AM SOC INF SCI TEC, V58", "first_author": "Chen", "year": 2006, "venue": venue,
+         "volume": "58"},
+        {"text": "Chen CM, 2006, J AM SOC INF SCI TEC", "first_author": "Chen", "year": 2006, "venue": venue},
+    )  # fmt: skip
+    assert _cited([cited, *citing]) == [(0, "citation_key"), (4, "new"), (0, "short_key")]
+
+
+def test_references_to_one_outside_work_are_one_cited_only_work():
+    refs = [{"text": "Scott J., 2000, SOCIAL NETWORK ANAL", "first_author": "Scott", "year": 2000,
+             "venue": "SOCIAL NETWORK ANAL"}]  # fmt: skip
+    records = [Record(title=f"Paper number {n}", extra={"references": refs}) for n in range(3)]
+    _, result = _resolve(records)
+    assert len(result.cited_only) == 1 and result.cited_only[0].mentions == ((0, 0), (1, 0), (2, 0))
+    assert result.cited_only[0].label == "Scott J., 2000, SOCIAL NETWORK ANAL" and result.cited_only[0].year == 2000
+    assert {c.cited for c in result.citations} == {3}
+
+
+def test_a_reference_list_naming_a_work_twice_cites_it_once_and_nothing_cites_itself():
+    references = [{"doi": "10.1/resnet"}, {"doi": "10.1/vgg"}, {"doi": "10.1/VGG"}]
+    paper = Record(title="Deep residual learning", ids={"doi": "10.1/resnet"}, extra={"references": references})
+    assert _cited([paper]) == [(1, "new")]
+
+
+def test_a_stated_link_between_two_records_of_one_source():
+    main = Record(title="Attention Is All You Need", ids={"arxiv": "1706.03762"})
+    citing = Record(title="BERT: Pre-training of deep bidirectional transformers",
+                    extra={"cites": {"arxiv": "1706.03762"}})  # fmt: skip
+    cited = Record(title="Long short-term memory", extra={"cited_by": {"arxiv": "1706.03762"}})
+    _, result = _resolve([main, citing, cited])
+    assert sorted((c.citing, c.cited) for c in result.citations) == [(0, 2), (1, 0)]
+
+
+def test_nearly_every_cited_reference_of_a_real_wos_export_becomes_a_citation(shared_data):
+    from kg.extract import extract_paths
+
+    path = shared_data / "wos-plaintext" / "wos_plaintext.txt"
+    records = [r for item in extract_paths([str(path)]) for r in getattr(item, "records", []) if is_paper(r)]
+    references = sum(len(r.extra.get("references", [])) for r in records)
+    papers, result = _resolve(records)
+    assert references == 2911  # the CR lines (SOURCE.md)
+    assert len(result.citations) >= 0.98 * references and result.unmatched <= 0.02 * references
+    local = [c for c in result.citations if c.cited < len(papers)]
+    titles = {papers[c.cited].title for c in local}
+    assert (
+        "CiteSpace II: Detecting and visualizing emerging trends and transient patterns in scientific literature"
+        in {t.split("\n")[0] for t in titles}
+        or any(t.startswith("CiteSpace II") for t in titles)
+    )
+    most = Counter(c.cited for c in result.citations if c.cited >= len(papers)).most_common(1)[0]
+    assert result.cited_only[most[0] - len(papers)].label.startswith("KAMADA T, 1989") and most[1] == 7
+
+
+@pytest.mark.parametrize("pages", ["359-377", "359", "pp. 359–377"])
+def test_a_corpus_papers_pages_give_its_first_page(pages):
+    cited = Record(title="CiteSpace II", date="2006", authors=(AuthorRef("Chaomei Chen"),),
+                   extra={"volume": "57", "pages": pages})  # fmt: skip
+    citing = Record(title="Mapping a field", extra={"references": [
+        {"text": "Chen CM, 2006, J AM SOC INF SCI TEC, V57, P359", "first_author": "Chen", "year": 2006,
+         "volume": "57", "page": "359"}]})  # fmt: skip
+    assert _cited([cited, citing]) == [(0, "citation_key")]
+
+
+def _real(shared_data, *parts):
+    from kg.extract import extract_paths
+
+    path = shared_data.joinpath(*parts)
+    records = [r for item in extract_paths([str(path)]) for r in getattr(item, "records", []) if is_paper(r)]
+    papers, result = _resolve(records)
+    return records, papers, result
+
+
+def test_semantic_scholar_citing_and_cited_papers_are_linked_to_the_paper(shared_data):
+    records, papers, result = _real(shared_data, "semanticscholar-api", "Paper.json")
+    turing = next(i for i, p in enumerate(papers) if p.title == "Computing Machinery and Intelligence")
+    cites_turing = [c for c in result.citations if c.cited == turing]
+    cited_by_turing = [c for c in result.citations if c.citing == turing]
+    assert (len(cites_turing), len(cited_by_turing), len(result.citations)) == (1000, 14, 1014)
+    assert records[0].extra["citation_count"] > 1000  # as Semantic Scholar counted them
+
+
+def test_openalex_referenced_works_become_citations(shared_data):
+    records, papers, result = _real(shared_data, "openalex-references", "openalex.json")
+    listed = sum(len(r.extra.get("references", [])) for r in records)
+    assert listed == 1338  # referenced_works ids (SOURCE.md)
+    assert len(result.citations) >= listed - 5 and result.unmatched == 0
+    assert all(w.ids.get("openalex", "").startswith("W") for w in result.cited_only)
+    assert sum(c.cited < len(papers) for c in result.citations) > 50  # the author cites his own works
+
+
+def test_crossref_reference_lists_become_citations(shared_data):
+    records, _, result = _real(shared_data, "crossref-references")
+    per_work = sorted(len(r.extra.get("references", [])) for r in records)
+    assert per_work == [0, 7, 22, 50, 56]  # SOURCE.md: 135 references
+    with_doi = sum(1 for r in records for ref in r.extra.get("references", []) if "doi" in ref)
+    assert with_doi == 48 + 15 + 2 + 45
+    assert len(result.citations) >= 133 and len({w.identity for w in result.cited_only}) == len(result.cited_only)
+
+
+def _graph(paths, tmp_path):
+    from kg.graph import KnowledgeGraph
+    from kg.pipeline import Target, build
+
+    out = tmp_path / "g.trig"
+    build([str(p) for p in paths], target=Target(output=str(out)))
+    return KnowledgeGraph.load(out)
+
+
+def _count(graph, where: str) -> int:
+    return int(graph.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0][0].value)
+
+
+def test_the_semantic_scholar_export_gives_1014_cites_edges_with_counts(shared_data, tmp_path):
+    graph = _graph([shared_data / "semanticscholar-api" / "Paper.json"], tmp_path)
+    assert _count(graph, "?a kg:cites ?b") == 1014
+    row = graph.query(
+        "SELECT ?local ?stated WHERE { ?p kg:title 'Computing Machinery and Intelligence' ; kg:citationCount ?local ;"
+        " kg:statedCitationCount ?stated }"
+    ).as_dicts()[0]
+    assert row["local"] == 1000 and row["stated"] > 1000  # the corpus's citing papers; Semantic Scholar's count
+    assert _count(graph, "?p kg:citedOnly true") == 0  # the 14 references are papers of the export itself
+
+
+def test_every_citation_says_where_it_was_read_and_why_it_names_that_paper(shared_data, tmp_path):
+    graph = _graph([shared_data / "wos-plaintext" / "wos_plaintext.txt"], tmp_path)
+    edges = _count(graph, "?a kg:cites ?b")
+    assert edges >= 0.98 * 2911
+    assert _count(graph, "?c a kg:Citation ; prov:wasDerivedFrom/kg:line ?line ; kg:matchedBy ?rule") == edges
+    only = _count(graph, "?w kg:citedOnly true ; rdfs:label ?label")
+    assert only > 2500 and _count(graph, "?w kg:citedOnly true FILTER NOT EXISTS { ?w kg:hasAuthorship ?x }") == only
+    # a reference printed with a DOI meets the corpus paper of that DOI
+    rows = graph.query(
+        "SELECT ?text WHERE { ?c kg:matchedBy 'doi' ; kg:citedPaper ?p ; kg:referenceText ?text ."
+        " ?p kg:title ?t FILTER STRSTARTS(?t, 'CiteSpace II') }"
+    ).as_dicts()
+    assert rows and all("Chen CM, 2006" in row["text"] for row in rows)
+
+
+def test_a_graph_with_citations_conforms_to_the_shapes(tmp_path):
+    from kg.graph import KnowledgeGraph
+    from kg.records import SourceRef
+    from kg.validate import validate_graph
+
+    references = [{"text": "Hochreiter S, 1997, NEURAL COMPUT, V9, P1735", "first_author": "Hochreiter",
+                   "year": 1997, "venue": "NEURAL COMPUT", "volume": "9", "page": "1735"},
+                  {"doi": "10.1/attention"}]  # fmt: skip
+    records = [
+        Record(title="Attention Is All You Need", ids={"doi": "10.1/attention"}, source=SourceRef("a.txt", 1, "x")),
+        Record(title="BERT", extra={"references": references, "citation_count": 9}, source=SourceRef("b.txt", 4, "x")),
+    ]
+    graph = KnowledgeGraph.from_records(records)
+    assert [r for r in validate_graph(graph) if r.severity == "Violation"] == []
+    assert _count(graph, "?a kg:cites ?b") == 2 and _count(graph, "?w kg:citedOnly true ; kg:year 1997") == 1

@@ -31,6 +31,8 @@ from kg.namespace import DEFAULT_BASE, PREFIXES, compact_iri
 from kg.rdf.formats import RdfFormat, oxigraph_format, rdf_format_for, sniff_rdf_format
 from kg.records import Record
 
+CITED_ONLY = "kg:Paper (cited only)"  # how counts name the papers known only from reference lists
+
 
 def node_prefixes(base: str) -> dict[str, str]:
     """One prefix per kind of node kg mints under ``base`` (``paper:``, ``author:`` ...).
@@ -238,16 +240,27 @@ class KnowledgeGraph:
         """Nodes per class, classes shortened with the standard prefixes (cheaper than :meth:`stats`)."""
         from kg.queries import load_query
 
-        return {compact_iri(r["class"]): r["count"] for r in self.query(load_query("classes")).as_dicts()}
+        counts = {compact_iri(r["class"]): r["count"] for r in self.query(load_query("classes")).as_dicts()}
+        cited_only = self._cited_only()
+        return {**counts, CITED_ONLY: cited_only} if cited_only else counts
+
+    def _cited_only(self) -> int:
+        """How many papers no source describes: known from reference lists only (``kg:citedOnly``)."""
+        return int(self.query("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p kg:citedOnly true }").rows[0][0].value)
 
     def stats(self) -> dict[str, list[tuple[str, int]]]:
         """Node counts per class and statement counts per node-to-node predicate.
 
-        Predicates and classes are shortened with the standard prefixes.
+        Predicates and classes are shortened with the standard prefixes. Papers known only from
+        reference lists are counted among the papers and once more on a line of their own.
         """
         from kg.queries import load_query
 
         classes = [(compact_iri(r["class"]), r["count"]) for r in self.query(load_query("classes")).as_dicts()]
+        cited_only = self._cited_only()
+        if cited_only:
+            at = next((i + 1 for i, (name, _) in enumerate(classes) if name == "kg:Paper"), len(classes))
+            classes.insert(at, (CITED_ONLY, cited_only))
         edges = [(compact_iri(r["predicate"]), r["count"]) for r in self.query(load_query("edges")).as_dicts()]
         graphs = sum(1 for _ in self.store.named_graphs())
         return {"classes": classes, "edges": edges, "totals": [("quads", len(self)), ("named graphs", graphs)]}

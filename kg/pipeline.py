@@ -34,7 +34,7 @@ from typing import Any, ClassVar
 
 from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
-from kg.graph import KnowledgeGraph
+from kg.graph import CITED_ONLY, KnowledgeGraph
 from kg.io.outputs import STDOUT
 from kg.namespace import DEFAULT_BASE
 from kg.progress import Progress, Tally, quiet
@@ -256,9 +256,13 @@ class BuildReport:
     def summary(self) -> str:
         """One line: what was written, and the graph's size."""
         counts = self.counts
+        cited_only = counts.get(CITED_ONLY, 0)
+        papers = f"{counts.get('kg:Paper', 0) - cited_only} papers"
+        if counts.get("kg:Citation"):
+            papers += f" ({counts['kg:Citation']} citations, {cited_only} cited works outside them)"
         return (
             f"wrote {' and '.join(self.written)}: {self.statements} statements; "
-            f"{counts.get('kg:Paper', 0)} papers, {counts.get('kg:Author', 0)} authors, "
+            f"{papers}, {counts.get('kg:Author', 0)} authors, "
             f"{counts.get('kg:Org', 0)} orgs, {counts.get('kg:Topic', 0)} topics "
             f"from {self.graph_sources} source(s); {len(self.failures)} failed"
         )

@@ -198,3 +198,14 @@ def test_a_graph_with_citations_conforms_to_the_shapes(tmp_path):
     graph = KnowledgeGraph.from_records(records)
     assert [r for r in validate_graph(graph) if r.severity == "Violation"] == []
     assert _count(graph, "?a kg:cites ?b") == 2 and _count(graph, "?w kg:citedOnly true ; kg:year 1997") == 1
+
+
+def test_the_build_summary_and_stats_count_cited_works_apart(shared_data, tmp_path, capsys):
+    from kg.cli import main
+
+    out = tmp_path / "wos.trig"
+    assert main(["build", str(shared_data / "wos-plaintext" / "wos_plaintext.txt"), "-o", str(out)]) == 0
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "50 papers (" in summary and "cited works outside them)" in summary
+    assert main(["stats", str(out)]) == 0
+    assert "kg:Paper (cited only)" in capsys.readouterr().out

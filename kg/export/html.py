@@ -1,14 +1,29 @@
-"""An interactive HTML page of the graph (vis-network), fully offline.
+"""An interactive HTML page of the graph: laid out before it opens, coloured by community, fully offline.
 
-The page is drawn from the read model (:mod:`kg.network.readmodel`): nodes are
-sized by a centrality of :mod:`kg.analysis.measures` (the same measure that
-``kg analyze`` reports under that name), and tooltips read the read model's
-per-paper indexes. The page inlines vis-network from pyvis's own copy and
-loads nothing from the network (a Content-Security-Policy forbids it).
-Everything from the sources is data: node and edge lists go through Jinja's
-``tojson`` (HTML-safe), tooltips are plain strings, which vis-network shows as
-text, and the page's own markup is autoescaped, so a title holding
-``<img onerror=...>`` is shown, never run.
+The page is drawn from the read model (:mod:`kg.network.readmodel`). Everything
+that costs time is done here, once, so a page of 5,000 nodes opens at once:
+
+- positions: igraph's Fruchterman-Reingold layout of each connected component
+  (seeded: the same graph gives the same picture), edges inside a community
+  pulled harder, components packed side by side;
+- colours: in a view of one kind of node (``coauthor``, ``org``, ``topic``) the
+  Louvain communities that ``kg analyze`` reports (:meth:`kg.analysis.measures.Centralities.communities`,
+  numbered as it numbers them), each named in the legend by its most central
+  member, from the fixed :data:`PALETTE`; in a mixed view (``full``,
+  ``author-topic``) the node's type;
+- sizes: a centrality of :mod:`kg.analysis.measures` (the one ``kg analyze``
+  reports under that name);
+- the side panel's facts: a paper's authors in printed order (with "et al."
+  where the source cut the list), date, venue, identifiers and the source
+  lines it was read from (:func:`kg.network.readmodel.load_paper_details`).
+
+The page draws itself on a canvas with a small script of its own and loads
+nothing: its Content-Security-Policy allows no request and runs no script but
+its own (by hash). Everything from the sources is data: it travels as JSON in a
+non-executable block (Jinja's HTML-safe ``tojson``), and the script puts it on
+the page with ``textContent`` only, so a title holding ``<img onerror=...>`` is
+shown, never run. Identifiers become links only as ``http(s)`` addresses kg
+builds or checks (:func:`identifier_link`).
 
 Examples
 --------
@@ -23,33 +38,68 @@ Examples
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import math
 import os
+import re
+import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlsplit
 
-from kg.analysis.measures import CENTRALITIES, Centralities, require_centrality
+from kg.analysis.measures import CENTRALITIES, SEED, Centralities, require_centrality
 from kg.errors import Note, UsageError, render
-from kg.io.outputs import atomic_write, check_output
+from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
-from kg.network.readmodel import GraphData, filtered, load_graph_data
+from kg.network.readmodel import GraphData, PaperDetails, filtered, graph_of, load_graph_data, load_paper_details
 
 DEFAULT_MAX_NODES = 2000
-# Above this many nodes the layout gets fewer stabilisation rounds so the page opens in seconds.
-LARGE_PAGE = 1000
-STYLE = {
-    "paper": ("Paper", "#4c78a8", "square"),
-    "author": ("Author", "#f58518", "dot"),
-    "topic": ("Topic", "#54a24b", "diamond"),
-    "org": ("Org", "#b279a2", "triangle"),
+# Node kinds in the order a mixed view fills its share under --max-nodes, with the legend's name and colour.
+TYPES = {
+    "paper": ("Papers", "#4e79a7"),
+    "author": ("Authors", "#f28e2b"),
+    "topic": ("Topics", "#59a14f"),
+    "org": ("Orgs", "#b07aa1"),
 }
+# Community colours, in order: the community with the most nodes on the page gets the first.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1", "#edc948",
+    "#76b7b2", "#ff9da7", "#9c755f", "#17becf", "#bcbd22", "#7f3c8d",
+)  # fmt: skip
+OTHER_COLOUR = "#b4b4b4"
 SIZE_MEASURES = CENTRALITIES
 PAGE_FORMATS = {".html": "HTML", ".htm": "HTML"}
 # How many authors and topics a paper's tooltip names.
 TOOLTIP_NAMES = 8
+# How many authors of one paper the side panel lists (a physics paper may have thousands).
+PANEL_AUTHORS = 100
+# Layout units: the typical distance between neighbours, and node radii.
+SPACING = 30.0
+RADIUS = (3.0, 12.0)
+# Iterations of the force layout, and the component size from which it uses a grid (under a second at 5,000 nodes).
+LAYOUT_ITERATIONS = 500
+GRID_MIN_NODES = 1000
+# An edge inside a community pulls this much harder in the layout, so communities gather.
+COMMUNITY_PULL = 3.0
+# Links kg builds for an identifier's scheme: value -> address (the value is URL-quoted).
+ID_LINKS = {
+    "doi": ("DOI", "https://doi.org/{}"),
+    "arxiv": ("arXiv", "https://arxiv.org/abs/{}"),
+    "pmid": ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/"),
+    "pubmed": ("PubMed", "https://pubmed.ncbi.nlm.nih.gov/{}/"),
+    "pmcid": ("PMC", "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/"),
+    "dblp": ("DBLP", "https://dblp.org/rec/{}"),
+    "openalex": ("OpenAlex", "https://openalex.org/{}"),
+    "isbn": ("ISBN", None),
+    "issn": ("ISSN", None),
+    "url": ("URL", None),
+}
+_SAFE_VALUE = re.compile(r"^[^\s\x00-\x1f\x7f]+$")
 
 
 @dataclass(frozen=True)
@@ -74,45 +124,73 @@ class Page:
 
 
 def check_page_output(path: str | os.PathLike[str]) -> str:
-    """Check, before any work is done, that ``path`` can take the page (.html or .htm).
+    """Check, before any work is done, that ``path`` can take the page (.html or .htm, or ``-``: standard output).
 
     Examples
     --------
-    >>> check_page_output("graph.htm")
-    'HTML'
+    >>> check_page_output("graph.htm"), check_page_output("-")
+    ('HTML', 'HTML')
     >>> check_page_output("graph.txt")
     Traceback (most recent call last):
     ...
     kg.errors.UsageError: graph.txt: the page is written as .html or .htm, not .txt
     """
+    if str(path) == STDOUT:
+        return "HTML"
     return check_output(path, PAGE_FORMATS, "the page")
 
 
-def _names(data: GraphData, nodes: tuple[str, ...]) -> str:
-    names = ", ".join(data.label(n) for n in nodes[:TOOLTIP_NAMES])
-    return names + (f" (+{len(nodes) - TOOLTIP_NAMES} more)" if len(nodes) > TOOLTIP_NAMES else "")
+def identifier_link(scheme: str, value: str) -> tuple[str, str | None]:
+    """The name of an identifier's scheme and the ``http(s)`` address it links to (None: shown as text only).
+
+    Only addresses kg builds from a known scheme, or a ``url`` identifier that is itself an ``http(s)``
+    address, are links: a ``javascript:`` or ``data:`` value from a source never becomes one.
+
+    Examples
+    --------
+    >>> identifier_link("doi", "10.1/x y")
+    ('DOI', 'https://doi.org/10.1/x%20y')
+    >>> identifier_link("url", "https://example.org/p?id=1")
+    ('URL', 'https://example.org/p?id=1')
+    >>> identifier_link("url", "javascript:alert(1)"), identifier_link("wos", "000123")
+    (('URL', None), ('wos', None))
+    """
+    name, template = ID_LINKS.get(scheme, (scheme or "id", None))
+    if template is not None:
+        return name, template.format(quote(value, safe="/:;()._-"))
+    if scheme == "url" and _SAFE_VALUE.match(value):
+        parts = urlsplit(value)
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return name, value
+    return name, None
 
 
-def _tooltip(data: GraphData, node: str, view: Any, kind: str) -> str:
-    """Plain text (never HTML) shown on hover; a paper's authors and topics come from the read model's indexes."""
+def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any) -> str:
+    """Plain text (never HTML) shown on hover: a paper's authors in printed order, its topics."""
     lines = [data.label(node)]
     if kind == "paper":
         paper = data.papers.get(node)
-        authors = data.authors_of.get(node, ())
+        authors = details.authors if details else data.authors_of.get(node, ())
         topics = data.topics_of.get(node, ())
         if paper is not None and paper.date:
             lines.append(f"Date: {paper.date}")
         if authors:
-            lines.append("Authors: " + _names(data, authors))
+            names = ", ".join(data.label(a) for a in authors[:TOOLTIP_NAMES])
+            more = len(authors) - TOOLTIP_NAMES
+            cut = details is not None and details.truncated
+            lines.append("Authors: " + names + (f" (+{more} more)" if more > 0 else "") + (" et al." if cut else ""))
         if topics:
             lines.append("Topics: " + ", ".join(data.label(t) for t in topics[:TOOLTIP_NAMES]))
-        if paper is not None and paper.sources:
-            lines.append("Source: " + "; ".join(paper.sources))
+        if details is not None and details.venue:
+            lines.append(f"Venue: {details.venue}")
     else:
         code = data.code(node)
         if code:
             lines[0] += f" ({code})"
-        lines.append(f"Connections: {view.degree(node)}")
+        papers = data.papers_of.get(node, ())
+        years = sorted(y for p in papers if (y := data.papers[p].year if p in data.papers else None) is not None)
+        span = f", {years[0]}–{years[-1]}" if years and years[0] != years[-1] else f", {years[0]}" if years else ""
+        lines.append(f"{len(papers)} paper(s){span}; {view.degree(node)} link(s) on this page")
     return "\n".join(lines)
 
 
@@ -129,6 +207,208 @@ def _focus(graph: Any, name: str, depth: int) -> tuple[Any, list]:
     for centre in centres:
         keep.update(nx.ego_graph(undirected, centre, radius=depth).nodes)
     return graph.subgraph(keep).copy(), centres
+
+
+def type_shares(counts: Mapping[str, int], budget: int) -> dict[str, int]:
+    """How many nodes of each type a mixed view keeps under a cap of ``budget``: equal shares, a type with fewer
+    nodes than its share gives the rest to the others.
+
+    Examples
+    --------
+    >>> type_shares({"paper": 78, "author": 57, "topic": 128, "org": 5}, 50)
+    {'org': 5, 'author': 15, 'paper': 15, 'topic': 15}
+    >>> type_shares({"paper": 4, "author": 5, "topic": 2, "org": 2}, 5)
+    {'org': 1, 'topic': 1, 'paper': 1, 'author': 2}
+    """
+    shares: dict[str, int] = {}
+    left = budget
+    order = sorted(counts, key=lambda kind: (counts[kind], kind))
+    for position, kind in enumerate(order):
+        shares[kind] = min(counts[kind], left // (len(order) - position))
+        left -= shares[kind]
+    for kind in sorted(counts, key=lambda kind: (-counts[kind], kind)):
+        extra = min(left, counts[kind] - shares[kind])
+        shares[kind] += extra
+        left -= extra
+    return shares
+
+
+def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> Any:
+    """The ``max_nodes`` most central nodes of ``view``; in a mixed view each type keeps its :func:`type_shares`,
+    and a type filled after the first prefers nodes linked to those already kept."""
+    kinds = Counter(view.nodes[n].get("type", "other") for n in view)
+    ranked = sorted(view, key=lambda n: (-centrality[n], str(n)))
+    undirected = view.to_undirected(as_view=True) if view.is_directed() else view
+    if len(kinds) == 1:
+        keep = set(ranked[:max_nodes])
+    else:
+        shares = type_shares(kinds, max_nodes)
+        order = sorted(kinds, key=lambda k: (list(TYPES).index(k) if k in TYPES else len(TYPES), k))
+        members = {kind: [n for n in ranked if view.nodes[n].get("type", "other") == kind] for kind in order}
+        keep = set()
+        for kind in order:
+            candidates = members[kind]
+            if keep:  # linked to what is kept first, each part by centrality (the sort is stable)
+                candidates = sorted(candidates, key=lambda n: not any(m in keep for m in undirected.neighbors(n)))
+            keep.update(candidates[: shares[kind]])
+        # The first type was chosen before any other: its nodes left without a link give way to linked ones.
+        first = order[0]
+        lonely = [n for n in keep if view.nodes[n].get("type", "other") == first
+                  and undirected.degree(n) > 0 and not any(m in keep for m in undirected.neighbors(n))]  # fmt: skip
+        keep.difference_update(lonely)
+        linked = [n for n in members[first] if n not in keep and any(m in keep for m in undirected.neighbors(n))]
+        keep.update(linked[: len(lonely)])
+    capped = view.subgraph(keep).copy()
+    # Nodes cut off from everything kept (a topic whose papers fell below the cap) say nothing.
+    capped.remove_nodes_from([n for n in capped if capped.degree(n) == 0 and view.degree(n) > 0])
+    return capped
+
+
+def _component_layout(
+    graph: Any, nodes: list, group_of: Mapping[Hashable, int], sizes: Mapping[Hashable, float]
+) -> list[tuple[float, float]]:
+    """Positions of one connected component (undirected ``graph``), centred on 0, :data:`SPACING` apart."""
+    import random
+
+    import igraph
+
+    if len(nodes) == 1:
+        return [(0.0, 0.0)]
+    index = {node: i for i, node in enumerate(nodes)}
+    edges, weights = [], []
+    for a, b, attributes in graph.subgraph(nodes).edges(data=True):
+        edges.append((index[a], index[b]))
+        weight = min(float(attributes.get("weight", 1.0) or 1.0), 5.0)
+        same = group_of.get(a, -1) == group_of.get(b, -2)
+        weights.append(weight * (COMMUNITY_PULL if same else 1.0))
+    component = igraph.Graph(n=len(nodes), edges=edges, directed=False)
+    state = random.getstate()
+    random.seed(SEED)  # python-igraph draws from Python's random module: seeded, the picture repeats
+    try:
+        # Above GRID_MIN_NODES repulsion is counted between near nodes only (igraph's grid): 0.6 s, not 12 s,
+        # for 3,000 nodes.
+        grid = "grid" if len(nodes) > GRID_MIN_NODES else "nogrid"
+        coords = component.layout_fruchterman_reingold(weights=weights, niter=LAYOUT_ITERATIONS, grid=grid).coords
+    finally:
+        random.setstate(state)
+    return _spread(coords, [sizes.get(node, RADIUS[0]) for node in nodes])
+
+
+def _spread(coords: list, radii: list[float]) -> list[tuple[float, float]]:
+    """``coords`` centred, scaled to about ``SPACING**2`` of room per node, then pushed apart where nodes
+    (of ``radii``) would overlap."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    points = np.asarray(coords, dtype=float)
+    points -= points.mean(axis=0)
+    if len(points) >= 20:
+        # Long chains and stray leaves would set the picture's extent and crowd the core into its middle:
+        # beyond the radius holding 85% of the nodes, distances from the centre are shrunk to a third.
+        distance = np.hypot(points[:, 0], points[:, 1])
+        core = float(np.quantile(distance, 0.85))
+        far = distance > core
+        shrunk = core + (distance[far] - core) / 3
+        points[far] *= (shrunk / distance[far])[:, None]
+    spread = math.sqrt(float((points**2).sum(axis=1).mean())) or 1.0
+    points *= SPACING * math.sqrt(len(points)) * 0.45 / spread
+    sizes = np.asarray(radii, dtype=float)
+    gap = SPACING * 0.25
+    reach = 2 * float(sizes.max()) + gap
+    for _ in range(60):
+        pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
+        if not len(pairs):
+            break
+        a, b = pairs[:, 0], pairs[:, 1]
+        delta = points[b] - points[a]
+        distance = np.hypot(delta[:, 0], delta[:, 1])
+        overlap = sizes[a] + sizes[b] + gap - distance
+        close = overlap > 0.5
+        if not close.any():
+            break
+        a, b, delta, distance, overlap = a[close], b[close], delta[close], distance[close], overlap[close]
+        # Coincident points part along a fixed direction per pair (no randomness: the picture repeats).
+        angle = (a * 7919 + b * 104729) % 360 * math.pi / 180
+        fallback = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+        unit = np.where(distance[:, None] > 1e-9, delta / np.maximum(distance, 1e-9)[:, None], fallback)
+        push = unit * (overlap / 2)[:, None]
+        np.add.at(points, a, -push)
+        np.add.at(points, b, push)
+    return [(float(x), float(y)) for x, y in points]
+
+
+def layout(
+    graph: Any, group_of: Mapping[Hashable, int] | None = None, sizes: Mapping[Hashable, float] | None = None
+) -> dict[Hashable, tuple[float, float]]:
+    """Positions for every node of ``graph``: each connected component laid out by igraph, then packed in rows,
+    the largest first.
+
+    ``group_of`` (node -> community) pulls edges within a community harder, so communities gather;
+    ``sizes`` (node -> radius, in the units of :data:`SPACING`) keeps nodes from overlapping.
+    Seeded: the same graph gives the same positions.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("c", "a")]); g.add_node("d")
+    >>> positions = layout(g)
+    >>> sorted(positions), positions == layout(g)
+    (['a', 'b', 'c', 'd'], True)
+    """
+    import networkx as nx
+
+    undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
+    components = sorted(
+        (sorted(c, key=str) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), str(c[0]))
+    )
+    sizes = sizes or {}
+    pieces = []
+    for nodes in components:
+        coords = _component_layout(undirected, nodes, group_of or {}, sizes)
+        reach = max((math.hypot(x, y) + sizes.get(n, RADIUS[0]) for n, (x, y) in zip(nodes, coords, strict=True)))
+        pieces.append((nodes, coords, reach + SPACING / 2))
+    # Skyline packing: each component, largest first, goes where its top is lowest, in a strip about as wide
+    # as a screen (3:2) holding all of them, so small components fill the room beside the large ones.
+    area = sum((2 * r) ** 2 for _, _, r in pieces)
+    width = max(math.sqrt(area * 1.5), 2 * pieces[0][2]) if pieces else 0.0
+    skyline = [(0.0, width, 0.0)]  # (start, end, height) segments covering [0, width]
+    positions: dict[Hashable, tuple[float, float]] = {}
+    for nodes, coords, radius in pieces:
+        side = 2 * radius
+        best = None
+        for start, _, _ in skyline:
+            if start + side > width + 1e-6 and start > 0:
+                continue
+            top = max(h for a, b, h in skyline if a < start + side and b > start)
+            if best is None or top < best[1] - 1e-6:
+                best = (start, top)
+        left, top = best if best is not None else (0.0, max(h for _, _, h in skyline))
+        for node, (px, py) in zip(nodes, coords, strict=True):
+            positions[node] = (round(left + radius + px, 1), round(top + radius + py, 1))
+        skyline = _raise(skyline, left, left + side, top + side)
+    return positions
+
+
+def _raise(skyline: list[tuple[float, float, float]], left: float, right: float, height: float) -> list:
+    """``skyline`` with ``[left, right)`` raised to ``height``, neighbouring segments of one height merged."""
+    raised = []
+    for start, end, level in skyline:
+        if end <= left or start >= right:
+            raised.append((start, end, level))
+            continue
+        if start < left:
+            raised.append((start, left, level))
+        if end > right:
+            raised.append((right, end, level))
+    raised.append((left, right, height))
+    raised.sort()
+    merged = [raised[0]]
+    for start, end, level in raised[1:]:
+        if merged[-1][2] == level and merged[-1][1] >= start:
+            merged[-1] = (merged[-1][0], end, level)
+        else:
+            merged.append((start, end, level))
+    return merged
 
 
 def render_page(
@@ -152,7 +432,8 @@ def render_page(
     projection : str
         ``full`` (the typed graph) or one of the projections of :mod:`kg.network.projections`.
     max_nodes : int
-        Draw at most this many nodes, the most central by ``size_by`` (0: all).
+        Draw at most this many nodes, the most central by ``size_by`` (0: all); in a mixed view
+        each type keeps a share (:func:`type_shares`).
     focus : str, optional
         Only the neighbourhood of the nodes with this label (else those whose label contains it).
     depth : int
@@ -170,18 +451,101 @@ def render_page(
     Raises
     ------
     kg.errors.UsageError
-        An unknown projection or measure, or a ``focus`` that names no node.
+        An unknown projection or measure, a negative ``max_nodes`` or ``depth``, or a ``focus`` that names no node.
     """
     require_projection(projection)
     require_centrality(size_by, "size_by")
-    return _render(
-        filtered(load_graph_data(graph), since), projection, max_nodes, focus, depth, since, size_by, title,
-        option_names,
-    )  # fmt: skip
+    for option, value in (("max_nodes", max_nodes), ("depth", depth)):
+        if value < 0:
+            raise UsageError(f"{{option}} must be 0 or more, not {value}", option=option)
+    opened = graph_of(graph)
+    data = filtered(load_graph_data(opened), since)
+    return _render(data, load_paper_details(opened), projection, max_nodes, focus, depth, since, size_by, title,
+                   option_names)  # fmt: skip
+
+
+def _communities(measures: Centralities) -> dict[Hashable, int]:
+    """node -> community, numbered as ``kg analyze`` numbers them (largest first, from 1)."""
+    ranked = sorted(measures.communities(), key=lambda c: (-len(c), min(c)))
+    return {node: number for number, members in enumerate(ranked, start=1) for node in members}
+
+
+def _groups(
+    view: Any, colour_by: str, community_of: Mapping[Hashable, int], centrality: Mapping[Hashable, float], data: Any
+) -> tuple[dict[Hashable, int], list[dict]]:
+    """Each node's legend entry, and the legend: types, or the communities with the most nodes on the page."""
+    if colour_by == "type":
+        kind_of = {n: view.nodes[n].get("type") if view.nodes[n].get("type") in TYPES else "other" for n in view}
+        kinds = Counter(kind_of.values())
+        styles = {**TYPES, "other": ("Other", OTHER_COLOUR)}
+        legend = [{"name": name, "colour": colour, "kind": kind, "count": kinds[kind]}
+                  for kind, (name, colour) in styles.items() if kinds[kind]]  # fmt: skip
+        slot = {entry["kind"]: i for i, entry in enumerate(legend)}
+        return {n: slot[kind] for n, kind in kind_of.items()}, legend
+    members: dict[int, list] = {}
+    for node in view:
+        members.setdefault(community_of[node], []).append(node)
+    # The largest communities on the page get the colours; the rest share grey.
+    ordered = sorted(members, key=lambda c: (-len(members[c]), c))
+    legend, group_of = [], {}
+    for community in ordered[: len(PALETTE)]:
+        best = min(members[community], key=lambda n: (-centrality[n], str(n)))
+        legend.append({"name": f"{data.label(best)} & co.", "community": community, "kind": "community",
+                       "colour": PALETTE[len(legend)], "count": len(members[community])})  # fmt: skip
+        group_of.update((n, len(legend) - 1) for n in members[community])
+    rest = [n for community in ordered[len(PALETTE) :] for n in members[community]]
+    if rest:
+        legend.append({"name": f"{len(ordered) - len(PALETTE)} smaller communities", "kind": "community",
+                       "community": 0, "colour": OTHER_COLOUR, "count": len(rest)})  # fmt: skip
+        group_of.update((n, len(legend) - 1) for n in rest)
+    return group_of, legend
+
+
+class _Refs:
+    """Authors, topics and orgs the page names (in a paper's author list, an author's orgs...), each once."""
+
+    def __init__(self, data: GraphData, node_index: Mapping[str, int]) -> None:
+        self.data, self.node_index = data, node_index
+        self.index: dict[str, int] = {}
+        self.rows: list[list] = []
+
+    def __call__(self, node: str) -> int:
+        if node not in self.index:
+            self.index[node] = len(self.rows)
+            self.rows.append([self.data.node_type(node), self.data.label(node), self.node_index.get(node, -1)])
+        return self.index[node]
+
+
+def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: list[str], refs: _Refs,
+                node_index: Mapping[str, int]) -> list[dict]:  # fmt: skip
+    """What the side panel shows of each paper (the page's own JSON, read by its script)."""
+    rows = []
+    for paper in papers:
+        info, extra = data.papers[paper], details.get(paper, PaperDetails())
+        authors = extra.authors or data.authors_of.get(paper, ())
+        ids = []
+        for scheme, value in extra.identifiers:
+            name, url = identifier_link(scheme, value)
+            ids.append([name, value, url])
+        row: dict[str, Any] = {
+            "title": info.label,
+            "year": info.year,
+            "authors": [refs(a) for a in authors[:PANEL_AUTHORS]],
+            "topics": [refs(t) for t in data.topics_of.get(paper, ())],
+            "orgs": [refs(o) for o in data.orgs_of.get(paper, ())],
+            "lines": [f"{path}:{line}" for path, line in extra.lines] or list(info.sources),
+            "node": node_index.get(paper, -1),
+        }
+        optional = {"date": info.date, "venue": extra.venue, "ids": ids, "etal": extra.truncated,
+                    "more": max(0, len(authors) - PANEL_AUTHORS)}  # fmt: skip
+        row.update((key, value) for key, value in optional.items() if value)
+        rows.append(row)
+    return rows
 
 
 def _render(
     data: GraphData,
+    details: Mapping[str, PaperDetails],
     projection: str,
     max_nodes: int,
     focus: str | None,
@@ -191,7 +555,7 @@ def _render(
     title: str | None,
     option_names: Callable[[str], str] | None = None,
 ) -> Page:
-    view = build_projection(data, projection)
+    view = build_projection(data, projection, titles=False)
     notes: list[str] = []
     if since is not None:
         notes.append(f"papers from {since} on")
@@ -201,93 +565,106 @@ def _render(
     total = view.number_of_nodes()
     measures = Centralities(view)
     centrality = measures[size_by]
+    kinds = {view.nodes[n].get("type", "other") for n in view}
+    colour_by = "type" if len(kinds) > 1 else "community"
+    community_of = _communities(measures) if colour_by == "community" else {}
     if max_nodes and total > max_nodes:
-        keep = sorted(view, key=lambda n: (-centrality[n], str(n)))[:max_nodes]
-        capped = view.subgraph(keep).copy()
-        # Nodes cut off from everything kept (a topic whose papers fell below the cap) say nothing.
-        capped.remove_nodes_from([n for n in capped if capped.degree(n) == 0 and view.degree(n) > 0])
-        view = capped
+        view = _capped(view, centrality, max_nodes)
+        shares = ", each type its share" if len(kinds) > 1 else ""
         notes.append(
             Note(
-                f"showing the {view.number_of_nodes():,} most central of {total:,} nodes "
+                f"showing the {view.number_of_nodes():,} most central of {total:,} nodes{shares} "
                 f"(by {size_by}; raise {{option}})",
                 option="max_nodes",
             )
         )
     notes.extend(measures.approximations)
-    values = [centrality[n] for n in view] or [0.0]
+    group_of, legend = _groups(view, colour_by, community_of, centrality, data)
+    order = sorted(view, key=lambda n: (-centrality[n], str(n)))
+    node_index = {node: i for i, node in enumerate(order)}
+    values = [centrality[n] for n in order] or [0.0]
     low, high = min(values), max(values)
+    sizes = {n: round(RADIUS[0] + (RADIUS[1] - RADIUS[0]) * math.sqrt((centrality[n] - low) / (high - low)), 1)
+             if high > low else (RADIUS[0] + RADIUS[1]) / 2 for n in order}  # fmt: skip
+    positions = layout(view, group_of if colour_by == "community" else None, sizes)
+    refs = _Refs(data, node_index)
+    papers: list[str] = sorted({p for n in order for p in ([n] if n in data.papers else data.papers_of.get(n, ()))})
+    paper_index = {paper: i for i, paper in enumerate(papers)}
+    orgs_of_author: dict[str, list[str]] = {}
+    for source, org in data.affiliated:  # sorted: each author's orgs in one order
+        if source in node_index and source not in data.papers:
+            orgs_of_author.setdefault(source, []).append(org)
     nodes = []
-    for node in sorted(view, key=str):
+    for node in order:
         kind = view.nodes[node].get("type", "other")
-        _, color, shape = STYLE.get(kind, ("Other", "#999999", "dot"))
-        scaled = (centrality[node] - low) / (high - low) if high > low else 0.5
-        label = str(view.nodes[node].get("label", node))
-        short = label if len(label) <= 48 else label[:47] + "…"
-        nodes.append({"color": color, "title": _tooltip(data, node, view, kind), "size": round(8 + 30 * scaled, 2),
-                      "kind": kind, "id": node, "label": short or node, "shape": shape})  # fmt: skip
+        x, y = positions[node]
+        entry: dict[str, Any] = {
+            "id": node,
+            "label": str(view.nodes[node].get("label", node)) or node,
+            "kind": kind,
+            "x": x,
+            "y": y,
+            "size": sizes[node],
+            "group": group_of[node],
+            "title": _tooltip(data, node, kind, details.get(node), view),
+            "papers": [paper_index[p] for p in ([node] if node in data.papers else data.papers_of.get(node, ()))],
+        }
+        if colour_by == "community":
+            entry["community"] = community_of[node]
+        if kind == "author":
+            entry["orgs"] = [refs(org) for org in orgs_of_author.get(node, ())]
+        code = data.code(node)
+        if code:
+            entry["code"] = code
+        nodes.append(entry)
     edges = []
-    for source, target, attributes in sorted(view.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))):
+    for source, target, attributes in view.edges(data=True):
         weight = float(attributes.get("weight", 1.0) or 1.0)
-        edge = {"from": source, "to": target, "width": round(min(1 + weight, 10), 2), "color": {"opacity": 0.45}}
-        if attributes.get("papers"):
-            edge["title"] = f"{int(weight)} shared paper(s): {attributes['papers']}"
-        elif attributes.get("predicate"):
-            edge["title"] = attributes["predicate"]
-        edges.append(edge)
-    counts = Counter(node["kind"] for node in nodes)
-    legend = [{"type": kind, "name": STYLE[kind][0], "color": STYLE[kind][1], "count": counts[kind]}
-              for kind in STYLE if counts[kind]]  # fmt: skip
+        edges.append([node_index[source], node_index[target], round(weight, 3)])
+    edges.sort()
+    paper_rows = _paper_rows(data, details, papers, refs, node_index)
     shown = len(nodes)
     shown_notes = [render(note, option_names) if option_names else str(note) for note in notes]
     summary = f"{shown:,} nodes, {len(edges):,} edges; {projection} view" + (
         f"; {'; '.join(shown_notes)}" if shown_notes else ""
     )
-    html = _template().render(
-        title=title or f"kg: {projection} graph",
-        summary=summary,
-        legend=legend,
-        size_by=size_by,
-        nodes=nodes,
-        edges=edges,
-        options=_options(shown, view.is_directed()),
-    )
+    payload = {
+        "nodes": nodes,
+        "edges": edges,
+        "papers": paper_rows,
+        "names": refs.rows,
+        "legend": legend,
+        "colourBy": colour_by,
+        "projection": projection,
+        "sizeBy": size_by,
+        "directed": view.is_directed(),
+        "weighted": projection != "full",  # the full view's weights are topic scores, not shared papers
+    }
+    html = _page(title=title or f"kg: {projection} graph", summary=summary, payload=payload)
     return Page(html=html, shown=shown, total=total, edges=len(edges), notes=tuple(notes))
 
 
-def _options(nodes: int, directed: bool) -> dict:
-    iterations = 250 if nodes <= LARGE_PAGE else 80
-    return {
-        "physics": {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "springConstant": 0.02, "damping": 0.3},
-            "stabilization": {"enabled": True, "iterations": iterations, "fit": True},
-        },
-        "layout": {"improvedLayout": nodes <= LARGE_PAGE},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": nodes > LARGE_PAGE},
-        "edges": {"smooth": False, "arrows": {"to": {"enabled": directed, "scaleFactor": 0.4}}},
-        "nodes": {"font": {"size": 12}},
-    }
-
-
-def _template() -> Any:
-    """kg's page template; vis-network itself is read from pyvis's copy (pyvis is not imported)."""
-    import importlib.util
-
+def _environment() -> Any:
     import jinja2
 
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise UsageError("pages need pyvis (its copy of vis-network): pip install pyvis")
-    pyvis_templates = Path(next(iter(spec.submodule_search_locations))) / "templates"
-    folders = [str(Path(__file__).resolve().parents[1] / "templates"), str(pyvis_templates)]
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True)
-    return environment.get_template("graph.html")
+    folder = str(Path(__file__).resolve().parents[1] / "templates")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True)
+
+
+def _csp_hash(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def _page(**values: Any) -> str:
+    """kg's page template, its script and style allowed by hash in the page's Content-Security-Policy."""
+    template = _environment().get_template("graph.html")
+    module = template.make_module({"payload": None})  # its script and style, which depend on no value
+    script, style = str(module.page_script), str(module.page_style)
+    return template.render(script_hash=_csp_hash(script), style_hash=_csp_hash(style), **values).lstrip()
 
 
 def write_page(page: Page, path: str | os.PathLike[str]) -> None:
-    """Write the page atomically to ``path`` (.html or .htm).
+    """Write the page atomically to ``path`` (.html or .htm), or to standard output for ``-``.
 
     Raises
     ------
@@ -295,6 +672,10 @@ def write_page(page: Page, path: str | os.PathLike[str]) -> None:
         Another extension, or a folder that does not exist.
     """
     check_page_output(path)
+    if str(path) == STDOUT:
+        sys.stdout.buffer.write(page.html.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
     with atomic_write(path) as handle:
         handle.write(page.html.encode("utf-8"))
 

@@ -209,3 +209,58 @@ def test_the_build_summary_and_stats_count_cited_works_apart(shared_data, tmp_pa
     assert "50 papers (" in summary and "cited works outside them)" in summary
     assert main(["stats", str(out)]) == 0
     assert "kg:Paper (cited only)" in capsys.readouterr().out
+
+
+def _citation_data():
+    from kg.network.readmodel import GraphData, Paper
+
+    papers = {p: Paper(p.upper(), year=2020) for p in ("a", "b", "c")}
+    works = {"w1": Paper("W1", year=1990), "w2": Paper("W2", year=1995), "w3": Paper("W3")}
+    cites = (("a", "w1"), ("a", "w2"), ("b", "w1"), ("b", "w2"), ("c", "w1"), ("c", "w3"), ("c", "a"))
+    return GraphData(papers=papers, cited_works=works, citations=cites)
+
+
+def test_citation_cocitation_and_coupling_views():
+    from kg.network.projections import projection
+
+    data = _citation_data()
+    citation = projection(data, "citation")
+    assert citation.is_directed() and citation.has_edge("c", "a") and not citation.has_edge("a", "c")
+    assert citation.nodes["w1"]["cited_only"] and not citation.nodes["a"]["cited_only"]
+    cocitation = projection(data, "cocitation")  # works cited by two papers or more: w1 (3), w2 (2)
+    assert sorted(cocitation.nodes) == ["w1", "w2"] and cocitation["w1"]["w2"]["weight"] == 2
+    coupling = projection(data, "coupling")
+    assert (
+        coupling["a"]["b"]["weight"] == 2 and coupling["a"]["c"]["weight"] == 1 and coupling.nodes["c"]["year"] == 2020
+    )
+
+
+def test_in_degree_and_pagerank_follow_the_citations():
+    from kg.analysis.measures import analyze
+    from kg.network.projections import projection
+
+    result = analyze(projection(_citation_data(), "citation"), top=0, sort_by="in_degree", directed=True)
+    ranking = {row["node"]: row for row in result.ranking}
+    assert result.ranking[0]["node"] == "w1" and ranking["w1"]["in_degree"] == 3 and ranking["c"]["in_degree"] == 0
+    assert ranking["w1"]["pagerank"] > ranking["c"]["pagerank"]  # cited, not citing, ranks high
+
+
+def test_analyze_and_export_the_citation_views_of_a_real_export(shared_data, tmp_path, capsys, monkeypatch):
+    import json
+
+    from kg.cli import main
+
+    monkeypatch.setenv("COLUMNS", "160")
+    graph = tmp_path / "wos.trig"
+    assert main(["build", str(shared_data / "wos-plaintext" / "wos_plaintext.txt"), "-o", str(graph), "-q"]) == 0
+    for view in ("cocitation", "coupling", "citation"):
+        assert main(["analyze", str(graph), "--projection", view, "--json", "--top", "5"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert result["nodes"] > 40 and result["edges"] > 100 and len(result["ranking"]) == 5, view
+    cited = result["papers_per_year"]["cited works"]
+    assert sum(cited["citations"].values()) > 2000  # the citations of works with a known year
+    assert main(["analyze", str(graph), "--projection", "citation", "--sort-by", "in_degree", "--top", "1"]) == 0
+    assert "KAMADA T, 1989" in capsys.readouterr().out  # the most cited work of the export (7 papers cite it)
+    assert main(["export", str(graph), "--projection", "cocitation", "-o", str(tmp_path / "map.json"), "-q"]) == 0
+    network = json.loads((tmp_path / "map.json").read_text())["network"]
+    assert len(network["items"]) > 100 and len(network["links"]) > 1000

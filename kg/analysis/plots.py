@@ -90,7 +90,11 @@ def value_labels(values: list[float]) -> list[str]:
 
 
 def plot_analysis(
-    ranking: list[dict], per_year: dict[str, dict[int, int]], path: str | os.PathLike[str], measure: str = "pagerank"
+    ranking: list[dict],
+    per_year: dict[str, dict[int, int]],
+    path: str | os.PathLike[str],
+    measure: str = "pagerank",
+    counted: str = "papers",
 ) -> None:
     """Write a PNG (or SVG/PDF, by extension): the top-N bars with their values, and papers per year.
 
@@ -108,6 +112,8 @@ def plot_analysis(
         The file to write; its extension picks the format (:func:`check_plot`).
     measure : str
         The ranking's column drawn as bars.
+    counted : str
+        What the trend counts: ``papers`` by their year, or ``cited works`` by the year of the cited work.
     """
     import io
 
@@ -130,10 +136,12 @@ def plot_analysis(
         left, right = figure.subfigures(1, 2, width_ratios=[1, 1.25])
         _draw_bars(left.subplots(), ranking, measure)
         first, last, left_out = year_span(shown)
-        note = f" ({left_out} paper(s) before {first} not shown)" if left_out else ""
+        unit = "paper(s)" if counted == "papers" else "count(s)"
+        note = f" ({left_out} {unit} before {first} not shown)" if left_out else ""
         if len(series) > len(shown):
             note += f"; {len(shown)} of {len(series)} series"
-        right.suptitle(f"Papers per year{note}")
+        heading = "Papers per year" if counted == "papers" else "Cited works by the year of the cited work"
+        right.suptitle(f"{heading}{note}")
         years = list(range(first, last + 1))  # a year without papers is a zero, not a gap
         if multiples:
             panels = right.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
@@ -150,7 +158,7 @@ def plot_analysis(
             for label, counts in shown.items():
                 trend.plot(years, [counts.get(y, 0) for y in years], marker="o", label=label)
             trend.set_xlabel("year")
-            trend.set_ylabel("papers")
+            trend.set_ylabel(counted)
             if shown:
                 trend.legend(fontsize="small", loc="best")
             panels = [trend]

@@ -23,10 +23,10 @@ from typing import Any
 
 from kg.analysis.measures import Analysis, analyze, require_centrality
 from kg.analysis.plots import check_plot, plot_analysis
-from kg.analysis.trends import papers_per_year
+from kg.analysis.trends import cited_per_year, papers_per_year
 from kg.errors import Note
+from kg.network.projections import CITATION_VIEWS, DIRECTED, require_projection
 from kg.network.projections import projection as build_projection
-from kg.network.projections import require_projection
 from kg.network.readmodel import filtered, load_graph_data
 
 
@@ -102,8 +102,10 @@ def report(
     if plot is not None:
         check_plot(plot)
     data = filtered(load_graph_data(graph), since)
-    result = analyze(build_projection(data, projection), top=top, sort_by=sort_by)
+    result = analyze(build_projection(data, projection), top=top, sort_by=sort_by, directed=projection in DIRECTED)
     trends = {"topics": papers_per_year(data)}
+    if projection in CITATION_VIEWS:
+        trends["cited works"] = cited_per_year(data)
     problems = []
     if author is not None:
         trends["author"] = papers_per_year(data, author=author)
@@ -112,5 +114,7 @@ def report(
                 Note(f"{{option}} {author!r}: no author of that name (names match whole, case-insensitive)", "author")
             )
     if plot is not None:
-        plot_analysis(result.ranking, trends.get("author") or trends["topics"], plot, measure=sort_by)
+        counted = "cited works" if "author" not in trends and trends.get("cited works") else "papers"
+        shown = trends.get("author") or (trends["cited works"] if counted == "cited works" else trends["topics"])
+        plot_analysis(result.ranking, shown, plot, measure=sort_by, counted=counted)
     return AnalysisReport(projection, sort_by, result, trends, None if plot is None else str(plot), tuple(problems))

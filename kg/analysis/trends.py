@@ -55,3 +55,30 @@ def papers_per_year(data: GraphData, top: int = 10, author: str | None = None) -
                 per_topic.setdefault(topic, Counter())[year_of[paper]] += 1
     largest = sorted(per_topic, key=lambda t: (-sum(per_topic[t].values()), data.label(t)))[:top]
     return {data.label(t): dict(sorted(per_topic[t].items())) for t in largest}
+
+
+def cited_per_year(data: GraphData) -> dict[str, dict[int, int]]:
+    """The works the papers cite, by the year of the cited work: how a field's roots are spread over time.
+
+    Two rows: ``cited works`` (distinct works of each year that some paper cites) and ``citations``
+    (every citation of them), the counts reference publication year spectroscopy (RPYS) reads peaks from.
+    Works without a known year are left out.
+
+    Examples
+    --------
+    >>> from kg.network.readmodel import GraphData, Paper
+    >>> data = GraphData(papers={"p": Paper("P", year=2020), "q": Paper("Q", year=2021)},
+    ...                  cited_works={"w": Paper("W", year=1998)}, citations=(("p", "w"), ("q", "w"), ("q", "p")))
+    >>> cited_per_year(data)
+    {'cited works': {1998: 1, 2020: 1}, 'citations': {1998: 2, 2020: 1}}
+    """
+    works: Counter = Counter()
+    citations: Counter = Counter()
+    for work, citing in data.cited_by.items():
+        info = data.work(work)
+        if info is not None and info.year:
+            works[info.year] += 1
+            citations[info.year] += len(citing)
+    if not works:
+        return {}
+    return {"cited works": dict(sorted(works.items())), "citations": dict(sorted(citations.items()))}

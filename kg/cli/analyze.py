@@ -18,7 +18,7 @@ from kg.cli.common import (
     table_width,
 )
 from kg.errors import render
-from kg.network.projections import PROJECTIONS
+from kg.network.projections import DIRECTED, PROJECTIONS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -59,6 +59,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     analysis = result.analysis
     columns = ["rank", "label", "type", "degree", "weighted_degree", "betweenness", "closeness", "pagerank",
                "eigenvector", "community"]  # fmt: skip
+    if result.projection in DIRECTED or args.sort_by == "in_degree":
+        columns.insert(4, "in_degree")  # times cited, in the citation view
     if args.csv:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
@@ -73,7 +75,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         columns.remove("type")
     if table_width(out) < 120:
         # Ten columns do not fit a narrow terminal without cutting names and numbers: the measures that rank.
-        shown = {"rank", "label", "type", "degree", result.sort_by, "pagerank", "betweenness", "community"}
+        shown = {"rank", "label", "type", "degree", "in_degree", result.sort_by, "pagerank", "betweenness", "community"}
         columns = [c for c in columns if c in shown]
         out.write("narrow terminal: some measures left out (all of them with --csv or --json)\n")
     print_table(columns, [[str(row[c]) for c in columns] for row in analysis.ranking], out,
@@ -85,10 +87,24 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         rows = [
             [label, ", ".join(f"{year}: {n}" for year, n in per_year.items())] for label, per_year in counts.items()
         ]
-        print_table([name, "papers per year"], rows, out, title="Papers per year")
+        if name == "cited works":
+            rows = [[label, _spread(per_year)] for label, per_year in counts.items()]
+            print_table(["count", "by the year of the cited work"], rows, out, title="Cited works per year")
+        else:
+            print_table([name, "papers per year"], rows, out, title="Papers per year")
     if result.plot:
         out.write(f"plot written to {result.plot}\n")
     return status
+
+
+def _spread(per_year: dict[int, int]) -> str:
+    """Counts per year, or per decade ("1990s: 41") when the years are too many to read on one line."""
+    if len(per_year) <= 12:
+        return ", ".join(f"{year}: {n}" for year, n in per_year.items())
+    decades: dict[int, int] = {}
+    for year, n in per_year.items():
+        decades[year // 10 * 10] = decades.get(year // 10 * 10, 0) + n
+    return ", ".join(f"{decade}s: {n}" for decade, n in decades.items())
 
 
 def _kind(ranking: list[dict]) -> str:

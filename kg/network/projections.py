@@ -16,6 +16,18 @@ Projections (undirected, weighted):
 ``topic``
     topics; an edge per pair on one paper, ``weight`` = papers with both.
 
+Citation views (``kg:cites``; works known only from reference lists take part, ``cited_only`` true):
+
+``citation`` (directed)
+    papers and the works they cite; an edge citing -> cited, ``weight`` 1.
+``cocitation``
+    works cited by at least :data:`MIN_COCITATIONS` papers of the graph; an edge per pair cited
+    together by one paper, ``weight`` = papers citing both.
+``coupling``
+    papers of the graph; an edge per pair whose reference lists share a work, ``weight`` = shared works.
+
+Work nodes of the citation views carry ``year`` (0 when unknown) and ``cited_only``.
+
 Examples
 --------
 >>> from kg.records import AuthorRef, Record, SourceRef
@@ -37,7 +49,12 @@ from collections.abc import Mapping
 from kg.errors import UsageError
 from kg.network.readmodel import GraphData
 
-PROJECTIONS = ("full", "coauthor", "author-topic", "org", "topic")
+PROJECTIONS = ("full", "coauthor", "author-topic", "org", "topic", "citation", "cocitation", "coupling")
+DIRECTED = ("citation",)  # the views measured along their edges (PageRank, in-degree); "full" is directed too
+CITATION_VIEWS = ("citation", "cocitation", "coupling")
+# A work cited once is co-cited with every other reference of that one paper: noise, not structure
+# (VOSviewer and CiteSpace apply such a threshold too).
+MIN_COCITATIONS = 2
 
 
 def require_projection(name: str) -> str:
@@ -47,10 +64,10 @@ def require_projection(name: str) -> str:
     --------
     >>> require_projection("coauthor")
     'coauthor'
-    >>> require_projection("people")
+    >>> require_projection("people")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.errors.UsageError: unknown projection 'people' (known: full, coauthor, author-topic, org, topic)
+    kg.errors.UsageError: unknown projection 'people' (known: full, coauthor, author-topic, org, topic, citation, ...
     """
     if name not in PROJECTIONS:
         raise UsageError(f"unknown projection {name!r} (known: {', '.join(PROJECTIONS)})")
@@ -153,7 +170,40 @@ def projection(data: GraphData, name: str, *, titles: bool = True):
         return _pair_graph(data, data.orgs_of, "org", titles)
     if name == "topic":
         return _pair_graph(data, data.topics_of, "topic", titles)
+    if name == "citation":
+        return _citation_graph(data)
+    if name == "cocitation":
+        cited = {work for work, citing in data.cited_by.items() if len(set(citing)) >= MIN_COCITATIONS}
+        groups = {paper: tuple(w for w in works if w in cited) for paper, works in data.references_of.items()}
+        return _with_work_attributes(data, _pair_graph(data, groups, "paper", titles))
+    if name == "coupling":
+        return _with_work_attributes(data, _pair_graph(data, data.cited_by, "paper", titles))
     return _author_topic(data)
+
+
+def _work_attributes(data: GraphData, node: str) -> dict:
+    work = data.work(node)
+    return {"type": "paper", "label": data.label(node), "year": (work.year if work else None) or 0,
+            "cited_only": node in data.cited_works}  # fmt: skip
+
+
+def _with_work_attributes(data: GraphData, graph):
+    for node in graph:
+        graph.nodes[node].update(_work_attributes(data, node))
+    return graph
+
+
+def _citation_graph(data: GraphData):
+    """Papers and the works they cite, one directed edge per citation."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for citing, cited in data.citations:
+        for node in (citing, cited):
+            if node not in graph:
+                graph.add_node(node, **_work_attributes(data, node))
+        graph.add_edge(citing, cited, weight=1)
+    return graph
 
 
 def _author_topic(data: GraphData):

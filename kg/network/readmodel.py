@@ -112,30 +112,42 @@ class GraphData:
     affiliated: tuple[Pair, ...] = ()  # (author or paper, org), as stated
     paper_orgs: tuple[Pair, ...] = ()  # (paper, org), through authorships too
     topic_scores: Mapping[Pair, float] = field(default_factory=dict)  # (paper, topic) -> score found in text
+    citations: tuple[Pair, ...] = ()  # (citing paper, cited work): kg:cites
+    cited_works: Mapping[str, Paper] = field(default_factory=dict)  # works known only from citations
     authors_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     topics_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     orgs_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     papers_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    references_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    cited_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("authored", "cites", "affiliated", "paper_orgs"):
+        for name in ("authored", "cites", "affiliated", "paper_orgs", "citations"):
             object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
         object.__setattr__(self, "authors_of", _index(self.authored, 1))
         object.__setattr__(self, "topics_of", _index(self.cites, 0))
         object.__setattr__(self, "orgs_of", _index(self.paper_orgs, 0))
         papers_of = {**_index(self.authored, 0), **_index(self.cites, 1), **_index(self.paper_orgs, 1)}
         object.__setattr__(self, "papers_of", MappingProxyType(papers_of))
+        object.__setattr__(self, "references_of", _index(self.citations, 0))
+        object.__setattr__(self, "cited_by", _index(self.citations, 1))
+
+    def work(self, node: str) -> Paper | None:
+        """A paper of the corpus or a work known only from citations, else None."""
+        return self.papers.get(node) or self.cited_works.get(node)
 
     def label(self, node: str) -> str:
-        """What views call ``node``: a paper's label, a name, a topic's label, else the IRI's last part."""
-        paper = self.papers.get(node)
+        """What views call ``node``: a paper's (or cited work's) label, a name, a topic's label, else the IRI's end."""
+        paper = self.papers.get(node) or self.cited_works.get(node)
         if paper is not None:
             return paper.label
         return self.labels.get(node, ("", node.rsplit("/", 1)[-1], None))[1]
 
     def node_type(self, node: str) -> str:
-        """``paper``, ``author``, ``topic``, ``org``, or ``other`` for a node without a label."""
-        return "paper" if node in self.papers else self.labels.get(node, ("other", "", None))[0]
+        """``paper`` (a cited work too), ``author``, ``topic``, ``org``, or ``other`` for a node without a label."""
+        if node in self.papers or node in self.cited_works:
+            return "paper"
+        return self.labels.get(node, ("other", "", None))[0]
 
     def code(self, node: str) -> str | None:
         """A topic's notation (``cs.LG``), else None."""
@@ -226,7 +238,13 @@ def load_graph_data(graph: Any) -> GraphData:
     paper_orgs = [(paper, org) for paper, org in _rows(graph, "nx_paper_orgs")]
     paper_orgs += [(source, org) for source, org in affiliated if source in papers]
     scores = {(paper, topic): float(score) for paper, topic, score in _rows(graph, "nx_topic_scores")}
-    return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores)
+    cited_works = {
+        iri: Paper(label=title or label or iri, title=title or None, year=int(year) if year else None)
+        for iri, title, label, year in _rows(graph, "nx_cited_works")
+    }
+    citations = tuple((citing, cited) for citing, cited in _rows(graph, "nx_citations"))
+    return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores,
+                     citations, cited_works)  # fmt: skip
 
 
 def filtered(data: GraphData, since: int | None = None) -> GraphData:
@@ -254,6 +272,8 @@ def filtered(data: GraphData, since: int | None = None) -> GraphData:
         affiliated=tuple((s, o) for s, o in data.affiliated if s in keep or s not in data.papers),
         paper_orgs=tuple((p, o) for p, o in data.paper_orgs if p in keep),
         topic_scores={k: v for k, v in data.topic_scores.items() if k[0] in keep},
+        citations=tuple((p, w) for p, w in data.citations if p in keep),  # what the papers kept cite, of any year
+        cited_works=data.cited_works,
     )
 
 

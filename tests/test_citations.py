@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 import pytest
@@ -264,3 +265,37 @@ def test_analyze_and_export_the_citation_views_of_a_real_export(shared_data, tmp
     assert main(["export", str(graph), "--projection", "cocitation", "-o", str(tmp_path / "map.json"), "-q"]) == 0
     network = json.loads((tmp_path / "map.json").read_text())["network"]
     assert len(network["items"]) > 100 and len(network["links"]) > 1000
+
+
+def test_a_source_added_later_turns_a_cited_only_work_into_the_paper(tmp_path, capsys):
+    from kg.cli import main
+    from kg.store import open_graph
+
+    citing = tmp_path / "citing.json"
+    citing.write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "message-type": "work",
+                "message": {
+                    "DOI": "10.1/citing",
+                    "title": ["A paper that cites"],
+                    "issued": {"date-parts": [[2020]]},
+                    "reference": [{"key": "r1", "DOI": "10.1/cited", "unstructured": "Lee A, 2019, A cited paper"}],
+                },
+            }
+        )
+    )
+    cited = tmp_path / "cited.json"
+    cited.write_text(json.dumps({"status": "ok", "message-type": "work", "message": {
+        "DOI": "10.1/CITED", "title": ["The cited paper"], "issued": {"date-parts": [[2019]]}}}))  # fmt: skip
+    store = tmp_path / "store"
+    assert main(["build", str(citing), "--store", str(store), "-q"]) == 0
+    only = "SELECT ?t WHERE { ?a kg:cites ?b . ?b kg:citedOnly true }"
+    assert open_graph(store).query(only).rows  # known from the reference only
+    assert main(["add", str(cited), "--store", str(store), "-q"]) == 0
+    graph = open_graph(store)
+    assert not graph.query(only).rows
+    assert graph.query("ASK { ?a kg:cites ?b . ?b kg:title 'The cited paper' ; kg:citationCount 1 }").boolean
+    assert main(["remove", str(cited), "--store", str(store), "-q"]) == 0
+    assert open_graph(store).query(only).rows  # and back again

@@ -72,6 +72,7 @@ KG = _Terms(
         "identifier", "score", "method", "variantName", "rule", "evidence", "path", "format", "line",
         "paperCount", "authorPaperCount", "orgPaperCount", "topicPaperCount", "year", "decisionScore",
         "listedOnPageOf", "citedOnly", "referenceText", "matchedBy", "citationCount", "statedCitationCount",
+        "citedAuthor",
     ),
 )  # fmt: skip
 

@@ -299,3 +299,31 @@ def test_a_source_added_later_turns_a_cited_only_work_into_the_paper(tmp_path, c
     assert graph.query("ASK { ?a kg:cites ?b . ?b kg:title 'The cited paper' ; kg:citationCount 1 }").boolean
     assert main(["remove", str(cited), "--store", str(store), "-q"]) == 0
     assert open_graph(store).query(only).rows  # and back again
+
+
+def test_author_cocitation_joins_an_author_as_references_print_them_and_as_papers_name_them():
+    from kg.network.projections import projection
+    from kg.network.readmodel import GraphData, Paper
+
+    papers = {p: Paper(p) for p in ("a", "b", "k")}
+    works = {"w1": Paper("W1"), "w2": Paper("W2"), "w3": Paper("W3")}
+    data = GraphData(
+        papers=papers, cited_works=works,
+        citations=(("a", "w1"), ("a", "w2"), ("b", "k"), ("b", "w2"), ("b", "w3")),
+        first_authors={"w1": "KAMADA T", "k": "Tomihisa Kamada", "w2": "Fruchterman TMJ", "w3": "Eades P"},
+    )  # fmt: skip
+    graph = projection(data, "author-cocitation")
+    assert sorted(graph.nodes) == ["fruchterman t", "kamada t"]  # Eades is cited by one paper only
+    assert graph["kamada t"]["fruchterman t"]["weight"] == 2 and graph.nodes["kamada t"]["citations"] == 2
+
+
+def test_author_cocitation_of_a_real_export(shared_data, tmp_path):
+    from kg.analysis.measures import analyze
+    from kg.network.projections import projection
+    from kg.network.readmodel import load_graph_data
+
+    graph = _graph([shared_data / "wos-plaintext" / "wos_plaintext.txt"], tmp_path)
+    view = projection(load_graph_data(graph), "author-cocitation")
+    assert view.number_of_nodes() > 100 and view.number_of_edges() > 1000
+    top = [row["label"] for row in analyze(view, top=10).ranking]
+    assert "KAMADA T" in top and "Newman MEJ" in top

@@ -208,6 +208,7 @@ def test_real_tab_delimited_export_in_utf16():
         "year": 2000,
         "doi": "10.2307/2667105",
         "first_author": "Ahuja",
+        "cited_author": "Ahuja G",
         "venue": "ADMIN SCI QUART",
         "volume": "45",
         "page": "425",

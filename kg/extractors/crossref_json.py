@@ -49,7 +49,7 @@ def _reference(entry: dict) -> dict | None:
     >>> _reference({"key": "r1", "author": "Wen", "year": "1990", "journal-title": "Int. J. Mod. Phys. B",
     ...             "volume": "4", "first-page": "239", "DOI": "10.1142/S0217979290000139"})
     {'doi': '10.1142/S0217979290000139', 'first_author': 'Wen', 'year': '1990', 'venue': 'Int. J. Mod. Phys. B', \
-'volume': '4', 'page': '239'}
+'volume': '4', 'page': '239', 'cited_author': 'Wen'}
     """
     reference = {}
     for key, field in (
@@ -65,6 +65,8 @@ def _reference(entry: dict) -> dict | None:
         value = text_of(entry.get(field))
         if value:
             reference[key] = value
+    if "first_author" in reference:
+        reference["cited_author"] = reference["first_author"]
     if "venue" not in reference and text_of(entry.get("volume-title")):
         reference["venue"] = text_of(entry.get("volume-title"))
     return reference or None

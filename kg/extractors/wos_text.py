@@ -140,7 +140,8 @@ def _reference(text: str) -> dict[str, Any]:
     'Burt'
     >>> _reference("Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105")
     {'text': 'Ahuja G, 2000, ADMIN SCI QUART, V45, P425, DOI 10.2307/2667105', 'year': 2000, \
-'first_author': 'Ahuja', 'venue': 'ADMIN SCI QUART', 'volume': '45', 'page': '425', 'doi': '10.2307/2667105'}
+'first_author': 'Ahuja', 'cited_author': 'Ahuja G', 'venue': 'ADMIN SCI QUART', 'volume': '45', 'page': '425', \
+'doi': '10.2307/2667105'}
     """
     reference: dict[str, Any] = {"text": text}
     parts = [p.strip() for p in text.split(",")]
@@ -149,6 +150,7 @@ def _reference(text: str) -> dict[str, Any]:
         family = _CITED_FAMILY_RE.match(parts[0])
         if family and not parts[0].startswith("["):  # "[Anonymous]" names no one
             reference["first_author"] = family.group(1)
+            reference["cited_author"] = parts[0]
         if len(parts) > 2 and parts[2] and not _CITED_PART_RE.match(parts[2]):
             reference["venue"] = parts[2]
         for part in parts[2:]:

@@ -25,6 +25,10 @@ Citation views (``kg:cites``; works known only from reference lists take part, `
     together by one paper, ``weight`` = papers citing both.
 ``coupling``
     papers of the graph; an edge per pair whose reference lists share a work, ``weight`` = shared works.
+``author-cocitation``
+    the first authors of cited works (one node per family name and first initial, so "KAMADA T" of
+    a reference and "Tomihisa Kamada" of a paper are one), cited by at least :data:`MIN_COCITATIONS` papers;
+    an edge per pair cited together by one paper, ``weight`` = papers citing both.
 
 Work nodes of the citation views carry ``year`` (0 when unknown) and ``cited_only``.
 
@@ -48,10 +52,13 @@ from collections.abc import Mapping
 
 from kg.errors import UsageError
 from kg.network.readmodel import GraphData
+from kg.resolve.keys import cited_author_key
 
-PROJECTIONS = ("full", "coauthor", "author-topic", "org", "topic", "citation", "cocitation", "coupling")
+PROJECTIONS = (
+    "full", "coauthor", "author-topic", "org", "topic", "citation", "cocitation", "coupling", "author-cocitation"
+)  # fmt: skip
 DIRECTED = ("citation",)  # the views measured along their edges (PageRank, in-degree); "full" is directed too
-CITATION_VIEWS = ("citation", "cocitation", "coupling")
+CITATION_VIEWS = ("citation", "cocitation", "coupling", "author-cocitation")
 # A work cited once is co-cited with every other reference of that one paper: noise, not structure
 # (VOSviewer and CiteSpace apply such a threshold too).
 MIN_COCITATIONS = 2
@@ -178,7 +185,37 @@ def projection(data: GraphData, name: str, *, titles: bool = True):
         return _with_work_attributes(data, _pair_graph(data, groups, "paper", titles))
     if name == "coupling":
         return _with_work_attributes(data, _pair_graph(data, data.cited_by, "paper", titles))
+    if name == "author-cocitation":
+        return _author_cocitation(data)
     return _author_topic(data)
+
+
+def _author_cocitation(data: GraphData):
+    """First authors of cited works, linked when one paper cites works of both; weight = such papers."""
+    import networkx as nx
+
+    key_of = {work: cited_author_key(name) for work, name in data.first_authors.items()}
+    printed: defaultdict[str, Counter] = defaultdict(Counter)
+    for work, name in data.first_authors.items():
+        if key_of[work]:
+            printed[key_of[work]][name] += 1
+    citing_of: defaultdict[str, set[str]] = defaultdict(set)
+    cited_of: dict[str, set[str]] = {}
+    for paper, works in data.references_of.items():
+        authors = {key_of[w] for w in works if key_of.get(w)}
+        cited_of[paper] = authors
+        for author in authors:
+            citing_of[author].add(paper)
+    kept = {author for author, papers in citing_of.items() if len(papers) >= MIN_COCITATIONS}
+    counts: Counter[tuple[str, str]] = Counter()
+    for authors in cited_of.values():
+        counts.update(itertools.combinations(sorted(authors & kept), 2))
+    graph = nx.Graph()
+    for author in sorted(kept):
+        label = min(printed[author].items(), key=lambda pair: (-pair[1], pair[0]))[0]
+        graph.add_node(author, type="author", label=label, citations=len(citing_of[author]))
+    graph.add_edges_from((a, b, {"weight": weight}) for (a, b), weight in sorted(counts.items()))
+    return graph
 
 
 def _work_attributes(data: GraphData, node: str) -> dict:

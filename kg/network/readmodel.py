@@ -114,6 +114,7 @@ class GraphData:
     topic_scores: Mapping[Pair, float] = field(default_factory=dict)  # (paper, topic) -> score found in text
     citations: tuple[Pair, ...] = ()  # (citing paper, cited work): kg:cites
     cited_works: Mapping[str, Paper] = field(default_factory=dict)  # works known only from citations
+    first_authors: Mapping[str, str] = field(default_factory=dict)  # cited work -> its first author, as named
     authors_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     topics_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     orgs_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -243,8 +244,9 @@ def load_graph_data(graph: Any) -> GraphData:
         for iri, title, label, year in _rows(graph, "nx_cited_works")
     }
     citations = tuple((citing, cited) for citing, cited in _rows(graph, "nx_citations"))
+    first_authors = dict(_rows(graph, "nx_first_authors")) if citations else {}
     return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores,
-                     citations, cited_works)  # fmt: skip
+                     citations, cited_works, first_authors)  # fmt: skip
 
 
 def filtered(data: GraphData, since: int | None = None) -> GraphData:
@@ -274,6 +276,7 @@ def filtered(data: GraphData, since: int | None = None) -> GraphData:
         topic_scores={k: v for k, v in data.topic_scores.items() if k[0] in keep},
         citations=tuple((p, w) for p, w in data.citations if p in keep),  # what the papers kept cite, of any year
         cited_works=data.cited_works,
+        first_authors=data.first_authors,
     )
 
 

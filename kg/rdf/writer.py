@@ -508,6 +508,8 @@ def _describe_cited_work(sink: QuadSink, iri: str, work: Any) -> None:
         sink.value(iri, KG.year, work.year)
     if work.venue:
         sink.value(iri, KG.venue, work.venue)
+    if work.cited_author:
+        sink.value(iri, KG.citedAuthor, work.cited_author)
     _describe_ids(sink, iri, work.ids)
 
 

@@ -4,8 +4,8 @@ A record's ``extra["references"]`` lists what it cites, one dict per reference a
 its source printed it (``text``) with what the extractor could read from it:
 identifiers (``doi``, ``arxiv``, ``pmid``, ``openalex``, ``s2``, ``lens``), a
 ``title``, a ``year``, and for the compact Web of Science and Scopus strings the
-``first_author`` (family name), ``volume`` and ``page``. A record of a paper that
-cites or is cited by another record of the same source says so in
+``first_author`` (family name; ``cited_author`` as printed, "Kamada T"), ``volume`` and
+``page``. A record of a paper that cites or is cited by another record of the same source says so in
 ``extra["cites"]`` / ``extra["cited_by"]`` with that paper's identifiers.
 
 Each reference is matched, strongest key first, to a corpus paper:
@@ -78,8 +78,9 @@ class CitedWork:
         How it is shown: a title if a reference gives one, else the shortest printed reference.
     ids : dict
         Identifiers the references give (one per kind: the smallest).
-    title, year, first_author, venue : optional
-        As the references give them (title: the longest; year: the most often printed).
+    title, year, first_author, cited_author, venue : optional
+        As the references give them (title: the longest; year: the most often printed; the first
+        author's family name, and as printed).
     mentions : tuple of (int, int)
         The (record, reference position) pairs that cite it.
     """
@@ -90,6 +91,7 @@ class CitedWork:
     title: str | None = None
     year: int | None = None
     first_author: str | None = None
+    cited_author: str | None = None
     venue: str | None = None
     mentions: tuple[tuple[int, int], ...] = ()
 
@@ -384,6 +386,8 @@ def _work(keys: Mapping[str, set[str]], references: list[Mapping[str, Any]], men
     year = max(set(years), key=lambda y: (years.count(y), -y)) if years else None
     authors = [r["first_author"] for r in references if isinstance(r.get("first_author"), str)]
     venues = [r["venue"] for r in references if isinstance(r.get("venue"), str)]
+    printed = [r.get("cited_author") or r.get("first_author") for r in references]
+    printed = [name for name in printed if isinstance(name, str) and name.strip()]
     label = title or (min(texts, key=lambda t: (len(t), t)) if texts else _composed(references[0]) or identity)
     return CitedWork(
         identity=identity,
@@ -392,6 +396,7 @@ def _work(keys: Mapping[str, set[str]], references: list[Mapping[str, Any]], men
         title=title,
         year=year,
         first_author=authors[0] if authors else None,
+        cited_author=printed[0] if printed else None,
         venue=venues[0] if venues else None,
         mentions=tuple(mentions),
     )

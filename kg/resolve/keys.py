@@ -16,8 +16,8 @@ import re
 from functools import lru_cache
 
 from kg.records import Record
+from kg.text import fold, normalise_text, normalise_title, word_key
 from kg.text import normalise_doi as _normalise_doi
-from kg.text import normalise_text, normalise_title, word_key
 
 _ARXIV_VERSION_RE = re.compile(r"v\d+$")
 _ARXIV_PREFIX_RE = re.compile(r"^(?:https?://arxiv\.org/(?:abs|pdf)/|arxiv:\s*)", re.IGNORECASE)
@@ -51,6 +51,34 @@ def author_key(name: str) -> str:
 def org_key(name: str) -> str:
     """The key of an org node: its slug ("Google DeepMind" -> "google-deepmind")."""
     return word_key(name)
+
+
+_INITIALS_RE = re.compile(r"^(?P<family>.+?)\s+(?P<initials>(?:[A-Z]\.?-?\s*){1,4})$")
+
+
+def cited_author_key(name: str) -> str | None:
+    """Family name and first initial: how author co-citation joins "KAMADA T", "Kamada T." and "Tomihisa Kamada".
+
+    Examples
+    --------
+    >>> cited_author_key("KAMADA T"), cited_author_key("Tomihisa Kamada"), cited_author_key("Kamada, Tomihisa")
+    ('kamada t', 'kamada t', 'kamada t')
+    >>> cited_author_key("Van der Berg JA"), cited_author_key("Gemini Team")
+    ('vanderberg j', 'team g')
+    """
+    text = " ".join(name.split())
+    if not text:
+        return None
+    if "," in text:
+        family, given = (part.strip() for part in text.split(",", 1))
+    elif found := _INITIALS_RE.match(text):
+        family, given = found["family"], found["initials"]
+    else:
+        *given_names, family = text.split(" ")
+        given = " ".join(given_names)
+    family_key = "".join(ch for ch in fold(family) if ch.isalpha())
+    initial = next((ch for ch in fold(given) if ch.isalpha()), "")
+    return f"{family_key} {initial}".strip() or None
 
 
 def paper_keys(record: Record) -> dict[str, str]:

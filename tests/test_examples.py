@@ -54,6 +54,6 @@ def test_readme_python_block_runs(tmp_path, monkeypatch):
 def test_readme_build_note_is_real(capsys, monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    documented = re.search(r"kg: note: wrote examples.ttl \(Turtle\): (.*)", readme).group(1)
-    assert main(["build", "examples/pages", "-o", str(tmp_path / "examples.ttl")]) == 0
+    documented = re.search(r"kg: note: wrote examples.trig \(TriG\): (.*)", readme).group(1)
+    assert main(["build", "examples/pages", "-o", str(tmp_path / "examples.trig")]) == 0
     assert documented in capsys.readouterr().err

@@ -137,10 +137,13 @@ def test_positions_are_computed_before_the_page_opens_and_stay(browser, tmp_path
     nodes = view.js("() => window.kgGraph.nodes.map(n => [n.id, n.x, n.y])")
     assert nodes and all(isinstance(x, (int, float)) and isinstance(y, (int, float)) for _, x, y in nodes)
     assert len({(x, y) for _, x, y in nodes}) == len(nodes)  # no two nodes in one place
+    # vis-network holds them where kg put them (in whole units, as it reads them), its physics off: nothing moves.
+    assert all(x == int(x) and y == int(y) for _, x, y in nodes)
+    assert view.js("() => window.kgGraph.positions()") == nodes and view.js("() => window.kgGraph.physics()") is False
     first = view.js("() => window.kgGraph.nodes.map(n => window.kgGraph.screen(n.id))")
     time.sleep(0.5)
-    assert view.js("() => window.kgGraph.nodes.map(n => window.kgGraph.screen(n.id))") == first  # nothing moves
-    assert view.js("() => typeof vis") == "undefined"  # no physics engine on the page at all
+    assert view.js("() => window.kgGraph.nodes.map(n => window.kgGraph.screen(n.id))") == first
+    assert view.js("() => window.kgGraph.positions()") == nodes
     view.page.close()
 
 
@@ -225,8 +228,9 @@ def test_hostile_text_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     node = view.node_id(HOSTILE_TITLE)
     point = view.js("(id) => window.kgGraph.screen(id)", node)
     view.page.mouse.move(point["x"], point["y"])
-    view.page.wait_for_selector("#tip", state="visible")
-    assert HOSTILE_TITLE in view.page.inner_text("#tip") and HOSTILE_AUTHOR in view.page.inner_text("#tip")
+    tip = "div.vis-tooltip"  # vis-network's tooltip, given plain text
+    view.page.wait_for_selector(tip, state="visible")
+    assert HOSTILE_TITLE in view.page.inner_text(tip) and HOSTILE_AUTHOR in view.page.inner_text(tip)
     view.page.mouse.click(point["x"], point["y"])
     assert view.page.inner_text("#panel h2") == HOSTILE_TITLE
     assert HOSTILE_AUTHOR in view.page.inner_text("#panel-authors")
@@ -250,6 +254,16 @@ def test_seed_graph_page_has_every_node_and_a_balanced_cap(browser, tmp_path, se
     counts = dict(graph.stats()["classes"])
     expected = sum(counts.get(f"kg:{kind}", 0) for kind in ("Paper", "Author", "Topic", "Org"))
     assert view.shown() == page.shown == expected
+    # The most central nodes are named when the page opens; vis-network draws more labels as one zooms in.
+    named = view.js("() => window.kgGraph.labelled")
+    assert 10 <= len(named) < expected and "Kelvin Xu" in named
+    box = view.page.locator("#network").bounding_box()
+    view.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(6):  # each a tenth closer
+        view.page.mouse.wheel(0, -300)
+        time.sleep(0.1)
+    closer = view.js("() => window.kgGraph.labelled")
+    assert view.js("() => window.kgGraph.scale() > 1.5 * window.kgGraph.fitScale") and len(closer) > len(named)
     assert view.clean()
     view.page.close()
     capped = render_page(graph, max_nodes=50)

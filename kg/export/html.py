@@ -1,7 +1,7 @@
 """An interactive HTML page of the graph: laid out before it opens, coloured by community, fully offline.
 
-The page is drawn from the read model (:mod:`kg.network.readmodel`). Everything
-that costs time is done here, once, so a page of 5,000 nodes opens at once:
+The page is drawn from the read model (:mod:`kg.network.readmodel`). What costs
+time is done here, once, so the browser has nothing left to lay out:
 
 - positions: igraph's Fruchterman-Reingold layout of each connected component
   (seeded: the same graph gives the same picture), edges inside a community
@@ -17,12 +17,15 @@ that costs time is done here, once, so a page of 5,000 nodes opens at once:
   where the source cut the list), date, venue, identifiers and the source
   lines it was read from (:func:`kg.network.readmodel.load_paper_details`).
 
-The page draws itself on a canvas with a small script of its own and loads
-nothing: its Content-Security-Policy allows no request and runs no script but
-its own (by hash). Everything from the sources is data: it travels as JSON in a
-non-executable block (Jinja's HTML-safe ``tojson``), and the script puts it on
-the page with ``textContent`` only, so a title holding ``<img onerror=...>`` is
-shown, never run. Identifiers become links only as ``http(s)`` addresses kg
+The page is drawn by vis-network (the copy pyvis ships, inlined: :func:`vis_network_script`)
+with physics off, at kg's positions; labels are sized so that the most central nodes are
+named when the picture fits the window and the others as one zooms in (vis-network's
+``drawThreshold``). It loads nothing: its Content-Security-Policy allows no request and
+runs no script but vis-network and the page's own (each by its hash). Everything from
+the sources is data: it travels as JSON in a non-executable block (Jinja's HTML-safe
+``tojson``), and the script puts it on the page with ``textContent`` only (vis-network's
+tooltips get plain strings, which it shows as text), so a title holding
+``<img onerror=...>`` is shown, never run. Identifiers become links only as ``http(s)`` addresses kg
 builds or checks (:func:`identifier_link`).
 
 Examples
@@ -74,13 +77,16 @@ PALETTE = (
 OTHER_COLOUR = "#b4b4b4"
 SIZE_MEASURES = CENTRALITIES
 PAGE_FORMATS = {".html": "HTML", ".htm": "HTML"}
+# vis-network, in pyvis's folder of templates: the page inlines it (nothing is fetched).
+VIS_NETWORK = "lib/vis-9.1.2/vis-network.min.js"
 # How many authors and topics a paper's tooltip names.
 TOOLTIP_NAMES = 8
 # How many authors of one paper the side panel lists (a physics paper may have thousands).
 PANEL_AUTHORS = 100
-# Layout units: the typical distance between neighbours, and node radii.
+# Layout units: the typical distance between neighbours, node radii, and the least room between two nodes.
 SPACING = 30.0
 RADIUS = (3.0, 12.0)
+GAP = SPACING / 4
 # Iterations of the force layout, and the component size from which it uses a grid (under a second at 5,000 nodes).
 LAYOUT_ITERATIONS = 500
 GRID_MIN_NODES = 1000
@@ -275,12 +281,14 @@ def _component_layout(
     if len(nodes) == 1:
         return [(0.0, 0.0)]
     index = {node: i for i, node in enumerate(nodes)}
-    edges, weights = [], []
+    pulls = []
     for a, b, attributes in graph.subgraph(nodes).edges(data=True):
-        edges.append((index[a], index[b]))
         weight = min(float(attributes.get("weight", 1.0) or 1.0), 5.0)
         same = group_of.get(a, -1) == group_of.get(b, -2)
-        weights.append(weight * (COMMUNITY_PULL if same else 1.0))
+        pulls.append((*sorted((index[a], index[b])), weight * (COMMUNITY_PULL if same else 1.0)))
+    # In one order whatever order the graph was built in (which may follow set iteration): the picture repeats.
+    pulls.sort()
+    edges, weights = [(a, b) for a, b, _ in pulls], [w for _, _, w in pulls]
     component = igraph.Graph(n=len(nodes), edges=edges, directed=False)
     state = random.getstate()
     random.seed(SEED)  # python-igraph draws from Python's random module: seeded, the picture repeats
@@ -313,7 +321,7 @@ def _spread(coords: list, radii: list[float]) -> list[tuple[float, float]]:
     spread = math.sqrt(float((points**2).sum(axis=1).mean())) or 1.0
     points *= SPACING * math.sqrt(len(points)) * 0.45 / spread
     sizes = np.asarray(radii, dtype=float)
-    gap = SPACING * 0.25
+    gap = GAP
     reach = 2 * float(sizes.max()) + gap
     for _ in range(60):
         pairs = cKDTree(points).query_pairs(reach, output_type="ndarray")
@@ -339,13 +347,13 @@ def _spread(coords: list, radii: list[float]) -> list[tuple[float, float]]:
 
 def layout(
     graph: Any, group_of: Mapping[Hashable, int] | None = None, sizes: Mapping[Hashable, float] | None = None
-) -> dict[Hashable, tuple[float, float]]:
-    """Positions for every node of ``graph``: each connected component laid out by igraph, then packed in rows,
-    the largest first.
+) -> dict[Hashable, tuple[int, int]]:
+    """Positions (in whole units) for every node of ``graph``: each connected component laid out by igraph, then
+    packed, the largest first.
 
     ``group_of`` (node -> community) pulls edges within a community harder, so communities gather;
     ``sizes`` (node -> radius, in the units of :data:`SPACING`) keeps nodes from overlapping.
-    Seeded: the same graph gives the same positions.
+    Seeded, and the edges taken in one order: the same graph gives the same positions in every run.
 
     Examples
     --------
@@ -372,7 +380,7 @@ def layout(
     area = sum((2 * r) ** 2 for _, _, r in pieces)
     width = max(math.sqrt(area * 1.5), 2 * pieces[0][2]) if pieces else 0.0
     skyline = [(0.0, width, 0.0)]  # (start, end, height) segments covering [0, width]
-    positions: dict[Hashable, tuple[float, float]] = {}
+    positions: dict[Hashable, tuple[int, int]] = {}
     for nodes, coords, radius in pieces:
         side = 2 * radius
         best = None
@@ -383,8 +391,8 @@ def layout(
             if best is None or top < best[1] - 1e-6:
                 best = (start, top)
         left, top = best if best is not None else (0.0, max(h for _, _, h in skyline))
-        for node, (px, py) in zip(nodes, coords, strict=True):
-            positions[node] = (round(left + radius + px, 1), round(top + radius + py, 1))
+        for node, (px, py) in zip(nodes, coords, strict=True):  # in whole units, as vis-network reads them
+            positions[node] = (round(left + radius + px), round(top + radius + py))
         skyline = _raise(skyline, left, left + side, top + side)
     return positions
 
@@ -639,6 +647,7 @@ def _render(
         "sizeBy": size_by,
         "directed": view.is_directed(),
         "weighted": projection != "full",  # the full view's weights are topic scores, not shared papers
+        "gap": GAP,  # nodes may grow by half of it on the page without touching
     }
     html = _page(title=title or f"kg: {projection} graph", summary=summary, payload=payload)
     return Page(html=html, shown=shown, total=total, edges=len(edges), notes=tuple(notes))
@@ -655,12 +664,48 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
+def vis_network_script() -> str:
+    """The text of vis-network's script as pyvis ships it (``templates/lib/vis-9.1.2/vis-network.min.js``).
+
+    pyvis is found, not imported (importing it would import IPython and more): the page inlines the file.
+
+    Raises
+    ------
+    kg.errors.UsageError
+        pyvis is not installed, or its copy is missing or cannot be put inside a ``<script>`` element.
+
+    Examples
+    --------
+    >>> script = vis_network_script()
+    >>> "vis-network" in script[:200] and "@version 9.1.2" in script[:400]
+    True
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise UsageError("the page needs pyvis (its copy of vis-network draws the graph): pip install pyvis")
+    path = Path(next(iter(spec.submodule_search_locations))) / "templates" / VIS_NETWORK
+    try:
+        script = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read pyvis's copy of vis-network: {error.strerror or error}") from None
+    if re.search(r"</script|<!--", script, re.IGNORECASE):  # it would end the element early: never inline it
+        raise UsageError(f"{path}: this copy of vis-network cannot be inlined in a page")
+    return script
+
+
 def _page(**values: Any) -> str:
-    """kg's page template, its script and style allowed by hash in the page's Content-Security-Policy."""
+    """kg's page template with vis-network inlined; each script and the style allowed by its hash in the page's
+    Content-Security-Policy (no other script runs, nothing is fetched)."""
+    from markupsafe import Markup
+
     template = _environment().get_template("graph.html")
     module = template.make_module({"payload": None})  # its script and style, which depend on no value
     script, style = str(module.page_script), str(module.page_style)
-    return template.render(script_hash=_csp_hash(script), style_hash=_csp_hash(style), **values).lstrip()
+    library = vis_network_script()
+    return template.render(vis_script=Markup(library), vis_hash=_csp_hash(library), script_hash=_csp_hash(script),
+                           style_hash=_csp_hash(style), **values).lstrip()  # fmt: skip
 
 
 def write_page(page: Page, path: str | os.PathLike[str]) -> None:

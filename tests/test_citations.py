@@ -327,3 +327,16 @@ def test_author_cocitation_of_a_real_export(shared_data, tmp_path):
     assert view.number_of_nodes() > 100 and view.number_of_edges() > 1000
     top = [row["label"] for row in analyze(view, top=10).ranking]
     assert "KAMADA T" in top and "Newman MEJ" in top
+
+
+def test_below_the_citation_key_a_different_title_or_initial_keeps_two_works_apart():
+    venue = "PHYS REV B"
+    a = {"text": "Tserkovnyak Y., Transverse spin diffusion in ferromagnets, PRB, 79 (2009)", "year": 2009,
+         "first_author": "Tserkovnyak", "cited_author": "Tserkovnyak Y", "venue": venue, "volume": "79",
+         "title": "Transverse spin diffusion in ferromagnets"}  # fmt: skip
+    b = {**a, "text": "Tserkovnyak Y., Spin pumping and magnetization dynamics, PRB, 79 (2009)",
+         "title": "Spin pumping and magnetization dynamics in metallic multilayers"}  # fmt: skip
+    c = {**a, "text": "Tserkovnyak A., PRB, 79 (2009)", "cited_author": "Tserkovnyak A", "title": None}
+    d = {**a, "text": "Tserkovnyak Y., PRB, 79 (2009)", "title": None}
+    assert [rule for _, rule in _cited(_citing(a, c, d))] == ["new", "new", "short_key"]  # d is a; c another
+    assert [rule for _, rule in _cited(_citing(a, b, d))] == ["new", "new", "new"]  # d could be a or b: neither

@@ -188,10 +188,18 @@ def test_real_scopus_exports_with_references_and_pubmed_ids():
     assert _people(forc) == [("Pierrot, A.", "A.", "Pierrot"), ("Béron, F.", "F.", "Béron"), ("Blon, T.", "T.", "Blon")]
     assert forc.venue == "Journal of Applied Physics" and forc.date == "2020"
     assert forc.ids == {"doi": "10.1063/5.0020407", "scopus": "2-s2.0-85091557653"}
-    # N1  - References: one reference a line, the DOI and year read from each.
+    # N1  - References: one reference a line, split into its parts (kg.extractors.common.scopus_references).
     references = forc.extra["references"]
     assert len(references) == 6
-    assert references[0] == {"text": "Mayergoyz, I.D., (1986) Phys. Rev. Lett., 56, p. 1518", "year": 1986}
+    assert references[0] == {
+        "text": "Mayergoyz, I.D., (1986) Phys. Rev. Lett., 56, p. 1518",
+        "first_author": "Mayergoyz",
+        "cited_author": "Mayergoyz ID",
+        "year": 1986,
+        "venue": "Phys. Rev. Lett.",
+        "volume": "56",
+        "page": "1518",
+    }
     assert references[2]["doi"] == "10.1002/2014rg000462" and references[2]["year"] == 2014
     assert track.extra["document_type"] == "CONF" and track.venue.startswith("Int. Conf. Electr. Eng./Electron.")
     assert proceedings.title == "Nonlinear Photonics, NP 2018" and proceedings.authors == ()
@@ -199,7 +207,8 @@ def test_real_scopus_exports_with_references_and_pubmed_ids():
     older = _real("scopus_2019.ris").records
     assert [r.ids.get("pmid") for r in older] == ["31627144", "31574429"]  # Scopus's C2
     assert older[0].ids["issn"] == "0022-3999"  # "SN  - 00223999 (ISSN)"
-    assert older[1].ids["scopus"] == "2-s2.0-85072655092" and len(older[1].extra["references"]) == 6
+    # 6 reference lines, one of them holding two references ("... Retrieved 12.5.18 from; Hingray, C., ...")
+    assert older[1].ids["scopus"] == "2-s2.0-85072655092" and len(older[1].extra["references"]) == 7
 
 
 def test_real_web_of_science_ris_with_fields_glued_by_a_lone_carriage_return():

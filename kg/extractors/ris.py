@@ -46,6 +46,7 @@ import re
 from typing import Any
 
 from kg.extractors.base import ExtractOptions, Extractor, skipped_note
+from kg.extractors.common.scopus_references import scopus_reference, split_line
 from kg.extractors.common.tagged import (
     date_from_parts,
     find_doi,
@@ -348,7 +349,8 @@ def _start_lines(lines: list[str]) -> tuple[list[int], bool]:
 
 def _references(lines: list[str], start: int) -> list[dict[str, Any]]:
     """Scopus's cited references: the ``N1  - References:`` line and the untagged lines after it,
-    one reference each ("Preisach, F., (1935) Z. Phys., 94, p. 277;")."""
+    one reference each ("Preisach, F., (1935) Z. Phys., 94, p. 277;"), or several joined by "; ",
+    split into their parts (:mod:`kg.extractors.common.scopus_references`)."""
     texts: list[str] = []
     for line in lines[start - 1 :]:
         tag = _TAG_LINE_RE.match(line)
@@ -360,20 +362,7 @@ def _references(lines: list[str], start: int) -> list[dict[str, Any]]:
             texts.append(line[len("N1  - References: ") :])
         elif texts:
             texts.append(line)
-    references = []
-    for text in texts:
-        text = clean_space(text).rstrip(";").strip()
-        if not text:
-            continue
-        reference: dict[str, Any] = {"text": text}
-        year = re.search(r"\((1[5-9]\d\d|20\d\d)\)", text)
-        if year:
-            reference["year"] = int(year.group(1))
-        doi = find_doi(text)
-        if doi:
-            reference["doi"] = doi
-        references.append(reference)
-    return references
+    return [scopus_reference(text) for line in texts for text in split_line(line)]
 
 
 def _prepared(text: str) -> tuple[str, list[str]]:

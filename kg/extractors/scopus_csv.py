@@ -3,10 +3,13 @@
 Authors come from "Author full names" ("Family, Given (Scopus id)") when the export
 has it, else from "Authors" ("Family I.", joined by ``; `` or, in older exports, ``, ``),
 written "Family, I." so the family name is not taken for a given name. Per-author
-affiliations come from "Authors with affiliations"; "References" become
-``references`` entries (the text as printed, with the DOI and year found in it);
-the EID is ``ids["scopus"]``. A Traditional-Chinese export whose first column is
-mislabelled "Author Keywords" (作者關鍵字) but holds the authors is read as authors.
+affiliations come from "Authors with affiliations"; "References" become ``references``
+entries (the text as printed and the parts it tells: first author, year, title, source,
+volume, first page, DOI; :mod:`kg.extractors.common.scopus_references`). The record's own
+volume, pages ("Page start"-"Page end", else the article number, which older references print
+as the page) and abbreviated source title let other references find it by
+``family|year|volume|page``; the EID is ``ids["scopus"]``. A Traditional-Chinese export whose
+first column is mislabelled "Author Keywords" (作者關鍵字) but holds the authors is read as authors.
 
 Examples
 --------
@@ -31,6 +34,7 @@ import re
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, records_of_rows, split_cell, unique
 from kg.extractors.common.jsondoc import iso_date
+from kg.extractors.common.scopus_references import scopus_reference
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
@@ -62,8 +66,6 @@ _ALIASES = {
 }
 _INITIALS_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)(?:[-\u2010\u2011]?[^\W\d_]{1,3}\.)*$")
 _FULL_NAME_RE = re.compile(r"^(?P<name>.*?)\s*\((?P<id>\d+)\)$")
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s,;]+[^\s,;.)])")
-_YEAR_RE = re.compile(r"\((\d{4})\)")
 _NO_ABSTRACT = "[no abstract available]"
 
 
@@ -128,17 +130,6 @@ def _affiliations(row: Row, abbreviated: list[str], count: int) -> list[tuple[st
     return out
 
 
-def _reference(text: str) -> dict[str, str]:
-    ref = {"text": text}
-    doi = _DOI_RE.search(text)
-    if doi:
-        ref["doi"] = doi.group(1)
-    year = _YEAR_RE.search(text)
-    if year:
-        ref["year"] = year.group(1)
-    return ref
-
-
 def _record(row: Row, line: int, source: str, authors_column: str) -> Record | None:
     title = row.get("Title", "Book title")
     abstract = row.get("Abstract")
@@ -178,12 +169,20 @@ def _record(row: Row, line: int, source: str, authors_column: str) -> Record | N
         keywords = []
     if keywords:
         extra["keywords"] = keywords
-    references = [_reference(text) for text in split_cell(row.get("References"))]
+    references = [scopus_reference(text) for text in split_cell(row.get("References"))]
     if references:
         extra["references"] = references
-    for key, column in (("document_type", "Document Type"), ("language", "Language of Original Document")):
+    for key, column in (
+        ("document_type", "Document Type"),
+        ("language", "Language of Original Document"),
+        ("volume", "Volume"),
+        ("venue_abbreviation", "Abbreviated Source Title"),  # as cited references print the venue
+    ):
         if row.get(column):
             extra[key] = row.get(column)
+    pages = "-".join(p for p in (row.get("Page start"), row.get("Page end")) if p) or row.get("Art. No.")
+    if pages:
+        extra["pages"] = pages  # the first page, or the article number (old-layout references print it there)
     return Record(
         title=title,
         authors=tuple(authors),

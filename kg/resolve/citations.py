@@ -17,8 +17,9 @@ Each reference is matched, strongest key first, to a corpus paper:
 4. the short key ``family|year|venue`` (a book or a reference printed without volume and page);
 5. the printed text itself, normalised (one reference printed alike by two records).
 
-A weaker key never joins two works whose identifiers or citation keys differ: a reference with
-one DOI is never matched by title to a paper with another. A reference that matches no corpus paper is a work
+A weaker key never joins two works whose identifiers or citation keys differ, nor, below the
+citation key, whose volumes, titles or first authors (family name and initial) differ: a reference
+with one DOI is never matched by title to a paper with another. A reference that matches no corpus paper is a work
 known only from citations; references to one such work (from several records or sources) are
 grouped by the same keys and rules. Every match records the rule that made it.
 
@@ -45,7 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.records import Record
-from kg.resolve.keys import normalise_arxiv_id, normalise_doi
+from kg.resolve.keys import cited_author_key, normalise_arxiv_id, normalise_doi
 from kg.text import fold, normalise_title
 
 # Identifier kinds, strongest first; then the weaker keys.
@@ -53,10 +54,13 @@ IDENTIFIERS = ("doi", "arxiv", "pmid", "openalex", "s2", "lens")
 KEY_ORDER = (*IDENTIFIERS, "citation_key", "title", "short_key", "text")
 # Two works that both carry one of these and share none of it are never one work (checked for every key
 # weaker than the one in question; a volume for the title and weaker keys).
-DECISIVE = (*IDENTIFIERS, "citation_key", "volume")
+DECISIVE = (*IDENTIFIERS, "citation_key", "volume", "title", "author")
+# Beyond the citation key, a volume, a (long) title or the first author's initial that differ part two works:
+# "Tserkovnyak Y, 2009, PHYS REV B, V79" of two different papers share the short key.
 _AFTER_CITATION_KEY = KEY_ORDER.index("citation_key")
+_NOT_KEYS = ("volume", "author")  # compared, never looked up
 _CHECKED_BEFORE = {
-    kind: tuple(k for k in DECISIVE if k in KEY_ORDER[:level] or (k == "volume" and level > _AFTER_CITATION_KEY))
+    kind: tuple(k for k in DECISIVE if k in KEY_ORDER[:level] or (k in _NOT_KEYS and level > _AFTER_CITATION_KEY))
     for level, kind in enumerate(KEY_ORDER)
 }
 # A normalised title shorter than this ("introduction", "editorial") names no one paper.
@@ -148,6 +152,9 @@ def reference_keys(reference: Mapping[str, Any]) -> dict[str, str]:
     volume = _number(reference.get("volume"))
     if volume:
         keys["volume"] = volume
+    author = cited_author_key(reference["cited_author"]) if isinstance(reference.get("cited_author"), str) else None
+    if author:
+        keys["author"] = author
     title = _title_key(reference.get("title"))
     if title:
         keys["title"] = title
@@ -178,6 +185,9 @@ def paper_citation_keys(record: Record) -> dict[str, str]:
     volume = _number(record.extra.get("volume"))
     if volume:
         keys["volume"] = volume
+    author = cited_author_key(record.authors[0].name) if record.authors else None
+    if author:
+        keys["author"] = author
     title = _title_key(record.title)
     if title:
         keys["title"] = title
@@ -263,12 +273,16 @@ def _conflicts(one: Mapping[str, set[str]], other: Mapping[str, str], kinds: Seq
     return any(one.get(kind) and other.get(kind) and other[kind] not in one[kind] for kind in kinds)
 
 
+# Keys two works may share: a reference that one of them matches against two works names neither for sure.
+_WEAK = ("title", "short_key", "text")
+
+
 class _Index:
-    """Works known so far: their keys, and which work each key points to."""
+    """Works known so far: their keys, and which works each key points to."""
 
     def __init__(self) -> None:
         self.keys: list[dict[str, set[str]]] = []
-        self.by_key: dict[tuple[str, str], int] = {}
+        self.by_key: dict[tuple[str, str], list[int]] = {}
 
     def add(self, keys: Mapping[str, str]) -> int:
         self.keys.append({})
@@ -278,15 +292,28 @@ class _Index:
     def extend(self, work: int, keys: Mapping[str, str]) -> None:
         for kind, value in keys.items():
             self.keys[work].setdefault(kind, set()).add(value)
-            self.by_key.setdefault((kind, value), work)
+            works = self.by_key.setdefault((kind, value), [])
+            if work not in works:
+                works.append(work)
 
     def find(self, keys: Mapping[str, str]) -> tuple[int, str] | None:
-        """The work ``keys`` match, strongest key first, and the key kind; none if a stronger identifier differs."""
+        """The work ``keys`` match, strongest key first, and the key kind.
+
+        A candidate whose stronger keys differ is no match; a weak key (title, short key, text)
+        that two works could be is none either: which one the reference names cannot be told.
+        """
         for kind in KEY_ORDER:
-            if kind in keys and (kind, keys[kind]) in self.by_key:
-                work = self.by_key[(kind, keys[kind])]
-                if not _conflicts(self.keys[work], keys, _CHECKED_BEFORE[kind]):
-                    return work, kind
+            if kind not in keys:
+                continue
+            candidates = [
+                work
+                for work in self.by_key.get((kind, keys[kind]), ())
+                if not _conflicts(self.keys[work], keys, _CHECKED_BEFORE[kind])
+            ]
+            if len(candidates) > 1 and kind in _WEAK:
+                return None  # the reference could name either
+            if candidates:
+                return candidates[0], kind
         return None
 
 

@@ -119,10 +119,10 @@ class KnowledgeGraph:
             The file is missing or is not valid RDF in that format.
         """
 
-        rdf_format = rdf_format_for(path)
         name = str(path)
         if not Path(path).is_file():
             raise InputError(name, "no such file" if not Path(path).exists() else "not a regular file")
+        rdf_format = rdf_format_for(path)
         return cls._bulk_load(Path(path), rdf_format, name, base)
 
     @classmethod
@@ -153,9 +153,12 @@ class KnowledgeGraph:
         try:
             graph.store.bulk_load(path=str(path), format=oxigraph_format(rdf_format))
         except SyntaxError as error:
-            raise InputError(name, f"not valid {rdf_format.name}: {str(error).splitlines()[0]}") from None
+            # A temporary file (standard input) is called by the name the user gave.
+            reason = str(error).splitlines()[0].replace(str(path), name).replace(f"({path.name},", f"({name},")
+            raise InputError(name, f"not valid {rdf_format.name}: {reason}") from None
         except (OSError, ValueError) as error:
-            raise InputError(name, f"cannot be read as {rdf_format.name}: {error}") from None
+            reason = str(error).replace(str(path), name)
+            raise InputError(name, f"cannot be read as {rdf_format.name}: {reason}") from None
         return graph
 
     def __len__(self) -> int:

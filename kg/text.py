@@ -147,3 +147,20 @@ def slug(text: str, max_length: int = 60) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return _SLUG_RE.sub("-", ascii_text).strip("-")[:max_length].strip("-")
+
+
+def shortened(label: str, chars: int = 40) -> str:
+    """``label`` cut to ``chars`` characters (at a word where one ends near), with an ellipsis.
+
+    Examples
+    --------
+    >>> shortened("Kelvin Xu")
+    'Kelvin Xu'
+    >>> shortened("White HD, 1998, J AM SOC INFORM SCI, V49, P327, DOI 10.1002/(SICI)1097-4571")
+    'White HD, 1998, J AM SOC INFORM SCI,…'
+    """
+    if len(label) <= chars:
+        return label
+    head = label[: chars - 1]
+    at_word = head.rsplit(" ", 1)[0]
+    return (at_word if len(at_word) >= chars // 2 else head).rstrip() + "…"

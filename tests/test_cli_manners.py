@@ -148,3 +148,13 @@ def test_json_results_are_unchanged_by_prefixes(graph_file, capsys):
                         capsys)  # fmt: skip
     value = json.loads(out)["results"]["bindings"][0]["a"]
     assert code == 0 and value["type"] == "uri" and value["value"].startswith("http")
+
+
+def test_counts_and_missing_graphs_are_plain_errors(graph_file, capsys, tmp_path, monkeypatch):
+    with pytest.raises(SystemExit) as status:
+        main(["analyze", str(graph_file), "--top", "-3"])
+    assert status.value.code == 2 and "'-3' is not a count" in capsys.readouterr().err
+    code, _, err = _run(["stats", str(tmp_path / "nosuchdir") + "/"], capsys)
+    assert code == 1 and err.strip().endswith("nosuchdir/: no such file")
+    code, _, err = _run(["stats", "-"], capsys, b"garbage <<\n", monkeypatch)
+    assert code == 1 and "(<stdin>, line 1)" in err and "graph.trig" not in err

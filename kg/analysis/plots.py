@@ -6,6 +6,7 @@ import os
 
 from kg.errors import UsageError
 from kg.io.outputs import STDOUT, atomic_write, check_output
+from kg.text import shortened
 
 PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
@@ -125,7 +126,7 @@ def plot_analysis(
         import matplotlib.pyplot as plt
     except ImportError:
         raise UsageError("plots need matplotlib: pip install matplotlib") from None
-    series = {_short(label): counts for label, counts in per_year.items() if counts}
+    series = {shortened(label): counts for label, counts in per_year.items() if counts}
     shown = dict(list(series.items())[:MAX_PANELS])
     multiples = len(shown) > SERIES_PER_PANEL
     columns = 3 if multiples else 1
@@ -172,13 +173,9 @@ def plot_analysis(
         handle.write(buffer.getvalue())
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= 40 else label[:39] + "…"
-
-
 def _draw_bars(bars, ranking: list[dict], measure: str) -> None:
     """Horizontal bars, largest on top, each labelled with its value."""
-    labels = [_short(row["label"]) for row in ranking][::-1]
+    labels = [shortened(row["label"]) for row in ranking][::-1]
     values = [float(row[measure]) for row in ranking][::-1]
     container = bars.barh(labels, values, color="#4c78a8")
     bars.bar_label(container, labels=value_labels(values), padding=3, fontsize="small")

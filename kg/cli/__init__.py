@@ -110,10 +110,9 @@ def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argpa
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = _parse(parser, argv)
     stream = out if out is not None else sys.stdout
     try:
+        args = _parse(build_parser(), argv)
         return args.handler(args, stream)
     except InputError as failure:
         error(failure.render(flag))

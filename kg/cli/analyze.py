@@ -11,6 +11,7 @@ from kg.cli.common import (
     FAILED,
     OK,
     add_graph_argument,
+    count_argument,
     error,
     flag,
     print_table,
@@ -32,7 +33,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     analyze.add_argument(
         "--projection", choices=PROJECTIONS, default="coauthor", help="the graph to analyse (coauthor)"
     )
-    analyze.add_argument("--top", type=int, default=20, metavar="N", help="rows to show (20)")
+    analyze.add_argument("--top", type=count_argument, default=20, metavar="N", help="rows to show (20; 0 for all)")
     analyze.add_argument("--sort-by", choices=CENTRALITIES, default="pagerank")
     analyze.add_argument("--author", metavar="NAME", help="also count this author's papers per year")
     analyze.add_argument("--since", type=int, metavar="YEAR", help="only papers from YEAR on")

@@ -64,6 +64,27 @@ def add_graph_argument(command: argparse.ArgumentParser) -> None:
     )
 
 
+def count_argument(text: str) -> int:
+    """A whole number, 0 or more (argparse type): how many rows or items.
+
+    Examples
+    --------
+    >>> count_argument("20")
+    20
+    >>> count_argument("-3")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-3' is not a count (a whole number, 0 or more)
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count (a whole number, 0 or more)")
+    return value
+
+
 def seconds_argument(text: str) -> float:
     """A number of seconds, 0 or more (argparse type)."""
     import math

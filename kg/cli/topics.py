@@ -8,6 +8,7 @@ from typing import TextIO
 
 from kg.cli.common import (
     add_graph_argument,
+    count_argument,
     print_table,
 )
 from kg.cli.progress import ProgressBars
@@ -20,7 +21,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="List the topics of GRAPH, most papers first, with each topic's top authors.",
     )
     add_graph_argument(topics)
-    topics.add_argument("--top", type=int, default=30, metavar="N", help="show the N largest topics (30; 0 for all)")
+    topics.add_argument(
+        "--top", type=count_argument, default=30, metavar="N", help="show the N largest topics (30; 0 for all)"
+    )
     topics.add_argument(
         "--min-papers", type=int, default=1, metavar="N", help="leave out topics with fewer than N papers (1)"
     )

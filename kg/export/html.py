@@ -60,6 +60,7 @@ from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
 from kg.network.readmodel import GraphData, PaperDetails, filtered, graph_of, load_graph_data, load_paper_details
+from kg.text import shortened
 
 DEFAULT_MAX_NODES = 2000
 # Node kinds in the order a mixed view fills its share under --max-nodes, with the legend's name and colour.
@@ -498,7 +499,7 @@ def _groups(
     legend, group_of = [], {}
     for community in ordered[: len(PALETTE)]:
         best = min(members[community], key=lambda n: (-centrality[n], str(n)))
-        legend.append({"name": f"{data.label(best)} & co.", "community": community, "kind": "community",
+        legend.append({"name": f"{shortened(data.label(best))} & co.", "community": community, "kind": "community",
                        "colour": PALETTE[len(legend)], "count": len(members[community])})  # fmt: skip
         group_of.update((n, len(legend) - 1) for n in members[community])
     rest = [n for community in ordered[len(PALETTE) :] for n in members[community]]

@@ -62,8 +62,7 @@ def test_recall_on_present_gold_leaves_out_phrases_absent_from_the_text():
     assert (result["r@10"], result["r@10 present"]) == (pytest.approx(1 / 3, abs=1e-4), 0.5)
 
 
-def test_porter_stemming_joins_inflections():
-    pytest.importorskip("nltk")
+def test_porter_stemming_joins_inflections():  # nltk comes with the test extra
     assert keyphrases.stem_phrase("Graph-Based Networks") == keyphrases.stem_phrase("graph-based network")
     assert keyphrases.stem_phrase("querying databases") == keyphrases.stem_phrase("query database")
     # the SemEval-2010 gold came stemmed so: "key" -> "kei", hyphen parts one by one

@@ -375,7 +375,7 @@ def resolve_citations(
             source, target = (citing, other) if relation == "cites" else (other, citing)
             citations.append(Citation(source, target, index, -1, rule))
     works = [_work(cited_only.keys[k], found[k], mentions[k]) for k in range(len(found))]
-    return CitationResolution(_distinct(citations), works, paper_count, unmatched)
+    return CitationResolution(_distinct(citations, records), works, paper_count, unmatched)
 
 
 def _references(record: Record) -> list[Mapping[str, Any]]:
@@ -385,12 +385,16 @@ def _references(record: Record) -> list[Mapping[str, Any]]:
     return [reference for reference in references if isinstance(reference, Mapping)]
 
 
-def _distinct(citations: list[Citation]) -> list[Citation]:
-    """One citation per (citing, cited, record): a reference list that names a work twice cites it once."""
-    seen: set[tuple[int, int, int]] = set()
+def _distinct(citations: list[Citation], records: Sequence[Record]) -> list[Citation]:
+    """One citation per citing paper, cited paper and source line: a reference list that names a work twice
+    cites it once, and so do two records of one paper read from one place (a JSON file's works all stand
+    on its line 1: a preprint and its published version both listing a reference)."""
+    seen: set[tuple] = set()
     kept = []
     for citation in citations:
-        key = (citation.citing, citation.cited, citation.record)
+        source = records[citation.record].source
+        where = (source.path, source.key, source.line) if source else ("", "", citation.record)
+        key = (citation.citing, citation.cited, where)
         if key not in seen and citation.citing != citation.cited:
             seen.add(key)
             kept.append(citation)

@@ -254,6 +254,9 @@ def test_seed_graph_page_has_every_node_and_a_balanced_cap(browser, tmp_path, se
     counts = dict(graph.stats()["classes"])
     expected = sum(counts.get(f"kg:{kind}", 0) for kind in ("Paper", "Author", "Topic", "Org"))
     assert view.shown() == page.shown == expected
+    # The legend draws each type in the shape its nodes have.
+    swatches = view.js("() => [...document.querySelectorAll('#legend .swatch')].map(s => s.className)")
+    assert swatches == ["swatch paper", "swatch author", "swatch topic", "swatch org"]
     # The most central nodes are named when the page opens; vis-network draws more labels as one zooms in.
     named = view.js("() => window.kgGraph.labelled")
     assert 10 <= len(named) < expected and "Kelvin Xu" in named

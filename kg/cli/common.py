@@ -37,7 +37,8 @@ EXIT_STATUSES = (
     (USAGE, "nothing was done: the command line is wrong (an unknown option, a bad value) or the query is (it "
      "does not parse, breaks a limit, or needs a value), with GRAPH or --endpoint alike"),
     (BUSY, "nothing was done: another kg command is changing the store; try again, or give --wait S"),
-    (INTERRUPTED, "interrupted (Ctrl-C); a store is as it was before the command"),
+    (INTERRUPTED, "interrupted (Ctrl-C); a store is as it was before the command (kg serve, which runs until "
+     "stopped, stops with 0)"),
 )  # fmt: skip
 
 

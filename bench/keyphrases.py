@@ -39,11 +39,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kg.topics.finder import METHODS
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "keyphrase-benchmarks"
 SETS = ("inspec", "semeval2010-abs")
 TOP = 10  # predictions kept per paper, by every method
-KG_METHODS = ("vocabulary", "keyphrase", "vocabulary+keyphrase", "noun-chunk", "vocabulary+noun-chunk")
+KG_METHODS = tuple(method for method in METHODS if method != "auto")  # auto is one of the others
 PKE_METHODS = ("TextRank", "PositionRank", "TopicRank", "MultipartiteRank")
 _WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 

@@ -164,3 +164,20 @@ def shortened(label: str, chars: int = 40) -> str:
     head = label[: chars - 1]
     at_word = head.rsplit(" ", 1)[0]
     return (at_word if len(at_word) >= chars // 2 else head).rstrip() + "…"
+
+
+_TRAILING_INITIALS_RE = re.compile(r"^(?P<family>.+?)\s+(?P<initials>(?:[A-Z]\.?-?\s*){1,4})$")
+
+
+def split_initials(name: str) -> tuple[str, str] | None:
+    """A name printed family first with initials after ("KAMADA T", "Burt R. S."): (family, initials), else None.
+
+    How cited references print their authors (Web of Science, bibliometric exports).
+
+    Examples
+    --------
+    >>> split_initials("Van der Berg JA"), split_initials("Burt R. S."), split_initials("Gemini Team")
+    (('Van der Berg', 'JA'), ('Burt', 'R. S.'), None)
+    """
+    found = _TRAILING_INITIALS_RE.match(name.strip())
+    return (found["family"], found["initials"].strip()) if found else None

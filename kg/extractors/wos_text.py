@@ -36,7 +36,7 @@ from kg.extractors.common.tagged import (
     tagged_records,
 )
 from kg.records import AuthorRef, Record, SourceRef
-from kg.text import clean_space
+from kg.text import clean_space, split_initials
 
 FORMAT = "wos-text"
 _PLAIN_HEAD_RE = re.compile(r"^FN [^\n]*\nVR \d")
@@ -147,9 +147,8 @@ def _reference(text: str) -> dict[str, Any]:
     parts = [p.strip() for p in text.split(",")]
     if len(parts) > 1 and re.fullmatch(r"[12]\d{3}", parts[1]):
         reference["year"] = int(parts[1])
-        family = _CITED_FAMILY_RE.match(parts[0])
-        if family and not parts[0].startswith("["):  # "[Anonymous]" names no one
-            reference["first_author"] = family.group(1)
+        if parts[0] and not parts[0].startswith("["):  # "[Anonymous]" names no one
+            reference["first_author"] = (split_initials(parts[0]) or (parts[0],))[0]
             reference["cited_author"] = parts[0]
         if len(parts) > 2 and parts[2] and not _CITED_PART_RE.match(parts[2]):
             reference["venue"] = parts[2]
@@ -165,8 +164,6 @@ def _reference(text: str) -> dict[str, Any]:
     return reference
 
 
-# "Van der Berg J" -> "Van der Berg": the family name is everything before the initials.
-_CITED_FAMILY_RE = re.compile(r"^(.+?)(?:\s+(?:[A-Z]\.?-?\s*){1,4})?$")
 _CITED_PART_RE = re.compile(r"^([VP])(\d+)$")
 
 

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from kg.records import Record
-from kg.text import fold, normalise_text, normalise_title, word_key
+from kg.text import fold, normalise_text, normalise_title, split_initials, word_key
 from kg.text import normalise_doi as _normalise_doi
 
 _ARXIV_VERSION_RE = re.compile(r"v\d+$")
@@ -53,9 +53,6 @@ def org_key(name: str) -> str:
     return word_key(name)
 
 
-_INITIALS_RE = re.compile(r"^(?P<family>.+?)\s+(?P<initials>(?:[A-Z]\.?-?\s*){1,4})$")
-
-
 def cited_author_key(name: str) -> str | None:
     """Family name and first initial: how author co-citation joins "KAMADA T", "Kamada T." and "Tomihisa Kamada".
 
@@ -71,8 +68,8 @@ def cited_author_key(name: str) -> str | None:
         return None
     if "," in text:
         family, given = (part.strip() for part in text.split(",", 1))
-    elif found := _INITIALS_RE.match(text):
-        family, given = found["family"], found["initials"]
+    elif found := split_initials(text):
+        family, given = found
     else:
         *given_names, family = text.split(" ")
         given = " ".join(given_names)

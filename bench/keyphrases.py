@@ -7,7 +7,8 @@
 The sets are in ../shared/data/keyphrase-benchmarks (one JSON object a line: id, title, abstract,
 keyphrases; each set's SOURCE.md says where it comes from). Each kg method reads the whole set as one
 corpus (its key phrases use corpus statistics), with at most 10 topics a paper and the build's
-min_topic_papers. The peers run when installed: YAKE (``pip install yake``) and pke's TextRank,
+min_topic_papers; the row of the method a build uses by default says "(default)". The peers run when
+installed: YAKE (``pip install yake``) and pke's TextRank,
 PositionRank, TopicRank and MultipartiteRank (pke is not on PyPI; it and kg's noun-chunk methods need a
 trained spaCy pipeline with a tagger, found as kg finds one or given with --spacy-model). The Porter
 stemmer comes from nltk (``pip install nltk``). kg depends on none of these.
@@ -39,7 +40,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kg.topics.finder import METHODS
+from kg.topics.finder import METHODS, TopicFinder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "keyphrase-benchmarks"
@@ -179,7 +180,6 @@ def load_set(name: str, limit: int | None = None) -> list[Paper]:
 
 def run_kg(method: str, papers: Sequence[Paper], spacy_model: str | None, **options) -> list[list[str]]:
     from kg.pipeline import BuildOptions
-    from kg.topics import TopicFinder
 
     options = {"min_papers": BuildOptions.__dataclass_fields__["min_topic_papers"].default, **options}
     spacy_model = spacy_model if "noun-chunk" in method else None
@@ -260,19 +260,14 @@ def bench_set(name: str, limit: int | None, spacy_model: str | None) -> dict:
         rows.append(row)
         print(f"  {label}: F1@10 {row['f1@10']:.3f} in {seconds:.1f} s", file=sys.stderr)
 
-    run_kg("vocabulary", papers[:1], None)  # imports spaCy and kg's data once, before any timing
+    run_kg("vocabulary+keyphrase", papers[:1], None)  # imports kg's code and data once, before any timing
+    default = TopicFinder(method="auto").method  # what a build uses here
     for method in KG_METHODS:
         if "noun-chunk" in method and spacy_model is None:
             notes.append(f"kg {method}: not run, no trained spaCy pipeline here (give one with --spacy-model)")
             continue
-        measure(f"kg {method}", lambda method=method: run_kg(method, papers, spacy_model))
-    # Not build settings: what the cap of 3 statistical phrases a paper, and the rule that a phrase must
-    # recur in min_topic_papers papers, cost the keyphrase method here.
-    measure("kg keyphrase, max_phrases 10", lambda: run_kg("keyphrase", papers, None, max_phrases=TOP))
-    measure(
-        "kg keyphrase, max_phrases 10, min_papers 1",
-        lambda: run_kg("keyphrase", papers, None, max_phrases=TOP, min_papers=1),
-    )
+        label = f"kg {method}" + (" (default)" if method == default else "")
+        measure(label, lambda method=method: run_kg(method, papers, spacy_model))
 
     if installed("yake"):
         measure("YAKE (n=3)", lambda: run_yake(papers))

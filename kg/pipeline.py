@@ -62,7 +62,7 @@ class BuildOptions:
     max_topics : int
         Topics per paper at most.
     min_topic_papers : int
-        A statistical key phrase is kept only if this many papers have it.
+        A key phrase is kept only if this many papers have it (1: each paper's own phrases count).
     aliases : kg.resolve.aliases.Aliases, optional
         The user's forced and forbidden author and org merges.
     format : str, optional
@@ -87,7 +87,7 @@ class BuildOptions:
     base: str = DEFAULT_BASE
     topics: str = "auto"
     max_topics: int = 8
-    min_topic_papers: int = 2
+    min_topic_papers: int = 1
     aliases: Aliases | None = None
     format: str | None = None
     as_of: datetime.date | None = None

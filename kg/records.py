@@ -281,6 +281,16 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
     Traceback (most recent call last):
     ...
     kg.errors.KgError: 'title' must be a string or null, not int
+
+    Extra keys come back as they were written, so a stored record keeps what its reader found:
+    ``keywords`` (the source's own keywords), ``ai_keywords`` (keywords its software assigned) and
+    ``subjects`` (codes and headings of controlled schemes, :mod:`kg.topics.schemes`).
+
+    >>> mesh = {"scheme": "mesh", "code": "D000818", "label": "Animals"}
+    >>> stored = Record(title="T", extra={"keywords": ["knowledge graphs"], "subjects": [mesh]}).to_dict()
+    >>> again = record_from_dict(stored)
+    >>> again.extra["subjects"], again.extra["keywords"], again == record_from_dict(again.to_dict())
+    ([{'scheme': 'mesh', 'code': 'D000818', 'label': 'Animals'}], ['knowledge graphs'], True)
     """
     if not isinstance(data, dict):
         raise KgError("a record must be a JSON object")

@@ -264,9 +264,13 @@ def test_real_abs_files():
     assert klopp.ids == {"arxiv": "math-ph/0509022"} and klopp.date == "2005-09-12"
     assert _people(klopp) == [("Frédéric Klopp", ("LAGA",)), ("Georgi Raikov", ())]
     assert klopp.extra["msc_class"] == "82B44, 47B80, 47N55, 81Q10" and klopp.categories == ("math-ph", "math.MP")
+    # The MSC and ACM codes are subjects too (named in the graph by the shipped taxonomies).
+    assert [(s["scheme"], s["code"]) for s in klopp.extra["subjects"]] == [
+        ("msc", "82B44"), ("msc", "47B80"), ("msc", "47N55"), ("msc", "81Q10")]  # fmt: skip
     [transfer] = extract_file(REAL / "cs-0011004.abs").records
     assert transfer.title == "Anonymous Oblivious Transfer" and transfer.ids == {"arxiv": "cs/0011004"}
     assert transfer.date == "2000-11-04" and transfer.extra["acm_class"] == "C.2.0"
+    assert transfer.extra["subjects"] == [{"scheme": "acm-ccs", "code": "C.2.0", "label": None}]
     assert [a.name for a in transfer.authors] == ["J. Mueller-Quade", "H. Imai"]
     [grand] = extract_file(REAL / "2409.03427.abs").records
     assert grand.title.startswith("The Giant Radio Array for Neutrino Detection (GRAND) Collaboration --")

@@ -27,6 +27,10 @@ def test_manubot_bibliography(shared_data):
     laak = next(a for a in survey.authors if a.family == "Laak")  # "dropping-particle": "van der"
     assert laak.name == "Jeroen A. W. M. van der Laak"
     assert sum(1 for r in result.records if r.authors) == 421
+    # Crossref's subject areas, which Manubot's CSL carries, are subjects of their scheme, not category codes.
+    assert first.categories == () and all(s["scheme"] == "crossref-subject" for s in first.extra.get("subjects", []))
+    areas = [s["label"] for r in result.records for s in r.extra.get("subjects", [])]
+    assert "General Medicine" in areas and "Cell Biology" in areas
     assert all(r.date for r in result.records)
 
 

@@ -65,8 +65,16 @@ def test_dimensions_export_with_a_note_above_the_header():
     }
     assert go.date == "2017-10-18" and go.venue == "Nature"
     assert go.orgs == ("DeepMind (United Kingdom)", "University College London")
-    assert go.extra["keywords"] == ["Games", "Neural Networks, Computer"]
+    # MeSH terms are subjects of MeSH (Dimensions prints no descriptor ids), not keywords; the ANZSRC fields
+    # are kept as printed and as coded subjects.
+    assert "keywords" not in go.extra
     assert go.extra["fields_of_research"] == ["46 Information and Computing Sciences", "4611 Machine Learning"]
+    assert [(s["scheme"], s["code"], s["label"]) for s in go.extra["subjects"]] == [
+        ("mesh", None, "Games"),
+        ("mesh", None, "Neural Networks, Computer"),
+        ("anzsrc-for-2020", "46", "Information and Computing Sciences"),
+        ("anzsrc-for-2020", "4611", "Machine Learning"),
+    ]
     assert go.extra["times_cited"] == 8000 and go.extra["pages"] == "354-359"
     # The raw-affiliation list does not align with the authors (one name, spelt with an initial):
     # no affiliation is attached to the wrong person.

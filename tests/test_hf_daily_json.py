@@ -79,12 +79,13 @@ def test_daily_papers_array():
     assert [a.name for a in mamba.authors] == ["Albert Gu", "Tri Dao"]
     assert mamba.ids == {"arxiv": "2312.00752"} and mamba.date == "2023-12-01"
     assert mamba.upvotes == 187 and mamba.has_code is True
-    assert mamba.extra["keywords"] == ["state space models", "selective scan"]
+    # Hugging Face's software made them: kept apart from a source's own keywords.
+    assert mamba.extra["ai_keywords"] == ["state space models", "selective scan"] and "keywords" not in mamba.extra
     assert mamba.extra["featured"] == "2023-12-04" and mamba.extra["comments"] == 12
     assert mamba.abstract.startswith("A selective state space model") and mamba.source.line == 2
     # A hidden author (one who hid the claim on the site) is still an author of the paper.
     assert [a.name for a in attention.authors] == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]
-    assert attention.date == "2017-06-12" and attention.has_code is None and "keywords" not in attention.extra
+    assert attention.date == "2017-06-12" and attention.has_code is None and "ai_keywords" not in attention.extra
 
 
 def test_single_paper_object_from_papers_endpoint():
@@ -143,7 +144,7 @@ def test_real_2026_answer_featured_day_keywords_code_and_organization():
     assert caltech.date == "2026-05-30" and caltech.extra["featured"] == "2026-06-12"
     assert caltech.upvotes == 0 and caltech.has_code is None
     assert caltech.extra["organization"] == "California institute of technology"
-    assert caltech.extra["keywords"][:2] == ["zero-shot annotation", "LLM-as-a-judge"]
+    assert caltech.extra["ai_keywords"][:2] == ["zero-shot annotation", "LLM-as-a-judge"]
     assert [a.name for a in risk.authors][1] == "Boglárka Ecsedi"
     assert risk.has_code is True and risk.extra["code"] == "https://github.com/r-three/risk-under-pressure"
     assert fusion.extra["project_page"] == "https://zju-xyc.github.io/1D-Fusion-Project-Page/"

@@ -50,5 +50,6 @@ def test_keywords_mesh_and_year_only_date():
         "000-000-000-000-001,A Title,,2019,journal article,J,Ann Lee,graphs; Graphs,Humans,Topology,3\r\n"
     )
     [record] = extract_text(text).records
-    assert record.date == "2019" and record.extra["keywords"] == ["graphs", "Humans"]
+    assert record.date == "2019" and record.extra["keywords"] == ["graphs"]
+    assert record.extra["subjects"] == [{"scheme": "mesh", "code": None, "label": "Humans"}]
     assert record.extra["fields_of_study"] == ["Topology"] and record.ids == {"lens": "000-000-000-000-001"}

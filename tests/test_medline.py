@@ -72,10 +72,12 @@ def test_real_record_fields(nbib):
     assert first.ids["pmid"] == "30501481" and first.ids["pmcid"] == "PMC6325637"
     assert first.ids["doi"].lower() == "10.1056/nejmoa1812836" and first.ids["issn"] == "1533-4406"
     assert first.abstract.startswith("BACKGROUND: Ibrutinib has been approved") and "  " not in first.abstract
-    keywords = first.extra["keywords"]
-    # MeSH headings without subheadings or major-topic stars.
-    assert "Bendamustine Hydrochloride" in keywords and "Immunotherapy" in keywords
-    assert not any("/" in k or "*" in k for k in keywords)
+    # MeSH headings are subjects of MeSH (MEDLINE prints no descriptor ids), without subheadings or major-topic
+    # stars; the record has no OT keywords.
+    headings = [s["label"] for s in first.extra["subjects"]]
+    assert {s["scheme"] for s in first.extra["subjects"]} == {"mesh"} and "keywords" not in first.extra
+    assert "Bendamustine Hydrochloride" in headings and "Immunotherapy" in headings
+    assert not any("/" in h or "*" in h for h in headings)
     assert first.extra["document_type"] == "Clinical Trial, Phase III"
 
 
@@ -107,7 +109,8 @@ def test_old_citation_short_names_investigators_and_abstract_only_record():
     assert new.title is None and new.abstract == "Only an abstract, continued on a second line."
     assert new.source.line == 14 and new.date == "2020-01"
     assert new.authors[0].orcid == "0000-0002-1825-0097"
-    assert new.extra["keywords"] == ["fixtures", "Humans", "Leukemia"]
+    assert new.extra["keywords"] == ["fixtures"]
+    assert [s["label"] for s in new.extra["subjects"]] == ["Humans", "Leukemia"]
 
 
 def test_a_record_without_title_or_abstract_is_skipped_and_none_left_fails():

@@ -81,7 +81,8 @@ def test_efetch_2009_layout(shared_data):
     # CommentsCorrections RefType="Cites": PubMed's own citation links.
     assert len(first.to_dict()["references"]) == 83
     assert first.to_dict()["references"][0] == {"text": "Yeast. 1995 Oct;11(13):1265-74", "pmid": "8553697"}
-    assert "Candida albicans" in first.to_dict()["keywords"]
+    # A 2009 DescriptorName has no UI: the heading is a MeSH subject named by its label.
+    assert {"scheme": "mesh", "code": None, "label": "Candida albicans"} in first.extra["subjects"]
     assert sum(len(r.authors) for r in result.records) == 186
     assert sum(len(r.to_dict().get("references", [])) for r in result.records) == 600
     # A MedlineDate "2007 Nov-Dec" is its first month.
@@ -99,6 +100,9 @@ def test_pubmed_2019_per_author_affiliations_orcids_references(shared_data):
     assert [a.name for a in first.authors] == ["Bijun Yang", "Yu Xu", "Xiaohui Wang", "Yuliang Liu"]
     assert first.date == "2019-01-15" and first.ids["pmid"] == "30527807"
     assert first.to_dict()["keywords"][:2] == ["Exon", "Lung carcinoma"]
+    # MeSH descriptors are subjects with their unique ids, not keywords.
+    assert {"scheme": "mesh", "code": "D000818", "label": "Animals"} in first.extra["subjects"]
+    assert "Animals" not in first.extra["keywords"]
     ampk = next(r for r in records if r.ids["pmid"] and r.title.startswith("The critical role of AMPK"))
     zhang = ampk.authors[3]
     assert (zhang.name, zhang.orcid, len(zhang.affiliations)) == ("Xian Zhang", "0000-0001-9674-7886", 2)
@@ -126,7 +130,8 @@ def test_fixture_markup_labels_collective_names_books():
     assert article.date == "1998-12" and article.venue == "Fixture journal of examples"
     assert article.ids == {"pmid": "11111111", "doi": "10.1000/fixture.1", "pmcid": "PMC1111111"}
     data = article.to_dict()
-    assert data["keywords"] == ["calcium", "Oocytes"]
+    assert data["keywords"] == ["calcium"]
+    assert data["subjects"] == [{"scheme": "mesh", "code": "D1", "label": "Oocytes"}]
     assert data["references"] == [{"text": "Fixture Ref. 1990;1:1-2", "pmid": "222", "doi": "10.1000/ref.2"}]
     assert book.title == "A chapter of the fixture handbook" and book.venue == "Fixture Handbook"
     assert book.date == "2020-03" and book.ids == {"pmid": "33333333", "isbn": "9780000000002"}

@@ -84,3 +84,9 @@ def test_csv_rows_start_where_their_first_line_is():
     text = 'title,authors,year\n"A Title","Ann Lee; Bo Chen",2017\n"Two\nLines","Cy Diaz",2018\n"Next","Di Wu",2019\n'
     records = extract_text(text).records
     assert [(r.title, r.source.line) for r in records] == [("A Title", 2), ("Two Lines", 3), ("Next", 5)]
+
+
+def test_a_keywords_column_gives_categories_for_arxiv_codes_and_keywords_for_words():
+    text = 'title,authors,year,keywords\n"A Paper","Ann Lee",2017,"cs.LG; knowledge graphs; Graph Mining"\n'
+    [record] = extract_text(text).records
+    assert record.categories == ("cs.LG",) and record.extra["keywords"] == ["knowledge graphs", "Graph Mining"]

@@ -84,7 +84,7 @@ def test_the_same_graph_gives_the_same_picture_in_every_run(seeds, tmp_path):
         result = subprocess.run([sys.executable, "-m", "kg", "viz", str(path), "-o", "-", "-q"], capture_output=True,
                                 check=True, timeout=120, env=environment)  # fmt: skip
         pictures.append([(n["id"], n["x"], n["y"]) for n in payload(result.stdout.decode("utf-8"))["nodes"]])
-    assert pictures[0] == pictures[1] and len(pictures[0]) == 268
+    assert pictures[0] == pictures[1] and len(pictures[0]) == 277
 
 
 def test_coauthor_page_is_coloured_by_the_communities_kg_analyze_finds():
@@ -108,7 +108,7 @@ def test_max_nodes_keeps_a_share_of_every_type(seeds):
     page = render_page(graph, max_nodes=50)
     kinds = Counter(n["kind"] for n in payload(page.html)["nodes"])
     assert kinds == {"paper": 15, "author": 15, "topic": 15, "org": 5}
-    assert "showing the 50 most central of 268 nodes, each type its share" in page.notes[0]
+    assert "showing the 50 most central of 277 nodes, each type its share" in page.notes[0]
 
 
 def test_the_page_runs_only_vis_network_and_its_own_script_each_by_hash(graph):

@@ -68,6 +68,12 @@ def test_real_exports_read_every_record(savedrecs, wosfile):
 def test_real_record_authors_addresses_orcids(savedrecs):
     first, second = savedrecs.records[:2]
     assert first.title == "Is there really such a thing as Tropical Biology?"  # "<i>Tropical</i>" in the file
+    # Author keywords (DE, wrapped over two lines), then Keywords Plus (ID); WC and SC are subjects of their schemes.
+    assert first.extra["keywords"][-3:] == ["ECOLOGICAL RESEARCH", "LOCAL STAKEHOLDERS", "CONSERVATION"]
+    assert first.extra["subjects"] == [
+        {"scheme": "wos-category", "code": None, "label": "Ecology"},
+        {"scheme": "wos-area", "code": None, "label": "Environmental Sciences & Ecology"},
+    ]
     [bruna] = first.authors
     assert (bruna.name, bruna.given, bruna.family) == ("Bruna, Emilio M.", "Emilio M.", "Bruna")
     assert bruna.affiliations == (

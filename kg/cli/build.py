@@ -50,16 +50,16 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         default="auto",
         choices=(*TOPIC_METHODS, "none"),
         metavar="METHOD",
-        help="auto (vocabulary, plus noun chunks when a trained spaCy pipeline is installed), vocabulary, "
-        "keyphrase, vocabulary+keyphrase, noun-chunk, vocabulary+noun-chunk, or none",
+        help="auto (the same as vocabulary+keyphrase), vocabulary, keyphrase, vocabulary+keyphrase, "
+        "noun-chunk, vocabulary+noun-chunk (these two need a trained spaCy pipeline), or none",
     )
     topics_options.add_argument("--max-topics", type=int, default=8, metavar="N", help="topics per paper at most (8)")
     topics_options.add_argument(
         "--min-topic-papers",
         type=int,
-        default=2,
+        default=1,
         metavar="N",
-        help="keep a statistical key phrase only if N papers have it (2; 1 keeps single-paper phrases)",
+        help="keep a key phrase only if N papers have it (1: each paper's own phrases count)",
     )
     build.set_defaults(handler=run)
 

@@ -17,7 +17,8 @@ Stanford)", also bare after the last author or "(1 - MIT; 2 - Stanford)"); a rem
 the X Collaboration)" is none, and a mark that follows no name is not guessed at. "et al. (97
 additional authors not shown)" gives the author count. ``Categories`` (primary first),
 ``Journal-ref`` (the venue), ``DOI``, ``Comments``, ``Report-no``, ``MSC-class``, ``ACM-class``
-and ``License`` are kept; TeX accents (``Sol\\`a``, ``Sa\\v{s}a``) are decoded, ``$math$`` is kept.
+and ``License`` are kept (the MSC and ACM codes also as ``msc`` and ``acm-ccs`` ``subjects``);
+TeX accents (``Sol\\`a``, ``Sa\\v{s}a``) are decoded, ``$math$`` is kept.
 
 Examples
 --------
@@ -43,6 +44,7 @@ from typing import Any
 
 from kg.extractors.arxiv_listing_html import ARXIV_ID, date_from_arxiv_id
 from kg.extractors.base import ExtractOptions, Extractor
+from kg.extractors.common.subjects import acm_codes, msc_codes, subjects
 from kg.extractors.common.tagged import date_from_parts, month_in
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
@@ -371,6 +373,10 @@ def _record(block: _Block, source: str) -> Record | None:
             extra[name] = untex(value)
     if block.value("ACM-class"):
         extra["acm_class"] = block.value("ACM-class")
+    classes = subjects("msc", msc_codes(block.value("MSC-class")))
+    classes += subjects("acm-ccs", acm_codes(block.value("ACM-class")))
+    if classes:
+        extra["subjects"] = classes
     if block.cross_list:
         extra["cross_list"] = True
     if block.replaced:

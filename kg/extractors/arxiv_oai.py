@@ -1,10 +1,24 @@
-"""arXiv OAI-PMH responses in the ``arXiv`` metadata format (keyname / forenames / affiliation)."""
+"""arXiv OAI-PMH responses in the ``arXiv`` metadata format (keyname / forenames / affiliation).
+
+``msc-class`` and ``acm-class`` ("37K05 37K10 53D10", "I.2.6; F.2.2") are ``msc`` and ``acm-ccs``
+``subjects`` (codes only: the shipped taxonomies name them).
+
+Examples
+--------
+>>> text = ('<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><GetRecord><record><metadata>'
+...         '<arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>1401.2122</id><title>T</title>'
+...         '<msc-class>37K05 53D10</msc-class><acm-class>I.2.6</acm-class></arXiv></metadata></record>'
+...         '</GetRecord></OAI-PMH>')
+>>> [(s["scheme"], s["code"]) for s in extract(text, "oai.xml", ExtractOptions())[0][0].extra["subjects"]]
+[('msc', '37K05'), ('msc', '53D10'), ('acm-ccs', 'I.2.6')]
+"""
 
 from __future__ import annotations
 
 from kg.errors import InputError, KgError
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import iso_date
+from kg.extractors.common.subjects import acm_codes, msc_codes, subjects
 from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
 from kg.records import AuthorRef, Record, SourceRef
 
@@ -44,6 +58,9 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
         if doi:  # may list several ("10.1/a, 10.2/b"): the record keeps the first, normalised
             ids["doi"] = doi
         categories = (child_text(metadata, "categories") or "").split()
+        classes = subjects("msc", msc_codes(child_text(metadata, "msc-class"))) + subjects(
+            "acm-ccs", acm_codes(child_text(metadata, "acm-class"))
+        )
         records.append(
             Record(
                 title=child_text(metadata, "title"),
@@ -54,6 +71,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 abstract=child_text(metadata, "abstract"),
                 ids={k: v for k, v in ids.items() if v},
                 source=SourceRef(source, metadata.sourceline or 1, FORMAT),
+                extra={"subjects": classes} if classes else {},
             )
         )
     if not records:

@@ -1,9 +1,14 @@
-"""Crossref REST API ``work`` responses (or bare work objects, or a ``items`` list of them)."""
+"""Crossref REST API ``work`` responses (or bare work objects, or a ``items`` list of them).
+
+A work's ``subject`` names (Crossref's subject areas of the journal, "Condensed Matter Physics")
+are ``crossref-subject`` ``subjects``.
+"""
 
 from __future__ import annotations
 
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import date_from_parts, strip_markup, text_of, try_json
+from kg.extractors.common.subjects import subjects
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "crossref-json"
@@ -72,6 +77,12 @@ def _reference(entry: dict) -> dict | None:
     return reference or None
 
 
+def _subjects(work: dict) -> dict:
+    """Crossref's subject areas as ``subjects`` (an empty dict when it names none)."""
+    found = subjects("crossref-subject", labels=[s for s in work.get("subject") or [] if isinstance(s, str)])
+    return {"subjects": found} if found else {}
+
+
 def _citation_extra(work: dict) -> dict:
     """What a work says of citations: its reference list, citation count, volume and pages."""
     extra: dict = {}
@@ -102,10 +113,9 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 date=date,
                 venue=text_of(work.get("container-title")),
                 abstract=strip_markup(work.get("abstract")),
-                categories=tuple(s for s in work.get("subject") or [] if isinstance(s, str)),
                 ids={"doi": work["DOI"]} if isinstance(work.get("DOI"), str) else {},
                 source=SourceRef(source, 1, FORMAT),
-                extra=_citation_extra(work),
+                extra=_citation_extra(work) | _subjects(work),
             )
         )
     return records, []

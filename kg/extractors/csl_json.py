@@ -5,6 +5,7 @@ A JSON array of items (or one item). Each item has a CSL ``type``; persons are
 ``{"literal"}`` (Crossref's CSL adds ``affiliation`` and ``ORCID``); ``issued`` is
 ``{"date-parts": [[y, m, d]]}`` (numbers or strings) or ``{"raw"}``/``{"literal"}``.
 Editors, translators and other contributors are not authors: editors are kept in ``editors``.
+``subject`` (Crossref's subject areas, which its CSL carries) gives ``crossref-subject`` ``subjects``.
 
 Examples
 --------
@@ -30,6 +31,7 @@ from typing import Any
 
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import array_items, date_from_parts, iso_date, strip_markup, text_of, try_json
+from kg.extractors.common.subjects import subjects
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
@@ -176,7 +178,10 @@ def _record(item: dict, line: int, source: str) -> Record | None:
         extra["keywords"] = keywords
     if _text(item.get("language")):
         extra["language"] = _text(item.get("language"))
-    subjects = item.get("subject") if isinstance(item.get("subject"), list) else []
+    subject_names = item.get("subject") if isinstance(item.get("subject"), list) else []
+    areas = subjects("crossref-subject", labels=[s for s in subject_names if isinstance(s, str)])
+    if areas:
+        extra["subjects"] = areas
     venue = next(
         (_text(item.get(k)) for k in ("container-title", "event-title", "event") if _text(item.get(k))),
         None,
@@ -187,7 +192,6 @@ def _record(item: dict, line: int, source: str) -> Record | None:
         date=_date(item),
         venue=venue,
         abstract=abstract,
-        categories=tuple(s for s in subjects if isinstance(s, str) and s.strip()),
         ids=ids,
         source=SourceRef(source, line, FORMAT),
         extra=extra,

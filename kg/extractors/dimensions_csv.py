@@ -9,7 +9,10 @@ equally ..."), and a cell cut short inside its last parenthesis loses its unfini
 The date is "Publication Date" (ISO; "29/11/2022" from a spreadsheet re-save is read day- or
 month-first only when the file's dates show which) else "PubYear"; the venue "Source title" else
 "Anthology title" (or the bibliometric export's "Source title/Anthology title"); the Dimensions
-publication ID is ``ids["dimensions"]``; "MeSH terms" are keywords; "Research Organizations -
+publication ID is ``ids["dimensions"]``; "MeSH terms" are ``mesh`` ``subjects``, and so are the
+ANZSRC fields of research ("46 Information and Computing Sciences; 4611 Machine Learning": the
+2020 column in scheme ``anzsrc-for-2020``, the older "FOR (ANZSRC) Categories" in
+``anzsrc-for-2008``), also kept as printed in ``fields_of_research``; "Research Organizations -
 standardized" are the record's organisations.
 
 Examples
@@ -48,6 +51,7 @@ from kg.extractors.common.csvdoc import (
     unique,
 )
 from kg.extractors.common.jsondoc import iso_date
+from kg.extractors.common.subjects import coded_labels, subjects
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
@@ -274,12 +278,16 @@ def _record(row: Row, line: int, source: str, order: str | None = None) -> Recor
     if row.get("Dimensions URL"):
         ids["url"] = row.get("Dimensions URL") or ""
     extra: dict[str, Any] = {}
-    keywords = unique(split_cell(row.get("Keywords")) + split_cell(row.get("MeSH terms")))
+    keywords = unique(split_cell(row.get("Keywords")))
     if keywords:
         extra["keywords"] = keywords
     fields = split_cell(row.get("Fields of Research (ANZSRC 2020)", "FOR (ANZSRC) Categories"))
     if fields:
         extra["fields_of_research"] = fields
+    scheme = "anzsrc-for-2020" if row.get("Fields of Research (ANZSRC 2020)") else "anzsrc-for-2008"
+    found = subjects("mesh", labels=split_cell(row.get("MeSH terms"))) + coded_labels(scheme, fields)
+    if found:
+        extra["subjects"] = found
     # "Bradshaw, Alexander J. (University of Utah; University of Utah); Dentinger, ..." : the names.
     corresponding = [name for name in _top_level(row.get("Corresponding Authors", "Corresponding Author") or "")[0]
                      if name]  # fmt: skip

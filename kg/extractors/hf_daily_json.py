@@ -8,8 +8,9 @@ id of a paper that has none). The paper's ``id`` is its arXiv identifier; ``publ
 arXiv publication date. The day the paper was featured is kept as ``featured``: the paper's
 ``submittedOnDailyAt``, or, in older answers without it, the entry's outer ``publishedAt``
 (newer answers put the arXiv listing time there, which is no featuring day).
-``ai_keywords`` are the keywords; a ``githubRepo`` means code; the Hugging Face organization
-the paper is linked to is kept as ``organization`` (its name on the Hub, not an affiliation).
+``ai_keywords`` (made by Hugging Face's software, not the authors) are kept as ``ai_keywords``; a
+``githubRepo`` means code; the Hugging Face organization the paper is linked to is kept as
+``organization`` (its name on the Hub, not an affiliation).
 
 Examples
 --------
@@ -24,7 +25,7 @@ True
 >>> [record], notes = extract(text, "daily_papers.json", ExtractOptions())
 >>> [a.name for a in record.authors], record.date, record.ids, record.upvotes
 (['Albert Gu', 'Tri Dao'], '2023-12-01', {'arxiv': '2312.00752'}, 12)
->>> record.extra["keywords"], record.extra["featured"]
+>>> record.extra["ai_keywords"], record.extra["featured"]
 (['selective SSM'], '2023-12-04')
 """
 
@@ -121,7 +122,7 @@ def _record(item: dict, line: int, source: str) -> Record | None:
     extra: dict[str, Any] = {}
     keywords = [clean_space(k) for k in paper.get("ai_keywords") or [] if isinstance(k, str) and clean_space(k)]
     if keywords:
-        extra["keywords"] = list(dict.fromkeys(keywords))
+        extra["ai_keywords"] = list(dict.fromkeys(keywords))
     featured = iso_date(paper.get("submittedOnDailyAt"))
     if featured is None and item is not paper:
         featured = iso_date(item.get("publishedAt"))

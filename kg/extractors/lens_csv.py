@@ -2,8 +2,9 @@
 
 Multi-valued cells are ``; ``-separated. Authors come from "Author/s" ("First Last; First Last",
 as printed: a person Lens lists twice, in Latin and in CJK script, stays twice); the date from
-"Date Published" (ISO) else "Publication Year"; keywords from "Keywords" and "MeSH Terms";
-"Fields of Study" as ``fields_of_study``; "References" (Lens IDs of the cited works) as
+"Date Published" (ISO) else "Publication Year"; keywords from "Keywords"; "MeSH Terms" (their
+``/qualifier`` parts dropped) as ``mesh`` ``subjects``; "Fields of Study" (machine-assigned) as
+``fields_of_study``; "References" (Lens IDs of the cited works) as
 ``references`` entries ``{"lens": ID}``; the Lens ID is ``ids["lens"]``.
 
 Examples
@@ -28,6 +29,7 @@ import re
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.csvdoc import Row, has_columns, header_names, read_table, records_of_rows, split_cell, unique
 from kg.extractors.common.jsondoc import iso_date
+from kg.extractors.common.subjects import mesh_heading, subjects
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "lens-csv"
@@ -66,9 +68,12 @@ def _record(row: Row, line: int, source: str) -> Record | None:
     if issn:
         ids["issn"] = issn
     extra: dict = {}
-    keywords = unique(split_cell(row.get("Keywords")) + split_cell(row.get("MeSH Terms")))
+    keywords = unique(split_cell(row.get("Keywords")))
     if keywords:
         extra["keywords"] = keywords
+    mesh = subjects("mesh", labels=[mesh_heading(h) for h in split_cell(row.get("MeSH Terms"))])
+    if mesh:
+        extra["subjects"] = mesh
     fields = split_cell(row.get("Fields of Study"))
     if fields:
         extra["fields_of_study"] = fields

@@ -4,8 +4,9 @@ Authors come from ``FAU`` ("Woyach, Jennifer A"; ``AU`` "Woyach JA" when there i
 name) and ``CN`` (collective names) in printed order; each author's ``AD`` lines and
 ``AUID- ORCID:`` follow that author. The venue is ``JT`` (``TA`` when missing), the date ``DP``
 ("2018 Dec 27", "2018 Jan-Feb"; ``DEP`` when missing); the DOI comes from ``LID``/``AID``
-("... [doi]"); ``PMID`` and ``PMC`` are ids; MeSH descriptors (``MH``) and ``OT`` terms are
-the keywords.
+("... [doi]"); ``PMID`` and ``PMC`` are ids; ``OT`` terms are the keywords, and MeSH descriptors
+(``MH``, without their ``/qualifier`` parts and ``*`` marks; the format prints no descriptor ids) are
+``mesh`` ``subjects``.
 
 Examples
 --------
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.extractors.base import ExtractOptions, Extractor, papers_of
+from kg.extractors.common.subjects import mesh_heading, subjects
 from kg.extractors.common.tagged import (
     MEDLINE_LINE_RE,
     TaggedRecord,
@@ -155,9 +157,8 @@ def _ids(record: TaggedRecord) -> dict[str, str]:
 
 
 def _keywords(record: TaggedRecord) -> list[str]:
-    """``OT`` terms, then MeSH descriptors without their subheadings and major-topic stars."""
-    words = record.values("OT") + [h.split("/")[0].strip().lstrip("*") for h in record.values("MH")]
-    return list(dict.fromkeys(w for w in words if w))
+    """The ``OT`` (other term) keywords."""
+    return list(dict.fromkeys(w for w in record.values("OT") if w))
 
 
 def _record(record: TaggedRecord, source: str) -> Record | None:
@@ -175,6 +176,9 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
     keywords = _keywords(record)
     if keywords:
         extra["keywords"] = keywords
+    mesh = subjects("mesh", labels=[mesh_heading(h) for h in record.values("MH")])
+    if mesh:
+        extra["subjects"] = mesh
     return Record(
         title=title,
         authors=tuple(authors),

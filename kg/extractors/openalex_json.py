@@ -2,18 +2,26 @@
 
 Authorships keep their order, the institutions of each author on that paper
 (with ROR ids in ``ids``-style extra data) and ORCIDs; the abstract is rebuilt
-from OpenAlex's inverted index.
+from OpenAlex's inverted index. A work's ``topics`` are ``openalex`` ``subjects``: the topic's id
+("T10896") and name, with its subfield, field and domain as ``broader`` ("subfields/2610"
+Mathematical Physics, "fields/26" Mathematics, "domains/3" Physical Sciences). OpenAlex's
+``keywords`` and legacy ``concepts`` are machine-assigned and not read.
 
 Examples
 --------
 >>> abstract_from_index({"deep": [0], "nets": [1, 3], "learn": [2]})
 'deep nets learn nets'
+>>> topic = _topic({"id": "https://openalex.org/T10896", "display_name": "Homotopy and Cohomology",
+...                 "field": {"id": "https://openalex.org/fields/26", "display_name": "Mathematics"}})
+>>> topic["code"], topic["label"], topic["broader"]
+('T10896', 'Homotopy and Cohomology', [{'code': 'fields/26', 'label': 'Mathematics'}])
 """
 
 from __future__ import annotations
 
 from kg.extractors.base import HOLDS_NO_PAPERS, ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import iso_date, text_of, try_json
+from kg.extractors.common.subjects import subject, unique_subjects
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "openalex-json"
@@ -72,6 +80,28 @@ def _citation_extra(item: dict) -> dict:
     return extra
 
 
+def _short_id(value: object) -> str | None:
+    text = text_of(value)
+    return text[len(_PREFIX) :] if text and text.startswith(_PREFIX) else text
+
+
+def _topic(topic: object) -> dict | None:
+    """One of a work's ``topics`` as an ``openalex`` subject, with its subfield, field and domain as parents."""
+    if not isinstance(topic, dict):
+        return None
+    found = subject("openalex", _short_id(topic.get("id")), text_of(topic.get("display_name")))
+    if found is None:
+        return None
+    broader = []
+    for level in ("subfield", "field", "domain"):
+        parent = topic.get(level)
+        if isinstance(parent, dict) and (_short_id(parent.get("id")) or text_of(parent.get("display_name"))):
+            broader.append({"code": _short_id(parent.get("id")), "label": text_of(parent.get("display_name"))})
+    if broader:
+        found["broader"] = broader
+    return found
+
+
 def _author(authorship: dict) -> AuthorRef | None:
     author = authorship.get("author") or {}
     name = text_of(authorship.get("raw_author_name")) or text_of(author.get("display_name"))
@@ -101,12 +131,14 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
             for i in institutions
             if isinstance(i.get("ror"), str) and isinstance(i.get("display_name"), str)
         }
-        topics = [t.get("display_name") for t in item.get("topics") or [] if isinstance(t, dict)]
+        topics = unique_subjects(t for t in map(_topic, item.get("topics") or []) if t)
         location = item.get("primary_location") or {}
         venue = text_of((location.get("source") or {}).get("display_name")) if isinstance(location, dict) else None
         extra = _citation_extra(item)
         if org_ror:
             extra["org_ror"] = dict(sorted(org_ror.items()))
+        if topics:
+            extra["subjects"] = topics
         records.append(
             Record(
                 title=text_of(item.get("title")) or text_of(item.get("display_name")),
@@ -114,7 +146,6 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 date=iso_date(item.get("publication_date")) or iso_date(item.get("publication_year")),
                 venue=venue,
                 abstract=abstract_from_index(item.get("abstract_inverted_index")),
-                categories=tuple(t for t in topics if isinstance(t, str)),
                 ids=ids,
                 source=SourceRef(source, 1, FORMAT),
                 extra=extra,

@@ -4,8 +4,9 @@ Each ``PubmedArticle`` (or ``PubmedBookArticle``) is one record: authors in orde
 ``ForeName``/``LastName`` parts, per-author ``AffiliationInfo`` and ORCID ``Identifier`` (the 2009
 layout's one ``Article/Affiliation`` is the first author's), a ``CollectiveName`` as an author, the title
 with its inline markup flattened to text, labelled abstract parts joined, the journal as venue,
-``PubDate`` (or ``MedlineDate``) as date, PMID/DOI/PMC ids, ``Keyword`` and MeSH descriptors as
-``keywords`` and the cited works (``ReferenceList``, or the older ``CommentsCorrections`` "Cites") as
+``PubDate`` (or ``MedlineDate``) as date, PMID/DOI/PMC ids, ``Keyword`` terms as ``keywords``, MeSH
+descriptors (``DescriptorName`` with its ``UI``, e.g. D000818 Animals) as ``mesh`` ``subjects``, and the
+cited works (``ReferenceList``, or the older ``CommentsCorrections`` "Cites") as
 ``references``. The DOCTYPE is never loaded.
 
 Examples
@@ -29,6 +30,7 @@ import re
 from kg.errors import InputError, KgError
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.dates import month_number
+from kg.extractors.common.subjects import subject, unique_subjects
 from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
@@ -197,9 +199,18 @@ def _keywords(citation) -> list[str]:
     words = []
     for keyword_list in children(citation, "KeywordList"):
         words += [_text(k) for k in children(keyword_list, "Keyword")]
-    for heading_list in children(citation, "MeshHeadingList"):
-        words += [child_text(h, "DescriptorName") for h in children(heading_list, "MeshHeading")]
     return list(dict.fromkeys(w for w in words if w))
+
+
+def _mesh(citation) -> list[dict]:
+    """The MeSH descriptors of a citation: the unique id (``UI``, absent before 2013's DTD) and the name."""
+    found = []
+    for heading_list in children(citation, "MeshHeadingList"):
+        for heading in children(heading_list, "MeshHeading"):
+            descriptor = _first(heading, "DescriptorName")
+            if descriptor is not None:
+                found.append(subject("mesh", descriptor.get("UI"), _text(descriptor)))
+    return unique_subjects(s for s in found if s)
 
 
 def _record(item, source: str) -> Record | None:
@@ -247,6 +258,9 @@ def _record(item, source: str) -> Record | None:
     keywords = _keywords(citation)
     if keywords:
         extra["keywords"] = keywords
+    mesh = _mesh(citation)
+    if mesh:
+        extra["subjects"] = mesh
     references = _references(item)
     if references:
         extra["references"] = references

@@ -4,7 +4,9 @@ The usual keys are recognised (kg/data/record_keys.json: title, authors/author,
 abstract/summary, date/year/published, doi, arxiv_id, url, affiliations, ...);
 ``--map FIELD=KEY`` names the key of a field the table does not spell the usual way.
 Authors may be a list of names, a list of objects with a ``name``, or one string
-with ``;`` or `` and `` (or ``,`` when no name holds one) between names.
+with ``;`` or `` and `` (or ``,`` when no name holds one) between names. Of the values of a
+``categories``/``keywords``/``subjects``/``topics`` column, arXiv category codes ("cs.LG", "LG") are
+``categories`` and the rest (free words such as "knowledge graphs") ``keywords``.
 
 Examples
 --------
@@ -26,6 +28,7 @@ from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import array_items, date_from_parts, iso_date, text_of, try_json
 from kg.records import AuthorRef, Record, SourceRef
 from kg.text import clean_space
+from kg.topics.categories import resolve_category
 
 FORMAT = "records"
 _SPLIT_RE = re.compile(r"\s*;\s*|\s+and\s+", re.IGNORECASE)
@@ -310,6 +313,8 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
             ids[keyed[0]] = keyed[1]
         categories = _value(row, "categories")
         categories = split_names(categories) if isinstance(categories, str) else categories or []
+        categories = [c for c in categories if isinstance(c, str)] if isinstance(categories, list) else []
+        keywords = [c for c in categories if resolve_category(c) is None]
         records.append(
             Record(
                 title=title,
@@ -317,9 +322,10 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 date=_date(_value(row, "date")),
                 venue=_one_text(_value(row, "venue")),
                 abstract=abstract,
-                categories=tuple(c for c in categories if isinstance(c, str)) if isinstance(categories, list) else (),
+                categories=tuple(c for c in categories if resolve_category(c) is not None),
                 ids={k: v for k, v in ids.items() if v},
                 source=SourceRef(source, line, FORMAT),
+                extra={"keywords": keywords} if keywords else {},
             )
         )
     return records, [f"{skipped} row(s) without title or abstract skipped"] if skipped else []

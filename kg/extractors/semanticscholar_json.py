@@ -1,10 +1,15 @@
 """Semantic Scholar Academic Graph API JSON: a paper (with its citations and references), an author
-(with their papers), or a ``data`` list of either."""
+(with their papers), or a ``data`` list of either.
+
+A paper's ``s2FieldsOfStudy`` categories (Semantic Scholar's fixed list: "Computer Science",
+"Medicine", ...) are ``s2-field`` ``subjects``.
+"""
 
 from __future__ import annotations
 
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import iso_date, text_of, try_json
+from kg.extractors.common.subjects import subjects
 from kg.records import AuthorRef, Record, SourceRef
 
 FORMAT = "semanticscholar-json"
@@ -52,6 +57,9 @@ def _record(
     extra = {"s2_author_ids": [a.get("authorId") for a in paper.get("authors") or [] if isinstance(a, dict)]}
     if relation:
         extra["relation"] = relation
+    fields_of_study = subjects("s2-field", labels=[f for f in fields if isinstance(f, str)])
+    if fields_of_study:
+        extra["subjects"] = fields_of_study
     if link:
         extra.update(link)
     if isinstance(paper.get("citationCount"), int):
@@ -65,7 +73,6 @@ def _record(
         date=iso_date(paper.get("publicationDate")) or iso_date(paper.get("year")),
         venue=text_of(paper.get("venue")) or text_of(journal.get("name")),
         abstract=abstract,
-        categories=tuple(dict.fromkeys(f for f in fields if isinstance(f, str))),
         ids=ids,
         source=SourceRef(source, 1, FORMAT),
         extra=extra,

@@ -5,7 +5,9 @@ split into its parts, with group authors (``CA``) after them; each author's addr
 the ``C1`` lines that name them ("[Lee, Ann; Xu, Kelvin] Univ X, City"), else (older records,
 whose ``C1`` names nobody) the ``RP`` address of the reprint author; unattributed
 addresses and ``C3`` organisation names as the paper's ``orgs``; ORCIDs from ``OI``; cited
-references from ``CR`` (the DOI parsed out of "..., DOI 10.x/y"); ``UT`` as the ``wos`` id.
+references from ``CR`` (the DOI parsed out of "..., DOI 10.x/y"); ``UT`` as the ``wos`` id; author
+keywords (``DE``) then Keywords Plus (``ID``) as ``keywords``; the Web of Science categories (``WC``)
+and research areas (``SC``) as ``wos-category`` and ``wos-area`` ``subjects``.
 
 Examples
 --------
@@ -24,6 +26,7 @@ import re
 from typing import Any
 
 from kg.extractors.base import ExtractOptions, Extractor, papers_of
+from kg.extractors.common.subjects import subjects
 from kg.extractors.common.tagged import (
     WOS_LINE_RE,
     TaggedRecord,
@@ -208,6 +211,11 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
     keywords = list({k.casefold(): k for k in reversed(keywords)}.values())[::-1]
     if keywords:
         extra["keywords"] = keywords
+    areas = subjects("wos-category", labels=_split_semicolons(record.text("WC"))) + subjects(
+        "wos-area", labels=_split_semicolons(record.text("SC"))
+    )
+    if areas:
+        extra["subjects"] = areas
     references = [_reference(text) for text in record.items("CR")]
     if references:
         extra["references"] = references

@@ -101,6 +101,25 @@ class IriMinter:
         """A category of a classification scheme: its code is unique there, so its slug is enough."""
         return f"{self.base}topic/category-{slug(code) or short_hash(code)}"
 
+    def subject(self, scheme: str, code: str | None, label: str | None = None) -> str:
+        """A concept of a subject scheme (MeSH, MSC, ...): ``<scheme>-<code>``, else ``<scheme>-<label>``.
+
+        A code is unique in its scheme, so its slug is enough; a heading without a code is
+        named by its label, whatever its case.
+
+        Examples
+        --------
+        >>> mint = IriMinter("https://example.org/")
+        >>> mint.subject("mesh", "D000818", "Animals"), mint.subject("acm-ccs", "I.2.6")
+        ('https://example.org/topic/mesh-d000818', 'https://example.org/topic/acm-ccs-i-2-6')
+        >>> mint.subject("mesh", None, "Cell Line, Tumor") == mint.subject("mesh", None, "cell line,  tumor")
+        True
+        """
+        prefix = slug(scheme) or short_hash(scheme)
+        if code:
+            return f"{self.base}topic/{prefix}-{slug(code) or short_hash(code, 12)}"
+        return f"{self.base}topic/{prefix}-{_readable_id(' '.join((label or '').casefold().split()))}"
+
     def source(self, path: str, key: str = "") -> str:
         """A source: its file name, readable, and a digest of its key (else of its name as given)."""
         name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)

@@ -14,7 +14,14 @@ person, and which title, date or year a paper takes were all decided by
   name stays a ``kg:name``);
 - topics found in text go to ``<base>graph/topics``, author merges with their
   evidence to ``<base>graph/resolution``, and materialised paper counts to
-  ``<base>graph/counts``.
+  ``<base>graph/counts``;
+- what a source itself says a paper is about stays in that source's graph: its
+  category codes and its subjects (MeSH, OpenAlex, MSC, ACM CCS, ...: SKOS concepts of
+  ``<base>scheme/<scheme>``, with their broader concepts), and its keywords, which are
+  topics of kg's own scheme with a ``kg:TopicAssignment`` of method "keyword" (or
+  "ai-keyword") derived from the source line. A keyword that is also a topic found in
+  the paper's text is one topic and one assignment, with both methods
+  (:mod:`kg.topics.schemes`).
 
 Examples
 --------
@@ -30,7 +37,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
 from kg.progress import Progress, Tally
@@ -46,11 +53,22 @@ from kg.text import slug
 from kg.topics.categories import resolve_category
 from kg.topics.categories import scheme as category_scheme
 from kg.topics.finder import TopicHit
+from kg.topics.schemes import (
+    KeywordTopic,
+    ancestors,
+    concept_name,
+    keyword_label,
+    keyword_topics,
+    scheme_label,
+    subjects_of,
+)
 
 _DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
 # What a build hands the writer for topics: each paper's hits, or a pending result (read in workers).
 Topics = Sequence[Sequence[TopicHit]] | Any
 TopicReader = Callable[[list[tuple[str | None, str | None]]], Any]
+# The name of kg's own topic scheme: topics found in text and the sources' keywords.
+TOPIC_SCHEME_LABEL = "Topics found by kg in titles and abstracts, and the sources' own keywords"
 
 
 def build_quads(
@@ -94,7 +112,7 @@ def load_statements(
     chunk: int = 500_000,
     in_memory: bool = True,
     progress: Progress | None = None,
-) -> None:
+) -> dict[str, int]:
     """Write the statements of ``resolution`` into a pyoxigraph ``store``, a chunk of lines at a time.
 
     Memory stays bounded by ``chunk`` lines, not by the size of the graph; the
@@ -123,6 +141,11 @@ def load_statements(
         Told how far the stages ``"writing statements"`` (records and papers written) and
         ``"loading statements"`` (statements loaded while none are left to write) are
         (see :mod:`kg.progress`).
+
+    Returns
+    -------
+    dict
+        What the sources' own topics gave (see :func:`write_statements`).
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -143,7 +166,7 @@ def load_statements(
             handed += len(lines)
 
         sink = QuadSink(flush=hand_on, chunk=chunk)
-        write_statements(sink, resolution, base, topics, progress)
+        summary = write_statements(sink, resolution, base, topics, progress)
         sink.flush()
         tally = Tally(progress, "loading statements", handed)
         tally.advance(handed - sum(lines for _, lines in pending))
@@ -151,6 +174,7 @@ def load_statements(
             future.result()
             tally.advance(lines)
         tally.finish()
+    return summary
 
 
 class _Counts:
@@ -190,11 +214,14 @@ def write_statements(
     base: str,
     topics: Topics | None = None,
     progress: Progress | None = None,
-) -> None:
+) -> dict[str, int]:
     """Every statement of ``resolution`` (and its papers' ``topics``) into ``sink``.
 
     ``progress`` is told how many records, then papers' topics, are written (the stage
-    ``"writing statements"``, see :mod:`kg.progress`).
+    ``"writing statements"``, see :mod:`kg.progress`). Returns what the sources' own topics
+    gave, counted over records: ``subjects`` and ``keyword topics`` written, and the keywords
+    that gave no topic (``keywords dropped as junk``, ``keywords over the cap``), which stay in
+    the records but are not in the graph.
     """
     with_topics = topics is not None and bool(resolution.papers)
     tally = Tally(progress, "writing statements", len(resolution.records) + (len(resolution.papers) * with_topics))
@@ -206,6 +233,7 @@ def write_statements(
         if paper.year is not None:
             counts.year_of[iri] = paper.year
     described_sources: set[str] = set()
+    own = _SourceTopics(resolution.records, mint)
     for index, record in enumerate(resolution.records):
         source = record.source or SourceRef("<unknown>", 1, "unknown")
         source_iri = mint.source(source.path, source.key)
@@ -225,23 +253,30 @@ def write_statements(
         sink.link(paper_iri, PROV_DERIVED_FROM, line_iri)
         _describe_chosen(sink, paper_iri, resolution.papers[number], index)
         _describe_record(sink, mint, resolution, record, paper_iri, line_iri, index, counts)
+        for subject in own.subjects[index]:
+            _describe_subject(sink, mint, paper_iri, subject, own, counts)
         tally.advance()
     if resolution.citations.citations:
         _describe_citations(sink, mint, resolution, paper_iris, counts)
     if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
+    found_labels: dict[str, str] = {}
     if with_topics:
         sink.set_graph(f"{base}graph/topics")
         hits = topics.result() if hasattr(topics, "result") else topics
         scheme = f"{base}scheme/topics"
         sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
-        sink.value(scheme, SKOS + "prefLabel", "Topics found by kg in titles and abstracts")
+        sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
         described: set[str] = set()
         for paper, paper_hits in zip(paper_iris, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described, counts)
+            for hit in paper_hits:
+                found_labels.setdefault(mint.topic(hit.key), hit.label)
             tally.advance()
+    _describe_keyword_topics(sink, mint, resolution, paper_iris, own, found_labels, counts)
     counts.describe(sink, base)
     tally.finish()
+    return own.summary()
 
 
 def _describe_chosen(sink: QuadSink, paper: str, chosen: ResolvedPaper, record_index: int) -> None:
@@ -383,6 +418,188 @@ def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str, c
     sink.link(topic, SKOS + "broader", group)
     if category.printed != category.code:
         sink.value(topic, SKOS + "altLabel", category.printed)
+
+
+class _Concept(NamedTuple):
+    """A concept of a subject scheme as the graph names it: its IRI, scheme, code and the label a source gave."""
+
+    iri: str
+    scheme: str
+    code: str | None
+    given: str | None
+
+
+class _SourceTopics:
+    """What the records themselves say their papers are about, read once before anything is written.
+
+    Labels are chosen here, for the whole build, so that every concept has one ``skos:prefLabel``
+    whichever sources name it: a shipped taxonomy's name, else the label its sources give most
+    (on a tie the one that sorts first), else the code. A heading a source gives without a code
+    takes the code another record of the build gives it in the same scheme, so that MEDLINE's
+    "Animals" and PubMed XML's D000818 Animals are one concept.
+    """
+
+    def __init__(self, records: Sequence[Record], mint: IriMinter) -> None:
+        self.mint = mint
+        self._iris: dict[tuple[str, str | None, str | None], str] = {}
+        raw = [subjects_of(record.extra) for record in records]
+        codes: dict[tuple[str, str], str] = {}
+        for subjects in raw:
+            for subject in subjects:
+                if subject.code and subject.label:
+                    codes.setdefault((subject.scheme, subject.label.casefold()), subject.code)
+        given: defaultdict[str, Counter] = defaultdict(Counter)
+        self.parents: dict[str, list[_Concept]] = {}
+        self.subjects: list[list[_Concept]] = []
+        for subjects in raw:
+            concepts = []
+            for subject in subjects:
+                code = subject.code or codes.get((subject.scheme, (subject.label or "").casefold()))
+                concept = _Concept(self.iri(subject.scheme, code, subject.label), subject.scheme, code, subject.label)
+                concepts.append(concept)
+                if subject.label:
+                    given[concept.iri][subject.label] += 1
+                if concept.iri not in self.parents:
+                    self.parents[concept.iri] = self._parents(concept, subject.broader, given)
+            self.subjects.append(concepts)
+        self.labels = {iri: min(names, key=lambda n: (-names[n], n)) for iri, names in given.items()}
+        self.keywords: list[list[KeywordTopic]] = []
+        self.forms: defaultdict[str, Counter] = defaultdict(Counter)
+        self.dropped_junk = self.dropped_over = 0
+        for record in records:
+            kept, junk, over = keyword_topics(record.extra)
+            self.keywords.append(kept)
+            self.dropped_junk += junk
+            self.dropped_over += over
+            for keyword in kept:
+                self.forms[keyword.key][keyword.printed] += 1
+
+    def iri(self, scheme: str, code: str | None, label: str | None) -> str:
+        """The IRI of a concept (a code names it alone: its label then plays no part)."""
+        key = (scheme, code, None if code else label)
+        iri = self._iris.get(key)
+        if iri is None:
+            iri = self._iris[key] = self.mint.subject(scheme, code, label)
+        return iri
+
+    def _parents(self, concept: _Concept, broader, given: defaultdict[str, Counter]) -> list[_Concept]:
+        """The concepts above ``concept``, nearest first: as the source names them, else from the taxonomy."""
+        chain = []
+        if broader:
+            for code, label in broader:
+                parent = _Concept(self.iri(concept.scheme, code, label), concept.scheme, code, label)
+                chain.append(parent)
+                if label:
+                    given[parent.iri][label] += 1
+        elif concept.code:
+            chain = [_Concept(self.iri(concept.scheme, code, None), concept.scheme, code, None)
+                     for code in ancestors(concept.scheme, concept.code)]  # fmt: skip
+        return chain
+
+    def label(self, concept: _Concept) -> str:
+        return concept_name(concept.scheme, concept.code) or self.labels.get(concept.iri) or concept.code or ""
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "subjects": sum(map(len, self.subjects)),
+            "keyword topics": sum(map(len, self.keywords)),
+            "keywords dropped as junk": self.dropped_junk,
+            "keywords over the cap": self.dropped_over,
+        }
+
+
+def _describe_subject(
+    sink: QuadSink, mint: IriMinter, paper: str, subject: _Concept, own: _SourceTopics, counts: _Counts
+) -> None:
+    """A subject a source gives the paper, in the source's graph: a kg:Topic in its scheme, with its parents."""
+    sink.link(paper, KG.citesTopic, subject.iri)
+    counts.add(subject.iri, paper, "topic")
+    if sink.first(subject.iri, "topic"):
+        sink.link(subject.iri, RDF_TYPE, KG.Topic)
+        _describe_concept(sink, mint, subject, own.parents.get(subject.iri, []), own)
+    if subject.given and subject.given != own.label(subject) and sink.first(subject.iri, subject.given):
+        sink.value(subject.iri, SKOS + "altLabel", subject.given)
+
+
+def _describe_concept(sink: QuadSink, mint: IriMinter, concept: _Concept, parents: list[_Concept], own) -> None:
+    """A concept and the chain above it: scheme, label, notation and skos:broader; the top of a chain is a top
+    concept of its scheme (a concept with no known parents is not said to be one)."""
+    scheme = f"{mint.base}scheme/{slug(concept.scheme) or short_hash(concept.scheme)}"
+    if sink.first(scheme):
+        sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
+        arxiv = category_scheme()
+        name = arxiv["label"] if concept.scheme == arxiv["id"] else scheme_label(concept.scheme)
+        sink.value(scheme, SKOS + "prefLabel", name)
+    chain = [concept, *parents]
+    for position, node in enumerate(chain):
+        if position and not sink.first(node.iri, "concept"):
+            continue  # a parent's own statements are written once a graph
+        if position:
+            sink.link(node.iri, RDF_TYPE, SKOS + "Concept")
+        sink.link(node.iri, SKOS + "inScheme", scheme)
+        sink.value(node.iri, SKOS + "prefLabel", own.label(node))
+        if node.code:
+            sink.value(node.iri, SKOS + "notation", node.code)
+        if position + 1 < len(chain):
+            sink.link(node.iri, SKOS + "broader", chain[position + 1].iri)
+        elif parents or _is_top(node):
+            sink.link(node.iri, SKOS + "topConceptOf", scheme)
+
+
+def _is_top(concept: _Concept) -> bool:
+    """A code its scheme's taxonomy names and puts under nothing ("68-XX", "I")."""
+    return bool(
+        concept.code and concept_name(concept.scheme, concept.code) and not ancestors(concept.scheme, concept.code)
+    )
+
+
+def _describe_keyword_topics(
+    sink: QuadSink,
+    mint: IriMinter,
+    resolution: Resolution,
+    paper_iris: list[str],
+    own: _SourceTopics,
+    found_labels: dict[str, str],
+    counts: _Counts,
+) -> None:
+    """Each record's keywords as topics of kg's scheme, in its source's graph, with an assignment per paper.
+
+    The assignment node is the one a topic found in the paper's text has (``<paper>/topic/<topic>``):
+    a keyword that is also found in the text adds its method to that assignment, whose score is the
+    text's; an assignment only keywords gave has no score.
+    """
+    scheme = f"{mint.base}scheme/topics"
+    named: dict[str, tuple[str, str, str]] = {}  # key -> the topic's IRI, its last segment and its label
+    for index, record in enumerate(resolution.records):
+        keywords = own.keywords[index]
+        if not keywords:
+            continue
+        source = record.source or SourceRef("<unknown>", 1, "unknown")
+        sink.set_graph(mint.source(source.path, source.key))
+        line = mint.source_line(source)
+        paper = paper_iris[resolution.paper_of[index]]
+        if sink.first(scheme):
+            sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
+            sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
+        for keyword in keywords:
+            if keyword.key not in named:
+                iri = mint.topic(keyword.key)
+                label = found_labels.get(iri) or keyword_label(keyword.key, own.forms[keyword.key])
+                named[keyword.key] = (iri, iri.rsplit("/", 1)[-1], label)
+            topic, tail, label = named[keyword.key]
+            if sink.first(topic, "topic"):
+                sink.link(topic, RDF_TYPE, KG.Topic)
+                sink.value(topic, SKOS + "prefLabel", label)
+                sink.link(topic, SKOS + "inScheme", scheme)
+            if keyword.printed != label and sink.first(topic, keyword.printed):
+                sink.value(topic, SKOS + "altLabel", keyword.printed)
+            sink.link(paper, KG.citesTopic, topic)
+            counts.add(topic, paper, "topic")
+            assignment = f"{paper}/topic/{tail}"
+            sink.link(paper, KG.hasTopicAssignment, assignment)
+            sink.link(assignment, KG.topic, topic)
+            sink.value(assignment, KG.method, keyword.method)
+            sink.link(assignment, PROV_DERIVED_FROM, line)
 
 
 def _describe_merges(sink: QuadSink, mint: IriMinter, resolution: Resolution) -> None:

@@ -484,10 +484,29 @@ def _papers(records: Sequence[Record], weights: _Weights, tally: Tally | None = 
 
 
 def _keywords(record: Record) -> list[str]:
-    keywords = record.extra.get("keywords")
-    if not isinstance(keywords, list):
-        return []
-    return [normalise_text(k) for k in keywords if isinstance(k, str) and k.strip()]
+    """What the source says the paper is about, as topic evidence: its keywords, AI keywords and subjects' names.
+
+    A subject without a name (an arXiv MSC or ACM code) counts by its code.
+
+    Examples
+    --------
+    >>> _keywords(Record(title="T", extra={"keywords": ["Graphs"], "subjects": [
+    ...     {"scheme": "mesh", "code": "D000818", "label": "Animals"}, {"scheme": "msc", "code": "05C80"}]}))
+    ['graphs', 'animals', '05c80']
+    """
+    words = []
+    for key in ("keywords", "ai_keywords"):
+        values = record.extra.get(key)
+        if isinstance(values, list):
+            words += [v for v in values if isinstance(v, str)]
+    subjects = record.extra.get("subjects")
+    if isinstance(subjects, list):
+        for item in subjects:
+            if isinstance(item, dict):
+                name = item.get("label") or item.get("code")
+                if isinstance(name, str):
+                    words.append(name)
+    return [normalise_text(w) for w in words if w.strip()]
 
 
 def score_pair(a: _Group, b: _Group, corpus: _Corpus, weights: _Weights) -> tuple[float, str, tuple[str, ...]]:

@@ -1,21 +1,25 @@
-"""Topics of papers from their titles and abstracts, with spaCy, offline.
+"""Topics of papers from their titles and abstracts, offline.
 
-Three sources of candidate topics, combined by the ``method`` option:
+Two sources of candidate topics, combined by the ``method`` option:
 
 ``vocabulary``
-    phrases of the curated vocabulary, found with spaCy PhraseMatchers.
+    phrases of the curated vocabulary (machine learning and neighbours), found
+    with spaCy PhraseMatchers: precise labels where a paper uses them.
 ``keyphrase``
-    statistical key phrases: runs of 2-4 content words (split at stop
-    words, punctuation and numbers), kept when they recur in at least
-    ``min_papers`` papers of the corpus and scored by tf-idf.
+    key phrases of any field (:mod:`kg.topics.phrases`): noun phrases and the
+    terms inside them, their words weighed by position and co-occurrence, ranked
+    twice across the corpus (the whole phrase as printed, and the term that recurs)
+    and the two rankings fused. Parts of speech come from a lexicon, offline.
 ``noun-chunk``
-    the same, but candidates are the noun chunks and lemmas of a trained
-    spaCy pipeline (used only when one is installed).
+    the same key phrases with parts of speech from a trained spaCy pipeline
+    (used only when one is installed).
 
-Acronyms defined in the text ("recurrent neural networks (RNNs)") join their
-long form, plurals and hyphenation are normalised (:mod:`kg.topics.normalize`)
-and junk (pronouns, "this paper", "results", bare numbers) never becomes a
-topic. Each paper keeps at most ``max_per_paper`` topics, ranked by score.
+``vocabulary+keyphrase`` (the default, ``auto``) gives
+a paper its vocabulary topics first and fills up to ``max_per_paper`` with key
+phrases. Acronyms defined in the text ("recurrent neural networks (RNNs)") join
+their long form, plurals and hyphenation are normalised (:mod:`kg.topics.normalize`)
+and junk (pronouns, "this paper", "results", bare numbers) never becomes a topic.
+The measurements behind these choices are in bench/README.md.
 """
 
 from __future__ import annotations
@@ -24,16 +28,18 @@ import gc
 import math
 import os
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-from kg.data import load_json
 from kg.errors import UsageError
 from kg.progress import Progress, Tally
+from kg.topics.junk import is_junk  # noqa: F401 (kg.topics.finder.is_junk stays importable)
 from kg.topics.normalize import is_acronym, topic_key
-from kg.topics.vocabulary import build_matchers, key_to_label, weak_keys
+from kg.topics.phrases import Candidate, display_label, read_candidates
+from kg.topics.tagging import WORD_RE, roles_from_tags, tag_words
+from kg.topics.vocabulary import key_to_label, vocabulary_index, weak_keys
 
 METHODS = ("auto", "vocabulary", "keyphrase", "vocabulary+keyphrase", "noun-chunk", "vocabulary+noun-chunk")
 TRAINED_PIPELINES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_core_web_trf")
@@ -41,7 +47,13 @@ TRAINED_PIPELINES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_c
 PARALLEL_MIN_PAPERS = 4000
 _CHUNKS_PER_WORKER = 4  # more chunks than workers: their progress is seen as each chunk ends
 _TITLE_WEIGHT = 2.0
-_KEYPHRASE_WEIGHT = 0.6
+# Reciprocal rank fusion (Cormack et al., SIGIR 2009) of the two key-phrase rankings: 1 / (_FUSION_RANK + rank).
+_FUSION_RANK = 7
+_TITLE_BONUS = 1.5  # a key phrase printed in the title weighs this much more
+# Key phrases fill a paper's topics until it has this many vocabulary topics; one is enough when at least
+# _IN_FIELD_SHARE of the corpus's papers have vocabulary topics (measured in bench/README.md).
+_VOCABULARY_ENOUGH = 2
+_IN_FIELD_SHARE = 0.5
 _ABBREVIATION_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9})\)")
 
 
@@ -58,36 +70,9 @@ class TopicHit:
 
 @dataclass
 class _Paper:
-    counts: Counter = field(default_factory=Counter)
-    in_title: set = field(default_factory=set)
-    methods: dict = field(default_factory=dict)
-
-
-@cache
-def _stoplist() -> dict[str, frozenset[str]]:
-    data = load_json("topic_stoplist.json")
-    return {key: frozenset(value) for key, value in data.items() if isinstance(value, list)}
-
-
-def is_junk(key: str) -> bool:
-    """True for keys that are never topics: generic nouns, pronouns, numbers, one letter.
-
-    Examples
-    --------
-    >>> is_junk("this paper"), is_junk("results"), is_junk("2019"), is_junk("knowledge graph")
-    (True, True, True, False)
-    """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    words = key.split()
-    stop = _stoplist()
-    if not words or key in stop["never_topics"] or any(w in stop["pronouns"] for w in words):
-        return True
-    if words[0] in STOP_WORDS or words[-1] in STOP_WORDS:
-        return True  # "a novel approach", "learning of"
-    if all(w in stop["never_topics"] or w in stop["trim_words"] or w in STOP_WORDS for w in words):
-        return True
-    return any(not re.search(r"[a-z]", w) for w in words) or len(key) < 2
+    counts: Counter = field(default_factory=Counter)  # vocabulary topics: mentions
+    in_title: set = field(default_factory=set)  # vocabulary topics in the title
+    phrases: list[Candidate] = field(default_factory=list)
 
 
 def find_abbreviations(text: str) -> dict[str, str]:
@@ -143,25 +128,22 @@ class TopicFinder:
     Parameters
     ----------
     method : str
-        One of :data:`METHODS`. ``auto`` is vocabulary plus noun chunks when a
-        trained pipeline is installed, else vocabulary only (the measured best
-        without one; see bench/README.md).
+        One of :data:`METHODS`. ``auto`` is ``vocabulary+keyphrase``: a trained pipeline's
+        parts of speech (``vocabulary+noun-chunk``) were measured no better than kg's lexicon
+        and ten times slower (bench/README.md), so it is used only when asked for.
     max_per_paper : int
         Cap on topics per paper.
     min_papers : int
-        A statistical key phrase must occur in at least this many papers;
-        vocabulary topics are always kept.
-    max_phrases : int
-        Cap on statistical key phrases per paper (they rank after vocabulary topics).
+        A key phrase must occur in at least this many papers of the corpus to be
+        a topic (1: every paper's own phrases count); vocabulary topics are always kept.
     batch_size : int
         Passed to ``nlp.pipe``.
     n_process : int, optional
         Worker processes; by default one per core (at most 4) for corpora of
         :data:`PARALLEL_MIN_PAPERS` papers or more, else one.
     spacy_model : str, optional
-        Name or path of a trained spaCy pipeline (with a parser) to use for
-        noun chunks instead of the first installed one of
-        :data:`TRAINED_PIPELINES`.
+        Name or path of a trained spaCy pipeline (with a tagger) to tag the words of
+        key phrases, instead of the first installed one of :data:`TRAINED_PIPELINES`.
 
     Examples
     --------
@@ -169,14 +151,16 @@ class TopicFinder:
     >>> hits = finder.find([("Universal Transformers", "Recurrent neural networks (RNNs) ...")])
     >>> [h.label for h in hits[0]]
     ['transformer', 'recurrent neural network']
+    >>> hits = TopicFinder(method="keyphrase").find([("Wavelet denoising of seismic traces", "We denoise ...")])
+    >>> [h.label for h in hits[0]][:2]
+    ['wavelet denoising', 'seismic trace']
     """
 
     def __init__(
         self,
         method: str = "auto",
         max_per_paper: int = 8,
-        min_papers: int = 2,
-        max_phrases: int = 3,
+        min_papers: int = 1,
         batch_size: int = 256,
         n_process: int | None = None,
         spacy_model: str | None = None,
@@ -185,39 +169,37 @@ class TopicFinder:
             raise UsageError(f"unknown topic method {method!r} (known: {', '.join(METHODS)})")
         if max_per_paper < 1 or min_papers < 1:
             raise UsageError("max topics per paper and min papers per topic must be at least 1")
-        wants_chunks = "noun-chunk" in method or method == "auto"
-        self.trained = (spacy_model or trained_pipeline_name()) if wants_chunks else None
+        self.trained = (spacy_model or trained_pipeline_name()) if "noun-chunk" in method else None
         if "noun-chunk" in method and self.trained is None:
             raise UsageError(f"topic method {method!r} needs a trained spaCy pipeline ({', '.join(TRAINED_PIPELINES)})")
         if method == "auto":
-            method = "vocabulary+noun-chunk" if self.trained else "vocabulary"
+            # A trained pipeline's tags were measured as good as the lexicon's, at a tenth of the speed.
+            method = "vocabulary+keyphrase"
         self.method = method
         self.max_per_paper = max_per_paper
         self.min_papers = min_papers
-        self.max_phrases = max_phrases
         self.batch_size = batch_size
         self.n_process = n_process
         self._nlp = None
 
     @property
     def pipeline(self) -> str:
-        """The spaCy pipeline in use, in words."""
-        return self.trained if self.trained else 'spacy.blank("en") + PhraseMatcher'
+        """What reads the text, in words."""
+        if self.trained:
+            return f"spaCy pipeline {self.trained} (parts of speech)"
+        if "keyphrase" in self.method:
+            return "kg's lexicon tagger (lemminflect)"
+        return "kg's vocabulary"
 
     def _load(self):
-        import spacy
+        """The trained spaCy pipeline, loaded once; None without one (nothing else needs loading)."""
+        if self.trained and self._nlp is None:
+            import spacy
 
-        if self._nlp is None:
-            if self.trained:
-                try:
-                    self._nlp = spacy.load(self.trained, exclude=["ner", "textcat"])
-                except OSError:
-                    raise UsageError(
-                        f"spaCy pipeline {self.trained!r} is not installed or not a pipeline folder"
-                    ) from None
-            else:
-                self._nlp = spacy.blank("en")
-            self._matchers = build_matchers(self._nlp)
+            try:
+                self._nlp = spacy.load(self.trained, exclude=["ner", "textcat", "parser", "lemmatizer"])
+            except OSError:
+                raise UsageError(f"spaCy pipeline {self.trained!r} is not installed or not a pipeline folder") from None
         return self._nlp
 
     def find(self, papers: Sequence[tuple[str | None, str | None]]) -> list[list[TopicHit]]:
@@ -251,9 +233,17 @@ class TopicFinder:
     ) -> list[list[TopicHit]]:
         document_frequency: Counter = Counter()
         for paper in found:
-            document_frequency.update(paper.counts.keys())
+            document_frequency.update(candidate.key for candidate in paper.phrases)
         labels = key_to_label()
-        ranked = [self._rank(paper, forms, document_frequency, size, labels) for paper in found]
+        vocabulary = [self._vocabulary_topics(paper, forms, labels) for paper in found]
+        # In a corpus mostly in the vocabulary's field, one vocabulary topic tells what a paper is about;
+        # elsewhere a paper needs two before key phrases stop filling its topics (bench/README.md).
+        in_field = sum(1 for hits in vocabulary if hits) >= _IN_FIELD_SHARE * len(found)
+        enough = 1 if in_field else _VOCABULARY_ENOUGH
+        ranked = [
+            self._rank(paper, hits, enough, forms, document_frequency, size, labels)
+            for paper, hits in zip(found, vocabulary, strict=True)
+        ]
         if tally is not None:
             tally.finish()
         return ranked
@@ -300,34 +290,51 @@ class TopicFinder:
         return PendingTopics(collect)
 
     def _read(self, papers, tally: Tally | None = None) -> tuple[list[_Paper], defaultdict[str, Counter]]:
-        """Per-paper topic counts and the printed forms of every topic."""
+        """Per-paper vocabulary counts and key-phrase candidates, and the printed forms of every topic."""
         nlp = self._load()
         texts = [f"{title or ''}\n\n{abstract or ''}" for title, abstract in papers]
-        title_lengths = [len(title or "") for title, _ in papers]
         use_vocabulary = "vocabulary" in self.method
         use_phrases = "keyphrase" in self.method or "noun-chunk" in self.method
         labels = key_to_label()
+        index = vocabulary_index()
         found: list[_Paper] = []
         forms: defaultdict[str, Counter] = defaultdict(Counter)
-        docs = nlp.pipe(texts, batch_size=self.batch_size)
-        for text, title_length, doc in zip(texts, title_lengths, docs, strict=True):
+        docs = nlp.pipe(texts, batch_size=self.batch_size) if nlp is not None else texts
+        for (title, abstract), text, doc in zip(papers, texts, docs, strict=True):
             paper = _Paper()
             abbreviations = find_abbreviations(text)
+            if nlp is not None:
+                if len(doc) and not any(token.pos_ for token in doc):
+                    raise UsageError(f"spaCy pipeline {self.trained!r} gives no parts of speech (it has no tagger)")
+                tagged = roles_from_tags(text, ((token.idx, token.pos_) for token in doc))
+            else:
+                tagged = tag_words(text) if use_phrases else (WORD_RE.findall(text), [])
             if use_vocabulary:
-                for span in self._vocabulary_spans(doc):
-                    self._count(paper, forms, nlp.vocab.strings[span.label], span, title_length, "vocabulary")
-            if use_phrases:
-                for span, key in self._phrase_spans(doc):
-                    key = abbreviations.get(key, key)
-                    key = topic_key(labels[key]) if key in labels and use_vocabulary else key
-                    if key not in paper.methods or paper.methods[key] != "vocabulary":
-                        self._count(paper, forms, key, span, title_length, self._phrase_method)
-            for short, long_form in abbreviations.items():
-                if short in paper.counts and long_form != short:
-                    paper.counts[long_form] += paper.counts.pop(short)
-                    paper.methods.setdefault(long_form, paper.methods.pop(short))
-                    if short in paper.in_title:
-                        paper.in_title.add(long_form)
+                title_words = len(WORD_RE.findall(title or ""))
+                for first, _, label, form in index.find(tagged[0]):
+                    key = topic_key(label)
+                    paper.counts[key] += 1
+                    forms[key][form] += 1
+                    if first < title_words:
+                        paper.in_title.add(key)
+                for short, long_form in abbreviations.items():
+                    if short in paper.counts and long_form != short:
+                        paper.counts[long_form] += paper.counts.pop(short)
+                        if short in paper.in_title:
+                            paper.in_title.add(long_form)
+            if use_phrases and not (use_vocabulary and self._enough_vocabulary(paper)):
+                merged: dict[str, Candidate] = {}
+                for candidate in read_candidates(title or "", abstract or "", tagged):
+                    key = abbreviations.get(candidate.key, candidate.key)
+                    if use_vocabulary and key in labels:
+                        key = topic_key(labels[key])  # a phrase of the vocabulary meets its vocabulary topic
+                    if use_vocabulary and key in paper.counts:
+                        continue  # found by the vocabulary already
+                    forms[key][candidate.form] += 1
+                    merged[key] = _merge(merged.get(key), candidate, key)
+                # Kept until the whole corpus is read: the printed forms are counted already, and one string
+                # per key serves every paper.
+                paper.phrases = [c._replace(key=sys.intern(c.key), form="") for c in merged.values()]
             found.append(paper)
             if tally is not None:
                 tally.advance()
@@ -337,76 +344,97 @@ class TopicFinder:
     def _phrase_method(self) -> str:
         return "noun-chunk" if self.trained and "noun-chunk" in self.method else "keyphrase"
 
-    def _vocabulary_spans(self, doc):
-        from spacy.util import filter_spans
-
-        long_forms, acronyms = self._matchers
-        spans = long_forms(doc, as_spans=True) + acronyms(doc, as_spans=True)
-        return filter_spans(spans)
-
-    def _phrase_spans(self, doc):
-        if self.trained:
-            try:
-                chunks = list(doc.noun_chunks)
-            except ValueError:
-                raise UsageError(
-                    f"spaCy pipeline {self.trained!r} gives no dependency parse, so no noun chunks"
-                ) from None
-            for chunk in chunks:
-                words = [t for t in chunk if not (t.is_stop or t.is_punct or t.like_num or t.pos_ in ("DET", "PRON"))]
-                if len(words) >= 2:
-                    span = doc[words[0].i : words[-1].i + 1]
-                    head = (words[-1].lemma_ or words[-1].text).lower()
-                    yield span, topic_key(" ".join([*(t.lower_ for t in words[:-1]), head]))
-            return
-        trim = _stoplist()["trim_words"]
-        for run in _content_runs(doc, trim):
-            for size in (2, 3, 4):
-                for start in range(len(run) - size + 1):
-                    words = run[start : start + size]
-                    if _edge_ok(words[0].lower_, first=True) and _edge_ok(words[-1].lower_, first=False):
-                        span = doc[words[0].i : words[-1].i + 1]
-                        yield span, topic_key(span.text)
-
     @staticmethod
-    def _count(paper: _Paper, forms, key: str, span, title_length: int, method: str) -> None:
-        key = topic_key(key) if method == "vocabulary" else key
-        if not key or (method != "vocabulary" and is_junk(key)):
-            return  # the curated vocabulary is trusted; statistical phrases are screened
-        paper.counts[key] += 1
-        paper.methods.setdefault(key, method)
-        forms[key][span.text] += 1
-        if span.start_char < title_length:
-            paper.in_title.add(key)
+    def _enough_vocabulary(paper: _Paper) -> bool:
+        """The paper has enough vocabulary topics that key phrases would never be added: none are read.
 
-    def _rank(self, paper: _Paper, forms, document_frequency: Counter, corpus_size: int, labels) -> list[TopicHit]:
+        (The corpus's key-phrase statistics are then those of the papers key phrases are for.)
+        """
+        weak = weak_keys()
+        topics = sum(1 for key, count in paper.counts.items() if key not in weak or key in paper.in_title or count > 1)
+        return topics >= _VOCABULARY_ENOUGH
+
+    def _vocabulary_topics(self, paper: _Paper, forms, labels) -> list[TopicHit]:
+        """The paper's vocabulary topics, best first: a broad ("weak") one only from the title or two mentions."""
         weak = weak_keys()
         scored = []
         for key, count in paper.counts.items():
-            method = paper.methods[key]
-            if method != "vocabulary" and document_frequency[key] < self.min_papers:
-                continue
             if key in weak and key not in paper.in_title and count < 2:
                 continue
-            score = math.log1p(count) + (_TITLE_WEIGHT if key in paper.in_title else 0.0)
-            if method != "vocabulary":
-                score *= _KEYPHRASE_WEIGHT * math.log1p(corpus_size / document_frequency[key])
-            scored.append((round(score, 4), key, method))
-        # Vocabulary topics first (measured the more precise), then key phrases fill what is left.
-        # On a tie the longer phrase wins: it is the more specific one.
-        scored.sort(key=lambda item: (item[2] != "vocabulary", -item[0], -item[1].count(" "), item[1]))
-        chosen: list[TopicHit] = []
-        phrases = 0
-        for score, key, method in scored:
-            if method != "vocabulary":
-                if phrases == self.max_phrases or any(key in hit.key or hit.key in key for hit in chosen):
-                    continue  # a phrase inside (or around) one already chosen says nothing new
-                phrases += 1
-            label = labels.get(key) or _display_label(forms[key])
-            chosen.append(TopicHit(key, label, score, method, tuple(sorted(forms[key]))))
-            if len(chosen) == self.max_per_paper:
-                break
+            scored.append((round(math.log1p(count) + (_TITLE_WEIGHT if key in paper.in_title else 0.0), 4), key))
+        scored.sort(key=lambda item: (-item[0], -item[1].count(" "), item[1]))
+        return [
+            TopicHit(key, labels.get(key) or key, score, "vocabulary", tuple(sorted(forms[key])))
+            for score, key in scored[: self.max_per_paper]
+        ]
+
+    def _rank(
+        self,
+        paper: _Paper,
+        vocabulary: list[TopicHit],
+        enough: int,
+        forms,
+        document_frequency: Counter,
+        corpus_size: int,
+        labels,
+    ) -> list[TopicHit]:
+        """Vocabulary topics first; with fewer than ``enough`` of them, key phrases fill up to the cap."""
+        if len(vocabulary) >= enough or not paper.phrases:
+            return vocabulary
+        chosen = list(vocabulary)
+        room = self.max_per_paper - len(chosen)
+        method = self._phrase_method
+        for score, candidate in _fused_ranking(paper.phrases, document_frequency, corpus_size, self.min_papers)[:room]:
+            label = labels.get(candidate.key) or display_label(_most_common(forms[candidate.key]))
+            chosen.append(TopicHit(candidate.key, label, score, method, tuple(sorted(forms[candidate.key]))))
         return chosen
+
+
+def _merge(kept: Candidate | None, candidate: Candidate, key: str) -> Candidate:
+    """One candidate of ``key`` from two (a long form and its acronym): counts added, the larger weight."""
+    if kept is None:
+        return candidate if candidate.key == key else candidate._replace(key=key)
+    return kept._replace(
+        weight=max(kept.weight, candidate.weight),
+        words=max(kept.words, candidate.words),
+        count=kept.count + candidate.count,
+        standalone=kept.standalone + candidate.standalone,
+        in_title=kept.in_title or candidate.in_title,
+    )
+
+
+def _fused_ranking(
+    candidates: Sequence[Candidate], document_frequency: Counter, corpus_size: int, min_papers: int
+) -> list[tuple[float, Candidate]]:
+    """Candidates ranked by two rankings fused, best first, with the fused score.
+
+    One ranks whole noun phrases as printed by their words' weight (specific phrases, as an
+    indexer picks them); the other ranks every term, inside longer phrases too, by its words'
+    mean weight and how often it occurs (the terms an author lists as keywords). Both scale by
+    idf, so a phrase in every paper of the corpus counts less, and favour a phrase of the title.
+    Measured in bench/README.md.
+    """
+    kept = [c for c in candidates if document_frequency[c.key] >= min_papers]
+    factor = {
+        c.key: math.log(1 + corpus_size / max(1, document_frequency[c.key])) * (_TITLE_BONUS if c.in_title else 1.0)
+        for c in kept
+    }
+    whole = sorted((c for c in kept if c.standalone), key=lambda c: -c.weight * factor[c.key])
+    terms = sorted(kept, key=lambda c: -c.weight / c.words * math.log1p(c.count) * factor[c.key])
+    fused: Counter = Counter()
+    best_rank: dict[str, int] = {}
+    for ranking in (whole, terms):
+        for rank, candidate in enumerate(ranking):
+            fused[candidate.key] += 1.0 / (_FUSION_RANK + rank)
+            best_rank[candidate.key] = min(rank, best_rank.get(candidate.key, rank))
+    # On a tie, the one ranked higher by either ranking, then the one printed first.
+    order = sorted(enumerate(kept), key=lambda ic: (-fused[ic[1].key], best_rank[ic[1].key], ic[0]))
+    return [(round(fused[candidate.key], 4), candidate) for _, candidate in order]
+
+
+def _most_common(forms: Counter) -> str:
+    """The printing seen most often; of printings seen as often, a hyphenated one ("real-time", not "real time")."""
+    return max(sorted(forms), key=lambda form: (forms[form], form.count("-")))
 
 
 _WORKER_EXTRACTOR: TopicFinder | None = None
@@ -416,50 +444,3 @@ def _read_chunk(papers):
     assert _WORKER_EXTRACTOR is not None
     found, forms = _WORKER_EXTRACTOR._read(papers)
     return found, dict(forms)
-
-
-def _content_runs(doc, trim: frozenset[str]):
-    """Runs of content words, broken at stop words, punctuation, numbers and -ly adverbs.
-
-    A hyphenated compound ("state-of-the-art", "model-based") is one unit: it
-    joins a run whole, or breaks it when it holds a stop word.
-    """
-    units: list[list] = []
-    for token in doc:
-        glued = (
-            units
-            and token.i > 0
-            and (doc[token.i - 1].text == "-" or token.text == "-")
-            and not doc[token.i - 1].whitespace_
-        )
-        if glued:
-            units[-1].append(token)
-        else:
-            units.append([token])
-    run: list = []
-    for unit in [*units, None]:
-        words = [t for t in unit if t.text != "-"] if unit else []
-        content = bool(words) and all(
-            t.is_alpha and not t.is_stop and len(t) > 1 and t.lower_ not in trim and not t.lower_.endswith("ly")
-            for t in words
-        )
-        if content:
-            run.extend(words)
-            continue
-        if run:
-            yield run
-        run = []
-
-
-def _edge_ok(word: str, first: bool) -> bool:
-    """Participles and verb forms at a phrase's edge ("trained LMs", "methods based") make no topic."""
-    if word.endswith("ed"):
-        return False
-    return first or not word.endswith(("ing", "es")) or word in ("learning", "modeling", "modelling", "processing")
-
-
-def _display_label(forms: Counter) -> str:
-    """The most common printing, lower-cased unless it is an acronym."""
-    text = max(sorted(forms), key=lambda form: forms[form])
-    words = [w if is_acronym(w) else w.lower() for w in text.split()]
-    return topic_key(" ".join(words)) if not any(is_acronym(w) for w in words) else " ".join(words)

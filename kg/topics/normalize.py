@@ -24,6 +24,7 @@ def _invariant() -> frozenset[str]:
     return frozenset(load_json("topic_stoplist.json")["never_singularize"])
 
 
+@lru_cache(maxsize=262144)
 def is_acronym(word: str) -> bool:
     """ "RNN", "LLMs", "S4", "ViT": mostly capitals, short, no spaces.
 
@@ -45,18 +46,30 @@ def singular(word: str) -> str:
 
     Examples
     --------
-    >>> singular("networks"), singular("policies"), singular("LLMs"), singular("analysis")
-    ('network', 'policy', 'LLM', 'analysis')
+    >>> singular("networks"), singular("policies"), singular("LLMs"), singular("analysis"), singular("computing")
+    ('network', 'policy', 'LLM', 'analysis', 'computing')
     """
     from lemminflect import getLemma
 
     if is_acronym(word):
         return word[:-1] if word.endswith("s") and word[-2].isupper() else word
-    if len(word) < 4 or not word.isalpha() or word.lower() in _invariant():
-        return word
+    if len(word) < 4 or not word.isalpha() or not word.endswith("s") or word.lower() in _invariant():
+        return word  # only a plural changes: "computing" stays (lemminflect would give "compute")
+    if word.lower().endswith(("ss", "is", "us")):
+        return word  # "cytokinesis", "consensus", "glass": singular already
     lemmas = getLemma(word, upos="NOUN")
     lemma = lemmas[0] if lemmas else word
     return lemma if lemma.lower()[:1] == word.lower()[:1] else word
+
+
+@lru_cache(maxsize=262144)
+def inner_key(word: str) -> str:
+    """A word's part of a topic key when it is not the last word: lower case, hyphens as spaces, not made singular.
+
+    >>> inner_key("Peer-to-Peer"), inner_key("networks")
+    ('peer to peer', 'networks')
+    """
+    return " ".join(_SPACE_RE.sub(" ", _EDGE_RE.sub("", word)).split()).lower()
 
 
 @lru_cache(maxsize=262144)

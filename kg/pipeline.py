@@ -60,7 +60,8 @@ class BuildOptions:
         Topic method for titles and abstracts (one of :data:`kg.topics.METHODS`) or ``"none"``
         (category codes still become topics).
     max_topics : int
-        Topics per paper at most.
+        Topics found in a paper's title and abstract, at most (the source's own keywords and
+        subjects come on top).
     min_topic_papers : int
         A key phrase is kept only if this many papers have it (1: each paper's own phrases count).
     aliases : kg.resolve.aliases.Aliases, optional

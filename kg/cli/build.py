@@ -53,7 +53,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="auto (the same as vocabulary+keyphrase), vocabulary, keyphrase, vocabulary+keyphrase, "
         "noun-chunk, vocabulary+noun-chunk (these two need a trained spaCy pipeline), or none",
     )
-    topics_options.add_argument("--max-topics", type=int, default=8, metavar="N", help="topics per paper at most (8)")
+    topics_options.add_argument(
+        "--max-topics",
+        type=int,
+        default=8,
+        metavar="N",
+        help="topics found in a paper's text, at most (8); the source's own keywords and subjects come on top",
+    )
     topics_options.add_argument(
         "--min-topic-papers",
         type=int,

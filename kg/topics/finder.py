@@ -171,7 +171,10 @@ class TopicFinder:
             raise UsageError("max topics per paper and min papers per topic must be at least 1")
         self.trained = (spacy_model or trained_pipeline_name()) if "noun-chunk" in method else None
         if "noun-chunk" in method and self.trained is None:
-            raise UsageError(f"topic method {method!r} needs a trained spaCy pipeline ({', '.join(TRAINED_PIPELINES)})")
+            raise UsageError(
+                f"topic method {method!r} needs a trained spaCy pipeline ({', '.join(TRAINED_PIPELINES)}) installed;"
+                " 'keyphrase' and 'vocabulary+keyphrase' need none"
+            )
         if method == "auto":
             # A trained pipeline's tags were measured as good as the lexicon's, at a tenth of the speed.
             method = "vocabulary+keyphrase"
@@ -189,10 +192,16 @@ class TopicFinder:
             return f"spaCy pipeline {self.trained} (parts of speech)"
         if "keyphrase" in self.method:
             return "kg's lexicon tagger (lemminflect)"
-        return "kg's vocabulary"
+        return "a word index of kg/data/topic_vocabulary.json"
 
     def _load(self):
-        """The trained spaCy pipeline, loaded once; None without one (nothing else needs loading)."""
+        """The trained spaCy pipeline, loaded once; None without one.
+
+        The vocabulary index and the tagger's word lists are built here too, so that forked workers
+        inherit them instead of each building its own.
+        """
+        vocabulary_index()
+        tag_words("The lexicon, loaded.")
         if self.trained and self._nlp is None:
             import spacy
 

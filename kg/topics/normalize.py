@@ -48,18 +48,27 @@ def singular(word: str) -> str:
     --------
     >>> singular("networks"), singular("policies"), singular("LLMs"), singular("analysis"), singular("computing")
     ('network', 'policy', 'LLM', 'analysis', 'computing')
+    >>> singular("kinases"), singular("ontologies"), singular("albicans"), singular("Networks")
+    ('kinase', 'ontology', 'albicans', 'Network')
     """
-    from lemminflect import getLemma
+    from lemminflect import getAllLemmas
 
     if is_acronym(word):
         return word[:-1] if word.endswith("s") and word[-2].isupper() else word
     if len(word) < 4 or not word.isalpha() or not word.endswith("s") or word.lower() in _invariant():
         return word  # only a plural changes: "computing" stays (lemminflect would give "compute")
-    if word.lower().endswith(("ss", "is", "us")):
+    lower = word.lower()
+    if lower.endswith(("ss", "is", "us")):
         return word  # "cytokinesis", "consensus", "glass": singular already
-    lemmas = getLemma(word, upos="NOUN")
-    lemma = lemmas[0] if lemmas else word
-    return lemma if lemma.lower()[:1] == word.lower()[:1] else word
+    known = getAllLemmas(lower).get("NOUN")
+    if known:
+        lemma = known[0]
+        return word[: len(lemma)] if lower.startswith(lemma) else lemma if lemma[:1] == lower[:1] else word
+    # A word the lexicon lacks: a technical plural ("kinases", "exons", "ontologies"), or a name or Latin
+    # word that only ends in s ("Candida albicans", "Hudibras"), which stays.
+    if lower.endswith(("ans", "as")):
+        return word
+    return word[:-3] + "y" if lower.endswith("ies") else word[:-1]
 
 
 @lru_cache(maxsize=262144)

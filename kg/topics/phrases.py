@@ -29,7 +29,17 @@ from typing import NamedTuple
 from kg.topics.junk import is_junk as _is_junk
 from kg.topics.junk import stoplist
 from kg.topics.normalize import inner_key, is_acronym, singular, topic_key
-from kg.topics.tagging import BREAK, MODIFIER, NOUN, WORD_RE, Tagged, can_be_adjective, lexical_class, tag_words
+from kg.topics.tagging import (
+    BREAK,
+    MODIFIER,
+    NOUN,
+    WORD_RE,
+    Tagged,
+    can_be_adjective,
+    known_word,
+    lexical_class,
+    tag_words,
+)
 
 MAX_WORDS = 4  # a longer noun phrase keeps its last four words ("... of the art") as its candidate
 WINDOW = 10  # words within this distance are linked in the word graph (PositionRank's setting)
@@ -77,6 +87,12 @@ def _word_facts(word: str) -> tuple[str, str, bool, bool, bool, bool]:
     return topic_key(word), inner_key(word) + " ", lower in _trim_words(), plain_noun, alone, gerund
 
 
+@lru_cache(maxsize=65536)
+def _printed_acronym(word: str) -> bool:
+    """An acronym as printed ("CMOS", "LLMs"), not a word set in capitals ("PLANT", "GRAPH")."""
+    return is_acronym(word) and not (len(word) > 3 and word.isalpha() and word.isupper() and known_word(word.lower()))
+
+
 def display_label(form: str) -> str:
     """A printed phrase as a label: lower case but for acronyms, hyphens kept, the last word singular.
 
@@ -84,10 +100,10 @@ def display_label(form: str) -> str:
     --------
     >>> display_label("Analog-to-Digital Converters"), display_label("recurrent neural networks (RNNs)")
     ('analog-to-digital converter', 'recurrent neural networks (RNNs)')
-    >>> display_label("LLMs"), display_label("E-Commerce")
-    ('LLM', 'e-commerce')
+    >>> display_label("LLMs"), display_label("E-Commerce"), display_label("GRAPH Topology")
+    ('LLM', 'e-commerce', 'graph topology')
     """
-    words = [word if is_acronym(word) else word.lower() for word in form.split()]
+    words = [word if _printed_acronym(word) else word.lower() for word in form.split()]
     if words:
         words[-1] = singular(words[-1])
     return " ".join(words)

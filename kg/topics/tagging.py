@@ -41,16 +41,22 @@ def _grammar() -> dict[str, frozenset[str] | tuple[str, ...]]:
     return {
         "verb_after": frozenset(data["verb_after"]),
         "verb_before": frozenset(data["verb_before"]),
+        "gerund_verb_after": frozenset(data["gerund_verb_after"]),
+        "fragments": frozenset(data["fragments"]),
         "adjective_suffixes": tuple(data["adjective_suffixes"]),
         "participle_suffixes": tuple(data["participle_suffixes"]),
+        "verb_suffixes": tuple(data["verb_suffixes"]),
     }
 
 
 @cache
 def _stop_words() -> frozenset[str]:
+    """English stop words, the function words of titles in other languages ("der", "und", "des"), and
+    fragments of Latin phrases ("in vivo", "de novo")."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    return frozenset(STOP_WORDS)
+    data = load_json("phrase_grammar.json")
+    return frozenset(STOP_WORDS) | frozenset(data["foreign_function_words"]) | frozenset(data["fragments"])
 
 
 @lru_cache(maxsize=262144)
@@ -77,6 +83,8 @@ def lexical_class(word: str) -> str:
     if not parts:
         if last.endswith("ly"):
             return "adverb"
+        if last.endswith(grammar["verb_suffixes"]):
+            return "verb"  # "upregulates", "phosphorylates"
         if last.endswith(grammar["participle_suffixes"]) and len(last) > 5:
             return "participle"
         return "adjective" if last.endswith(grammar["adjective_suffixes"]) else "noun"
@@ -89,6 +97,18 @@ def lexical_class(word: str) -> str:
     if verb:
         return "participle" if last.endswith(grammar["participle_suffixes"]) else "verb"
     return "adverb" if "ADV" in parts else "noun"
+
+
+@lru_cache(maxsize=65536)
+def known_word(word: str) -> bool:
+    """True when the lexicon knows the lower-case word at all.
+
+    >>> known_word("plant"), known_word("cmos")
+    (True, False)
+    """
+    from lemminflect import getAllLemmas
+
+    return bool(getAllLemmas(word))
 
 
 @lru_cache(maxsize=65536)
@@ -105,11 +125,14 @@ def can_be_adjective(word: str) -> bool:
     return "ADJ" in getAllLemmas(word.rsplit("-", 1)[-1])
 
 
+_ROMAN_RE = re.compile(r"(?=[IVXL]{2})L?X{0,3}(IX|IV|V?I{0,3})")
+
+
 @lru_cache(maxsize=262144)
 def _kind(word: str) -> str:
     """A printed word's lexical class; "mark" for what is no word of a term, "gerund" for an "-ing" participle."""
-    if not word[0].isalpha() or len(word) < 2 or (len(word) == 2 and not word.isupper()):
-        return "mark"
+    if not word[0].isalpha() or len(word) < 2 or (len(word) == 2 and not word.isupper()) or _ROMAN_RE.fullmatch(word):
+        return "mark"  # a mark, a letter, a roman numeral ("Part II")
     lower = word.lower()
     if is_acronym(word) and lower not in _stop_words():
         return "noun"
@@ -117,16 +140,20 @@ def _kind(word: str) -> str:
     return "gerund" if kind == "participle" and lower.endswith("ing") else kind
 
 
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "mice", "feet", "teeth", "geese"})
+
+
 @lru_cache(maxsize=65536)
 def _plural_noun(word: str) -> bool:
     lower = word.lower()
-    return lower.endswith("s") and not lower.endswith("ss") and _kind(word) in ("noun", "noun-verb")
+    regular = lower.endswith("s") and not lower.endswith("ss") and _kind(word) in ("noun", "noun-verb")
+    return regular or lower in _IRREGULAR_PLURALS
 
 
 def tag_words(text: str) -> Tagged:
     """The words and marks of ``text``, and the role of each, guessed from the lexicon and context."""
     grammar = _grammar()
-    verb_after, verb_before = grammar["verb_after"], grammar["verb_before"]
+    verb_after, verb_before, gerund_after = grammar["verb_after"], grammar["verb_before"], grammar["gerund_verb_after"]
     words = WORD_RE.findall(text)
     roles = [BREAK] * len(words)
     previous = ""
@@ -139,8 +166,12 @@ def tag_words(text: str) -> Tagged:
             role = NOUN
         elif kind == "adjective":
             role = MODIFIER
-        elif kind in ("verb", "adverb") or previous in verb_after:
-            role = BREAK  # "we model", "is based", "to learn"
+        elif (
+            kind in ("verb", "adverb")
+            or previous in verb_after
+            or (previous in gerund_after and kind in ("gerund", "noun-verb", "adjective-verb") and word.endswith("ing"))
+        ):
+            role = BREAK  # "we model", "is based", "to learn", "by driving AKT activation"
         elif kind in ("noun-verb", "gerund"):
             # "sliding mode", "grid computing"; but "expressions involving", "brokers join": a verb after its subject
             role = BREAK if index and roles[index - 1] == NOUN and _plural_noun(words[index - 1]) else NOUN

@@ -78,6 +78,8 @@ def _variants(form: str) -> set[str]:
     forms = {form}
     if is_acronym(form):
         forms.add(form + "s")
+    elif " " not in form and form[:1].isupper():
+        pass  # a name ("Adam", the optimizer) has no plural: "Adams" is someone else
     else:
         words = form.split()
         plurals = getInflection(words[-1], tag="NNS") if words[-1].isalpha() else ()
@@ -125,7 +127,7 @@ class VocabularyIndex:
                 continue
             for end in range(min(len(parts), start + longest[lowered[start]]), start, -1):
                 label = self._lower.get(tuple(lowered[start:end])) or self._exact.get(tuple(parts[start:end]))
-                if label is not None and all(parts[start:end]):
+                if label is not None and all(parts[start:end]) and not _glued_to_a_code(parts, start, end):
                     first, last = bisect_right(ends, start), bisect_right(ends, end - 1)
                     form = " ".join("-".join(p for p in _parts(words[i]) if p) for i in range(first, last + 1))
                     if ends[last] - (end - start) != (ends[first - 1] if first else 0):
@@ -137,6 +139,11 @@ class VocabularyIndex:
 
 
 _PART_RE = re.compile(r"[\s\-‐‑]+")
+
+
+def _glued_to_a_code(parts: list[str], start: int, end: int) -> bool:
+    """A two-letter acronym hyphened to a number is a code, not the acronym: "KG-1a" cells, "AI-2"."""
+    return end - start == 1 and len(parts[start]) <= 2 and end < len(parts) and parts[end][:1].isdigit()
 
 
 @lru_cache(maxsize=262144)

@@ -305,3 +305,22 @@ def test_an_assignment_without_its_source_line_or_a_text_topic_without_score_is_
         ("kg:score", "A topic found in the text has a score"),
         ("prov:wasDerivedFrom", "A topic a source's keywords gave says which source line gave it"),
     }
+
+
+def test_topics_command_names_and_filters_schemes(shared_data, tmp_path, capsys):
+    from kg.cli import main
+
+    out = tmp_path / "pubmed.trig"
+    assert main(["build", str(shared_data / "pubmed-xml" / "pubmed_result.xml"), "-q", "-o", str(out)]) == 0
+    assert main(["topics", str(out), "--json", "--top", "0"]) == 0
+    topics = json.loads(capsys.readouterr().out)
+    schemes = {t["scheme"] for t in topics}
+    assert {"mesh", "topics"} <= schemes
+    humans = next(t for t in topics if t["notation"] == "D006801")
+    assert (humans["label"], humans["scheme"]) == ("Humans", "mesh")
+    assert main(["topics", str(out), "--scheme", "topics", "--json", "--top", "0"]) == 0
+    own = json.loads(capsys.readouterr().out)
+    assert own and {t["scheme"] for t in own} == {"topics"} and len(own) < len(topics)
+    assert main(["topics", str(out), "--scheme", "mesh", "--top", "3"]) == 0
+    table = capsys.readouterr().out
+    assert "scheme" in table and "Humans" in table and "D006801" in table

@@ -27,6 +27,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     topics.add_argument(
         "--min-papers", type=int, default=1, metavar="N", help="leave out topics with fewer than N papers (1)"
     )
+    topics.add_argument(
+        "--scheme",
+        metavar="ID",
+        help="only topics of one scheme: topics (kg's own: found in text, or keywords), arxiv, mesh, openalex, ...",
+    )
     topics.add_argument("--json", action="store_true", help="print JSON instead of a table")
     topics.set_defaults(handler=run)
 
@@ -37,13 +42,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     with ProgressBars() as progress:
         graph = open_graph(args.graph, progress)  # a large graph file takes long to load
-    summaries = summarise_topics(graph, min_papers=args.min_papers, limit=args.top or None)
+    summaries = summarise_topics(graph, min_papers=args.min_papers, limit=args.top or None, scheme=args.scheme)
     if args.json:
         out.write(json.dumps([s.to_dict() for s in summaries], ensure_ascii=False, indent=1) + "\n")
         return 0
     rows = [
-        [s.label, s.notation or "", str(s.papers), ", ".join(f"{name} ({n})" for name, n in s.top_authors)]
+        [s.label, s.scheme or "", s.notation or "", str(s.papers), ", ".join(f"{n} ({c})" for n, c in s.top_authors)]
         for s in summaries
     ]
-    print_table(["topic", "code", "papers", "top authors"], rows, out)
+    print_table(["topic", "scheme", "code", "papers", "top authors"], rows, out)
     return 0

@@ -359,18 +359,14 @@ class TopicFinder:
 
         (The corpus's key-phrase statistics are then those of the papers key phrases are for.)
         """
-        weak = weak_keys()
-        topics = sum(1 for key, count in paper.counts.items() if key not in weak or key in paper.in_title or count > 1)
-        return topics >= _VOCABULARY_ENOUGH
+        return len(_kept_vocabulary(paper)) >= _VOCABULARY_ENOUGH
 
     def _vocabulary_topics(self, paper: _Paper, forms, labels) -> list[TopicHit]:
-        """The paper's vocabulary topics, best first: a broad ("weak") one only from the title or two mentions."""
-        weak = weak_keys()
-        scored = []
-        for key, count in paper.counts.items():
-            if key in weak and key not in paper.in_title and count < 2:
-                continue
-            scored.append((round(math.log1p(count) + (_TITLE_WEIGHT if key in paper.in_title else 0.0), 4), key))
+        """The paper's vocabulary topics, best first."""
+        scored = [
+            (round(math.log1p(count) + (_TITLE_WEIGHT if key in paper.in_title else 0.0), 4), key)
+            for key, count in _kept_vocabulary(paper)
+        ]
         scored.sort(key=lambda item: (-item[0], -item[1].count(" "), item[1]))
         return [
             TopicHit(key, labels.get(key) or key, score, "vocabulary", tuple(sorted(forms[key])))
@@ -397,6 +393,15 @@ class TopicFinder:
             label = labels.get(candidate.key) or display_label(_most_common(forms[candidate.key]))
             chosen.append(TopicHit(candidate.key, label, score, method, tuple(sorted(forms[candidate.key]))))
         return chosen
+
+
+def _kept_vocabulary(paper: _Paper) -> list[tuple[str, int]]:
+    """(key, mentions) of the paper's vocabulary topics that count: a broad ("weak") one only from the title
+    or two mentions."""
+    weak = weak_keys()
+    return [
+        (key, count) for key, count in paper.counts.items() if key not in weak or key in paper.in_title or count > 1
+    ]
 
 
 def _merge(kept: Candidate | None, candidate: Candidate, key: str) -> Candidate:

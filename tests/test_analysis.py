@@ -225,6 +225,39 @@ def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
     assert abs(len(by_igraph.communities) - len(by_networkx.communities)) <= 3
 
 
+def test_a_view_reads_only_what_it_needs_and_gives_the_same_figures(seeds):
+    """kg analyze reads the parts of the graph its view needs: the same ranking as from a whole read."""
+    from kg.analysis import report
+    from kg.network.projections import parts_of
+    from kg.pipeline import build
+
+    graph = build([str(path) for path in sorted(seeds.iterdir())], topics="none").graph
+    whole = load_graph_data(graph)
+    for view in ("coauthor", "topic", "org", "full"):
+        part = load_graph_data(graph, parts_of(view))
+        assert sorted(projection(part, view).edges(data=True)) == sorted(projection(whole, view).edges(data=True))
+        assert report(graph, projection=view, top=0).analysis.ranking == analyze(
+            projection(whole, view, titles=False), top=0, directed=False
+        ).ranking
+    coauthors_only = load_graph_data(graph, parts_of("coauthor"))
+    assert not coauthors_only.paper_orgs and whole.paper_orgs  # the seeds have orgs: left unread, not lost
+    with pytest.raises(ValueError, match="without paper_orgs"):
+        projection(coauthors_only, "org")
+
+
+def test_sampled_betweenness_is_the_same_on_one_core_and_on_several(monkeypatch):
+    """Sampled betweenness runs in forked processes where there are cores: the figures must not depend on it."""
+    import networkx as nx
+
+    import kg.analysis.measures as analysis
+
+    graph = nx.connected_watts_strogatz_graph(1500, 6, 0.2, seed=2)
+    several = analysis.Centralities(graph, exact_betweenness_max=300)["betweenness"]
+    monkeypatch.setattr(analysis.os, "cpu_count", lambda: 1)
+    one = analysis.Centralities(graph, exact_betweenness_max=300)["betweenness"]
+    assert several == one and max(one.values()) > 0
+
+
 def nquads(*statements: tuple[str, str, str, str]) -> str:
     """N-Quads of (subject, predicate, object, graph); ``kg:``, ``rdf:`` and ``ex:`` names and literals as given."""
     names = {"kg:": "https://w3id.org/kg/ontology#", "rdf:": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

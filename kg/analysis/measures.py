@@ -49,6 +49,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
@@ -62,6 +63,9 @@ EXACT_BETWEENNESS_MAX_NODES = 3000
 COMPILED_MIN_NODES = 1_000
 BETWEENNESS_SAMPLES = 500
 SEED = 42
+# Sampled betweenness is summed over this many fixed chunks of its sources, each in its own forked process
+# where the machine has the cores: the same chunks and the same order of sums on any machine, so the same figures.
+BETWEENNESS_CHUNKS = 4
 CENTRALITIES = ("pagerank", "degree", "weighted_degree", "betweenness", "eigenvector", "in_degree")
 
 
@@ -385,10 +389,33 @@ class _IgraphEngine:
         else:
             # The sources NetworkX would sample with the same seed, so both engines estimate alike.
             sources = random.Random(SEED).sample(self.nodes, k)
-            raw = self.graph.betweenness(weights="distance", sources=[self.index[s] for s in sources])
+            raw = self._summed_betweenness([self.index[s] for s in sources])
             scale = 2.0 * n / k  # igraph counts each sampled source once per pair, NetworkX twice
         pairs = (n - 1) * (n - 2)
         return {node: x * scale / pairs if pairs else 0.0 for node, x in zip(self.nodes, raw, strict=True)}
+
+    def _summed_betweenness(self, sources: list[int]) -> list[float]:
+        """Betweenness from ``sources``: each chunk's sum (in forked processes when there are cores), then their sum.
+
+        python-igraph holds the GIL while it computes, so threads would not help; forked processes share the
+        graph without copying it and send back one number per node.
+        """
+        chunks = [sources[i :: BETWEENNESS_CHUNKS] for i in range(BETWEENNESS_CHUNKS)]
+        chunks = [chunk for chunk in chunks if chunk]
+        workers = min(len(chunks), os.cpu_count() or 1) if hasattr(os, "fork") else 1
+        if workers > 1:
+            from kg.io.workers import worker_pool
+
+            global _FORKED_GRAPH
+            _FORKED_GRAPH = self.graph  # inherited by the forked workers, never pickled
+            try:
+                with worker_pool(workers) as pool:
+                    parts = list(pool.map(_chunk_betweenness, chunks))
+            finally:
+                _FORKED_GRAPH = None
+        else:
+            parts = [self.graph.betweenness(weights="distance", sources=chunk) for chunk in chunks]
+        return [sum(values) for values in zip(*parts, strict=True)]
 
     def communities(self) -> list[set]:
         import random
@@ -413,6 +440,14 @@ class _IgraphEngine:
             reachable = sizes[component_of[vertex]]
             out[node] = (value or 0.0) * (reachable - 1) / (n - 1) if n > 1 and reachable > 1 else 0.0
         return out
+
+
+_FORKED_GRAPH: Any = None
+
+
+def _chunk_betweenness(sources: list[int]) -> list[float]:
+    """In a forked worker: the betweenness contributions of ``sources`` on the graph the parent set aside."""
+    return _FORKED_GRAPH.betweenness(weights="distance", sources=sources)
 
 
 def _compiled_engine(graph: Any) -> _IgraphEngine | None:

@@ -25,7 +25,7 @@ from kg.analysis.measures import Analysis, analyze, require_centrality
 from kg.analysis.plots import check_plot, plot_analysis
 from kg.analysis.trends import cited_per_year, papers_per_year
 from kg.errors import Note
-from kg.network.projections import CITATION_VIEWS, DIRECTED, require_projection
+from kg.network.projections import CITATION_VIEWS, DIRECTED, parts_of, require_projection
 from kg.network.projections import projection as build_projection
 from kg.network.readmodel import filtered, load_graph_data
 
@@ -101,8 +101,9 @@ def report(
     require_centrality(sort_by, "sort_by")
     if plot is not None:
         check_plot(plot)
-    data = filtered(load_graph_data(graph), since)
-    result = analyze(build_projection(data, projection), top=top, sort_by=sort_by, directed=projection in DIRECTED)
+    data = filtered(load_graph_data(graph, parts_of(projection)), since)
+    view = build_projection(data, projection, titles=False)  # the ranking counts shared papers, never names them
+    result = analyze(view, top=top, sort_by=sort_by, directed=projection in DIRECTED)
     trends = {"topics": papers_per_year(data)}
     if projection in CITATION_VIEWS:
         trends["cited works"] = cited_per_year(data)

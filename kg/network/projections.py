@@ -64,6 +64,22 @@ CITATION_VIEWS = ("citation", "cocitation", "coupling", "author-cocitation")
 MIN_COCITATIONS = 2
 
 
+# What each view reads beyond papers, labels, authorship, topic and citation edges (see
+# kg.network.readmodel.OPTIONAL_PARTS): each is a query over the whole graph, so a view reads only its own.
+_PARTS_OF = {"full": ("sources", "topic_scores"), "org": ("paper_orgs",)}
+
+
+def parts_of(name: str) -> tuple[str, ...]:
+    """The optional parts of the read model the view ``name`` needs (:func:`kg.network.readmodel.load_graph_data`).
+
+    Examples
+    --------
+    >>> parts_of("coauthor"), parts_of("org")
+    ((), ('paper_orgs',))
+    """
+    return _PARTS_OF.get(require_projection(name), ())
+
+
 def require_projection(name: str) -> str:
     """``name`` if it is one of :data:`PROJECTIONS`, else a usage error.
 
@@ -169,7 +185,8 @@ def projection(data: GraphData, name: str, *, titles: bool = True):
     >>> list(projection(data, "topic", titles=False).edges(data=True))
     [('t1', 't2', {'weight': 1})]
     """
-    if require_projection(name) == "full":
+    data.require(*parts_of(name))
+    if name == "full":
         return typed_graph(data)
     if name == "coauthor":
         return _pair_graph(data, data.authors_of, "author", titles)

@@ -45,6 +45,9 @@ from kg.queries import load_query
 
 Pair = tuple[str, str]
 Label = tuple[str, str, "str | None"]  # (type, label, code): type is author, org or topic
+# What a view may leave unread on a large graph (each is a query over the whole graph): the papers' source
+# paths, the papers' orgs through authorships, and the scores of topics found in text.
+OPTIONAL_PARTS = ("sources", "paper_orgs", "topic_scores")
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class GraphData:
     citations: tuple[Pair, ...] = ()  # (citing paper, cited work): kg:cites
     cited_works: Mapping[str, Paper] = field(default_factory=dict)  # works known only from citations
     first_authors: Mapping[str, str] = field(default_factory=dict)  # cited work -> its first author, as named
+    parts: frozenset[str] = frozenset(OPTIONAL_PARTS)  # which of OPTIONAL_PARTS were read
     authors_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     topics_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     orgs_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -132,6 +136,22 @@ class GraphData:
         object.__setattr__(self, "papers_of", MappingProxyType(papers_of))
         object.__setattr__(self, "references_of", _index(self.citations, 0))
         object.__setattr__(self, "cited_by", _index(self.citations, 1))
+
+    def require(self, *parts: str) -> GraphData:
+        """``self``, if it was read with ``parts`` (of :data:`OPTIONAL_PARTS`); a view that needs a part
+        left unread must not silently draw without it.
+
+        Examples
+        --------
+        >>> GraphData(parts=frozenset()).require("paper_orgs")
+        Traceback (most recent call last):
+        ...
+        ValueError: this read model was read without paper_orgs
+        """
+        missing = [part for part in parts if part not in self.parts]
+        if missing:
+            raise ValueError(f"this read model was read without {', '.join(missing)}")
+        return self
 
     def work(self, node: str) -> Paper | None:
         """A paper of the corpus or a work known only from citations, else None."""
@@ -195,7 +215,7 @@ def _paper_label(title: str | None, abstract: str | None, iri: str) -> str:
     return iri
 
 
-def load_graph_data(graph: Any) -> GraphData:
+def load_graph_data(graph: Any, parts: Iterable[str] = OPTIONAL_PARTS) -> GraphData:
     """Read papers, labels and the chosen edges of a :class:`kg.graph.KnowledgeGraph`, once.
 
     Parameters
@@ -205,6 +225,10 @@ def load_graph_data(graph: Any) -> GraphData:
         ``kg:abstract``, ``kg:date`` and ``kg:year``), or the path of one: an
         RDF file or a store folder (:func:`kg.store.open_graph`). An abstract
         is read only for a paper without a title: it labels the paper.
+    parts : iterable of str
+        Which of :data:`OPTIONAL_PARTS` to read (all by default); the others stay empty, and
+        :meth:`GraphData.require` says so to a view that needs them
+        (:func:`kg.network.projections.parts_of` names what each view needs).
 
     Returns
     -------
@@ -217,15 +241,20 @@ def load_graph_data(graph: Any) -> GraphData:
     >>> load_graph_data(KnowledgeGraph()).papers
     {}
     """
+    parts = frozenset(parts)
+    unknown = sorted(parts - set(OPTIONAL_PARTS))
+    if unknown:
+        raise ValueError(f"unknown parts of the read model: {', '.join(unknown)} (known: {', '.join(OPTIONAL_PARTS)})")
     graph = graph_of(graph)
+    sources_of = dict(_rows(graph, "nx_paper_sources")) if "sources" in parts else {}
     papers = {}
-    for iri, title, date, year, abstract, sources in _rows(graph, "nx_papers"):
+    for iri, title, date, year, abstract in _rows(graph, "nx_papers"):
         papers[iri] = Paper(
             label=_paper_label(title, abstract, iri),
             title=title or None,
             date=date or None,
             year=int(year) if year else None,
-            sources=tuple(sorted(filter(None, sources.split("\n")))),
+            sources=tuple(sorted(filter(None, sources_of.get(iri, "").split("\n")))),
         )
     labels = {node: (kind, label, code or None) for node, kind, label, code in _rows(graph, "nx_labels")}
     authored, cites, affiliated = [], [], []
@@ -236,9 +265,13 @@ def load_graph_data(graph: Any) -> GraphData:
             cites.append((source, target))
         elif target in labels:  # an org with a name
             affiliated.append((source, target))
-    paper_orgs = [(paper, org) for paper, org in _rows(graph, "nx_paper_orgs")]
-    paper_orgs += [(source, org) for source, org in affiliated if source in papers]
-    scores = {(paper, topic): float(score) for paper, topic, score in _rows(graph, "nx_topic_scores")}
+    paper_orgs = []
+    if "paper_orgs" in parts:
+        paper_orgs = [(paper, org) for paper, org in _rows(graph, "nx_paper_orgs")]
+        paper_orgs += [(source, org) for source, org in affiliated if source in papers]
+    scores = {}
+    if "topic_scores" in parts:
+        scores = {(paper, topic): float(score) for paper, topic, score in _rows(graph, "nx_topic_scores")}
     cited_works = {
         iri: Paper(label=title or label or iri, title=title or None, year=int(year) if year else None)
         for iri, title, label, year in _rows(graph, "nx_cited_works")
@@ -246,7 +279,7 @@ def load_graph_data(graph: Any) -> GraphData:
     citations = tuple((citing, cited) for citing, cited in _rows(graph, "nx_citations"))
     first_authors = dict(_rows(graph, "nx_first_authors")) if citations else {}
     return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores,
-                     citations, cited_works, first_authors)  # fmt: skip
+                     citations, cited_works, first_authors, parts)  # fmt: skip
 
 
 def filtered(data: GraphData, since: int | None = None) -> GraphData:
@@ -277,6 +310,7 @@ def filtered(data: GraphData, since: int | None = None) -> GraphData:
         citations=tuple((p, w) for p, w in data.citations if p in keep),  # what the papers kept cite, of any year
         cited_works=data.cited_works,
         first_authors=data.first_authors,
+        parts=data.parts,
     )
 
 

@@ -26,7 +26,10 @@ computed only for the nodes asked for. Large graphs use the documented
 approximations, and :attr:`Centralities.approximations` says which ones ran:
 
 - betweenness on more than :data:`EXACT_BETWEENNESS_MAX_NODES` nodes is
-  estimated from ``k`` sampled sources with a fixed seed (Brandes & Pich);
+  estimated from ``k`` sampled sources with a fixed seed (Brandes & Pich):
+  :data:`BETWEENNESS_SAMPLES`, fewer on a graph so large that they would cost more
+  than :data:`BETWEENNESS_WORK` (each source is a shortest-path run over every edge),
+  and never fewer than :data:`BETWEENNESS_MIN_SAMPLES`;
 - closeness is exact, but computed only for the nodes reported (one
   shortest-path run each), not for every node;
 - from :data:`COMPILED_MIN_NODES` nodes on, igraph (a dependency of kg)
@@ -62,6 +65,10 @@ EXACT_BETWEENNESS_MAX_NODES = 3000
 # betweenness alone took ~80 s on a 5,000-author graph and would take hours at 100,000.
 COMPILED_MIN_NODES = 1_000
 BETWEENNESS_SAMPLES = 500
+# Sources x edges a sampled betweenness may cost (500 sources up to 200,000 edges: about half a minute on one
+# core of the project's machine), and the fewest sources it samples however large the graph.
+BETWEENNESS_WORK = 100_000_000
+BETWEENNESS_MIN_SAMPLES = 100
 SEED = 42
 # Sampled betweenness is summed over this many fixed chunks of its sources, each in its own forked process
 # where the machine has the cores: the same chunks and the same order of sums on any machine, so the same figures.
@@ -159,7 +166,8 @@ class Centralities:
         self.directed = graph if directed and graph.is_directed() else None
         self.nodes = self.graph.number_of_nodes()
         self.exact_betweenness_max = exact_betweenness_max
-        self.samples = min(BETWEENNESS_SAMPLES, self.nodes) if self.nodes > exact_betweenness_max else None
+        sampled = self.nodes > exact_betweenness_max
+        self.samples = _samples(self.nodes, self.graph.number_of_edges()) if sampled else None
         self.approximations: list[str] = []
         self._values: dict[str, dict] = {}
         self._compiled: _IgraphEngine | bool | None = False  # False: not looked for yet
@@ -230,9 +238,10 @@ class Centralities:
 
         k = self.samples
         if k is not None:
+            fewer = f" and {self.graph.number_of_edges()} edges" if k < min(BETWEENNESS_SAMPLES, self.nodes) else ""
             self.approximations.append(
-                f"betweenness estimated from {k} sampled sources (seed {SEED}): the graph has {self.nodes} nodes, "
-                f"more than {self.exact_betweenness_max}"
+                f"betweenness estimated from {k} sampled sources (seed {SEED}): the graph has {self.nodes} nodes"
+                f"{fewer}, more than {self.exact_betweenness_max}"
             )
         engine = self._engine()
         if engine is not None:
@@ -358,8 +367,10 @@ class _IgraphEngine:
 
         self.nodes = list(graph)
         index = {node: i for i, node in enumerate(self.nodes)}
-        edges = [(index[a], index[b]) for a, b in graph.edges()]
-        weights = [float(data.get("weight", 1.0) or 1.0) for _, _, data in graph.edges(data=True)]
+        edges, weights = [], []
+        for a, b, weight in graph.edges(data="weight", default=1.0):
+            edges.append((index[a], index[b]))
+            weights.append(float(weight or 1.0))
         self.graph = igraph.Graph(n=len(self.nodes), edges=edges, directed=False)
         self.graph.es["weight"] = weights
         self.graph.es["distance"] = [1.0 / w for w in weights]
@@ -400,7 +411,7 @@ class _IgraphEngine:
         python-igraph holds the GIL while it computes, so threads would not help; forked processes share the
         graph without copying it and send back one number per node.
         """
-        chunks = [sources[i :: BETWEENNESS_CHUNKS] for i in range(BETWEENNESS_CHUNKS)]
+        chunks = [sources[i::BETWEENNESS_CHUNKS] for i in range(BETWEENNESS_CHUNKS)]
         chunks = [chunk for chunk in chunks if chunk]
         workers = min(len(chunks), os.cpu_count() or 1) if hasattr(os, "fork") else 1
         if workers > 1:
@@ -440,6 +451,18 @@ class _IgraphEngine:
             reachable = sizes[component_of[vertex]]
             out[node] = (value or 0.0) * (reachable - 1) / (n - 1) if n > 1 and reachable > 1 else 0.0
         return out
+
+
+def _samples(nodes: int, edges: int) -> int:
+    """How many sources sampled betweenness starts from on a graph of ``nodes`` and ``edges``.
+
+    Examples
+    --------
+    >>> _samples(5_000, 40_000), _samples(100_000, 1_000_000), _samples(1_000_000, 20_000_000), _samples(300, 900)
+    (500, 100, 100, 300)
+    """
+    budget = max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_WORK // max(edges, 1))
+    return min(BETWEENNESS_SAMPLES, budget, nodes)
 
 
 _FORKED_GRAPH: Any = None

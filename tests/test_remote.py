@@ -105,6 +105,58 @@ def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path,
     assert with_default is True
 
 
+def kg_graph_sizes(query_url: str) -> dict[str, int]:
+    """The statements in each of kg's graphs on a server (the server's own graphs left out)."""
+    rows = query_endpoint(query_url, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {g.value: int(n.value) for g, n in rows.rows if g.value.startswith("https://w3id.org/kg/")}
+
+
+def check_two_builds_keep_their_graphs(store_url: str, query_url: str, first: Path, second: Path, capsys) -> None:
+    """Push ``first``, then ``second`` (another build), then ``first`` again, into one server.
+
+    The first build's counts and topics graphs are whole after the second's push, and a push of
+    the same build again replaces its graphs instead of adding a copy.
+    """
+    from kg.remote import build_name
+    from kg.store import open_graph
+
+    local = open_graph(first).store
+    kept = {name.value: len(list(local.quads_for_pattern(None, None, None, name))) for name in local.named_graphs()
+            if name.value.endswith(("/graph/counts", "/graph/topics"))}  # fmt: skip
+    del local
+    assert len(kept) == 2 and min(kept.values()) > 50
+    build = build_name(first)
+    assert build != build_name(second)
+
+    assert main(["push", str(first), "--endpoint", store_url]) == 0
+    assert f"as build {build} " in capsys.readouterr().err, "the push names the build"
+    assert main(["push", str(second), "--endpoint", store_url, "-q"]) == 0
+    after_second = kg_graph_sizes(query_url)
+    assert {name: after_second.get(f"{name}/{build}") for name in kept} == kept, "the first build's graphs are whole"
+    assert sum(1 for name in after_second if name.endswith(f"/graph/counts/{build_name(second)}")) == 1
+    assert not any(name.endswith(("/graph/counts", "/graph/topics")) for name in after_second)
+    assert main(["push", str(first), "--endpoint", store_url, "-q"]) == 0
+    assert kg_graph_sizes(query_url) == after_second, "the same build again replaces its graphs: nothing doubled"
+
+
+def test_builds_pushed_into_one_server_keep_their_counts(store, tmp_path, capsys):
+    from kg.store import open_graph
+
+    second = tmp_path / "second"
+    assert main(["build", str(FIXTURES / PAGES[1]), "--store", str(second), "-q"]) == 0
+    with serve(None) as target:
+        check_two_builds_keep_their_graphs(target.store_url, target.query_url, store, second, capsys)
+        assert main(["push", str(second), "--endpoint", target.store_url, "--build", "hf-only", "-q"]) == 0
+        whole = kg_graph_sizes(target.query_url)
+        in_chunks = push(open_graph(second), target.store_url, build="hf-only", chunk=7)  # PUT 7, then POST 7 at a time
+        assert kg_graph_sizes(target.query_url) == whole, "the same statements, none lost or doubled"
+        assert sum(count for _, count in in_chunks) == len(open_graph(second))
+        named = query_endpoint(
+            target.query_url, "ASK { GRAPH <https://w3id.org/kg/id/graph/counts/hf-only> { ?s ?p ?o } }"
+        )
+    assert named.boolean is True, "--build names the build"
+
+
 def test_endpoint_errors_are_one_line(store, capsys):
     dead = f"http://127.0.0.1:{free_port()}/query"
     assert main(["query", "--endpoint", dead, "ASK {}"]) == 1
@@ -174,7 +226,7 @@ def test_push_of_a_missing_graph_is_an_input_error(tmp_path, capsys):
     assert main(["push", str(tmp_path / "none.ttl"), "--endpoint", "http://127.0.0.1:9/store"]) == 1
     assert "none.ttl: no such file" in capsys.readouterr().err
     with pytest.raises(UsageError):
-        push(None, "file:///tmp/x")
+        push(None, "file:///tmp/x", build="b")
 
 
 @dataclass
@@ -216,7 +268,9 @@ def double(monkeypatch) -> Iterator[GraphStoreDouble]:
 
 
 class _TwoGraphs:
-    """Just what push reads of a KnowledgeGraph: graph_names() and store."""
+    """Just what push reads of a KnowledgeGraph: graph_names(), store and base."""
+
+    base = "https://w3id.org/kg/id/"
 
     def __init__(self) -> None:
         import pyoxigraph
@@ -237,21 +291,87 @@ class _TwoGraphs:
 def test_push_with_append_is_not_retried_after_a_503(double):
     double.answers = [(503, b"busy"), (204, b"")]
     with pytest.raises(InputError) as failed:
-        push(_TwoGraphs(), double.url + "/store", append=True, retries=3)
+        push(_TwoGraphs(), double.url + "/store", build="b", append=True, retries=3)
     assert str(failed.value) == f"{double.url}/store: the server answered 503: busy"
-    assert [(method, path) for method, path, _ in double.seen] == [("POST", "/store?default")], "sent once"
+    sent_once = [("POST", "/store?graph=https://w3id.org/kg/id/graph/default/b")]
+    assert [(method, path) for method, path, _ in double.seen] == sent_once
 
 
 def test_push_with_put_is_retried_after_a_503(double):
     double.answers = [(503, b"busy"), (204, b"")]
-    sent = push(_TwoGraphs(), double.url + "/store")
-    assert sent == [("default graph", 1), ("https://w3id.org/kg/id/graph/source/a", 1)]
+    sent = push(_TwoGraphs(), double.url + "/store", build="b")
+    # Statements in no named graph are the build's own: under its name, never the server's default graph.
+    assert sent == [("https://w3id.org/kg/id/graph/default/b", 1), ("https://w3id.org/kg/id/graph/source/a", 1)]
     assert [(method, path) for method, path, _ in double.seen] == [
-        ("PUT", "/store?default"),
-        ("PUT", "/store?default"),
+        ("PUT", "/store?graph=https://w3id.org/kg/id/graph/default/b"),
+        ("PUT", "/store?graph=https://w3id.org/kg/id/graph/default/b"),
         ("PUT", "/store?graph=https://w3id.org/kg/id/graph/source/a"),
     ]
     assert double.seen[-1][2].endswith(b"<urn:x> .\n")
+
+
+def test_a_large_graph_goes_in_chunks_put_then_post(double):
+    import pyoxigraph
+
+    graph = _TwoGraphs()
+    for n in range(4):  # five statements in the source's graph
+        graph.store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:s{n}"), pyoxigraph.NamedNode("urn:p"),
+                                        pyoxigraph.Literal(str(n)), graph.source))  # fmt: skip
+    double.answers = [(204, b"")]
+    sent = push(graph, double.url + "/store", build="b", chunk=2)
+    assert sent == [("https://w3id.org/kg/id/graph/default/b", 1), ("https://w3id.org/kg/id/graph/source/a", 5)]
+    requests = [(method, path.rsplit("/", 1)[-1], body.count(b"\n")) for method, path, body in double.seen]
+    assert requests == [("PUT", "b", 1), ("PUT", "a", 2), ("POST", "a", 2), ("POST", "a", 1)]
+    received = pyoxigraph.Store()
+    for _, _, body in double.seen[1:]:
+        received.load(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(received) == 5, "every statement once"
+    double.seen.clear()
+    double.answers = [(204, b""), (204, b""), (503, b"busy"), (204, b"")]
+    with pytest.raises(InputError) as failed:
+        push(graph, double.url + "/store", build="b", chunk=2)
+    assert str(failed.value).endswith(
+        "the server answered 503: busy; the server holds only part of graph "
+        "<https://w3id.org/kg/id/graph/source/a> (2 statements): push again"
+    )
+    assert [method for method, _, _ in double.seen] == ["PUT", "PUT", "POST"], "a POST is not sent twice"
+
+
+def test_a_server_that_will_not_write_says_how_to_let_it(double, capsys, tmp_path):
+    double.answers = [(403, b"SQ110:SECURITY: Permission denied for delete from DB.DBA.RDF_QUAD")]
+    with pytest.raises(InputError) as refused:
+        push(_TwoGraphs(), double.url + "/store", build="b")
+    assert "refused to write graph <https://w3id.org/kg/id/graph/default/b>" in str(refused.value)
+    assert "Permission denied" in str(refused.value) and "GRANT SPARQL_UPDATE" in str(refused.value)
+    assert len(double.seen) == 1, "a refusal is final"
+
+
+def test_a_build_name_is_checked_before_the_graph_is_read(tmp_path, capsys):
+    for name in ("../up", "a b", "", "x" * 65, "-dash", "caf\u00e9"):
+        assert (
+            main(["push", str(tmp_path / "none.ttl"), "--endpoint", "http://127.0.0.1:9/store", f"--build={name}"]) == 2
+        )
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is not a build name for --build" in err, name
+    assert main(["push", "-", "--endpoint", "http://127.0.0.1:9/store"]) == 2
+    assert "standard input needs a build name (--build NAME)" in capsys.readouterr().err
+
+
+def test_a_literal_with_a_tag_is_sent_with_its_angle_escaped(double):
+    import pyoxigraph
+
+    graph = _TwoGraphs()
+    tagged = pyoxigraph.Literal('see <html> and "<b>"')
+    graph.store.add(
+        pyoxigraph.Quad(pyoxigraph.NamedNode("urn:p"), pyoxigraph.NamedNode("urn:says"), tagged, graph.source)
+    )
+    double.answers = [(204, b"")]
+    push(graph, double.url + "/store", build="b")
+    body = double.seen[-1][2]
+    assert b"<html>" not in body and b"<b>" not in body
+    sent = pyoxigraph.Store()
+    sent.load(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert {quad.object for quad in sent} == {pyoxigraph.NamedNode("urn:x"), tagged}, "the same statements"
 
 
 def test_a_query_is_retried_after_a_503_and_a_400_is_one_line(double):
@@ -278,7 +398,8 @@ def test_the_remote_package_and_its_modules():
     assert kg.remote.serve is kg.remote.server.serve
     assert kg.remote.push is kg.remote.client.push
     assert set(kg.remote.__all__) == {
-        "serve", "push", "query_endpoint", "free_port", "server_executable", "RunningServer", "with_prefixes"
+        "serve", "push", "query_endpoint", "free_port", "server_executable", "RunningServer", "with_prefixes",
+        "build_name", "RowCapWarning",
     }  # fmt: skip
     for module in (kg.remote.client, kg.remote.server, kg.remote):
         assert _flag_messages(Path(module.__file__)) == [], "messages name options by keyword, never a flag"

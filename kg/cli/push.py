@@ -16,12 +16,20 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     push = commands.add_parser(
         "push",
         help="load a graph into a SPARQL 1.1 Graph Store Protocol server",
-        description="Send every named graph of GRAPH (one per source, topics, resolution) to a Graph Store "
-        "Protocol endpoint: PUT replaces each graph there, --append adds to it.",
+        description="Send every named graph of GRAPH to a Graph Store Protocol endpoint: PUT replaces each graph "
+        "there, --append adds to it. A source's graph keeps its name; the build's own graphs (counts, topics, "
+        "resolution) are sent as <graph IRI>/BUILD, so builds pushed into one server keep their own counts and a "
+        "push of the same build again replaces them.",
     )
     add_graph_argument(push)
     push.add_argument(
         "--endpoint", required=True, metavar="URL", help="the Graph Store endpoint, e.g. http://host/store"
+    )
+    push.add_argument(
+        "--build",
+        metavar="NAME",
+        help="name this build on the server (letters, digits, . _ -); by default GRAPH's file or folder name "
+        "and a hash of its path, the same each time the same GRAPH is pushed",
     )
     push.add_argument("--append", action="store_true", help="add to the server's graphs instead of replacing them")
     push.add_argument("-q", "--quiet", action="store_true", help="print errors only")
@@ -29,9 +37,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from kg.remote import push
+    from kg.remote import build_name, push
 
-    sent = push(open_graph(args.graph), args.endpoint, append=args.append)
+    build = build_name(args.graph, args.build)  # checked before GRAPH is read
+    sent = push(open_graph(args.graph), args.endpoint, build=build, append=args.append)
     total = sum(count for _, count in sent)
-    note(f"sent {total} statements in {len(sent)} graph(s) to {args.endpoint}", args.quiet)
+    note(f"sent {total} statements in {len(sent)} graph(s) to {args.endpoint} as build {build} "
+         f"(its counts, topics and resolution graphs end in /{build})", args.quiet)  # fmt: skip
     return 0

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TextIO
 
 from kg.cli.common import (
+    PROG,
+    one_line,
     print_table,
 )
 from kg.errors import UsageError
@@ -84,13 +87,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, prefixes: dict[str, str], out: TextIO) -> int:
     from kg.remote import query_endpoint
 
+    warnings: list[str] = []  # printed after the result, where a long table does not hide them
     if args.format != "table":
-        data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format, prefixes=prefixes)
+        data = query_endpoint(args.endpoint, sparql, bindings, result_format=args.format, prefixes=prefixes,
+                              warn=warnings.append)  # fmt: skip
         out.write(data.decode("utf-8", "replace"))
         if not data.endswith(b"\n"):
             out.write("\n")
-        return 0
-    _print_result(query_endpoint(args.endpoint, sparql, bindings, prefixes=prefixes), prefixes, out)
+    else:
+        result = query_endpoint(args.endpoint, sparql, bindings, prefixes=prefixes, warn=warnings.append)
+        _print_result(result, prefixes, out)
+    out.flush()
+    for message in warnings:
+        print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
     return 0
 
 

@@ -1,7 +1,8 @@
 """kg's one HTTP client: bounded, polite, retried where safe, refusing what it should not reach.
 
 :func:`request` sends every request kg makes (a page the user named, a SPARQL
-query, a Graph Store upload) and :func:`fetch` adds an on-disk cache for pages.
+query, a Graph Store upload), :func:`request_answer` does the same and hands
+back the answer's headers too, and :func:`fetch` adds an on-disk cache for pages.
 
 - only ``http`` and ``https``; hosts that resolve to private, loopback,
   link-local or reserved addresses are refused unless ``allow_private`` is set
@@ -58,7 +59,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
+from email.message import Message
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import InputError, ServerAnswerError
 
@@ -75,6 +78,13 @@ _MESSAGE_CHARS = 300
 _CHUNK_BYTES = 64 * 1024
 _HTML_HEAD_RE = re.compile(r"<(head|script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
+
+
+class Answer(NamedTuple):
+    """An HTTP answer: its body and its headers (an :class:`email.message.Message`, read without regard to case)."""
+
+    body: bytes
+    headers: Message
 
 
 def is_url(name: str) -> bool:
@@ -164,6 +174,57 @@ def request(
     larger than the size limit (3 bytes)
     >>> httpd.shutdown(); httpd.server_close()
     """
+    return request_answer(
+        url,
+        method=method,
+        data=data,
+        headers=headers,
+        timeout=timeout,
+        retries=retries,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        idempotent=idempotent,
+        source=source,
+    ).body
+
+
+def request_answer(
+    url: str,
+    *,
+    method: str = "GET",
+    data: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = TIMEOUT_S,
+    retries: int = RETRIES,
+    max_bytes: int | None = MAX_BYTES,
+    allow_private: bool = False,
+    idempotent: bool | None = None,
+    source: str | None = None,
+) -> Answer:
+    """:func:`request`, returning the answer's headers with its body.
+
+    The parameters, retries and errors are those of :func:`request`. The
+    headers are those of the answer that was read (after any redirect),
+    looked up without regard to case.
+
+    Examples
+    --------
+    >>> import http.server, threading
+    >>> class Capped(http.server.BaseHTTPRequestHandler):
+    ...     def do_GET(self):
+    ...         self.send_response(200)
+    ...         self.send_header("X-SPARQL-MaxRows", "50")
+    ...         self.end_headers()
+    ...         self.wfile.write(b"rows")
+    ...     def log_message(self, *args):
+    ...         pass
+    >>> httpd = http.server.HTTPServer(("127.0.0.1", 0), Capped)
+    >>> threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    >>> answer = request_answer(f"http://127.0.0.1:{httpd.server_address[1]}/", allow_private=True)
+    >>> answer.body, answer.headers.get("x-sparql-maxrows")
+    (b'rows', '50')
+    >>> httpd.shutdown(); httpd.server_close()
+    """
     name = source or url
     method = method.upper()
     pins = _Pins(name, allow_private)
@@ -185,7 +246,7 @@ def request(
         try:
             with opener.open(outgoing, timeout=timeout) as response:
                 answered = True
-                return _read_limited(response, name, max_bytes)
+                return Answer(_read_limited(response, name, max_bytes), response.headers)
         except urllib.error.HTTPError as error:
             reason = f"the server answered {error.code}: {_server_message(error)}"
             if last or not _worth_retrying(error.code, method):

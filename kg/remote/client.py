@@ -4,13 +4,21 @@
   (a form POST, retried like a GET since a query changes nothing) and reads
   the answer with Oxigraph's results parser, as a local query's result.
 - :func:`push` loads a graph into a SPARQL 1.1 Graph Store HTTP Protocol
-  server, one request per named graph, so every source keeps its own graph;
-  PUT (retried on failure) replaces a graph, POST (``append``, never retried,
-  since a repeat would add the statements twice) adds to it.
+  server, graph by graph, so every source keeps its own graph, in requests
+  of at most :data:`CHUNK_STATEMENTS` statements: PUT (retried on failure)
+  replaces a graph with the first, POST (never retried, since a repeat could
+  add the statements twice) adds the next ones, and every one with
+  ``append``. A build's own graphs (counts, topics, resolution, and
+  statements in no named graph) go under the build's name,
+  ``<graph IRI>/<build>``, so that several builds pushed into one server
+  never replace each other's (:func:`build_name`); a source's graph keeps
+  its name: a source is the same in every build.
 
-Both send through :func:`kg.io.http.request`. Endpoints are named by the user,
-so private and loopback hosts are allowed; failures are one-line
-:class:`kg.errors.InputError` naming the endpoint.
+Both send through :func:`kg.io.http.request_answer`. Endpoints are named by the
+user, so private and loopback hosts are allowed; failures are one-line
+:class:`kg.errors.InputError` naming the endpoint. An answer that stops at the
+server's row cap (Virtuoso's ``X-SPARQL-MaxRows`` header) is still returned,
+with a warning (:class:`RowCapWarning`).
 
 Examples
 --------
@@ -20,20 +28,32 @@ True
 Traceback (most recent call last):
 ...
 kg.errors.UsageError: ftp://example.org/sparql: an endpoint must be an http(s) URL
+>>> build_graph("https://w3id.org/kg/id/graph/counts", "seeds-1a2b3c4d")
+'https://w3id.org/kg/id/graph/counts/seeds-1a2b3c4d'
+>>> build_graph("https://w3id.org/kg/id/source/page-txt-5e6f7a8b", "seeds-1a2b3c4d")
+'https://w3id.org/kg/id/source/page-txt-5e6f7a8b'
 """
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import urllib.parse
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, QueryError, ServerAnswerError, UsageError
-from kg.io.http import RETRIES, request
+from kg.io.http import RETRIES, request_answer
+from kg.io.inputs import STDIN
 from kg.query import PREFIXES, Insertion, QueryResult, bound_query, user_positions
+from kg.rdf.iris import short_hash
+from kg.text import slug
 
 TIMEOUT_S = 60.0
+CHUNK_STATEMENTS = 50_000  # at most this many statements a request: about 10 MB, a second or less on Virtuoso
 _PREFIX_DECLARED_RE = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _RESULT_TYPES = {
     "json": "application/sparql-results+json",
@@ -41,6 +61,17 @@ _RESULT_TYPES = {
     "csv": "text/csv",
     "tsv": "text/tab-separated-values",
 }
+# The graphs kg's writer makes for a whole build (kg.rdf.writer): <base>graph/counts, /topics and /resolution.
+_BUILD_GRAPH_RE = re.compile(r"/graph/(?:counts|topics|resolution)$")
+_BUILD_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# A literal holding "<" (one N-Triples line holds at most one literal: the object).
+_ANGLED_LITERAL_RE = re.compile(rb'"(?:[^"\\\n<]|\\.)*<(?:[^"\\\n]|\\.)*"')
+# The header Virtuoso adds when an answer has as many rows as its cap (ResultSetMaxRows) allows.
+_ROW_CAP_HEADER = "X-SPARQL-MaxRows"
+
+
+class RowCapWarning(UserWarning):
+    """An endpoint's answer stopped at the server's row cap: rows past it may be missing."""
 
 
 def with_prefixes(sparql: str, prefixes: Mapping[str, str] | None = None) -> str:
@@ -83,6 +114,7 @@ def query_endpoint(
     timeout_s: float = TIMEOUT_S,
     retries: int = RETRIES,
     prefixes: Mapping[str, str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> QueryResult | bytes:
     """Run ``sparql`` on a SPARQL 1.1 Protocol endpoint.
 
@@ -91,6 +123,12 @@ def query_endpoint(
     Bindings go into a VALUES block, as for local queries; ``prefixes`` (kg's
     usual ones by default) are declared in the text sent. A failed request is
     tried ``retries`` more times (see :func:`kg.io.http.request`).
+
+    An answer that stops at the server's row cap (Virtuoso says so with an
+    ``X-SPARQL-MaxRows`` header; its ``ResultSetMaxRows`` is 10,000 by default)
+    is returned as it came, and ``warn`` is called with a one-line message
+    saying so and how to get every row; without ``warn``, a
+    :class:`RowCapWarning` is issued.
 
     Raises
     ------
@@ -112,7 +150,7 @@ def query_endpoint(
     insertions = [edit for edit in (values_block, Insertion(1, 1, len(block.encode("utf-8")))) if edit]
     accept = _RESULT_TYPES[result_format or "json"] + ", application/n-triples;q=0.9"
     try:
-        data = request(
+        data, headers = request_answer(
             endpoint,
             method="POST",
             data=urllib.parse.urlencode({"query": block + bound}).encode("utf-8"),
@@ -128,9 +166,32 @@ def query_endpoint(
             raise
         message = user_positions(error.reason.removeprefix("the server answered 400: "), insertions)
         raise QueryError(f"{endpoint}: the endpoint refused the query: {message}") from None
+    cap = (headers.get(_ROW_CAP_HEADER) or "").strip()
+    if cap.isdigit():
+        message = _row_cap_message(endpoint, int(cap))
+        if warn is None:
+            warnings.warn(message, RowCapWarning, stacklevel=2)
+        else:
+            warn(message)
     if result_format is not None:
         return data
     return _parse_answer(endpoint, data)
+
+
+def _row_cap_message(endpoint: str, cap: int) -> str:
+    """What a capped answer means, and how to get every row.
+
+    Examples
+    --------
+    >>> print(_row_cap_message("http://127.0.0.1:8890/sparql", 10000))  # doctest: +ELLIPSIS
+    http://127.0.0.1:8890/sparql: the answer has 10000 rows, the server's row cap (X-SPARQL-MaxRows): rows past ...
+    """
+    return (
+        f"{endpoint}: the answer has {cap} rows, the server's row cap ({_ROW_CAP_HEADER}): rows past it may be "
+        "missing; raise the cap (Virtuoso: ResultSetMaxRows in [SPARQL] of virtuoso.ini, and MaxSortedTopRows in "
+        f"[Parameters] to sort past 10000 rows) or ask for pages of fewer than {cap} rows with ORDER BY, LIMIT "
+        "and OFFSET"
+    )
 
 
 def _parse_answer(endpoint: str, data: bytes) -> QueryResult:
@@ -150,50 +211,182 @@ def _parse_answer(endpoint: str, data: bytes) -> QueryResult:
     return QueryResult(variables, [tuple(solution[v] for v in variables) for solution in answer])
 
 
-def push(
-    graph: Any, endpoint: str, *, append: bool = False, timeout_s: float = TIMEOUT_S, retries: int = RETRIES
-) -> list[tuple[str, int]]:
-    """Load ``graph`` (a :class:`kg.graph.KnowledgeGraph`) into a Graph Store Protocol server.
+def build_name(path: str | os.PathLike[str], name: str | None = None) -> str:
+    """The name :func:`push` gives the build in ``path``: ``name`` when given (checked), else one made from the path.
 
-    Each named graph (one per source, topics, resolution) is sent as N-Triples
-    to ``endpoint?graph=IRI``, and the default graph to ``endpoint?default``:
-    PUT replaces what the server held under that name and is tried ``retries``
-    more times after a failure; POST (``append``) adds to it and is sent once,
-    since a repeat could add the statements twice. Returns (graph name,
-    statements sent) per request.
+    The name made is the file or folder name with a hash of its real path: the
+    same store or file pushed again (after it changed) has the same name, so
+    its graphs replace their earlier selves; another build has another name.
 
     Raises
     ------
     kg.errors.UsageError
-        The endpoint is not an http(s) URL.
+        ``name`` is not a build name (letters, digits, ``.``, ``_`` and ``-``,
+        starting with a letter or digit, at most 64), or there is none and
+        ``path`` is standard input (``-``), which has no name to keep.
+
+    Examples
+    --------
+    >>> made = build_name("/data/seeds")
+    >>> made.startswith("seeds-"), len(made), made == build_name("/data/seeds/"), made == build_name("/data2/seeds")
+    (True, 14, True, False)
+    >>> build_name("-", "seeds-2025")
+    'seeds-2025'
+    >>> build_name("/data/seeds", "../seeds")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kg.errors.UsageError: '../seeds' is not a build name for build: letters, digits, '.', '_' and '-', starting ...
+    """
+    if name is not None:
+        return _checked_build(name)
+    if str(path) == STDIN:
+        raise UsageError(
+            "a graph read from standard input needs a build name ({option} NAME): it names the graphs "
+            "that a later push of the same build replaces",
+            option="build",
+        )
+    real = Path(path).resolve()
+    return f"{slug(real.name)[:40].strip('-') or 'build'}-{short_hash(str(real), 8)}"
+
+
+def _checked_build(build: object) -> str:
+    if not isinstance(build, str) or not _BUILD_NAME_RE.fullmatch(build):
+        raise UsageError(
+            f"{build!r} is not a build name for {{option}}: letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, at most 64",
+            option="build",
+        )
+    return build
+
+
+def build_graph(graph_name: str, build: str) -> str:
+    """The name ``graph_name`` takes on the server when pushed as part of ``build``.
+
+    A build's own graphs, ``<base>graph/counts``, ``/topics`` and
+    ``/resolution``, become ``<graph IRI>/<build>``; every other graph (a
+    source's) keeps its name.
+    """
+    return f"{graph_name}/{build}" if _BUILD_GRAPH_RE.search(graph_name) else graph_name
+
+
+def push(
+    graph: Any,
+    endpoint: str,
+    *,
+    build: str,
+    append: bool = False,
+    timeout_s: float = TIMEOUT_S,
+    retries: int = RETRIES,
+    chunk: int = CHUNK_STATEMENTS,
+) -> list[tuple[str, int]]:
+    """Load ``graph`` (a :class:`kg.graph.KnowledgeGraph`) into a Graph Store Protocol server as ``build``.
+
+    Each named graph is sent as N-Triples to ``endpoint?graph=IRI``: a source's
+    graph under its own name, the build's own graphs (counts, topics,
+    resolution) under ``<graph IRI>/<build>`` (:func:`build_graph`), and
+    statements in no named graph under ``<base>graph/default/<build>``. So
+    builds pushed into one server keep their counts apart, and a second push
+    of the same build replaces its own graphs.
+
+    A graph goes in requests of at most ``chunk`` statements, so that no
+    request outlasts ``timeout_s`` or holds a large graph in memory: PUT
+    replaces what the server held under that name with the first, POST adds
+    each next one. A PUT is tried ``retries`` more times after a failure; a
+    POST (every request with ``append``) is sent once, since a repeat could
+    add the statements twice. Returns (graph name, statements sent) per graph.
+
+    Parameters
+    ----------
+    build : str
+        The build's name (see :func:`build_name`): letters, digits, ``.``,
+        ``_`` and ``-``, starting with a letter or digit, at most 64.
+    chunk : int
+        The most statements one request carries.
+
+    Raises
+    ------
+    kg.errors.UsageError
+        The endpoint is not an http(s) URL, or ``build`` is not a name.
     kg.errors.InputError
-        A request failed (the graphs sent before it stay on the server).
+        A request failed: the graphs sent before it stay on the server, and
+        the message names a graph left incomplete; a server that does not let
+        the endpoint write says how to let it.
     """
     import pyoxigraph
 
     _check_endpoint(endpoint)
+    _checked_build(build)
     sent: list[tuple[str, int]] = []
     for graph_name in graph.graph_names():
-        data = graph.store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph_name)
         if isinstance(graph_name, pyoxigraph.DefaultGraph):
-            if not data:
-                continue
-            target, label = _with_query(endpoint, "default"), "default graph"
+            # Statements in no named graph are this build's too: a second build PUT into the server's default
+            # graph would replace them. And Virtuoso's Graph Store has no default graph to write unless one is
+            # set for the host (it answers "?default" with a 500); its queries read every graph anyway.
+            name = f"{graph.base}graph/default/{build}"
         else:
-            target, label = _with_query(endpoint, urllib.parse.urlencode({"graph": graph_name.value})), graph_name.value
-        request(
-            target,
-            method="POST" if append else "PUT",
+            name = build_graph(graph_name.value, build)
+        count = 0
+        for data, statements in _chunks(graph.store, graph_name, chunk):
+            method = "POST" if append or count else "PUT"
+            try:
+                _send(endpoint, name, data, method=method, timeout_s=timeout_s, retries=retries)
+            except InputError as error:
+                if not count:
+                    raise
+                partial = f"; the server holds only part of graph <{name}> ({count} statements): push again"
+                raise InputError(endpoint, error.reason + partial, option=error.option) from None
+            count += statements
+        if count:
+            sent.append((name, count))
+    return sent
+
+
+def _chunks(store: Any, graph_name: Any, size: int) -> Iterator[tuple[bytes, int]]:
+    """The statements of one graph as N-Triples, at most ``size`` at a time (``<`` in literals escaped)."""
+    import pyoxigraph
+
+    quads = store.quads_for_pattern(None, None, None, graph_name)
+    while triples := [pyoxigraph.Triple(q.subject, q.predicate, q.object) for q in itertools.islice(quads, size)]:
+        yield _angles_escaped(pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)), len(triples)
+
+
+def _send(endpoint: str, name: str, data: bytes, *, method: str, timeout_s: float, retries: int) -> None:
+    try:
+        request_answer(
+            _with_query(endpoint, urllib.parse.urlencode({"graph": name})),
+            method=method,
             data=data,
             headers={"Content-Type": "application/n-triples"},
             timeout=timeout_s,
             retries=retries,
             allow_private=True,
-            idempotent=not append,
+            idempotent=method == "PUT",
             source=endpoint,
         )
-        sent.append((label, data.count(b"\n")))
-    return sent
+    except ServerAnswerError as error:
+        if error.status not in (401, 403):
+            raise
+        # The server took the request but will not write: its setup, not kg, must change.
+        raise InputError(
+            endpoint,
+            f"the server refused to write graph <{name}> ({error.reason}): let this endpoint's user write "
+            'graphs (Virtuoso: in isql, GRANT SPARQL_UPDATE TO "SPARQL";)',
+        ) from None
+
+
+def _angles_escaped(data: bytes) -> bytes:
+    r"""N-Triples ``data`` with every ``<`` inside a literal written ``\u003C``: the same statements.
+
+    Virtuoso's Graph Store (7.2) ignores the Content-Type and guesses the type
+    from the body's first 64 KB: a literal holding ``<html>`` makes it refuse
+    the graph as an HTML page. With ``<`` escaped the body holds no tag.
+
+    Examples
+    --------
+    >>> _angles_escaped(b'<urn:a> <urn:p> "see <html> \\"<b>\\"" .\n<urn:a> <urn:q> "1"^^<urn:t> .\n')
+    b'<urn:a> <urn:p> "see \\u003Chtml> \\"\\u003Cb>\\"" .\n<urn:a> <urn:q> "1"^^<urn:t> .\n'
+    """
+    return _ANGLED_LITERAL_RE.sub(lambda literal: literal.group(0).replace(b"<", b"\\u003C"), data)
 
 
 def _with_query(url: str, query: str) -> str:

@@ -1,4 +1,4 @@
-"""SHACL validation of a graph against ontology/shapes.ttl (pySHACL).
+"""The reference validator: pySHACL on an rdflib copy of the graph (slow; kept to check the built-in one against).
 
 Examples
 --------
@@ -6,69 +6,48 @@ Examples
 >>> from kg.graph import KnowledgeGraph
 >>> graph = KnowledgeGraph.from_records([Record(title="Attention as an RNN", date="2024-05-22",
 ...                                             source=SourceRef("p.txt", 1, "hf-papers"))])
->>> validate_graph(graph)
+>>> validate_with_pyshacl(graph)
 []
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from typing import Any
 
 from kg.namespace import PREFIXES, ontology_file
 from kg.progress import Progress, Tally, step
+from kg.validate.report import Violation, short, sorted_results
 
 
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL result, in words: which node, which property, what is wrong."""
-
-    focus: str
-    path: str | None
-    message: str
-    value: str | None
-    severity: str
-
-    def __str__(self) -> str:
-        where = f"{self.focus} {self.path}" if self.path else self.focus
-        value = f" (value: {self.value})" if self.value is not None else ""
-        return f"{self.severity}: {where}: {self.message}{value}"
-
-
-def _short(term, graph) -> str:
+def _short(term: Any, graph: Any) -> str:
     import rdflib
 
-    if isinstance(term, rdflib.URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if str(term).startswith(namespace):
-                return f"{prefix}:{str(term)[len(namespace) :]}"
-        return f"<{term}>"
-    if isinstance(term, rdflib.Literal):
-        text = str(term)
-        shown = text if len(text) <= 60 else text[:57] + "..."
-        return f'"{shown}"' + (f"^^{_short(term.datatype, graph)}" if term.datatype else "")
     if isinstance(term, rdflib.BNode):
         # A path such as [ sh:inversePath kg:hasAuthorship ].
         inverse = graph.value(term, rdflib.URIRef(PREFIXES["sh"] + "inversePath"))
-        return f"^{_short(inverse, graph)}" if inverse is not None else "(path)"
-    return str(term)
+        return f"^{short(inverse)}" if inverse is not None else "(path)"
+    return short(term)
 
 
-def validate_graph(graph, progress: Progress | None = None) -> list[Violation]:
-    """SHACL violations of a :class:`kg.graph.KnowledgeGraph`, sorted; empty when it conforms.
+def validate_with_pyshacl(
+    graph: Any, progress: Progress | None = None, shapes_file: str | os.PathLike[str] | None = None
+) -> list[Violation]:
+    """SHACL results of pySHACL for a :class:`kg.graph.KnowledgeGraph`, sorted; empty when it conforms.
 
-    ``progress`` is told when the graph is being copied for the validator (the stage
-    ``"preparing the graph"``), then how many of the shapes are checked (``"validating"``;
-    see :mod:`kg.progress`).
+    ``progress`` is told when the graph is being copied for pySHACL (the stage
+    ``"preparing the graph"``), then how many of the shapes are checked (``"validating"``).
+    ``shapes_file`` is kg's ``ontology/shapes.ttl`` by default.
     """
     import pyshacl
     import rdflib
 
-    shapes = rdflib.Graph().parse(ontology_file("shapes.ttl"), format="turtle")
+    shapes = rdflib.Graph().parse(shapes_file or ontology_file("shapes.ttl"), format="turtle")
     prepared = step(progress, "preparing the graph")
     data = graph.union_rdflib_graph()
     prepared()
     # One shape at a time, to say how far validation is: the same results as all at once.
-    # The copy is validator's own, so it is validated in place (no second copy).
+    # The copy is the validator's own, so it is validated in place (no second copy).
     batches = _shape_batches(shapes)
     reports = []
     for use_shapes in Tally(progress, "validating", len(batches)).over(batches):
@@ -85,7 +64,11 @@ def validate_graph(graph, progress: Progress | None = None) -> list[Violation]:
     sh = rdflib.Namespace(PREFIXES["sh"])
     violations = []
     for report in reports:
-        for result in report.subjects(rdflib.RDF.type, sh.ValidationResult):
+        # The report's results, not those nested in them (sh:detail, under a sh:node result).
+        results = [
+            r for top in report.subjects(rdflib.RDF.type, sh.ValidationReport) for r in report.objects(top, sh.result)
+        ]
+        for result in results:
             focus = report.value(result, sh.focusNode)
             path = report.value(result, sh.resultPath)
             value = report.value(result, sh.value)
@@ -100,11 +83,12 @@ def validate_graph(graph, progress: Progress | None = None) -> list[Violation]:
                     severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
                 )
             )
-    return sorted(set(violations), key=lambda v: (v.focus, v.path or "", v.message, v.value or ""))
+    return sorted_results(violations)
 
 
-def _shape_batches(shapes) -> list[list[str] | None]:
-    """The shapes to validate with, one named shape a run; ``[None]`` (all in one run) if a blank node has targets.
+def _shape_batches(shapes: Any) -> list[list[str] | None]:
+    """The shapes to validate with, one named shape a run; ``[None]`` (all in one run) if a blank node has
+    targets or a shape refers to a named one.
 
     Examples
     --------
@@ -124,6 +108,12 @@ def _shape_batches(shapes) -> list[list[str] | None]:
         for subject in shapes.subjects(rdflib.RDF.type, kind):
             if any((subject, rdflib.RDF.type, shape_type) in shapes for shape_type in shape_types):
                 targeted.add(subject)
-    if any(not isinstance(shape, rdflib.URIRef) for shape in targeted):
+    # pySHACL leaves out a named shape that use_shapes does not list, even where another shape refers to it.
+    referred = {o for p in (sh.node, sh["not"], sh.property, sh.qualifiedValueShape) for o in shapes.objects(None, p)}
+    for logical in (sh["or"], sh["and"], sh.xone):
+        referred.update(item for listed in shapes.objects(None, logical) for item in shapes.items(listed))
+    if any(not isinstance(shape, rdflib.URIRef) for shape in targeted) or any(
+        isinstance(shape, rdflib.URIRef) for shape in referred
+    ):
         return [None]
     return [[str(shape)] for shape in sorted(targeted)]

@@ -236,9 +236,10 @@ def test_a_view_reads_only_what_it_needs_and_gives_the_same_figures(seeds):
     for view in ("coauthor", "topic", "org", "full"):
         part = load_graph_data(graph, parts_of(view))
         assert sorted(projection(part, view).edges(data=True)) == sorted(projection(whole, view).edges(data=True))
-        assert report(graph, projection=view, top=0).analysis.ranking == analyze(
-            projection(whole, view, titles=False), top=0, directed=False
-        ).ranking
+        assert (
+            report(graph, projection=view, top=0).analysis.ranking
+            == analyze(projection(whole, view, titles=False), top=0, directed=False).ranking
+        )
     coauthors_only = load_graph_data(graph, parts_of("coauthor"))
     assert not coauthors_only.paper_orgs and whole.paper_orgs  # the seeds have orgs: left unread, not lost
     with pytest.raises(ValueError, match="without paper_orgs"):

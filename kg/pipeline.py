@@ -30,7 +30,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
@@ -44,6 +44,9 @@ from kg.resolve.papers import is_paper
 from kg.store import SourceEntry, StoreFolder, content_hash
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicFinder
+
+if TYPE_CHECKING:
+    from kg.cluster import Cluster
 
 _READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "follow_links", "owner")
 
@@ -283,6 +286,7 @@ def build(
     options: BuildOptions | None = None,
     target: Target | None = None,
     progress: Progress | None = None,
+    dask: str | None = None,
     **option_values: Any,
 ) -> BuildReport:
     """Read every input (files, folders, URLs, kg JSON Lines) and build one graph into ``target``.
@@ -305,21 +309,47 @@ def build(
         ``"resolving authors"``, ``"writing statements"``, ``"loading statements"``, ``"writing OUT"``,
         ``"saving the store"``),
         how many of its items are done, and how many there are (see :mod:`kg.progress`).
+    dask : str, optional
+        The address of a Dask scheduler (``tcp://HOST:PORT``): input files and the papers' topics are
+        read on its cluster (:mod:`kg.cluster`), for the graph a build here gives. Input files must be
+        at the same paths on its workers.
     **option_values
         Options by name, over ``options`` (``build(paths, topics="none")``).
 
     Raises
     ------
     kg.errors.UsageError
-        A bad option or target, before any input is read.
+        A bad option or target, before any input is read; ``dask`` without the distributed package.
+    kg.errors.InputError
+        With ``dask``: no scheduler answers there (before any input is read), or the cluster failed
+        the build (nothing is written).
     """
     options = dataclasses.replace(options or BuildOptions(), **option_values)
     target = target or Target()
     progress = progress or quiet
     output_format = _check_target(target)
     finder = options.topic_finder()
+    if dask is not None:
+        from kg.cluster import connect
+
+        with connect(dask) as cluster:
+            return _build(inputs, options, target, progress, output_format, finder, cluster)
+    return _build(inputs, options, target, progress, output_format, finder)
+
+
+def _build(
+    inputs: Iterable[str],
+    options: BuildOptions,
+    target: Target,
+    progress: Progress,
+    output_format,
+    finder: TopicFinder | None,
+    cluster: Cluster | None = None,
+) -> BuildReport:
     report = BuildReport(graph=KnowledgeGraph(base=options.base))
-    read = _read_inputs(inputs, options, report, progress)
+    if cluster is not None:
+        report.notes.append(f"{'inputs and topics were' if finder else 'inputs were'} read on the {cluster.describe()}")
+    read = _read_inputs(inputs, options, report, progress, cluster)
     if read is None:
         return report
     if target.store:
@@ -339,11 +369,13 @@ def build(
                     "replace",
                 )
                 return report
-            _commit(folder, options, sources, finder, report, progress, target.output, not target.replace)
+            _commit(
+                folder, options, sources, finder, report, progress, target.output, not target.replace, cluster=cluster
+            )
     else:
         records = [record for item in read for record in item.records]
         report.graph_sources = len(read)
-        _build_graph(report.graph.store, records, options, finder, report, progress, in_memory=True)
+        _build_graph(report.graph.store, records, options, finder, report, progress, in_memory=True, cluster=cluster)
     return _finish(report, target, output_format, progress)
 
 
@@ -518,8 +550,15 @@ def _check_target(target: Target):
     return output_format
 
 
-def _read_inputs(inputs: Iterable[str], options: BuildOptions, report: BuildReport, progress: Progress):
-    """Every input read, or None (with ``report.refused`` set) when nothing may be written."""
+def _read_inputs(
+    inputs: Iterable[str],
+    options: BuildOptions,
+    report: BuildReport,
+    progress: Progress,
+    cluster: Cluster | None = None,
+):
+    """Every input read (files by ``cluster``'s workers, when given), or None (with ``report.refused`` set) when
+    nothing may be written."""
     from kg.io.http import is_url
     from kg.io.inputs import STDIN, iter_input_paths
 
@@ -529,7 +568,8 @@ def _read_inputs(inputs: Iterable[str], options: BuildOptions, report: BuildRepo
     count = len(inputs) - len(local) + sum(1 for _ in iter_input_paths(local, options.follow_links))
     tally = Tally(progress, "reading inputs", count)
     read: list[_Read] = []
-    for item in tally.over(extract_paths(inputs, **options.read_options())):
+    extract = extract_paths if cluster is None else cluster.extract_paths
+    for item in tally.over(extract(inputs, **options.read_options())):
         if isinstance(item, InputError):
             report.failures.append(item)
             continue
@@ -576,6 +616,7 @@ def _commit(
     output: str | None = None,
     keep_server_writes: bool = True,
     repair: bool = False,
+    cluster: Cluster | None = None,
 ) -> None:
     records: list[Record] = []
     stored = [entry for entry, new in sources if new is None]
@@ -591,7 +632,7 @@ def _commit(
         tally.finish()
 
     def write(database) -> None:
-        _build_graph(database, records, options, finder, report, progress, in_memory=False)
+        _build_graph(database, records, options, finder, report, progress, in_memory=False, cluster=cluster)
         if output is not None:  # the file is written before the store changes: a bad output changes neither
             _save(KnowledgeGraph(database, base=options.base), output, progress)
 
@@ -612,8 +653,12 @@ def _build_graph(
     report: BuildReport,
     progress: Progress,
     in_memory: bool,
+    cluster: Cluster | None = None,
 ) -> None:
-    """Resolve ``records``, read their papers' topics meanwhile, and write the statements into ``database``."""
+    """Resolve ``records``, read their papers' topics meanwhile, and write the statements into ``database``.
+
+    With a ``cluster``, its workers read the topics.
+    """
     from kg.rdf.writer import load_statements
     from kg.resolve import resolve_rest
     from kg.resolve.papers import resolve_papers
@@ -623,7 +668,8 @@ def _build_graph(
     # Topics are read in worker processes while this one resolves authors and writes statements.
     pending = None
     if finder and papers:
-        pending = finder.start([(paper.title, paper.abstract) for paper in papers], progress)
+        texts = [(paper.title, paper.abstract) for paper in papers]
+        pending = finder.start(texts, progress) if cluster is None else cluster.start_topics(finder, texts, progress)
     resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
     report.warnings.extend(_title_disagreements(papers_of, papers))
     load_statements(database, resolution, options.base, pending, in_memory=in_memory, progress=progress)

@@ -42,10 +42,11 @@ def shared_data() -> Path:
 def skip_unless_required(what: str, reason: str) -> None:
     """Skip for a missing optional tool or data, unless $KG_REQUIRE names it: then the missing thing fails the run.
 
-    ``what`` is one of ``server``, ``browser``, ``openssl``, ``virtuoso`` (tools ``.ci/run`` installs), ``root``
-    (mounting a small or read-only file system for the full-disk and read-only store tests) or ``shared`` (the real
-    pages and exports in ../shared, which CI copies beside its clone). ``.ci/run`` sets KG_REQUIRE=server,shared, adds
-    browser, openssl and virtuoso once installed, and root when it runs as root, so CI never passes by skipping them.
+    ``what`` is one of ``server``, ``browser``, ``openssl``, ``virtuoso``, ``dask`` (tools ``.ci/run``
+    installs), ``root`` (mounting a small or read-only file system for the full-disk and read-only store
+    tests) or ``shared`` (the real pages and exports in ../shared, which CI copies beside its clone).
+    ``.ci/run`` sets KG_REQUIRE=server,shared,dask, adds browser, openssl and virtuoso once installed, and
+    root when it runs as root, so CI never passes by skipping them.
     """
     if what in {name.strip() for name in os.environ.get("KG_REQUIRE", "").split(",")}:
         pytest.fail(f"{reason} (required here: KG_REQUIRE={os.environ['KG_REQUIRE']})", pytrace=False)

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("kg.resolve",),
     ("kg.rdf",),
     ("kg.graph", "kg.store", "kg.query", "kg.sparql_guard", "kg.validate", "kg.queries", "kg.ontology"),
-    ("kg.pipeline", "kg.network"),
+    ("kg.pipeline", "kg.cluster", "kg.network"),
     ("kg.analysis", "kg.remote"),
     ("kg.export",),
     ("kg.cli", "kg.__main__"),

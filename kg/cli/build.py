@@ -36,6 +36,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="let --store drop the sources an existing store holds that these inputs do not include",
     )
     add_wait_option(build)
+    build.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="read the input files and their papers' topics on the Dask cluster whose scheduler is at ADDRESS "
+        "(tcp://HOST:PORT), for the same graph; the files must be at the same paths on its workers "
+        "(needs kg's distributed extra)",
+    )
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IRI", help=f"base IRI of minted nodes ({DEFAULT_BASE})")
     build.add_argument(
         "--aliases", metavar="FILE", help="JSON file forcing or forbidding author and org merges (see README)"
@@ -81,6 +88,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     # Turtle on a terminal's standard output would be drawn over by the bars.
     quiet = args.quiet or (args.output == STDOUT and sys.stdout.isatty())
     with ProgressBars(quiet) as progress:
-        report = build(args.paths, options, Target(args.store, args.output, args.replace, args.wait), progress=progress)
+        target = Target(args.store, args.output, args.replace, args.wait)
+        report = build(args.paths, options, target, progress=progress, dask=args.dask)
     print_report(report, args.quiet)
     return report.status

@@ -36,11 +36,12 @@ import itertools
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
+from kg.errors import UsageError
 from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
@@ -649,6 +650,8 @@ def resolve_authors(
     aliases: Aliases | None = None,
     paper_groups: Sequence[Sequence[int]] = (),
     progress: Progress | None = None,
+    partitions: int = 1,
+    run_partitions: PartitionRunner | None = None,
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people, on scored evidence.
 
@@ -671,6 +674,12 @@ def resolve_authors(
     The result does not depend on the order of ``records``: ties are broken by the names and
     titles of the groups, never by their positions.
 
+    Step 3 never compares groups of two name blocks, so it can run in ``partitions`` parts, split
+    by blocking key (:class:`BlockPartition`: each part holds what its blocks need and nothing
+    else), anywhere: ``run_partitions(cluster_partition, parts)`` returns each part's joins, in
+    the order of ``parts`` (a cluster's map; by default they are clustered here, one after the
+    other). The joins are made again here, in order: the result is the one of a single pass.
+
     Examples
     --------
     >>> from kg.records import AuthorRef
@@ -682,12 +691,73 @@ def resolve_authors(
     (True, False)
     >>> people.merges[people.person(0, 0)][0].rule
     'same name + shared co-author'
+    >>> resolve_authors(papers, partitions=3) == people
+    True
     """
+    if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+        raise UsageError(f"partitions must be a whole number, at least 1, not {partitions!r}")
     with _collector_paused():
         # Two passes over the records, then the name blocks (their size is known once the first pass is done).
         mentions = sum(len(record.authors) for record in records)
         tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
-        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run()
+        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions)
+
+
+# What clustering one part of the name blocks gives: the joins made, in order, as (group, group, rule,
+# evidence, score), the arguments of _Resolver.union.
+Join = tuple[int, int, str, tuple[str, ...], float | None]
+PartitionRunner = Callable[[Callable[["BlockPartition"], list[Join]], list["BlockPartition"]], Iterable[list[Join]]]
+
+
+@dataclass(frozen=True)
+class BlockPartition:
+    """Part of the name blocks of :func:`resolve_authors`, with everything clustering them needs (it pickles).
+
+    Blocks that share a group (one person printing names of two blocks, joined by an identifier)
+    are in one part; a part holds the blocks whose blocking key hashes to it.
+
+    Attributes
+    ----------
+    keys : tuple
+        The blocking keys (family name, first initial) of the blocks to cluster, in order.
+    blocks : tuple
+        Each block's groups (by number), in the order of ``keys``.
+    groups : dict
+        Group number -> the group (its mentions, names and evidence), as identifiers left it.
+    papers : dict
+        Record index -> what the record says of its authors, for the records of ``groups``.
+    venue_weight, printed : dict
+        The corpus's venue weights and printed names, for the venues and names of ``papers``.
+    aliases : kg.resolve.aliases.Aliases
+        The user's forbidden merges.
+    size : int
+        Groups of this part's blocks, blocks of one group included (for progress).
+    """
+
+    keys: tuple[tuple[str, str], ...]
+    blocks: tuple[tuple[int, ...], ...]
+    groups: dict[int, _Group]
+    papers: dict[int, _Paper]
+    venue_weight: dict[str, float]
+    printed: dict[str, str]
+    aliases: Aliases
+    size: int
+
+
+def cluster_partition(part: BlockPartition) -> list[Join]:
+    """Cluster the name blocks of ``part`` (step 3 of :func:`resolve_authors`) and return the joins made, in order.
+
+    Runs anywhere ``kg`` is installed (a cluster's worker); ``part`` is not changed.
+    """
+    with _collector_paused():
+        resolver = _Resolver.of_partition(part)
+        for block in part.blocks:
+            resolver._cluster_members(block)
+        return resolver.joins or []
+
+
+def _run_here(cluster: Callable[[BlockPartition], list[Join]], parts: list[BlockPartition]) -> Iterator[list[Join]]:
+    return map(cluster, parts)
 
 
 @contextmanager
@@ -723,6 +793,7 @@ class _Resolver:
         self.parent: list[int] = []
         self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
         self.mention_group: dict[tuple[int, int], int] = {}
+        self.joins: list[Join] | None = None  # the joins made, kept where they are to be made again elsewhere
         for r, record in enumerate(records):
             ids = _source_ids(record)
             title = normalise_text(record.title or "")
@@ -749,7 +820,23 @@ class _Resolver:
                 )
             tally.advance()
 
-    def run(self) -> AuthorResolution:
+    @classmethod
+    def of_partition(cls, part: BlockPartition) -> _Resolver:
+        """A resolver that holds only ``part`` (copies of its groups), to cluster its blocks and note the joins."""
+        resolver = cls.__new__(cls)
+        resolver.tally = Tally(None, "resolving authors", None)
+        resolver.records, resolver.paper_groups, resolver.aliases = (), (), part.aliases
+        resolver.weights = _weights()
+        resolver.corpus = _Corpus(part.papers, part.venue_weight, part.printed)  # type: ignore[arg-type]
+        resolver.papers = resolver.corpus.papers
+        resolver.groups = {index: _copied(group) for index, group in part.groups.items()}  # type: ignore[assignment]
+        resolver.parent = {index: index for index in part.groups}  # type: ignore[assignment]
+        resolver.merges = defaultdict(list)
+        resolver.mention_group = {}
+        resolver.joins = []
+        return resolver
+
+    def run(self, partitions: int = 1, run_partitions: PartitionRunner | None = None) -> AuthorResolution:
         self._join_on_identifiers()
         blocks: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
         for index in range(len(self.groups)):
@@ -758,11 +845,17 @@ class _Resolver:
                     blocks[parsed.block].add(index)
         # Each block counts its groups (a block of one is done at once, a large one takes long).
         self.tally.retotal(2 * len(self.records) + sum(map(len, blocks.values())))
-        for block in sorted(blocks):
-            members = self._ordered({self.find(i) for i in blocks[block]})
-            if len(members) > 1:
-                self._cluster_block(members)
-            self.tally.advance(len(blocks[block]))
+        if partitions == 1:
+            for block in sorted(blocks):
+                self._cluster_members(blocks[block])
+                self.tally.advance(len(blocks[block]))
+        else:
+            parts = self._partitions(blocks, partitions)
+            for part, joins in zip(parts, (run_partitions or _run_here)(cluster_partition, parts), strict=True):
+                for a, b, rule, evidence, score in joins:
+                    joined = self.union(a, b, rule, evidence, score)
+                    assert joined, "a join made on a part of the blocks is refused on the whole"
+                self.tally.advance(part.size)
         roots = self._ordered({self.find(i) for i in range(len(self.groups))})
         number = {root: n for n, root in enumerate(roots)}
         display = {number[root]: _display(self.groups[root]) for root in roots}
@@ -838,6 +931,8 @@ class _Resolver:
         kept.sort_key = min(kept.sort_key, merged.sort_key)
         kept.absorb_evidence(merged)
         self.parent[gone] = keep
+        if self.joins is not None:
+            self.joins.append((a, b, rule, evidence, score))
         return True
 
     # -- step 1: identifiers and the user ------------------------------------------------------
@@ -898,6 +993,61 @@ class _Resolver:
         return found
 
     # -- step 3: scored evidence ----------------------------------------------------------------
+
+    def _cluster_members(self, block: Iterable[int]) -> None:
+        """Cluster one name block, given the groups it held after step 1 (some may have joined others since)."""
+        members = self._ordered({self.find(i) for i in block})
+        if len(members) > 1:
+            self._cluster_block(members)
+
+    def _partitions(self, blocks: dict[tuple[str, str], set[int]], count: int) -> list[BlockPartition]:
+        """The name blocks in ``count`` parts by blocking key, blocks that share a group in one part."""
+        import zlib
+
+        # Blocks that share a group form one component (a small union-find over block keys).
+        top = {key: key for key in blocks}
+
+        def root(key: tuple[str, str]) -> tuple[str, str]:
+            while top[key] != key:
+                top[key] = top[top[key]]
+                key = top[key]
+            return key
+
+        first_block: dict[int, tuple[str, str]] = {}
+        for key in sorted(blocks):
+            for index in blocks[key]:
+                other = first_block.setdefault(index, key)
+                if other != key:
+                    top[root(key)] = root(other)
+        components: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        for key in sorted(blocks):
+            components[root(key)].append(key)
+        part_keys: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+        for keys in components.values():
+            family, initial = keys[0]
+            part_keys[zlib.crc32(f"{family}|{initial}".encode()) % count].extend(keys)
+        parts = []
+        for keys in part_keys:
+            keys.sort()
+            shipped = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
+            # Shared, not copied: step 1 cached no evidence, and a part is clustered on copies (cluster_partition).
+            groups = {index: self.groups[index] for key in shipped for index in blocks[key]}
+            papers = {r: self.papers[r] for group in groups.values() for r in group.records}
+            venues = {paper.venue for paper in papers.values() if paper.venue}
+            names = {name for paper in papers.values() for name in paper.names}
+            parts.append(
+                BlockPartition(
+                    keys=tuple(shipped),
+                    blocks=tuple(tuple(sorted(blocks[key])) for key in shipped),
+                    groups=groups,
+                    papers=papers,
+                    venue_weight={venue: self.corpus.venue_weight[venue] for venue in venues},
+                    printed={name: self.corpus.printed[name] for name in names if name in self.corpus.printed},
+                    aliases=self.aliases,
+                    size=sum(len(blocks[key]) for key in keys),
+                )
+            )
+        return parts
 
     def _cluster_block(self, members: list[int]) -> None:
         """Cluster one name block (``members``: root groups)."""
@@ -1094,6 +1244,22 @@ def _identity(group: _Group) -> str:
     ids = sorted(group.orcids | group.source_ids | group.numbers)
     # The first mention (name key, paper title, position) tells apart even one name printed twice on one paper.
     return "|".join(ids) if ids else "|".join([*sorted(group.keys), *map(str, group.sort_key[1:])])
+
+
+def _copied(group: _Group) -> _Group:
+    """A copy of ``group`` that shares nothing changeable with it (and no cached evidence: it is rebuilt)."""
+    return _Group(
+        mentions=list(group.mentions),
+        names=dict(group.names),
+        parsed=set(group.parsed),
+        keys=set(group.keys),
+        orcids=set(group.orcids),
+        source_ids=set(group.source_ids),
+        numbers=set(group.numbers),
+        records=set(group.records),
+        orgs=set(group.orgs),
+        sort_key=group.sort_key,
+    )
 
 
 def _fullness(group: _Group) -> int:

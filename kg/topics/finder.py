@@ -32,6 +32,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.errors import UsageError
 from kg.progress import Progress, Tally
@@ -107,6 +108,21 @@ def trained_pipeline_name() -> str | None:
     import spacy.util
 
     return next((name for name in TRAINED_PIPELINES if spacy.util.is_package(name)), None)
+
+
+class TopicReading(NamedTuple):
+    """What :meth:`TopicFinder.read` gives for a chunk of papers, for :meth:`TopicFinder.rank`.
+
+    Attributes
+    ----------
+    papers : list
+        Per paper, in order: its vocabulary topics' mentions and its key-phrase candidates.
+    forms : dict
+        Topic key -> how often each printing of it was seen (added up across chunks).
+    """
+
+    papers: list[_Paper]
+    forms: dict[str, Counter]
 
 
 class PendingTopics:
@@ -237,6 +253,37 @@ class TopicFinder:
             return PendingTopics(lambda: self._finish(found, forms, len(papers), tally))
         return self._start_in_parallel(papers, workers, tally)
 
+    def read(self, papers: Sequence[tuple[str | None, str | None]]) -> TopicReading:
+        """Read one chunk of (title, abstract) pairs: what :meth:`rank` needs of them, and nothing ranked yet.
+
+        Each paper is read alone; a corpus read in chunks (by worker processes, or by
+        the tasks of a cluster) and ranked with :meth:`rank` gets the topics
+        :meth:`find` gives, because only additive counts cross the chunks.
+
+        Examples
+        --------
+        >>> finder = TopicFinder(method="vocabulary")
+        >>> papers = [("Universal Transformers", "Recurrent neural networks ..."), ("Graph neural networks", "")]
+        >>> finder.rank([finder.read(papers[:1]), finder.read(papers[1:])]) == finder.find(papers)
+        True
+        """
+        found, forms = self._read(papers)
+        return TopicReading(found, dict(forms))
+
+    def rank(self, readings: Sequence[TopicReading], tally: Tally | None = None) -> list[list[TopicHit]]:
+        """The ranked topics of the papers of ``readings`` (from :meth:`read`, in the corpus's order).
+
+        The ranking looks at the whole corpus (how many papers have a phrase, how many are in
+        the vocabulary's field), so it runs once, over every chunk's reading.
+        """
+        found: list[_Paper] = []
+        forms: defaultdict[str, Counter] = defaultdict(Counter)
+        for reading in readings:
+            found.extend(reading.papers)
+            for key, counter in reading.forms.items():
+                forms[key].update(counter)
+        return self._finish(found, forms, len(found), tally)
+
     def _finish(
         self, found: list[_Paper], forms: defaultdict[str, Counter], size: int, tally: Tally | None = None
     ) -> list[list[TopicHit]]:
@@ -288,13 +335,7 @@ class TopicFinder:
                 parts = [future.result() for future in futures]
             finally:
                 pool.shutdown(cancel_futures=True)
-            found: list[_Paper] = []
-            forms: defaultdict[str, Counter] = defaultdict(Counter)
-            for part_found, part_forms in parts:
-                found.extend(part_found)
-                for key, counter in part_forms.items():
-                    forms[key].update(counter)
-            return self._finish(found, forms, len(papers), tally)
+            return self.rank(parts, tally)
 
         return PendingTopics(collect)
 
@@ -454,7 +495,6 @@ def _most_common(forms: Counter) -> str:
 _WORKER_EXTRACTOR: TopicFinder | None = None
 
 
-def _read_chunk(papers):
+def _read_chunk(papers) -> TopicReading:
     assert _WORKER_EXTRACTOR is not None
-    found, forms = _WORKER_EXTRACTOR._read(papers)
-    return found, dict(forms)
+    return _WORKER_EXTRACTOR.read(papers)

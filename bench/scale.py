@@ -52,12 +52,14 @@ GROUP BY ?topic ?year ORDER BY ?topic ?year""",
 }
 
 
-def run(command: list[str], timeout: float, log: Path) -> dict:
-    """Run ``command``; its wall time, peak memory (MB) and exit status."""
+def run(command: list[str], timeout: float, log: Path, stdout: Path | None = None) -> dict:
+    """Run ``command`` (its output into ``log``, or its standard output into ``stdout`` when given); its wall
+    time, peak memory (MB) and exit status."""
     start = time.perf_counter()
-    with open(log, "ab") as sink:
+    with open(log, "ab") as sink, open(stdout or os.devnull, "wb") as answer:
         sink.write(("$ " + " ".join(command) + "\n").encode())
-        process = subprocess.Popen(command, stdout=sink, stderr=sink)
+        sink.flush()
+        process = subprocess.Popen(command, stdout=answer if stdout else sink, stderr=sink)
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)

@@ -994,7 +994,7 @@ def _compares(value: Any, bound: Any, kind: str, compare_literal: Any) -> bool:
     try:
         order = compare_literal(value, bound)
     except (TypeError, NotImplementedError):
-        return False
+        return False  # as pySHACL: a value that cannot be compared with the bound breaks the constraint
     return {
         "minInclusive": order >= 0,
         "maxInclusive": order <= 0,

@@ -173,9 +173,13 @@ def main(argv=None) -> dict:
                                       args.timeout, log)  # fmt: skip
     results["kg queries"] = run(_python("--kg-queries", str(work / "store"), str(work / "kgq.json")), 600, log)
     results["kg query seconds"] = json.loads((work / "kgq.json").read_text())
-    results["kg analyze"] = run([*kg, "analyze", str(work / "store"), "--projection", "coauthor"], args.timeout, log)
-    results["kg viz"] = run([*kg, "viz", str(work / "store"), "-o", str(work / "viz.html"), "--max-nodes", "2000"],
-                            args.timeout, log)  # fmt: skip
+    # The first view of a store reads its graph and keeps the read model beside it; later views read that.
+    analyze = [*kg, "analyze", str(work / "store"), "--projection", "coauthor"]
+    viz = [*kg, "viz", str(work / "store"), "-o", str(work / "viz.html"), "--max-nodes", "2000"]
+    results["kg analyze"] = run(analyze, args.timeout, log)
+    results["kg viz"] = run(viz, args.timeout, log)
+    results["kg analyze, later"] = run(analyze, args.timeout, log)
+    results["kg viz, later"] = run(viz, args.timeout, log)
     if not args.no_peers:
         results["rdflib build"] = run(_python("--peer-build", str(source), str(work / "rdflib.ttl")),
                                       args.peer_timeout, log)  # fmt: skip
@@ -231,11 +235,20 @@ def render(results: dict) -> str:
         answered = f"{rq[name]} s" if name in rq else "did not finish in the time allowed" if peer else ""
         rows.append([f"query {name}", f"{kq.get(name)} s", TARGETS[name], answered,
                      ratio(rq.get(name), kq.get(name))])  # fmt: skip
-    rows.append(["kg analyze --projection coauthor", f"{analyze['seconds']} s, {analyze['mb']:,} MB",
-                 TARGETS["analyze"], _peer_cell(nxa),
+    rows.append(["kg analyze --projection coauthor (the store's first view)",
+                 f"{analyze['seconds']} s, {analyze['mb']:,} MB", TARGETS["analyze"], _peer_cell(nxa),
                  ratio(nxa.get("seconds"), analyze["seconds"])])  # fmt: skip
     viz = results["kg viz"]
-    rows.append(["kg viz --max-nodes 2000", f"{viz['seconds']} s, {viz['mb']:,} MB", TARGETS["viz"], "", ""])
+    rows.append(["kg viz --max-nodes 2000 (reads the parts analyze did not)", f"{viz['seconds']} s, {viz['mb']:,} MB",
+                 TARGETS["viz"], "", ""])  # fmt: skip
+    for name, target in (("kg analyze", "analyze"), ("kg viz", "viz")):
+        later = results.get(f"{name}, later")
+        if later:
+            peer_cells = ["", ""]
+            if target == "analyze":
+                peer_cells = [_peer_cell(nxa), ratio(nxa.get("seconds"), later["seconds"])]
+            rows.append([f"{name}, later (the read model the store kept)", f"{later['seconds']} s, {later['mb']:,} MB",
+                         TARGETS[target], *peer_cells])  # fmt: skip
     lines = [f"#### {n:,} papers ({results.get('statements') or '?':,} statements in the store)", "",
              "| step | kg | target | peer | peer / kg |", "|---|---|---|---|---|"]  # fmt: skip
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]

@@ -81,6 +81,8 @@ class KnowledgeGraph:
 
         self.store = store if store is not None else pyoxigraph.Store()
         self.base = base
+        # Where views may keep what they read of this graph (kg.store.ViewCache): a store's generation only.
+        self.views: Any = None
 
     @classmethod
     def from_quads(cls, quads: Iterable[Any], base: str = DEFAULT_BASE) -> KnowledgeGraph:

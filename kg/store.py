@@ -81,6 +81,7 @@ MANIFEST = "sources.json"
 DATABASE = "oxigraph"
 RECORDS = "records"
 SERVER_WRITES = "server-writes.jsonl"
+VIEWS = "views"  # files derived from a generation's graph (kg's read model), so views need not read it again
 LAYOUT = 3
 _GENERATION_RE = re.compile(r"gen-(\d{8})\Z")
 _RECORDS_NAME_RE = re.compile(r"[0-9a-f]{24}\.jsonl\Z")
@@ -113,6 +114,52 @@ class Snapshot:
     folder: Path
     generation: str | None
     database: Path
+
+
+@dataclass(frozen=True)
+class ViewCache:
+    """Files derived from one generation's graph, kept beside it: what a view read once need not be read again.
+
+    A generation's graph changes only through a writable server's writes, which are logged: ``key`` names the
+    graph as it is now (the generation and how much of that log there is), and a file saved under another key
+    is never read back. Saving is best effort: a store on a read-only disk, or a full one, only loses speed.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> cache = ViewCache(pathlib.Path(tempfile.mkdtemp()), "gen-00000001.0")
+    >>> cache.read("model"), cache.save("model", b"{}"), cache.read("model")
+    (None, True, b'{}')
+    >>> ViewCache(cache.folder, "gen-00000001.120").read("model") is None
+    True
+    """
+
+    folder: Path
+    key: str
+
+    def _path(self, name: str) -> Path:
+        return self.folder / f"{name}.{self.key}.json"
+
+    def read(self, name: str) -> bytes | None:
+        """What was saved as ``name`` for this graph, or None."""
+        try:
+            return self._path(name).read_bytes()
+        except OSError:
+            return None
+
+    def save(self, name: str, data: bytes) -> bool:
+        """Keep ``data`` as ``name`` for this graph (replacing what an earlier state of it had); False when it
+        could not be written."""
+        try:
+            self.folder.mkdir(exist_ok=True)
+            with atomic_write(self._path(name)) as handle:
+                handle.write(data)
+            for old in self.folder.glob(f"{name}.*.json"):
+                if old != self._path(name):
+                    old.unlink(missing_ok=True)
+        except (OSError, KgError):  # a read-only or full disk: the view is read from the graph next time
+            return False
+        return True
 
 
 @dataclass(frozen=True)
@@ -430,6 +477,13 @@ class StoreFolder:
                 os.close(descriptor)
             raise
         graph = KnowledgeGraph(database, **({"base": base} if base else {}))
+        if snapshot.generation is not None:
+            generation = self.folder / snapshot.generation
+            try:
+                logged = (generation / SERVER_WRITES).stat().st_size
+            except FileNotFoundError:
+                logged = 0
+            graph.views = ViewCache(generation / VIEWS, f"{snapshot.generation}.{logged}")
         if descriptor is not None:
             weakref.finalize(graph, os.close, descriptor)
         return graph

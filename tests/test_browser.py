@@ -194,6 +194,25 @@ def test_side_panel_of_a_paper_and_of_an_author(browser, tmp_path):
     view.page.close()
 
 
+def test_a_node_with_more_papers_than_the_page_lists_says_so(browser, tmp_path, monkeypatch):
+    from kg.export import html
+
+    monkeypatch.setattr(html, "NODE_PAPERS", 2)
+    graph = KnowledgeGraph.from_records([
+        record("Ordered", ["Amy Adams", "Zed Young"], 7, date="2021-03"),
+        record("Second", ["Amy Adams", "Zed Young"], 9, date="2019"),
+        record("Third", ["Amy Adams", "Zed Young"], 11, date="2021"),
+    ])  # fmt: skip
+    view = opened(browser, tmp_path, render_page(graph, projection="coauthor"))
+    view.click_node(view.node_id("Amy Adams"))
+    assert "3 papers, 2019\u20132021" in view.page.inner_text("#panel")
+    assert view.page.inner_text("#panel-papers").split("\n") == ["2021", "Ordered", "Third"]
+    assert view.page.inner_text("#panel-more") == "the newest 2 shown; 1 older"
+    assert view.page.inner_text("#panel-coauthors") == "Zed Young (3)"
+    assert view.clean()
+    view.page.close()
+
+
 def test_filters_change_what_is_shown_and_the_counts(browser, tmp_path):
     graph = two_groups()
     view = opened(browser, tmp_path, render_page(graph), "full.html")

@@ -56,6 +56,25 @@ def test_a_paper_carries_its_authors_as_printed_and_where_it_was_read(graph):
     assert [names[a][1] for a in second["authors"]] == ["Amy Adams", "Zed Young", "Cy Cole"] and "etal" not in second
 
 
+def test_a_node_lists_its_newest_papers_and_counts_names_over_all_of_them(monkeypatch):
+    from kg.export import html
+
+    monkeypatch.setattr(html, "NODE_PAPERS", 2)
+    graph = KnowledgeGraph.from_records([
+        record("Ordered", ["Amy Adams", "Zed Young"], 7, date="2021-03"),
+        record("Second", ["Amy Adams", "Zed Young"], 9, date="2019"),
+        record("Third", ["Amy Adams", "Zed Young"], 11, date="2021"),
+        record("Fourth", ["Amy Adams", "Zed Young", "Cy Cole"], 12, date="2018"),
+    ])  # fmt: skip
+    data = payload(render_page(graph, projection="coauthor").html)
+    names = data["names"]
+    amy = next(n for n in data["nodes"] if n["label"] == "Amy Adams")
+    assert [data["papers"][p]["title"] for p in amy["papers"]] == ["Ordered", "Third"]  # the newest two
+    assert amy["count"] == 4 and amy["years"] == [2018, 2019, 2021]
+    assert [(names[ref][1], count) for ref, count in amy["people"]] == [("Zed Young", 4), ("Cy Cole", 1)]
+    assert "Second" not in [paper["title"] for paper in data["papers"]], "a paper no node lists is not on the page"
+
+
 def test_nodes_carry_positions_apart_from_each_other(graph):
     data = payload(render_page(graph).html)
     nodes = data["nodes"]

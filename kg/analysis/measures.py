@@ -110,6 +110,34 @@ def _undirected(graph: Any) -> Any:
     return undirected
 
 
+def _undirected_edges(graph: Any) -> Iterable[tuple[Hashable, Hashable, Any]]:
+    """``(node, node, weight)`` of :func:`_undirected` ``(graph)``, in its order, without making the copy.
+
+    An edge stated both ways is one edge that weighs what the later one says, where the earlier one was.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "b", {"weight": 2}), ("c", "a"), ("b", "a", {"weight": 5}), ("c", "d", {"weight": 3}),
+    ...                 ("d", "c")])
+    >>> list(_undirected_edges(g)) == list(_undirected(g).edges(data="weight", default=1.0))
+    True
+    """
+    if not graph.is_directed():
+        return graph.edges(data="weight", default=1.0)
+    around: dict[Hashable, dict[Hashable, Any]] = {node: {} for node in graph}
+    for a, b, attributes in graph.edges(data=True):
+        weight = attributes.get("weight", around[a].get(b, 1.0))  # the copy updates the edge's attributes
+        around[a][b] = weight
+        around[b][a] = weight
+    seen: set = set()
+    edges = []
+    for node, neighbours in around.items():
+        edges.extend((node, other, weight) for other, weight in neighbours.items() if other not in seen)
+        seen.add(node)
+    return edges
+
+
 def require_centrality(measure: str, option: str) -> str:
     """``measure`` if it is one of :data:`CENTRALITIES`, else a usage error about ``option``.
 
@@ -162,16 +190,31 @@ class Centralities:
     def __init__(
         self, graph: Any, *, exact_betweenness_max: int = EXACT_BETWEENNESS_MAX_NODES, directed: bool = False
     ) -> None:
-        self.graph = _undirected(graph)
+        self._source = graph
+        self._graph = None
         self.directed = graph if directed and graph.is_directed() else None
-        self.nodes = self.graph.number_of_nodes()
+        self.nodes = graph.number_of_nodes()
         self.exact_betweenness_max = exact_betweenness_max
-        sampled = self.nodes > exact_betweenness_max
-        self.samples = _samples(self.nodes, self.graph.number_of_edges()) if sampled else None
         self.approximations: list[str] = []
         self._values: dict[str, dict] = {}
         self._compiled: _IgraphEngine | bool | None = False  # False: not looked for yet
         self._distances = None
+
+    @property
+    def graph(self) -> Any:
+        """The undirected graph measured (a directed graph's copy is made when first asked for: igraph needs none)."""
+        if self._graph is None:
+            self._graph = _undirected(self._source)
+        return self._graph
+
+    @property
+    def samples(self) -> int | None:
+        """How many sources sampled betweenness starts from (None: it is exact)."""
+        if self.nodes <= self.exact_betweenness_max:
+            return None
+        engine = self._engine()
+        edges = engine.graph.ecount() if engine is not None else self.graph.number_of_edges()
+        return _samples(self.nodes, edges)
 
     @property
     def engine(self) -> str:
@@ -180,7 +223,7 @@ class Centralities:
 
     def _engine(self) -> _IgraphEngine | None:
         if self._compiled is False:
-            self._compiled = _compiled_engine(self.graph) if self.nodes >= COMPILED_MIN_NODES else None
+            self._compiled = _compiled_engine(self._source) if self.nodes >= COMPILED_MIN_NODES else None
         return self._compiled  # type: ignore[return-value]
 
     def _distance_graph(self) -> Any:
@@ -238,7 +281,9 @@ class Centralities:
 
         k = self.samples
         if k is not None:
-            fewer = f" and {self.graph.number_of_edges()} edges" if k < min(BETWEENNESS_SAMPLES, self.nodes) else ""
+            engine = self._engine()
+            edges = engine.graph.ecount() if engine is not None else self.graph.number_of_edges()
+            fewer = f" and {edges} edges" if k < min(BETWEENNESS_SAMPLES, self.nodes) else ""
             self.approximations.append(
                 f"betweenness estimated from {k} sampled sources (seed {SEED}): the graph has {self.nodes} nodes"
                 f"{fewer}, more than {self.exact_betweenness_max}"
@@ -368,7 +413,7 @@ class _IgraphEngine:
         self.nodes = list(graph)
         index = {node: i for i, node in enumerate(self.nodes)}
         edges, weights = [], []
-        for a, b, weight in graph.edges(data="weight", default=1.0):
+        for a, b, weight in _undirected_edges(graph):
             edges.append((index[a], index[b]))
             weights.append(float(weight or 1.0))
         self.graph = igraph.Graph(n=len(self.nodes), edges=edges, directed=False)

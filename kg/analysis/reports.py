@@ -25,6 +25,7 @@ from kg.analysis.measures import Analysis, analyze, require_centrality
 from kg.analysis.plots import check_plot, plot_analysis
 from kg.analysis.trends import cited_per_year, papers_per_year
 from kg.errors import Note
+from kg.io.memory import collector_paused
 from kg.network.projections import CITATION_VIEWS, DIRECTED, parts_of, require_projection
 from kg.network.projections import projection as build_projection
 from kg.network.readmodel import filtered, load_graph_data
@@ -101,9 +102,10 @@ def report(
     require_centrality(sort_by, "sort_by")
     if plot is not None:
         check_plot(plot)
-    data = filtered(load_graph_data(graph, parts_of(projection)), since)
-    view = build_projection(data, projection, titles=False)  # the ranking counts shared papers, never names them
-    result = analyze(view, top=top, sort_by=sort_by, directed=projection in DIRECTED)
+    with collector_paused():  # millions of small objects that form no cycles (kg.io.memory)
+        data = filtered(load_graph_data(graph, parts_of(projection)), since)
+        view = build_projection(data, projection, titles=False)  # the ranking counts shared papers, never names them
+        result = analyze(view, top=top, sort_by=sort_by, directed=projection in DIRECTED)
     trends = {"topics": papers_per_year(data)}
     if projection in CITATION_VIEWS:
         trends["cited works"] = cited_per_year(data)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import UsageError
+from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
@@ -163,7 +164,8 @@ def export_graph(
     """
     require_projection(projection)
     check_graph_output(path, graph_format)
-    data = filtered(load_graph_data(graph), since)
-    view = build_projection(data, projection)
-    name = write_graph(view, path, graph_format, data=data, projection=projection)
+    with collector_paused():  # millions of small objects that form no cycles (kg.io.memory)
+        data = filtered(load_graph_data(graph), since)
+        view = build_projection(data, projection)
+        name = write_graph(view, path, graph_format, data=data, projection=projection)
     return ExportedGraph(name, projection, view.number_of_nodes(), view.number_of_edges())

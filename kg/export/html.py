@@ -43,12 +43,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
+import itertools
 import math
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,6 +58,7 @@ from urllib.parse import quote, urlsplit
 
 from kg.analysis.measures import CENTRALITIES, SEED, Centralities, require_centrality
 from kg.errors import Note, UsageError, render
+from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import projection as build_projection
 from kg.network.projections import require_projection
@@ -84,6 +87,11 @@ VIS_NETWORK = "lib/vis-9.1.2/vis-network.min.js"
 TOOLTIP_NAMES = 8
 # How many authors of one paper the side panel lists (a physics paper may have thousands).
 PANEL_AUTHORS = 100
+# How many of a node's papers the page lists, newest first (a topic of a large graph has thousands), and how many
+# names its panel counts over all of them: co-authors or authors, and topics.
+NODE_PAPERS = 100
+PANEL_PEOPLE = 40
+PANEL_TOPICS = 15
 # Layout units: the typical distance between neighbours, node radii, and the least room between two nodes.
 SPACING = 30.0
 RADIUS = (3.0, 12.0)
@@ -172,7 +180,7 @@ def identifier_link(scheme: str, value: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any) -> str:
+def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any, years: list[int]) -> str:
     """Plain text (never HTML) shown on hover: a paper's authors in printed order, its topics."""
     lines = [data.label(node)]
     if kind == "paper":
@@ -195,7 +203,6 @@ def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None
         if code:
             lines[0] += f" ({code})"
         papers = data.papers_of.get(node, ())
-        years = sorted(y for p in papers if (y := data.papers[p].year if p in data.papers else None) is not None)
         span = f", {years[0]}–{years[-1]}" if years and years[0] != years[-1] else f", {years[0]}" if years else ""
         lines.append(f"{len(papers)} paper(s){span}; {view.degree(node)} link(s) on this page")
     return "\n".join(lines)
@@ -243,7 +250,8 @@ def type_shares(counts: Mapping[str, int], budget: int) -> dict[str, int]:
 def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> Any:
     """The ``max_nodes`` most central nodes of ``view``; in a mixed view each type keeps its :func:`type_shares`,
     and a type filled after the first prefers nodes linked to those already kept."""
-    kinds = Counter(view.nodes[n].get("type", "other") for n in view)
+    kind_of = dict(view.nodes(data="type", default="other"))
+    kinds = Counter(kind_of.values())
     ranked = sorted(view, key=lambda n: (-centrality[n], str(n)))
     undirected = view.to_undirected(as_view=True) if view.is_directed() else view
     if len(kinds) == 1:
@@ -251,7 +259,9 @@ def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> 
     else:
         shares = type_shares(kinds, max_nodes)
         order = sorted(kinds, key=lambda k: (list(TYPES).index(k) if k in TYPES else len(TYPES), k))
-        members = {kind: [n for n in ranked if view.nodes[n].get("type", "other") == kind] for kind in order}
+        members: dict[str, list] = {kind: [] for kind in order}
+        for node in ranked:
+            members[kind_of[node]].append(node)
         keep = set()
         for kind in order:
             candidates = members[kind]
@@ -260,7 +270,7 @@ def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> 
             keep.update(candidates[: shares[kind]])
         # The first type was chosen before any other: its nodes left without a link give way to linked ones.
         first = order[0]
-        lonely = [n for n in keep if view.nodes[n].get("type", "other") == first
+        lonely = [n for n in keep if kind_of[n] == first
                   and undirected.degree(n) > 0 and not any(m in keep for m in undirected.neighbors(n))]  # fmt: skip
         keep.difference_update(lonely)
         linked = [n for n in members[first] if n not in keep and any(m in keep for m in undirected.neighbors(n))]
@@ -468,9 +478,13 @@ def render_page(
         if value < 0:
             raise UsageError(f"{{option}} must be 0 or more, not {value}", option=option)
     opened = graph_of(graph)
-    data = filtered(load_graph_data(opened), since)
-    return _render(data, load_paper_details(opened), projection, max_nodes, focus, depth, since, size_by, title,
-                   option_names)  # fmt: skip
+    with collector_paused():  # millions of small objects that form no cycles (kg.io.memory)
+        data = filtered(load_graph_data(opened), since)  # every part: a paper's panel names its orgs and sources
+
+        def load_details(papers: list[str]) -> Mapping[str, PaperDetails]:
+            return load_paper_details(opened)
+
+        return _render(data, load_details, projection, max_nodes, focus, depth, since, size_by, title, option_names)
 
 
 def _communities(measures: Centralities) -> dict[Hashable, int]:
@@ -552,9 +566,38 @@ def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: li
     return rows
 
 
+def _age_ranks(data: GraphData) -> dict[str, int]:
+    """Each paper's place from the newest (by year, then date; papers without a year last), then by title."""
+
+    def age(paper: str) -> tuple:
+        info = data.papers[paper]
+        return (info.year is None, -(info.year or 0), _descending(info.date or ""), info.label, paper)
+
+    return {paper: rank for rank, paper in enumerate(sorted(data.papers, key=age))}
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    """A sort key putting ``text`` (an ISO date) in descending order."""
+    return (*(-ord(c) for c in text), 1)
+
+
+def _most_named(
+    index: Mapping[str, tuple[str, ...]], papers: Iterable[str], limit: int, refs: _Refs, skip: str | None = None
+) -> list[list[int]]:
+    """The ``limit`` names ``index`` gives most often over ``papers`` (not ``skip``): ``[[ref, papers], ...]``,
+    most first, then by name."""
+    counts = Counter(itertools.chain.from_iterable(index.get(paper, ()) for paper in papers))
+    counts.pop(skip, None)
+    if len(counts) > limit:  # only names counted as often as the last one kept can be among the first
+        least = heapq.nlargest(limit, counts.values())[-1]
+        counts = Counter({node: count for node, count in counts.items() if count >= least})
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], refs.data.label(item[0]), item[0]))[:limit]
+    return [[refs(node), count] for node, count in ranked]
+
+
 def _render(
     data: GraphData,
-    details: Mapping[str, PaperDetails],
+    load_details: Callable[[list[str]], Mapping[str, PaperDetails]],
     projection: str,
     max_nodes: int,
     focus: str | None,
@@ -597,8 +640,13 @@ def _render(
              if high > low else (RADIUS[0] + RADIUS[1]) / 2 for n in order}  # fmt: skip
     positions = layout(view, group_of if colour_by == "community" else None, sizes)
     refs = _Refs(data, node_index)
-    papers: list[str] = sorted({p for n in order for p in ([n] if n in data.papers else data.papers_of.get(n, ()))})
+    corpus = data.papers
+    papers_of = {n: [n] if n in corpus else [p for p in data.papers_of.get(n, ()) if p in corpus] for n in order}
+    rank = _age_ranks(data)
+    listed = {n: heapq.nsmallest(NODE_PAPERS, papers_of[n], key=rank.__getitem__) for n in order}
+    papers: list[str] = sorted({p for n in order for p in listed[n]})
     paper_index = {paper: i for i, paper in enumerate(papers)}
+    details = load_details(papers)
     orgs_of_author: dict[str, list[str]] = {}
     for source, org in data.affiliated:  # sorted: each author's orgs in one order
         if source in node_index and source not in data.papers:
@@ -615,9 +663,15 @@ def _render(
             "y": y,
             "size": sizes[node],
             "group": group_of[node],
-            "title": _tooltip(data, node, kind, details.get(node), view),
-            "papers": [paper_index[p] for p in ([node] if node in data.papers else data.papers_of.get(node, ()))],
+            "papers": [paper_index[p] for p in listed[node]],
+            "count": len(papers_of[node]),
+            "years": sorted({year for p in papers_of[node] if (year := data.papers[p].year) is not None}),
         }
+        entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"])
+        if kind != "paper":
+            entry["people"] = _most_named(data.authors_of, papers_of[node], PANEL_PEOPLE, refs, skip=node)
+            if kind in ("author", "org"):
+                entry["topics"] = _most_named(data.topics_of, papers_of[node], PANEL_TOPICS, refs)
         if colour_by == "community":
             entry["community"] = community_of[node]
         if kind == "author":

@@ -125,13 +125,13 @@ def typed_graph(data: GraphData):
         for paper, info in data.papers.items()
     )  # fmt: skip
     edges = []
+    others: dict[str, None] = {}  # the nodes the edges name that are no papers, in the order first named
+    scores = data.topic_scores
     for predicate, pairs in (("authored", data.authored), ("citesTopic", data.cites), ("affiliated", data.affiliated)):
         for source, target in pairs:
-            for node in (source, target):
-                if node not in graph:
-                    graph.add_node(node, **_node_attributes(data, node))
-            weight = data.topic_scores.get((source, target), 1.0)
-            edges.append((source, target, {"predicate": predicate, "weight": weight}))
+            others[source] = others[target] = None
+            edges.append((source, target, {"predicate": predicate, "weight": scores.get((source, target), 1.0)}))
+    graph.add_nodes_from((node, _node_attributes(data, node)) for node in others if node not in data.papers)
     graph.add_edges_from(edges)
     return graph
 

@@ -34,13 +34,16 @@ What a page shows of each paper, beyond the views (:func:`load_paper_details`):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from kg.io.memory import collector_paused
 from kg.queries import load_query
 
 Pair = tuple[str, str]
@@ -128,7 +131,9 @@ class GraphData:
 
     def __post_init__(self) -> None:
         for name in ("authored", "cites", "affiliated", "paper_orgs", "citations"):
-            object.__setattr__(self, name, tuple(sorted(set(getattr(self, name)))))
+            pairs = getattr(self, name)
+            if not (isinstance(pairs, tuple) and all(map(operator.lt, pairs, pairs[1:]))):  # sorted and distinct
+                object.__setattr__(self, name, tuple(sorted(set(pairs))))
         object.__setattr__(self, "authors_of", _index(self.authored, 1))
         object.__setattr__(self, "topics_of", _index(self.cites, 0))
         object.__setattr__(self, "orgs_of", _index(self.paper_orgs, 0))
@@ -162,7 +167,8 @@ class GraphData:
         paper = self.papers.get(node) or self.cited_works.get(node)
         if paper is not None:
             return paper.label
-        return self.labels.get(node, ("", node.rsplit("/", 1)[-1], None))[1]
+        known = self.labels.get(node)
+        return known[1] if known is not None else node.rsplit("/", 1)[-1]
 
     def node_type(self, node: str) -> str:
         """``paper`` (a cited work too), ``author``, ``topic``, ``org``, or ``other`` for a node without a label."""
@@ -246,6 +252,24 @@ def load_graph_data(graph: Any, parts: Iterable[str] = OPTIONAL_PARTS) -> GraphD
     if unknown:
         raise ValueError(f"unknown parts of the read model: {', '.join(unknown)} (known: {', '.join(OPTIONAL_PARTS)})")
     graph = graph_of(graph)
+    with collector_paused():  # millions of small tuples that form no cycles (kg.io.memory)
+        return _graph_data(graph, parts)
+
+
+def _graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
+    views = getattr(graph, "views", None)
+    kept = _decode_data(views.read(_MODEL)) if views is not None else None
+    if kept is not None and parts <= kept.parts:
+        return _only(kept, parts)
+    if views is None:
+        return _read_graph_data(graph, parts)
+    # What an earlier view read stays read: the store keeps the union, so the next view reads nothing.
+    data = _read_graph_data(graph, parts | (kept.parts if kept is not None else frozenset()))
+    views.save(_MODEL, _encode_data(data))
+    return _only(data, parts)
+
+
+def _read_graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
     sources_of = dict(_rows(graph, "nx_paper_sources")) if "sources" in parts else {}
     papers = {}
     for iri, title, date, year, abstract in _rows(graph, "nx_papers"):
@@ -280,6 +304,126 @@ def load_graph_data(graph: Any, parts: Iterable[str] = OPTIONAL_PARTS) -> GraphD
     first_authors = dict(_rows(graph, "nx_first_authors")) if citations else {}
     return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores,
                      citations, cited_works, first_authors, parts)  # fmt: skip
+
+
+def _only(data: GraphData, parts: frozenset[str]) -> GraphData:
+    """``data`` as if only ``parts`` had been read: a view's result never depends on what an earlier one read."""
+    if data.parts == parts:
+        return data
+    papers = data.papers
+    if "sources" not in parts:
+        papers = {iri: dataclasses.replace(paper, sources=()) for iri, paper in papers.items()}
+    return dataclasses.replace(
+        data,
+        papers=papers,
+        paper_orgs=data.paper_orgs if "paper_orgs" in parts else (),
+        topic_scores=data.topic_scores if "topic_scores" in parts else {},
+        parts=parts,
+    )
+
+
+# The read model a store keeps (kg.store.ViewCache), named after what makes it: this layout and the queries.
+_LAYOUT = 1
+_MODEL_QUERIES = ("nx_papers", "nx_paper_sources", "nx_labels", "nx_edges", "nx_paper_orgs", "nx_topic_scores",
+                  "nx_cited_works", "nx_citations", "nx_first_authors")  # fmt: skip
+
+
+def _cache_name(kind: str, texts: Iterable[str]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256("\n".join([str(_LAYOUT), *texts]).encode("utf-8")).hexdigest()[:12]
+    return f"{kind}-{digest}"
+
+
+_MODEL = _cache_name("readmodel", (load_query(name) for name in _MODEL_QUERIES))
+
+
+class _Terms:
+    """Every IRI and string a cached read model names, each written once and referred to by number."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        number = self.index.get(text)
+        if number is None:
+            number = self.index[text] = len(self.index)
+        return number
+
+    def flat(self, pairs: Iterable[Pair]) -> list[int]:
+        return [number for pair in pairs for number in (self(pair[0]), self(pair[1]))]
+
+
+def _encode_data(data: GraphData) -> bytes:
+    import orjson
+
+    term = _Terms()
+    body = {
+        "parts": sorted(data.parts),
+        "papers": [[term(iri), p.label, p.title, p.date, p.year, list(p.sources)] for iri, p in data.papers.items()],
+        "labels": [[term(node), kind, label, code] for node, (kind, label, code) in data.labels.items()],
+        **{name: term.flat(getattr(data, name)) for name in ("authored", "cites", "affiliated", "paper_orgs",
+                                                              "citations")},
+        "topic_scores": [[term(a), term(b), score] for (a, b), score in data.topic_scores.items()],
+        "cited_works": [[term(iri), w.label, w.title, w.year] for iri, w in data.cited_works.items()],
+        "first_authors": [[term(work), name] for work, name in data.first_authors.items()],
+    }  # fmt: skip
+    return orjson.dumps({"terms": list(term.index), **body})
+
+
+def _text(value: Any, optional: bool = True) -> bool:
+    return isinstance(value, str) or (optional and value is None)
+
+
+def _year(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _decode_data(data: bytes | None) -> GraphData | None:
+    """The read model a store kept, or None when there is none, or it is not what :func:`_encode_data` writes."""
+    import orjson
+
+    if data is None:
+        return None
+    try:
+        body = orjson.loads(data)
+        terms = body["terms"]
+        papers, labels, works = body["papers"], body["labels"], body["cited_works"]
+        scores, first_authors = body["topic_scores"], body["first_authors"]
+        parts = frozenset(body["parts"])
+        well_formed = (
+            parts <= set(OPTIONAL_PARTS)
+            and all(isinstance(t, str) for t in terms)
+            and all(_text(r[1], False) and _text(r[2]) and _text(r[3]) and _year(r[4])
+                    and all(isinstance(s, str) for s in r[5]) for r in papers)
+            and all(_text(r[1], False) and _text(r[2], False) and _text(r[3]) for r in labels)
+            and all(_text(r[1], False) and _text(r[2]) and _year(r[3]) for r in works)
+            and all(isinstance(r[2], (int, float)) for r in scores)
+            and all(_text(r[1], False) for r in first_authors)
+        )  # fmt: skip
+        if not well_formed:
+            return None
+
+        def pairs(name: str) -> tuple[Pair, ...]:
+            flat = body[name]
+            return tuple(zip((terms[i] for i in flat[0::2]), (terms[i] for i in flat[1::2]), strict=True))
+
+        return GraphData(
+            papers={terms[i]: Paper(label, title, date, year, tuple(sources))
+                    for i, label, title, date, year, sources in papers},
+            labels={terms[i]: (kind, label, code) for i, kind, label, code in labels},
+            authored=pairs("authored"),
+            cites=pairs("cites"),
+            affiliated=pairs("affiliated"),
+            paper_orgs=pairs("paper_orgs"),
+            topic_scores={(terms[a], terms[b]): float(score) for a, b, score in scores},
+            citations=pairs("citations"),
+            cited_works={terms[i]: Paper(label, title, year=year) for i, label, title, year in works},
+            first_authors={terms[i]: name for i, name in first_authors},
+            parts=parts,
+        )  # fmt: skip
+    except (ValueError, TypeError, KeyError, IndexError):  # damaged, foreign or of another kg: read the graph
+        return None
 
 
 def filtered(data: GraphData, since: int | None = None) -> GraphData:
@@ -382,6 +526,18 @@ def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
     ((('doi', '10.1/x'), ('url', 'https://x.org/t')), (('p.txt', 7),))
     """
     graph = graph_of(graph)
+    views = getattr(graph, "views", None)
+    with collector_paused():  # millions of small tuples that form no cycles (kg.io.memory)
+        kept = _decode_details(views.read(_DETAILS)) if views is not None else None
+        if kept is not None:
+            return kept
+        details = _read_paper_details(graph)
+    if views is not None:
+        views.save(_DETAILS, _encode_details(details))
+    return details
+
+
+def _read_paper_details(graph: Any) -> dict[str, PaperDetails]:
     read = {predicate: _pairs(graph, predicate) for predicate in _DETAIL_PREDICATES}
     papers = {row[0] for row in _rows(graph, "", "SELECT ?paper WHERE { ?paper a kg:Paper }")}
     author_of = dict(read["kg:author"])
@@ -433,3 +589,40 @@ def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
             lines=tuple(sorted(lines.get(paper, ()))),
         )
     return details
+
+
+_DETAILS = _cache_name("details", _DETAIL_PREDICATES)
+
+
+def _encode_details(details: Mapping[str, PaperDetails]) -> bytes:
+    import orjson
+
+    term = _Terms()
+    rows = [[term(paper), [term(a) for a in d.authors], d.truncated, d.venue, [list(i) for i in d.identifiers],
+             [list(line) for line in d.lines]] for paper, d in details.items()]  # fmt: skip
+    return orjson.dumps({"terms": list(term.index), "details": rows})
+
+
+def _decode_details(data: bytes | None) -> dict[str, PaperDetails] | None:
+    """The paper details a store kept, or None when there are none, or they are not what kg writes."""
+    import orjson
+
+    if data is None:
+        return None
+    try:
+        body = orjson.loads(data)
+        terms, rows = body["terms"], body["details"]
+        well_formed = all(isinstance(t, str) for t in terms) and all(
+            isinstance(r[2], bool) and _text(r[3]) and all(_text(a, False) and _text(b, False) for a, b in r[4])
+            and all(_text(path, False) and _year(line) and line is not None for path, line in r[5])
+            for r in rows
+        )  # fmt: skip
+        if not well_formed:
+            return None
+        return {
+            terms[paper]: PaperDetails(tuple(terms[a] for a in authors), truncated, venue,
+                                       tuple((a, b) for a, b in ids), tuple((path, line) for path, line in lines))
+            for paper, authors, truncated, venue, ids, lines in rows
+        }  # fmt: skip
+    except (ValueError, TypeError, KeyError, IndexError):  # damaged, foreign or of another kg: read the graph
+        return None

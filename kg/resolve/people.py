@@ -30,18 +30,17 @@ False
 from __future__ import annotations
 
 import dataclasses
-import gc
 import heapq
 import itertools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from kg.errors import UsageError
+from kg.io.memory import collector_paused
 from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
@@ -696,7 +695,7 @@ def resolve_authors(
     """
     if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
         raise UsageError(f"partitions must be a whole number, at least 1, not {partitions!r}")
-    with _collector_paused():
+    with collector_paused():
         # Two passes over the records, then the name blocks (their size is known once the first pass is done).
         mentions = sum(len(record.authors) for record in records)
         tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
@@ -749,7 +748,7 @@ def cluster_partition(part: BlockPartition) -> list[Join]:
 
     Runs anywhere ``kg`` is installed (a cluster's worker); ``part`` is not changed.
     """
-    with _collector_paused():
+    with collector_paused():
         resolver = _Resolver.of_partition(part)
         for block in part.blocks:
             resolver._cluster_members(block)
@@ -758,22 +757,6 @@ def cluster_partition(part: BlockPartition) -> list[Join]:
 
 def _run_here(cluster: Callable[[BlockPartition], list[Join]], parts: list[BlockPartition]) -> Iterator[list[Join]]:
     return map(cluster, parts)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused for the duration.
-
-    Resolution allocates millions of small sets and dicts that form no cycles; the collector
-    would rescan the growing heap again and again (half the time at 30,000 papers).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Resolver:

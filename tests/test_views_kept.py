@@ -1,0 +1,114 @@
+"""What a store keeps of its graph for the views (kg.store.ViewCache): read once, then the same answers without
+reading the graph; never stale after a writable server's write; never trusted when damaged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from kg.analysis.reports import report
+from kg.export.html import render_page
+from kg.network import readmodel
+from kg.network.readmodel import OPTIONAL_PARTS, load_graph_data, load_paper_details
+from kg.pipeline import Target, build
+from kg.store import SERVER_WRITES, StoreFolder, open_graph
+
+PAGES = [FIXTURES / name for name in ("profile_sample.txt", "hf_sample.txt", "lab_sample.txt")]
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    folder = tmp_path / "store"
+    build([str(page) for page in PAGES], target=Target(store=str(folder)))
+    return folder
+
+
+def never_read(*_args, **_kwargs):
+    raise AssertionError("the graph was read again")
+
+
+def kept_files(store: Path) -> list[str]:
+    return sorted(path.name.split(".")[0].split("-")[0] for path in store.glob("gen-*/views/*.json"))
+
+
+def test_a_store_is_read_once_then_every_view_gives_the_same_answer_without_reading_it(store, monkeypatch):
+    first_page = render_page(store).html
+    first_report = report(store, projection="coauthor").to_dict()
+    assert kept_files(store) == ["details", "readmodel"]
+    monkeypatch.setattr(readmodel, "_rows", never_read)
+    assert render_page(store).html == first_page
+    assert report(store, projection="coauthor").to_dict() == first_report
+    assert report(store, projection="org").to_dict()["nodes"] > 0  # the org view's part was read with the page
+
+
+def test_a_view_needing_a_part_no_view_read_yet_reads_the_graph_once_more(store, monkeypatch):
+    coauthor = load_graph_data(store, parts=())
+    assert coauthor.parts == frozenset()
+    full = load_graph_data(store)  # reads every part, keeps the union
+    assert full.parts == frozenset(OPTIONAL_PARTS) and full.paper_orgs and full.topic_scores
+    monkeypatch.setattr(readmodel, "_rows", never_read)
+    assert load_graph_data(store, parts=()) == coauthor, "a view gets only the parts it asked for"
+    assert load_graph_data(store) == full
+
+
+def test_the_kept_model_is_what_the_graph_says_on_real_exports(tmp_path, shared_data, seeds):
+    inputs = [seeds, shared_data / "wos-plaintext", shared_data / "openalex-references", shared_data / "medline"]
+    folder = tmp_path / "store"
+    build([str(path) for path in inputs], target=Target(store=str(folder)))
+    from_graph = load_graph_data(open_graph(folder))  # reads the graph and keeps what it read
+    details = load_paper_details(open_graph(folder))
+    assert from_graph.citations and from_graph.cited_works and from_graph.topic_scores
+    kept = readmodel._decode_data(open_graph(folder).views.read(readmodel._MODEL))
+    assert kept == from_graph
+    assert readmodel._decode_details(open_graph(folder).views.read(readmodel._DETAILS)) == details
+    assert load_graph_data(folder) == from_graph
+
+
+def test_a_writable_servers_write_is_seen_by_the_next_view(store):
+    import pyoxigraph
+
+    before = load_graph_data(store)
+    folder = StoreFolder(store)
+    generation = store / folder.current_generation()
+    insert = b"INSERT DATA { <urn:kg:test:p> a <https://w3id.org/kg/ontology#Paper> ; " \
+             b"<https://w3id.org/kg/ontology#title> 'Written through the server' }"  # fmt: skip
+    with folder.writing("a writable server (test)"):
+        database = pyoxigraph.Store(str(generation / "oxigraph"))
+        database.update(insert.decode())
+        database.flush()
+        del database
+        folder.log_server_write("update", insert, None, None)
+    assert (generation / SERVER_WRITES).is_file()
+    after = load_graph_data(store)
+    assert after.papers["urn:kg:test:p"].title == "Written through the server"
+    assert len(after.papers) == len(before.papers) + 1
+    assert len(list((generation / "views").glob("readmodel-*.json"))) == 1, "the stale model is gone"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"not json",
+        b'{"terms": []}',
+        json.dumps({"terms": ["x"], "parts": [], "papers": [[0, "T", None, None, "2020", []]], "labels": [],
+                    "authored": [], "cites": [], "affiliated": [], "paper_orgs": [], "topic_scores": [],
+                    "citations": [], "cited_works": [], "first_authors": []}).encode(),  # a year as text
+    ],
+)  # fmt: skip
+def test_a_damaged_kept_model_is_read_from_the_graph_again(store, damage):
+    expected = load_graph_data(open_graph(store))
+    for path in store.glob("gen-*/views/*.json"):
+        path.write_bytes(damage)
+    assert load_graph_data(store) == expected
+    assert load_paper_details(store) == load_paper_details(open_graph(store))
+
+
+def test_a_store_that_cannot_keep_the_model_still_gives_every_view(store):
+    generation = next(store.glob("gen-*"))
+    (generation / "views").write_text("a file where the folder would go")  # as a read-only disk: nothing is kept
+    page = render_page(store).html
+    assert render_page(store).html == page
+    assert (generation / "views").is_file()

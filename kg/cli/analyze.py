@@ -19,6 +19,7 @@ from kg.cli.common import (
     table_width,
 )
 from kg.errors import render
+from kg.io.memory import collector_paused
 from kg.network.projections import DIRECTED, PROJECTIONS
 
 
@@ -49,8 +50,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     from kg.analysis import report
 
-    result = report(args.graph, projection=args.projection, top=args.top, sort_by=args.sort_by, author=args.author,
-                    since=args.since, plot=args.plot)  # fmt: skip
+    with collector_paused(freeze=True):  # the command ends when the tables are printed (kg.io.memory)
+        result = report(args.graph, projection=args.projection, top=args.top, sort_by=args.sort_by,
+                        author=args.author, since=args.since, plot=args.plot)  # fmt: skip
     for problem in result.problems:
         error(render(problem, flag))
     status = FAILED if result.problems else OK  # an author not in the graph is an input that failed

@@ -9,6 +9,7 @@ from kg.cli.common import (
     add_graph_argument,
     note,
 )
+from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT
 from kg.network.projections import PROJECTIONS
 
@@ -40,8 +41,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.export.files import export_graph
 
-    exported = export_graph(args.graph, args.output, projection=args.projection, since=args.since,
-                            graph_format=args.graph_format)  # fmt: skip
+    with collector_paused(freeze=True):  # the command ends when the file is written (kg.io.memory)
+        exported = export_graph(args.graph, args.output, projection=args.projection, since=args.since,
+                                graph_format=args.graph_format)  # fmt: skip
     shown = "standard output" if args.output == STDOUT else args.output
     note(f"wrote {shown} ({exported.format}, {exported.projection}): "
           f"{exported.nodes} nodes, {exported.edges} edges", args.quiet)  # fmt: skip

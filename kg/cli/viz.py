@@ -12,6 +12,7 @@ from kg.cli.common import (
     note,
 )
 from kg.errors import render
+from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT
 from kg.network.projections import PROJECTIONS
 
@@ -53,9 +54,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.export.html import save_page
 
-    page = save_page(args.graph, args.output, projection=args.projection, max_nodes=args.max_nodes, focus=args.focus,
-                     depth=args.depth, since=args.since, size_by=args.size_by, title=args.title,
-                     option_names=flag)  # fmt: skip
+    with collector_paused(freeze=True):  # the command ends when the page is written (kg.io.memory)
+        page = save_page(args.graph, args.output, projection=args.projection, max_nodes=args.max_nodes,
+                         focus=args.focus, depth=args.depth, since=args.since, size_by=args.size_by, title=args.title,
+                         option_names=flag)  # fmt: skip
     notes = "; ".join(render(message, flag) for message in page.notes)
     shown = "standard output" if args.output == STDOUT else args.output
     note(f"wrote {shown}: {page.shown} of {page.total} nodes, {page.edges} edges"

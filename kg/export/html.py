@@ -44,13 +44,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import heapq
-import itertools
 import math
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -582,17 +581,55 @@ def _descending(text: str) -> tuple[int, ...]:
 
 
 def _most_named(
-    index: Mapping[str, tuple[str, ...]], papers: Iterable[str], limit: int, refs: _Refs, skip: str | None = None
-) -> list[list[int]]:
-    """The ``limit`` names ``index`` gives most often over ``papers`` (not ``skip``): ``[[ref, papers], ...]``,
-    most first, then by name."""
-    counts = Counter(itertools.chain.from_iterable(index.get(paper, ()) for paper in papers))
-    counts.pop(skip, None)
-    if len(counts) > limit:  # only names counted as often as the last one kept can be among the first
-        least = heapq.nlargest(limit, counts.values())[-1]
-        counts = Counter({node: count for node, count in counts.items() if count >= least})
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], refs.data.label(item[0]), item[0]))[:limit]
-    return [[refs(node), count] for node, count in ranked]
+    data: GraphData,
+    index: Mapping[str, tuple[str, ...]],
+    groups: Mapping[str, list[str]],
+    limit: int,
+    skip_self: bool = False,
+) -> dict[str, list[tuple[str, int]]]:
+    """For each node of ``groups`` (node -> its papers), the ``limit`` names ``index`` (paper -> names) gives most
+    often over its papers, as ``(name, papers)``, most first, then by label; not the node itself with ``skip_self``.
+
+    Counted for every node at once, as a product of sparse incidence matrices (nodes x papers, papers x names).
+
+    Examples
+    --------
+    >>> data = GraphData(labels={n: ("author", name, None) for n, name in (("a", "Ann"), ("b", "Bo"), ("c", "Cy"))})
+    >>> index = {"p1": ("a", "b"), "p2": ("a", "b", "c"), "p3": ("c",)}
+    >>> _most_named(data, index, {"a": ["p1", "p2"], "t": ["p2", "p3"]}, 2, skip_self=True)
+    {'a': [('b', 2), ('c', 1)], 't': [('c', 2), ('a', 1)]}
+    """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    nodes = list(groups)
+    papers = {paper: i for i, paper in enumerate(dict.fromkeys(p for members in groups.values() for p in members))}
+    names = list(dict.fromkeys(name for paper in papers for name in index.get(paper, ())))
+    name_index = {name: i for i, name in enumerate(names)}
+
+    def incidence(rows: list, columns: Mapping[str, int], members_of) -> Any:
+        pointers, columns_of = [0], []
+        for row in rows:
+            columns_of.extend(columns[m] for m in members_of(row))
+            pointers.append(len(columns_of))
+        ones = np.ones(len(columns_of), dtype=np.int64)
+        return csr_matrix((ones, np.asarray(columns_of, dtype=np.int64), pointers), shape=(len(rows), len(columns)))
+
+    counts = (incidence(nodes, papers, groups.__getitem__) @ incidence(list(papers), name_index,
+                                                                       lambda p: index.get(p, ()))).tocsr()  # fmt: skip
+    found: dict[str, list[tuple[str, int]]] = {}
+    for row, node in enumerate(nodes):
+        begin, stop = counts.indptr[row], counts.indptr[row + 1]
+        columns, values = counts.indices[begin:stop], counts.data[begin:stop]
+        if skip_self and node in name_index:
+            keep = columns != name_index[node]
+            columns, values = columns[keep], values[keep]
+        if len(values) > limit:  # only names counted as often as the last one kept can be among the first
+            least = np.partition(values, len(values) - limit)[len(values) - limit]
+            columns, values = columns[values >= least], values[values >= least]
+        pairs = [(names[c], int(v)) for c, v in zip(columns.tolist(), values.tolist(), strict=True)]
+        found[node] = sorted(pairs, key=lambda pair: (-pair[1], data.label(pair[0]), pair[0]))[:limit]
+    return found
 
 
 def _render(
@@ -647,6 +684,9 @@ def _render(
     papers: list[str] = sorted({p for n in order for p in listed[n]})
     paper_index = {paper: i for i, paper in enumerate(papers)}
     details = load_details(papers)
+    described = [n for n in order if view.nodes[n].get("type", "other") != "paper"]
+    people = _most_named(data, data.authors_of, {n: papers_of[n] for n in described}, PANEL_PEOPLE, skip_self=True)
+    themes = _most_named(data, data.topics_of, {n: papers_of[n] for n in described}, PANEL_TOPICS)
     orgs_of_author: dict[str, list[str]] = {}
     for source, org in data.affiliated:  # sorted: each author's orgs in one order
         if source in node_index and source not in data.papers:
@@ -669,9 +709,9 @@ def _render(
         }
         entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"])
         if kind != "paper":
-            entry["people"] = _most_named(data.authors_of, papers_of[node], PANEL_PEOPLE, refs, skip=node)
+            entry["people"] = [[refs(name), count] for name, count in people[node]]
             if kind in ("author", "org"):
-                entry["topics"] = _most_named(data.topics_of, papers_of[node], PANEL_TOPICS, refs)
+                entry["topics"] = [[refs(name), count] for name, count in themes[node]]
         if colour_by == "community":
             entry["community"] = community_of[node]
         if kind == "author":

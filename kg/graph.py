@@ -83,6 +83,8 @@ class KnowledgeGraph:
         self.base = base
         # Where views may keep what they read of this graph (kg.store.ViewCache): a store's generation only.
         self.views: Any = None
+        # The folder of an on-disk database (a store's), which other processes may open read-only; else None.
+        self.database_path: str | None = None
 
     @classmethod
     def from_quads(cls, quads: Iterable[Any], base: str = DEFAULT_BASE) -> KnowledgeGraph:

@@ -477,6 +477,7 @@ class StoreFolder:
                 os.close(descriptor)
             raise
         graph = KnowledgeGraph(database, **({"base": base} if base else {}))
+        graph.database_path = str(snapshot.database)  # other processes may open it read-only too
         if snapshot.generation is not None:
             generation = self.folder / snapshot.generation
             try:

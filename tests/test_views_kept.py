@@ -38,7 +38,7 @@ def test_a_store_is_read_once_then_every_view_gives_the_same_answer_without_read
     first_page = render_page(store).html
     first_report = report(store, projection="coauthor").to_dict()
     assert kept_files(store) == ["details", "readmodel"]
-    monkeypatch.setattr(readmodel, "_rows", never_read)
+    monkeypatch.setattr(readmodel, "_answers", never_read)
     assert render_page(store).html == first_page
     assert report(store, projection="coauthor").to_dict() == first_report
     assert report(store, projection="org").to_dict()["nodes"] > 0  # the org view's part was read with the page
@@ -49,7 +49,7 @@ def test_a_view_needing_a_part_no_view_read_yet_reads_the_graph_once_more(store,
     assert coauthor.parts == frozenset()
     full = load_graph_data(store)  # reads every part, keeps the union
     assert full.parts == frozenset(OPTIONAL_PARTS) and full.paper_orgs and full.topic_scores
-    monkeypatch.setattr(readmodel, "_rows", never_read)
+    monkeypatch.setattr(readmodel, "_answers", never_read)
     assert load_graph_data(store, parts=()) == coauthor, "a view gets only the parts it asked for"
     assert load_graph_data(store) == full
 
@@ -65,6 +65,10 @@ def test_the_kept_model_is_what_the_graph_says_on_real_exports(tmp_path, shared_
     assert kept == from_graph
     assert readmodel._decode_details(open_graph(folder).views.read(readmodel._DETAILS)) == details
     assert load_graph_data(folder) == from_graph
+    # Read in worker processes (a store on disk) or here, one query at a time: the same read model.
+    here = open_graph(folder)
+    here.database_path = here.views = None
+    assert load_graph_data(here) == from_graph and load_paper_details(here) == details
 
 
 def test_a_writable_servers_write_is_seen_by_the_next_view(store):

@@ -5,6 +5,10 @@ through :func:`load_graph_data` (the ``nx_*.rq`` queries) and never again: a
 :class:`GraphData` is plain data, with its indexes built once when it is made,
 and the functions here return new values rather than change their inputs.
 
+A store's graph is read once: its queries run side by side in worker processes,
+and what they gave is kept beside the store's generation (:class:`kg.store.ViewCache`)
+for the next view of the same state, which reads that file instead.
+
 Only chosen predicates are read as edges (``kg:authored``, ``kg:citesTopic``,
 ``kg:affiliated``); rdf:type, provenance and literals never are. A paper's
 year is its ``kg:year``: the publication year kg chose when it built the graph.
@@ -51,6 +55,7 @@ Label = tuple[str, str, "str | None"]  # (type, label, code): type is author, or
 # What a view may leave unread on a large graph (each is a query over the whole graph): the papers' source
 # paths, the papers' orgs through authorships, and the scores of topics found in text.
 OPTIONAL_PARTS = ("sources", "paper_orgs", "topic_scores")
+_PART_QUERIES = {"sources": "nx_paper_sources", "paper_orgs": "nx_paper_orgs", "topic_scores": "nx_topic_scores"}
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,38 @@ def _rows(graph: Any, name: str, text: str | None = None) -> Iterator[list[str]]
     """
     from kg.query import run_query_serialized
 
-    answer = run_query_serialized(graph.store, text or load_query(name), None, "csv")
+    return _csv_rows(run_query_serialized(graph.store, text or load_query(name), None, "csv"))
+
+
+def _answers(graph: Any, queries: Mapping[str, str]) -> dict[str, Iterator[list[str]]]:
+    """The rows of several queries (name -> SPARQL text), as :func:`_rows` gives them, by name.
+
+    On a store on disk (``graph.database_path``) the queries run at once in forked worker processes, each
+    opening the database read-only: Oxigraph answers one query on one core, and reading a store's read model
+    is a dozen independent queries over millions of statements. Elsewhere they run here, one by one.
+    """
+    location = getattr(graph, "database_path", None)
+    workers = min(len(queries), os.cpu_count() or 1)
+    if location is None or workers < 2 or not hasattr(os, "fork"):
+        return {name: _rows(graph, "", text) for name, text in queries.items()}
+    from kg.io.workers import worker_pool
+
+    with worker_pool(workers) as pool:
+        answers = dict(zip(queries, pool.map(_answer_at, [(location, text) for text in queries.values()]), strict=True))
+    return {name: _csv_rows(answer) for name, answer in answers.items()}
+
+
+def _answer_at(job: tuple[str, str]) -> bytes:
+    """In a worker: the CSV answer of a query (``job``: the database's path, the query) on that database."""
+    import pyoxigraph
+
+    from kg.query import run_query_serialized
+
+    location, text = job
+    return run_query_serialized(pyoxigraph.Store.read_only(location), text, None, "csv")
+
+
+def _csv_rows(answer: bytes) -> Iterator[list[str]]:
     reader = csv.reader(io.StringIO(answer.decode("utf-8"), newline=""))
     next(reader, None)
     return reader
@@ -270,9 +306,12 @@ def _graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
 
 
 def _read_graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
-    sources_of = dict(_rows(graph, "nx_paper_sources")) if "sources" in parts else {}
+    wanted = ["nx_papers", "nx_labels", "nx_edges", "nx_cited_works", "nx_citations", "nx_first_authors"]
+    wanted += [name for part, name in _PART_QUERIES.items() if part in parts]
+    rows = _answers(graph, {name: load_query(name) for name in wanted})
+    sources_of = dict(rows["nx_paper_sources"]) if "sources" in parts else {}
     papers = {}
-    for iri, title, date, year, abstract in _rows(graph, "nx_papers"):
+    for iri, title, date, year, abstract in rows["nx_papers"]:
         papers[iri] = Paper(
             label=_paper_label(title, abstract, iri),
             title=title or None,
@@ -280,9 +319,9 @@ def _read_graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
             year=int(year) if year else None,
             sources=tuple(sorted(filter(None, sources_of.get(iri, "").split("\n")))),
         )
-    labels = {node: (kind, label, code or None) for node, kind, label, code in _rows(graph, "nx_labels")}
+    labels = {node: (kind, label, code or None) for node, kind, label, code in rows["nx_labels"]}
     authored, cites, affiliated = [], [], []
-    for source, kind, target in _rows(graph, "nx_edges"):
+    for source, kind, target in rows["nx_edges"]:
         if kind == "authored":
             authored.append((source, target))
         elif kind == "citesTopic":
@@ -291,17 +330,17 @@ def _read_graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
             affiliated.append((source, target))
     paper_orgs = []
     if "paper_orgs" in parts:
-        paper_orgs = [(paper, org) for paper, org in _rows(graph, "nx_paper_orgs")]
+        paper_orgs = [(paper, org) for paper, org in rows["nx_paper_orgs"]]
         paper_orgs += [(source, org) for source, org in affiliated if source in papers]
     scores = {}
     if "topic_scores" in parts:
-        scores = {(paper, topic): float(score) for paper, topic, score in _rows(graph, "nx_topic_scores")}
+        scores = {(paper, topic): float(score) for paper, topic, score in rows["nx_topic_scores"]}
     cited_works = {
         iri: Paper(label=title or label or iri, title=title or None, year=int(year) if year else None)
-        for iri, title, label, year in _rows(graph, "nx_cited_works")
+        for iri, title, label, year in rows["nx_cited_works"]
     }
-    citations = tuple((citing, cited) for citing, cited in _rows(graph, "nx_citations"))
-    first_authors = dict(_rows(graph, "nx_first_authors")) if citations else {}
+    citations = tuple((citing, cited) for citing, cited in rows["nx_citations"])
+    first_authors = dict(rows["nx_first_authors"]) if citations else {}
     return GraphData(papers, labels, tuple(authored), tuple(cites), tuple(affiliated), tuple(paper_orgs), scores,
                      citations, cited_works, first_authors, parts)  # fmt: skip
 
@@ -493,11 +532,6 @@ _DETAIL_PREDICATES = (
 )  # fmt: skip
 
 
-def _pairs(graph: Any, predicate: str) -> list[list[str]]:
-    """Every (subject, object) of ``predicate`` (prefixed), as strings."""
-    return list(_rows(graph, "", f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"))
-
-
 def _integer(text: str) -> int | None:
     try:
         return int(text)
@@ -538,8 +572,10 @@ def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
 
 
 def _read_paper_details(graph: Any) -> dict[str, PaperDetails]:
-    read = {predicate: _pairs(graph, predicate) for predicate in _DETAIL_PREDICATES}
-    papers = {row[0] for row in _rows(graph, "", "SELECT ?paper WHERE { ?paper a kg:Paper }")}
+    queries = {predicate: f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}" for predicate in _DETAIL_PREDICATES}
+    answers = _answers(graph, {**queries, "papers": "SELECT ?paper WHERE { ?paper a kg:Paper }"})
+    read = {predicate: list(answers[predicate]) for predicate in _DETAIL_PREDICATES}
+    papers = {row[0] for row in answers["papers"]}
     author_of = dict(read["kg:author"])
     position_of = {authorship: _integer(number) for authorship, number in read["kg:position"]}
     positions: dict[str, dict[str, float]] = {}

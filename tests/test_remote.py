@@ -29,6 +29,7 @@ import kg.remote.client
 import kg.remote.server
 from kg.cli import main
 from kg.errors import InputError, QueryError, UsageError
+from kg.query import run_query
 from kg.remote import free_port, push, query_endpoint, serve, server_executable
 
 PAGES = ["profile_sample.txt", "hf_sample.txt", "lab_sample.txt"]
@@ -91,8 +92,12 @@ def test_push_loads_every_named_graph_into_a_graph_store_server(store, tmp_path,
     with serve(None) as target:
         assert main(["push", str(store), "--endpoint", target.store_url]) == 0
         assert "statements in" in capsys.readouterr().err
-        counted = "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        counted = ("SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } "
+                   'FILTER (!STRSTARTS(STR(?g), "https://w3id.org/kg/id/graph/pushed")) }')  # fmt: skip
+        listed = "SELECT (COUNT(?g) AS ?n) WHERE { GRAPH ?list { ?list prov:hadMember ?g } }"
         first = query_endpoint(target.query_url, counted).rows[0]
+        # The build's list of its graphs (each graph once), and the list of builds (this one).
+        assert int(query_endpoint(target.query_url, listed).rows[0][0].value) == expected_graphs + 1
         assert main(["push", str(store), "--endpoint", target.store_url, "-q"]) == 0  # PUT replaces
         again = query_endpoint(target.query_url, counted).rows[0]
         ttl = tmp_path / "one.ttl"
@@ -150,11 +155,49 @@ def test_builds_pushed_into_one_server_keep_their_counts(store, tmp_path, capsys
         whole = kg_graph_sizes(target.query_url)
         in_chunks = push(open_graph(second), target.store_url, build="hf-only", chunk=7)  # PUT 7, then POST 7 at a time
         assert kg_graph_sizes(target.query_url) == whole, "the same statements, none lost or doubled"
-        assert sum(count for _, count in in_chunks) == len(open_graph(second))
+        assert sum(count for _, count in in_chunks.sent) == len(open_graph(second))
         named = query_endpoint(
             target.query_url, "ASK { GRAPH <https://w3id.org/kg/id/graph/counts/hf-only> { ?s ?p ?o } }"
         )
     assert named.boolean is True, "--build names the build"
+
+
+def check_a_removed_source_leaves_the_server(store_url: str, query_url: str, tmp_path: Path, capsys) -> None:
+    """Push a store, remove one of its sources, push it again: that source's graph is gone from the server,
+    unless another build pushed it too."""
+    from kg.store import open_graph
+
+    own = tmp_path / "own"
+    assert main(["build", *[str(FIXTURES / name) for name in PAGES], "--store", str(own), "-q"]) == 0
+    other = tmp_path / "other"
+    assert main(["build", str(FIXTURES / PAGES[1]), "--store", str(other), "-q"]) == 0
+    sources = sorted(g.value for g in open_graph(own).store.named_graphs() if "/source/" in g.value)
+    assert len(sources) == 3
+    assert main(["push", str(own), "--endpoint", store_url, "-q"]) == 0
+    assert set(sources) <= set(kg_graph_sizes(query_url))
+    assert main(["remove", str(FIXTURES / PAGES[2]), "--store", str(own), "-q"]) == 0
+    kept = sorted(g.value for g in open_graph(own).store.named_graphs() if "/source/" in g.value)
+    (gone,) = set(sources) - set(kept)
+    assert main(["push", str(own), "--endpoint", store_url]) == 0
+    assert "removed 1 graph(s) it no longer has" in capsys.readouterr().err
+    on_server = kg_graph_sizes(query_url)
+    assert gone not in on_server and set(kept) <= set(on_server)
+    papers = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a kg:Paper }"
+    local = run_query(open_graph(own).store, papers).rows[0][0].value
+    assert query_endpoint(query_url, papers).rows[0][0].value == local, "the server answers as the store does"
+    # A source another build pushed too stays while that build has it.
+    assert main(["push", str(other), "--endpoint", store_url, "-q"]) == 0
+    assert main(["remove", str(FIXTURES / PAGES[1]), "--store", str(own), "-q"]) == 0
+    assert main(["push", str(own), "--endpoint", store_url]) == 0
+    assert "removed" not in capsys.readouterr().err
+    shared = next(g for g in open_graph(other).store.named_graphs() if "/source/" in g.value)
+    statements = len(list(open_graph(other).store.quads_for_pattern(None, None, None, shared)))
+    assert kg_graph_sizes(query_url)[shared.value] == statements
+
+
+def test_a_source_removed_from_a_store_leaves_the_server_at_its_next_push(tmp_path, capsys):
+    with serve(None) as target:
+        check_a_removed_source_leaves_the_server(target.store_url, target.query_url, tmp_path, capsys)
 
 
 def test_endpoint_errors_are_one_line(store, capsys):
@@ -236,6 +279,11 @@ class GraphStoreDouble:
     url: str = ""
     answers: list[tuple[int, bytes]] = field(default_factory=list)
     seen: list[tuple[str, str, bytes]] = field(default_factory=list)
+    pushed_lists: dict[str, bytes] = field(default_factory=dict)  # graph -> N-Triples the server holds
+
+    def data_requests(self) -> list[tuple[str, str, bytes]]:
+        """The requests that carried a graph's statements (not the build's list of graphs)."""
+        return [request for request in self.seen if "/graph/pushed" not in request[1]]
 
 
 @pytest.fixture
@@ -255,6 +303,20 @@ def double(monkeypatch) -> Iterator[GraphStoreDouble]:
             self.wfile.write(payload)
 
         do_POST = do_PUT = answer
+
+        def do_GET(self):  # a build's list of the graphs it pushed (none yet, unless a test gave one)
+            state.seen.append(("GET", urllib.parse.unquote(self.path), b""))
+            listed = state.pushed_lists.get(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
+            self.send_response(404 if listed is None else 200)
+            payload = b"no such graph" if listed is None else listed
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_DELETE(self):
+            state.seen.append(("DELETE", urllib.parse.unquote(self.path), b""))
+            self.send_response(204)
+            self.end_headers()
 
         def log_message(self, *args):
             pass
@@ -294,20 +356,20 @@ def test_push_with_append_is_not_retried_after_a_503(double):
         push(_TwoGraphs(), double.url + "/store", build="b", append=True, retries=3)
     assert str(failed.value) == f"{double.url}/store: the server answered 503: busy"
     sent_once = [("POST", "/store?graph=https://w3id.org/kg/id/graph/default/b")]
-    assert [(method, path) for method, path, _ in double.seen] == sent_once
+    assert [(method, path) for method, path, _ in double.data_requests()] == sent_once
 
 
 def test_push_with_put_is_retried_after_a_503(double):
     double.answers = [(503, b"busy"), (204, b"")]
-    sent = push(_TwoGraphs(), double.url + "/store", build="b")
+    sent = push(_TwoGraphs(), double.url + "/store", build="b").sent
     # Statements in no named graph are the build's own: under its name, never the server's default graph.
     assert sent == [("https://w3id.org/kg/id/graph/default/b", 1), ("https://w3id.org/kg/id/graph/source/a", 1)]
-    assert [(method, path) for method, path, _ in double.seen] == [
+    assert [(method, path) for method, path, _ in double.data_requests()] == [
         ("PUT", "/store?graph=https://w3id.org/kg/id/graph/default/b"),
         ("PUT", "/store?graph=https://w3id.org/kg/id/graph/default/b"),
         ("PUT", "/store?graph=https://w3id.org/kg/id/graph/source/a"),
     ]
-    assert double.seen[-1][2].endswith(b"<urn:x> .\n")
+    assert double.data_requests()[-1][2].endswith(b"<urn:x> .\n")
 
 
 def test_a_large_graph_goes_in_chunks_put_then_post(double):
@@ -318,12 +380,12 @@ def test_a_large_graph_goes_in_chunks_put_then_post(double):
         graph.store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:s{n}"), pyoxigraph.NamedNode("urn:p"),
                                         pyoxigraph.Literal(str(n)), graph.source))  # fmt: skip
     double.answers = [(204, b"")]
-    sent = push(graph, double.url + "/store", build="b", chunk=2)
+    sent = push(graph, double.url + "/store", build="b", chunk=2).sent
     assert sent == [("https://w3id.org/kg/id/graph/default/b", 1), ("https://w3id.org/kg/id/graph/source/a", 5)]
-    requests = [(method, path.rsplit("/", 1)[-1], body.count(b"\n")) for method, path, body in double.seen]
+    requests = [(method, path.rsplit("/", 1)[-1], body.count(b"\n")) for method, path, body in double.data_requests()]
     assert requests == [("PUT", "b", 1), ("PUT", "a", 2), ("POST", "a", 2), ("POST", "a", 1)]
     received = pyoxigraph.Store()
-    for _, _, body in double.seen[1:]:
+    for _, _, body in double.data_requests()[1:]:
         received.load(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
     assert len(received) == 5, "every statement once"
     double.seen.clear()
@@ -334,7 +396,7 @@ def test_a_large_graph_goes_in_chunks_put_then_post(double):
         "the server answered 503: busy; the server holds only part of graph "
         "<https://w3id.org/kg/id/graph/source/a> (2 statements): push again"
     )
-    assert [method for method, _, _ in double.seen] == ["PUT", "PUT", "POST"], "a POST is not sent twice"
+    assert [method for method, _, _ in double.data_requests()] == ["PUT", "PUT", "POST"], "a POST is not sent twice"
 
 
 def test_a_server_that_will_not_write_says_how_to_let_it(double, capsys, tmp_path):
@@ -343,7 +405,7 @@ def test_a_server_that_will_not_write_says_how_to_let_it(double, capsys, tmp_pat
         push(_TwoGraphs(), double.url + "/store", build="b")
     assert "refused to write graph <https://w3id.org/kg/id/graph/default/b>" in str(refused.value)
     assert "Permission denied" in str(refused.value) and "GRANT SPARQL_UPDATE" in str(refused.value)
-    assert len(double.seen) == 1, "a refusal is final"
+    assert len(double.data_requests()) == 1, "a refusal is final"
 
 
 def test_a_build_name_is_checked_before_the_graph_is_read(tmp_path, capsys):
@@ -367,7 +429,7 @@ def test_a_literal_with_a_tag_is_sent_with_its_angle_escaped(double):
     )
     double.answers = [(204, b"")]
     push(graph, double.url + "/store", build="b")
-    body = double.seen[-1][2]
+    body = double.data_requests()[-1][2]
     assert b"<html>" not in body and b"<b>" not in body
     sent = pyoxigraph.Store()
     sent.load(body, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -399,7 +461,7 @@ def test_the_remote_package_and_its_modules():
     assert kg.remote.push is kg.remote.client.push
     assert set(kg.remote.__all__) == {
         "serve", "push", "query_endpoint", "free_port", "server_executable", "RunningServer", "with_prefixes",
-        "build_name", "RowCapWarning",
+        "build_name", "RowCapWarning", "Pushed",
     }  # fmt: skip
     for module in (kg.remote.client, kg.remote.server, kg.remote):
         assert _flag_messages(Path(module.__file__)) == [], "messages name options by keyword, never a flag"

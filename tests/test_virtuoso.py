@@ -23,7 +23,12 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, skip_unless_required
-from test_remote import PAGES, check_two_builds_keep_their_graphs, kg_graph_sizes
+from test_remote import (
+    PAGES,
+    check_a_removed_source_leaves_the_server,
+    check_two_builds_keep_their_graphs,
+    kg_graph_sizes,
+)
 
 from kg.cli import main
 from kg.query import read_query, run_query
@@ -228,6 +233,10 @@ def test_builds_pushed_into_virtuoso_keep_their_counts(server, store, tmp_path, 
     whole = kg_graph_sizes(server.query_url)
     push(open_graph(store), server.store_url, build=build_name(store), chunk=100)  # PUT 100, then POST 100 at a time
     assert kg_graph_sizes(server.query_url) == whole, "the same statements, none lost or doubled"
+
+
+def test_a_source_removed_from_a_store_leaves_virtuoso_at_its_next_push(server, tmp_path, capsys):
+    check_a_removed_source_leaves_the_server(server.store_url, server.query_url, tmp_path, capsys)
 
 
 def test_a_file_with_statements_in_no_named_graph_and_tags_in_literals(server, tmp_path, capsys):

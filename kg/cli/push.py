@@ -19,7 +19,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         description="Send every named graph of GRAPH to a Graph Store Protocol endpoint: PUT replaces each graph "
         "there, --append adds to it. A source's graph keeps its name; the build's own graphs (counts, topics, "
         "resolution) are sent as <graph IRI>/BUILD, so builds pushed into one server keep their own counts and a "
-        "push of the same build again replaces them.",
+        "push of the same build again replaces them, and deletes the graphs of sources the build no longer has.",
     )
     add_graph_argument(push)
     push.add_argument(
@@ -40,8 +40,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from kg.remote import build_name, push
 
     build = build_name(args.graph, args.build)  # checked before GRAPH is read
-    sent = push(open_graph(args.graph), args.endpoint, build=build, append=args.append)
-    total = sum(count for _, count in sent)
-    note(f"sent {total} statements in {len(sent)} graph(s) to {args.endpoint} as build {build} "
-         f"(its counts, topics and resolution graphs end in /{build})", args.quiet)  # fmt: skip
+    pushed = push(open_graph(args.graph), args.endpoint, build=build, append=args.append)
+    total = sum(count for _, count in pushed.sent)
+    removed = f"; removed {len(pushed.removed)} graph(s) it no longer has" if pushed.removed else ""
+    note(f"sent {total} statements in {len(pushed.sent)} graph(s) to {args.endpoint} as build {build} "
+         f"(its counts, topics and resolution graphs end in /{build}){removed}", args.quiet)  # fmt: skip
     return 0

@@ -21,10 +21,11 @@ Traceback (most recent call last):
 kg.errors.UsageError: file:///tmp/store: an endpoint must be an http(s) URL
 """
 
-from kg.remote.client import RowCapWarning, build_name, push, query_endpoint, with_prefixes
+from kg.remote.client import Pushed, RowCapWarning, build_name, push, query_endpoint, with_prefixes
 from kg.remote.server import RunningServer, free_port, serve, server_executable
 
 __all__ = [
+    "Pushed",
     "RowCapWarning",
     "RunningServer",
     "build_name",

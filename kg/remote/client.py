@@ -36,12 +36,14 @@ kg.errors.UsageError: ftp://example.org/sparql: an endpoint must be an http(s) U
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import re
 import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -269,6 +271,15 @@ def build_graph(graph_name: str, build: str) -> str:
     return f"{graph_name}/{build}" if _BUILD_GRAPH_RE.search(graph_name) else graph_name
 
 
+@dataclass(frozen=True)
+class Pushed:
+    """What :func:`push` did: ``sent`` (graph name, statements) per graph, and ``removed``, the graphs an earlier
+    push of the build had sent that it no longer has (a source removed since), deleted from the server."""
+
+    sent: list[tuple[str, int]]
+    removed: list[str]
+
+
 def push(
     graph: Any,
     endpoint: str,
@@ -278,7 +289,7 @@ def push(
     timeout_s: float = TIMEOUT_S,
     retries: int = RETRIES,
     chunk: int = CHUNK_STATEMENTS,
-) -> list[tuple[str, int]]:
+) -> Pushed:
     """Load ``graph`` (a :class:`kg.graph.KnowledgeGraph`) into a Graph Store Protocol server as ``build``.
 
     Each named graph is sent as N-Triples to ``endpoint?graph=IRI``: a source's
@@ -293,7 +304,15 @@ def push(
     replaces what the server held under that name with the first, POST adds
     each next one. A PUT is tried ``retries`` more times after a failure; a
     POST (every request with ``append``) is sent once, since a repeat could
-    add the statements twice. Returns (graph name, statements sent) per graph.
+    add the statements twice.
+
+    The server keeps, for each build, the list of graphs it sent (the graph
+    ``<base>graph/pushed/<build>``, each graph a ``prov:hadMember``; the builds are
+    members of ``<base>graph/pushed``). A push without ``append`` deletes the graphs
+    its build's last push sent that it no longer has (the graph of a source removed
+    since), unless another build's list names them too: the server holds what the
+    build holds now. The list is written before the graphs and again after, so a
+    push cut short forgets nothing it sent.
 
     Parameters
     ----------
@@ -312,19 +331,18 @@ def push(
         the message names a graph left incomplete; a server that does not let
         the endpoint write says how to let it.
     """
-    import pyoxigraph
 
     _check_endpoint(endpoint)
     _checked_build(build)
+    send = functools.partial(_send, endpoint, timeout_s=timeout_s, retries=retries)
+    pushed_list, pushed_index = f"{graph.base}graph/pushed/{build}", f"{graph.base}graph/pushed"
+    names = [_server_name(graph, name, build) for name in graph.graph_names()]
+    previous = [] if append else _members(endpoint, pushed_list, timeout_s, retries)
+    if set(previous) - set(names):  # until it ends, the build holds both what it sent and what it sends now
+        send(pushed_list, _membership(pushed_list, [*previous, *names]), method="PUT")
     sent: list[tuple[str, int]] = []
     for graph_name in graph.graph_names():
-        if isinstance(graph_name, pyoxigraph.DefaultGraph):
-            # Statements in no named graph are this build's too: a second build PUT into the server's default
-            # graph would replace them. And Virtuoso's Graph Store has no default graph to write unless one is
-            # set for the host (it answers "?default" with a 500); its queries read every graph anyway.
-            name = f"{graph.base}graph/default/{build}"
-        else:
-            name = build_graph(graph_name.value, build)
+        name = _server_name(graph, graph_name, build)
         count = 0
         for data, statements in _chunks(graph.store, graph_name, chunk):
             method = "POST" if append or count else "PUT"
@@ -338,7 +356,72 @@ def push(
             count += statements
         if count:
             sent.append((name, count))
-    return sent
+    held = [name for name, _ in sent]
+    removed = []
+    stale = [name for name in previous if name not in held]
+    if stale:
+        others = set()
+        for member in _members(endpoint, pushed_index, timeout_s, retries):
+            if member != pushed_list:
+                others.update(_members(endpoint, member, timeout_s, retries))
+        for name in stale:
+            if name not in others:
+                _delete(endpoint, name, timeout_s, retries)
+                removed.append(name)
+    send(pushed_list, _membership(pushed_list, held), method="POST" if append else "PUT")
+    send(pushed_index, _membership(pushed_index, [pushed_list]), method="POST")
+    return Pushed(sent, removed)
+
+
+def _server_name(graph: Any, graph_name: Any, build: str) -> str:
+    """The name a graph of ``graph`` takes on the server when pushed as ``build``."""
+    import pyoxigraph
+
+    if isinstance(graph_name, pyoxigraph.DefaultGraph):
+        # Statements in no named graph are this build's too: a second build PUT into the server's default
+        # graph would replace them. And Virtuoso's Graph Store has no default graph to write unless one is
+        # set for the host (it answers "?default" with a 500); its queries read every graph anyway.
+        return f"{graph.base}graph/default/{build}"
+    return build_graph(graph_name.value, build)
+
+
+def _membership(collection: str, members: list[str]) -> bytes:
+    """N-Triples: ``collection prov:hadMember member`` for each of ``members``."""
+    import pyoxigraph
+
+    subject, predicate = pyoxigraph.NamedNode(collection), pyoxigraph.NamedNode(PREFIXES["prov"] + "hadMember")
+    triples = [pyoxigraph.Triple(subject, predicate, pyoxigraph.NamedNode(m)) for m in dict.fromkeys(members)]
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _members(endpoint: str, collection: str, timeout_s: float, retries: int) -> list[str]:
+    """The members the server's graph ``collection`` lists (none when the server has no such graph)."""
+    import pyoxigraph
+
+    try:
+        answer = request_answer(_with_query(endpoint, urllib.parse.urlencode({"graph": collection})),
+                                headers={"Accept": "application/n-triples"}, timeout=timeout_s, retries=retries,
+                                allow_private=True, source=endpoint)  # fmt: skip
+    except ServerAnswerError as error:
+        if error.status == 404:
+            return []
+        raise
+    try:
+        triples = pyoxigraph.parse(answer.body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        member = PREFIXES["prov"] + "hadMember"
+        return sorted({t.object.value for t in triples if t.subject.value == collection and t.predicate.value == member
+                       and isinstance(t.object, pyoxigraph.NamedNode)})  # fmt: skip
+    except (SyntaxError, ValueError):
+        raise InputError(endpoint, f"graph <{collection}> is not the N-Triples kg asked for") from None
+
+
+def _delete(endpoint: str, name: str, timeout_s: float, retries: int) -> None:
+    try:
+        request_answer(_with_query(endpoint, urllib.parse.urlencode({"graph": name})), method="DELETE",
+                       timeout=timeout_s, retries=retries, allow_private=True, source=endpoint)  # fmt: skip
+    except ServerAnswerError as error:
+        if error.status != 404:  # gone already: what was asked
+            raise
 
 
 def _chunks(store: Any, graph_name: Any, size: int) -> Iterator[tuple[bytes, int]]:

@@ -57,6 +57,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import time
 import uuid
 import weakref
@@ -82,6 +83,7 @@ DATABASE = "oxigraph"
 RECORDS = "records"
 SERVER_WRITES = "server-writes.jsonl"
 VIEWS = "views"  # files derived from a generation's graph (kg's read model), so views need not read it again
+VIEW_MAX_BYTES = 8 << 30  # a kept file larger than this is no file kg wrote
 LAYOUT = 3
 _GENERATION_RE = re.compile(r"gen-(\d{8})\Z")
 _RECORDS_NAME_RE = re.compile(r"[0-9a-f]{24}\.jsonl\Z")
@@ -128,10 +130,11 @@ class ViewCache:
     --------
     >>> import pathlib, tempfile
     >>> cache = ViewCache(pathlib.Path(tempfile.mkdtemp()), "gen-00000001.0")
-    >>> cache.read("model"), cache.save("model", b"{}"), cache.read("model")
+    >>> cache.read("model-1"), cache.save("model-1", b"{}"), cache.read("model-1")
     (None, True, b'{}')
-    >>> ViewCache(cache.folder, "gen-00000001.120").read("model") is None
-    True
+    >>> later = ViewCache(cache.folder, "gen-00000001.120")
+    >>> later.read("model-1") is None, later.save("model-2", b"[]"), [p.name for p in cache.folder.iterdir()]
+    (True, True, ['model-2.gen-00000001.120.json'])
     """
 
     folder: Path
@@ -140,21 +143,45 @@ class ViewCache:
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.{self.key}.json"
 
-    def read(self, name: str) -> bytes | None:
-        """What was saved as ``name`` for this graph, or None."""
+    def _usable(self) -> bool:
+        """The folder is a folder of the store (a store holds no links: one put here is not followed)."""
         try:
-            return self._path(name).read_bytes()
+            return stat.S_ISDIR(os.lstat(self.folder).st_mode)
+        except OSError:
+            return False
+
+    def read(self, name: str) -> bytes | None:
+        """What was saved as ``name`` for this graph, or None (nor is anything but a plain file read, nor a link
+        followed, nor more than :data:`VIEW_MAX_BYTES` read)."""
+        if not self._usable():
+            return None
+        try:
+            descriptor = os.open(self._path(name), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except OSError:
             return None
+        with os.fdopen(descriptor, "rb") as handle:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode) or status.st_size > VIEW_MAX_BYTES:
+                return None
+            try:
+                return handle.read()
+            except OSError:
+                return None
 
     def save(self, name: str, data: bytes) -> bool:
-        """Keep ``data`` as ``name`` for this graph (replacing what an earlier state of it had); False when it
-        could not be written."""
+        """Keep ``data`` as ``name`` for this graph; False when it could not be written.
+
+        A name's part before its last ``-`` is its kind (``readmodel-1a2b``): one file of a kind is kept,
+        so what an earlier state of the graph, or another version of kg, saved as that kind goes.
+        """
+        kind = name.rsplit("-", 1)[0]
         try:
             self.folder.mkdir(exist_ok=True)
+            if not self._usable():
+                return False
             with atomic_write(self._path(name)) as handle:
                 handle.write(data)
-            for old in self.folder.glob(f"{name}.*.json"):
+            for old in self.folder.glob(f"{kind}-*.json"):
                 if old != self._path(name):
                     old.unlink(missing_ok=True)
         except (OSError, KgError):  # a read-only or full disk: the view is read from the graph next time
@@ -464,6 +491,12 @@ class StoreFolder:
         snapshot, descriptor = self._hold_current()
         try:
             base = self._options(snapshot.generation).get("base")
+            # How much a writable server has logged, taken before the database is opened: a write it logs
+            # meanwhile makes what a view keeps of this state stale, never the other way round.
+            logged = 0
+            if snapshot.generation is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    logged = (self.folder / snapshot.generation / SERVER_WRITES).stat().st_size
             try:
                 database = pyoxigraph.Store.read_only(str(snapshot.database))
             except (OSError, RuntimeError, ValueError) as error:
@@ -479,12 +512,7 @@ class StoreFolder:
         graph = KnowledgeGraph(database, **({"base": base} if base else {}))
         graph.database_path = str(snapshot.database)  # other processes may open it read-only too
         if snapshot.generation is not None:
-            generation = self.folder / snapshot.generation
-            try:
-                logged = (generation / SERVER_WRITES).stat().st_size
-            except FileNotFoundError:
-                logged = 0
-            graph.views = ViewCache(generation / VIEWS, f"{snapshot.generation}.{logged}")
+            graph.views = ViewCache(self.folder / snapshot.generation / VIEWS, f"{snapshot.generation}.{logged}")
         if descriptor is not None:
             weakref.finalize(graph, os.close, descriptor)
         return graph

@@ -280,6 +280,7 @@ class GraphStoreDouble:
     answers: list[tuple[int, bytes]] = field(default_factory=list)
     seen: list[tuple[str, str, bytes]] = field(default_factory=list)
     pushed_lists: dict[str, bytes] = field(default_factory=dict)  # graph -> N-Triples the server holds
+    get_status: int | None = None  # the answer to every GET, when set
 
     def data_requests(self) -> list[tuple[str, str, bytes]]:
         """The requests that carried a graph's statements (not the build's list of graphs)."""
@@ -295,6 +296,10 @@ def double(monkeypatch) -> Iterator[GraphStoreDouble]:
         def answer(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             state.seen.append((self.command, urllib.parse.unquote(self.path), body))
+            if "/graph/pushed" in urllib.parse.unquote(self.path):  # the build's list: taken, whatever is scripted
+                self.send_response(204)
+                self.end_headers()
+                return
             status, payload = state.answers.pop(0) if len(state.answers) > 1 else state.answers[0]
             self.send_response(status)
             self.send_header("Content-Type", "text/plain" if status >= 400 else "application/sparql-results+json")
@@ -307,8 +312,9 @@ def double(monkeypatch) -> Iterator[GraphStoreDouble]:
         def do_GET(self):  # a build's list of the graphs it pushed (none yet, unless a test gave one)
             state.seen.append(("GET", urllib.parse.unquote(self.path), b""))
             listed = state.pushed_lists.get(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
-            self.send_response(404 if listed is None else 200)
-            payload = b"no such graph" if listed is None else listed
+            status = state.get_status or (404 if listed is None else 200)
+            self.send_response(status)
+            payload = listed if status == 200 and listed is not None else b"no such graph"
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
@@ -357,6 +363,18 @@ def test_push_with_append_is_not_retried_after_a_503(double):
     assert str(failed.value) == f"{double.url}/store: the server answered 503: busy"
     sent_once = [("POST", "/store?graph=https://w3id.org/kg/id/graph/default/b")]
     assert [(method, path) for method, path, _ in double.data_requests()] == sent_once
+
+
+def test_the_builds_list_is_written_before_its_graphs_and_a_server_without_reads_is_named(double):
+    double.answers = [(204, b"")]
+    double.get_status = 405
+    pushed = push(_TwoGraphs(), double.url + "/store", build="b")
+    writes = [(method, path.split("graph=")[1]) for method, path, _ in double.seen if method != "GET"]
+    assert writes[:2] == [("POST", "https://w3id.org/kg/id/graph/pushed"),
+                          ("PUT", "https://w3id.org/kg/id/graph/pushed/b")]  # fmt: skip
+    assert [name for _, name in writes[2:]] == [name for name, _ in pushed.sent], "then the graphs"
+    assert pushed.removed == [] and len(pushed.notes) == 1
+    assert "gives no graph back" in pushed.notes[0] and "405" in pushed.notes[0]
 
 
 def test_push_with_put_is_retried_after_a_503(double):

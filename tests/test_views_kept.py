@@ -116,3 +116,39 @@ def test_a_store_that_cannot_keep_the_model_still_gives_every_view(store):
     page = render_page(store).html
     assert render_page(store).html == page
     assert (generation / "views").is_file()
+
+
+def test_a_value_kg_cannot_keep_is_read_from_the_graph_each_time(store):
+    import pyoxigraph
+
+    folder = StoreFolder(store)
+    generation = store / folder.current_generation()
+    insert = "INSERT DATA { <urn:kg:test:p> a <https://w3id.org/kg/ontology#Paper> ; " \
+             "<https://w3id.org/kg/ontology#year> 100000000000000000000 }"  # fmt: skip
+    with folder.writing("a writable server (test)"):
+        database = pyoxigraph.Store(str(generation / "oxigraph"))
+        database.update(insert)
+        database.flush()
+        del database
+        folder.log_server_write("update", insert.encode(), None, None)
+    assert load_graph_data(store).papers["urn:kg:test:p"].year == 10**20  # past what the kept file can hold
+    assert render_page(store).shown > 0, "every view still draws"
+    assert not list((generation / "views").glob("readmodel-*.json")), "nothing kept, nothing wrong"
+
+
+def test_kept_files_are_plain_files_in_the_store_never_links(store, tmp_path):
+    import os
+
+    generation = next(store.glob("gen-*"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (generation / "views").symlink_to(elsewhere)
+    expected = load_graph_data(open_graph(store))
+    assert load_graph_data(store) == expected
+    assert list(elsewhere.iterdir()) == [], "nothing written through a link"
+    (generation / "views").unlink()
+    load_graph_data(store)  # keeps the read model
+    (kept,) = (generation / "views").glob("readmodel-*.json")
+    kept.unlink()
+    os.mkfifo(kept)  # a reader would wait on it for ever
+    assert load_graph_data(store) == expected

@@ -196,6 +196,10 @@ def error(message: str) -> None:
     print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
 
 
+def warn(message: str) -> None:
+    print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
+
+
 def build_options(args: argparse.Namespace):
     """The BuildOptions a command's flags ask for (flags a command lacks keep their defaults)."""
     from kg.pipeline import BuildOptions

@@ -8,6 +8,7 @@ from typing import TextIO
 from kg.cli.common import (
     add_graph_argument,
     note,
+    warn,
 )
 from kg.store import open_graph
 
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     build = build_name(args.graph, args.build)  # checked before GRAPH is read
     pushed = push(open_graph(args.graph), args.endpoint, build=build, append=args.append)
+    for message in pushed.notes:
+        warn(message)
     total = sum(count for _, count in pushed.sent)
     removed = f"; removed {len(pushed.removed)} graph(s) it no longer has" if pushed.removed else ""
     note(f"sent {total} statements in {len(pushed.sent)} graph(s) to {args.endpoint} as build {build} "

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from kg.cli.common import (
-    PROG,
-    one_line,
     print_table,
+    warn,
 )
 from kg.errors import UsageError
 from kg.io.inputs import STDIN
@@ -99,7 +97,7 @@ def _query_remote(args: argparse.Namespace, sparql: str, bindings: dict, prefixe
         _print_result(result, prefixes, out)
     out.flush()
     for message in warnings:
-        print(f"{PROG}: warning: {one_line(message)}", file=sys.stderr)
+        warn(message)
     return 0
 
 

@@ -44,6 +44,7 @@ import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -209,10 +210,16 @@ def _answers(graph: Any, queries: Mapping[str, str]) -> dict[str, Iterator[list[
     workers = min(len(queries), os.cpu_count() or 1)
     if location is None or workers < 2 or not hasattr(os, "fork"):
         return {name: _rows(graph, "", text) for name, text in queries.items()}
+    from concurrent.futures.process import BrokenProcessPool
+
     from kg.io.workers import worker_pool
 
-    with worker_pool(workers) as pool:
-        answers = dict(zip(queries, pool.map(_answer_at, [(location, text) for text in queries.values()]), strict=True))
+    try:
+        with worker_pool(workers) as pool:
+            jobs = [(location, text) for text in queries.values()]
+            answers = dict(zip(queries, pool.map(_answer_at, jobs), strict=True))
+    except (BrokenProcessPool, OSError, RuntimeError):  # a worker that could not open or read it: read it here
+        return {name: _rows(graph, "", text) for name, text in queries.items()}
     return {name: _csv_rows(answer) for name, answer in answers.items()}
 
 
@@ -301,8 +308,18 @@ def _graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
         return _read_graph_data(graph, parts)
     # What an earlier view read stays read: the store keeps the union, so the next view reads nothing.
     data = _read_graph_data(graph, parts | (kept.parts if kept is not None else frozenset()))
-    views.save(_MODEL, _encode_data(data))
+    _keep(views, _MODEL, _encode_data, data)
     return _only(data, parts)
+
+
+def _keep(views: Any, name: str, encode: Any, value: Any) -> None:
+    """Save ``encode(value)`` as ``name``; a value kg cannot encode (an integer past 64 bits written by a
+    server's update, say) is not kept: the next view reads the graph again."""
+    try:
+        data = encode(value)
+    except (TypeError, ValueError):
+        return
+    views.save(name, data)
 
 
 def _read_graph_data(graph: Any, parts: frozenset[str]) -> GraphData:
@@ -368,9 +385,12 @@ _MODEL_QUERIES = ("nx_papers", "nx_paper_sources", "nx_labels", "nx_edges", "nx_
 
 
 def _cache_name(kind: str, texts: Iterable[str]) -> str:
+    """``kind-<digest>``: the digest of the queries and of this module's own code, so a file kept by another
+    version of kg is never read as this one's."""
     import hashlib
 
-    digest = hashlib.sha256("\n".join([str(_LAYOUT), *texts]).encode("utf-8")).hexdigest()[:12]
+    code = Path(__file__).read_text(encoding="utf-8")
+    digest = hashlib.sha256("\n".join([str(_LAYOUT), code, *texts]).encode("utf-8")).hexdigest()[:12]
     return f"{kind}-{digest}"
 
 
@@ -567,7 +587,7 @@ def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
             return kept
         details = _read_paper_details(graph)
     if views is not None:
-        views.save(_DETAILS, _encode_details(details))
+        _keep(views, _DETAILS, _encode_details, details)
     return details
 
 

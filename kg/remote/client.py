@@ -43,7 +43,7 @@ import re
 import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -273,11 +273,13 @@ def build_graph(graph_name: str, build: str) -> str:
 
 @dataclass(frozen=True)
 class Pushed:
-    """What :func:`push` did: ``sent`` (graph name, statements) per graph, and ``removed``, the graphs an earlier
-    push of the build had sent that it no longer has (a source removed since), deleted from the server."""
+    """What :func:`push` did: ``sent`` (graph name, statements) per graph; ``removed``, the graphs an earlier
+    push of the build had sent that it no longer has (a source removed since), deleted from the server; and
+    ``notes``, what it could not do (a server that gives no graph back keeps the graphs of removed sources)."""
 
     sent: list[tuple[str, int]]
     removed: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def push(
@@ -337,9 +339,17 @@ def push(
     send = functools.partial(_send, endpoint, timeout_s=timeout_s, retries=retries)
     pushed_list, pushed_index = f"{graph.base}graph/pushed/{build}", f"{graph.base}graph/pushed"
     names = [_server_name(graph, name, build) for name in graph.graph_names()]
-    previous = [] if append else _members(endpoint, pushed_list, timeout_s, retries)
-    if set(previous) - set(names):  # until it ends, the build holds both what it sent and what it sends now
-        send(pushed_list, _membership(pushed_list, [*previous, *names]), method="PUT")
+    notes: list[str] = []
+    previous = [] if append else _members(endpoint, pushed_list, timeout_s, retries, notes)
+    # Listed before they are sent (until the push ends, the build holds both what it sent and what it sends
+    # now): a push cut short leaves no graph that no list names.
+    send(pushed_index, _membership(pushed_index, [pushed_list]), method="POST")
+    listed = set(previous)
+    if append:
+        send(pushed_list, _membership(pushed_list, names), method="POST")
+    elif not set(names) <= listed:
+        listed |= set(names)
+        send(pushed_list, _membership(pushed_list, sorted(listed)), method="PUT")
     sent: list[tuple[str, int]] = []
     for graph_name in graph.graph_names():
         name = _server_name(graph, graph_name, build)
@@ -361,16 +371,16 @@ def push(
     stale = [name for name in previous if name not in held]
     if stale:
         others = set()
-        for member in _members(endpoint, pushed_index, timeout_s, retries):
+        for member in _members(endpoint, pushed_index, timeout_s, retries, notes):
             if member != pushed_list:
-                others.update(_members(endpoint, member, timeout_s, retries))
+                others.update(_members(endpoint, member, timeout_s, retries, notes))
         for name in stale:
             if name not in others:
                 _delete(endpoint, name, timeout_s, retries)
                 removed.append(name)
-    send(pushed_list, _membership(pushed_list, held), method="POST" if append else "PUT")
-    send(pushed_index, _membership(pushed_index, [pushed_list]), method="POST")
-    return Pushed(sent, removed)
+    if not append and set(held) != listed:
+        send(pushed_list, _membership(pushed_list, held), method="PUT")
+    return Pushed(sent, removed, notes)
 
 
 def _server_name(graph: Any, graph_name: Any, build: str) -> str:
@@ -394,8 +404,9 @@ def _membership(collection: str, members: list[str]) -> bytes:
     return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
 
-def _members(endpoint: str, collection: str, timeout_s: float, retries: int) -> list[str]:
-    """The members the server's graph ``collection`` lists (none when the server has no such graph)."""
+def _members(endpoint: str, collection: str, timeout_s: float, retries: int, notes: list[str]) -> list[str]:
+    """The members the server's graph ``collection`` lists (none when the server has no such graph, or gives
+    no graph back: then ``notes`` says so)."""
     import pyoxigraph
 
     try:
@@ -405,9 +416,15 @@ def _members(endpoint: str, collection: str, timeout_s: float, retries: int) -> 
     except ServerAnswerError as error:
         if error.status == 404:
             return []
+        if error.status in (401, 403, 405, 501):
+            note = (f"the server gives no graph back ({error.reason}): the graphs of sources a build no longer "
+                    "has stay on it")  # fmt: skip
+            if note not in notes:
+                notes.append(note)
+            return []
         raise
-    try:
-        triples = pyoxigraph.parse(answer.body, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    try:  # N-Triples, as asked; Turtle, which holds it, from a server that answers in Turtle anyway
+        triples = pyoxigraph.parse(answer.body, format=pyoxigraph.RdfFormat.TURTLE)
         member = PREFIXES["prov"] + "hadMember"
         return sorted({t.object.value for t in triples if t.subject.value == collection and t.predicate.value == member
                        and isinstance(t.object, pyoxigraph.NamedNode)})  # fmt: skip

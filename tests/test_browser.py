@@ -198,9 +198,10 @@ def test_a_node_with_more_papers_than_the_page_lists_says_so(browser, tmp_path, 
     from kg.export import html
 
     monkeypatch.setattr(html, "NODE_PAPERS", 2)
+    monkeypatch.setattr(html, "PANEL_PEOPLE", 1)
     graph = KnowledgeGraph.from_records([
         record("Ordered", ["Amy Adams", "Zed Young"], 7, date="2021-03"),
-        record("Second", ["Amy Adams", "Zed Young"], 9, date="2019"),
+        record("Second", ["Amy Adams", "Zed Young", "Cy Cole"], 9, date="2019"),
         record("Third", ["Amy Adams", "Zed Young"], 11, date="2021"),
     ])  # fmt: skip
     view = opened(browser, tmp_path, render_page(graph, projection="coauthor"))
@@ -208,7 +209,7 @@ def test_a_node_with_more_papers_than_the_page_lists_says_so(browser, tmp_path, 
     assert "3 papers, 2019\u20132021" in view.page.inner_text("#panel")
     assert view.page.inner_text("#panel-papers").split("\n") == ["2021", "Ordered", "Third"]
     assert view.page.inner_text("#panel-more") == "the newest 2 shown; 1 older"
-    assert view.page.inner_text("#panel-coauthors") == "Zed Young (3)"
+    assert view.page.inner_text("#panel-coauthors") == "Zed Young (3)\nand 1 more"  # counted over all papers
     assert view.clean()
     view.page.close()
 

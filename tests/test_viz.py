@@ -72,6 +72,10 @@ def test_a_node_lists_its_newest_papers_and_counts_names_over_all_of_them(monkey
     assert [data["papers"][p]["title"] for p in amy["papers"]] == ["Ordered", "Third"]  # the newest two
     assert amy["count"] == 4 and amy["years"] == [2018, 2019, 2021]
     assert [(names[ref][1], count) for ref, count in amy["people"]] == [("Zed Young", 4), ("Cy Cole", 1)]
+    assert amy["peopleTotal"] == 2
+    monkeypatch.setattr(html, "PANEL_PEOPLE", 1)
+    amy = next(n for n in payload(render_page(graph, projection="coauthor").html)["nodes"] if n["label"] == "Amy Adams")
+    assert len(amy["people"]) == 1 and amy["peopleTotal"] == 2, "the page knows how many it leaves out"
     assert "Second" not in [paper["title"] for paper in data["papers"]], "a paper no node lists is not on the page"
 
 

@@ -586,9 +586,10 @@ def _most_named(
     groups: Mapping[str, list[str]],
     limit: int,
     skip_self: bool = False,
-) -> dict[str, list[tuple[str, int]]]:
+) -> dict[str, tuple[list[tuple[str, int]], int]]:
     """For each node of ``groups`` (node -> its papers), the ``limit`` names ``index`` (paper -> names) gives most
-    often over its papers, as ``(name, papers)``, most first, then by label; not the node itself with ``skip_self``.
+    often over its papers, as ``(name, papers)``, most first, then by label (not the node itself with
+    ``skip_self``), and how many names there are in all.
 
     Counted for every node at once, as a product of sparse incidence matrices (nodes x papers, papers x names).
 
@@ -597,7 +598,7 @@ def _most_named(
     >>> data = GraphData(labels={n: ("author", name, None) for n, name in (("a", "Ann"), ("b", "Bo"), ("c", "Cy"))})
     >>> index = {"p1": ("a", "b"), "p2": ("a", "b", "c"), "p3": ("c",)}
     >>> _most_named(data, index, {"a": ["p1", "p2"], "t": ["p2", "p3"]}, 2, skip_self=True)
-    {'a': [('b', 2), ('c', 1)], 't': [('c', 2), ('a', 1)]}
+    {'a': ([('b', 2), ('c', 1)], 2), 't': ([('c', 2), ('a', 1)], 3)}
     """
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -617,18 +618,19 @@ def _most_named(
 
     counts = (incidence(nodes, papers, groups.__getitem__) @ incidence(list(papers), name_index,
                                                                        lambda p: index.get(p, ()))).tocsr()  # fmt: skip
-    found: dict[str, list[tuple[str, int]]] = {}
+    found: dict[str, tuple[list[tuple[str, int]], int]] = {}
     for row, node in enumerate(nodes):
         begin, stop = counts.indptr[row], counts.indptr[row + 1]
         columns, values = counts.indices[begin:stop], counts.data[begin:stop]
         if skip_self and node in name_index:
             keep = columns != name_index[node]
             columns, values = columns[keep], values[keep]
+        total = len(values)
         if len(values) > limit:  # only names counted as often as the last one kept can be among the first
             least = np.partition(values, len(values) - limit)[len(values) - limit]
             columns, values = columns[values >= least], values[values >= least]
         pairs = [(names[c], int(v)) for c, v in zip(columns.tolist(), values.tolist(), strict=True)]
-        found[node] = sorted(pairs, key=lambda pair: (-pair[1], data.label(pair[0]), pair[0]))[:limit]
+        found[node] = (sorted(pairs, key=lambda pair: (-pair[1], data.label(pair[0]), pair[0]))[:limit], total)
     return found
 
 
@@ -709,9 +711,11 @@ def _render(
         }
         entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"])
         if kind != "paper":
-            entry["people"] = [[refs(name), count] for name, count in people[node]]
+            entry["people"] = [[refs(name), count] for name, count in people[node][0]]
+            entry["peopleTotal"] = people[node][1]
             if kind in ("author", "org"):
-                entry["topics"] = [[refs(name), count] for name, count in themes[node]]
+                entry["topics"] = [[refs(name), count] for name, count in themes[node][0]]
+                entry["topicsTotal"] = themes[node][1]
         if colour_by == "community":
             entry["community"] = community_of[node]
         if kind == "author":

@@ -402,3 +402,27 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path, capsys):
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     labels = {row[1] for row in rows[1:]}
     assert labels == {"'" + formula, "'@SUM(1+1)", "Bo Chen"}
+
+
+def test_igraph_gets_the_typed_graphs_edges_from_its_arrays_as_from_networkx():
+    import random
+
+    import networkx as nx
+    import numpy as np
+
+    from kg.analysis.measures import _undirected_arrays, _undirected_edges
+
+    generator = random.Random(7)
+    for _ in range(300):
+        n = generator.randint(1, 9)
+        added = [(generator.randrange(n), generator.randrange(n), generator.choice([0.0, 0.5, 1.0, 2.0, 3.5]))
+                 for _ in range(generator.randint(0, 25))]  # fmt: skip
+        graph = nx.DiGraph()
+        graph.add_nodes_from(range(n))
+        graph.add_weighted_edges_from(added)
+        expected = [(a, b, float(w or 1.0)) for a, b, w in _undirected_edges(graph)]
+        source = np.array([a for a, _, _ in added], dtype=np.int64)
+        target = np.array([b for _, b, _ in added], dtype=np.int64)
+        weight = np.array([w for _, _, w in added], dtype=float)
+        edges, weights = _undirected_arrays(n, source, target, weight)
+        assert [(int(a), int(b), w) for (a, b), w in zip(edges.tolist(), weights, strict=True)] == expected, added

@@ -172,3 +172,25 @@ def test_negative_sizes_are_refused_in_one_line(graph, tmp_path, capsys):
     graph.save(path)
     assert main(["viz", str(path), "-o", str(tmp_path / "p.html"), "--depth", "-2"]) == 2
     assert capsys.readouterr().err == "kg: error: --depth must be 0 or more, not -2\n"
+
+
+def test_the_typed_graph_measured_from_arrays_is_the_networkx_one(shared_data, seeds):
+    from kg.analysis.measures import CENTRALITIES, Centralities
+    from kg.export.html import _capped, _capped_parts
+    from kg.network.projections import TypedParts, typed_graph
+
+    report = build([str(seeds), str(shared_data / "wos-plaintext"), str(shared_data / "medline")], topics="none")
+    data = load_graph_data(report.graph)
+    parts, whole = TypedParts(data), typed_graph(data)
+    assert len(parts) == whole.number_of_nodes() > 1000, "large enough for igraph's measures"
+    from_arrays, from_networkx = Centralities(parts), Centralities(whole)
+    assert from_arrays.engine == from_networkx.engine == "igraph"
+    for measure in CENTRALITIES:
+        assert from_arrays[measure] == from_networkx[measure], measure  # the same figures, to the last bit
+    for cap in (50, 400):
+        ours = _capped_parts(parts, from_arrays["pagerank"], cap)
+        theirs = _capped(whole, from_networkx["pagerank"], cap)
+        # (a NetworkX subgraph lists its nodes in the order of a set: the page orders them itself)
+        assert sorted(ours.nodes(data=True)) == sorted(theirs.nodes(data=True))
+        assert sorted(ours.edges(data=True), key=str) == sorted(theirs.edges(data=True), key=str)
+    assert list(parts.networkx().edges(data=True)) == list(whole.edges(data=True))

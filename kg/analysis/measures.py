@@ -54,7 +54,8 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +139,41 @@ def _undirected_edges(graph: Any) -> Iterable[tuple[Hashable, Hashable, Any]]:
     return edges
 
 
+def _undirected_arrays(nodes: int, source: Any, target: Any, weight: Any) -> tuple[Any, list[float]]:
+    """The edges and weights :func:`_undirected_edges` gives for a directed graph made of ``nodes`` nodes (in
+    index order) and the edges ``source[i] -> target[i]`` (in the order they were added), from the arrays alone.
+
+    NetworkX's undirected copy lists an edge when it reaches its lower end (in node order), among that node's
+    edges in the order the pair was first added (the directed graph lists its edges by source, in the order
+    added); a pair stated both ways weighs what the last statement says (weights missing or 0 count as 1).
+
+    Examples
+    --------
+    >>> import networkx as nx, numpy as np
+    >>> added = [(2, 0, 2.0), (1, 2, 3.0), (0, 2, 5.0), (1, 1, 1.0)]
+    >>> g = nx.DiGraph(); g.add_nodes_from([0, 1, 2]); g.add_weighted_edges_from(added)
+    >>> edges, weights = _undirected_arrays(3, *(np.array(column) for column in zip(*added)))
+    >>> [(int(a), int(b), w) for (a, b), w in zip(edges, weights)]
+    [(0, 2, 2.0), (1, 2, 3.0), (1, 1, 1.0)]
+    >>> list(_undirected_edges(g))
+    [(0, 2, 2.0), (1, 2, 3.0), (1, 1, 1.0)]
+    """
+    import numpy as np
+
+    order = np.argsort(source, kind="stable")  # the directed graph's own order: by source, then as added
+    first, second, weights = source[order], target[order], weight[order]
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    pair = low * nodes + high
+    _, first_seen = np.unique(pair, return_index=True)  # where each pair is first stated...
+    reversed_pair = pair[::-1]
+    _, from_end = np.unique(reversed_pair, return_index=True)
+    last_seen = len(pair) - 1 - from_end  # ...and last (np.unique sorts both by pair: they line up)
+    listed = np.lexsort((first_seen, low[first_seen]))
+    edges = np.column_stack([low[first_seen][listed], high[first_seen][listed]])
+    values = weights[last_seen][listed]
+    return edges, [float(w) if w else 1.0 for w in values.tolist()]
+
+
 def require_centrality(measure: str, option: str) -> str:
     """``measure`` if it is one of :data:`CENTRALITIES`, else a usage error about ``option``.
 
@@ -162,9 +198,11 @@ class Centralities:
 
     Parameters
     ----------
-    graph : networkx.Graph or networkx.DiGraph
+    graph : networkx.Graph, networkx.DiGraph or kg.network.projections.TypedParts
         Edges may carry a ``weight`` (1 when missing); a directed graph is
-        measured as undirected. The graph is not changed.
+        measured as undirected. The graph is not changed. The typed graph's
+        arrays give igraph its edges without NetworkX (which is made only for a
+        measure igraph does not compute).
     exact_betweenness_max : int
         Above this many nodes betweenness is estimated from sampled sources.
     directed : bool
@@ -193,7 +231,7 @@ class Centralities:
         self._source = graph
         self._graph = None
         self.directed = graph if directed and graph.is_directed() else None
-        self.nodes = graph.number_of_nodes()
+        self.nodes = len(graph)
         self.exact_betweenness_max = exact_betweenness_max
         self.approximations: list[str] = []
         self._values: dict[str, dict] = {}
@@ -204,7 +242,8 @@ class Centralities:
     def graph(self) -> Any:
         """The undirected graph measured (a directed graph's copy is made when first asked for: igraph needs none)."""
         if self._graph is None:
-            self._graph = _undirected(self._source)
+            source = self._source.networkx() if hasattr(self._source, "networkx") else self._source
+            self._graph = _undirected(source)
         return self._graph
 
     @property
@@ -410,12 +449,17 @@ class _IgraphEngine:
     def __init__(self, graph: Any) -> None:
         import igraph
 
-        self.nodes = list(graph)
-        index = {node: i for i, node in enumerate(self.nodes)}
-        edges, weights = [], []
-        for a, b, weight in _undirected_edges(graph):
-            edges.append((index[a], index[b]))
-            weights.append(float(weight or 1.0))
+        if hasattr(graph, "source"):  # plain arrays (kg.network.projections.TypedParts): no NetworkX at all
+            self.nodes = list(graph.nodes)
+            index = graph.index
+            edges, weights = _undirected_arrays(len(self.nodes), graph.source, graph.target, graph.weight)
+        else:
+            self.nodes = list(graph)
+            index = {node: i for i, node in enumerate(self.nodes)}
+            edges, weights = [], []
+            for a, b, weight in _undirected_edges(graph):
+                edges.append((index[a], index[b]))
+                weights.append(float(weight or 1.0))
         self.graph = igraph.Graph(n=len(self.nodes), edges=edges, directed=False)
         self.graph.es["weight"] = weights
         self.graph.es["distance"] = [1.0 / w for w in weights]
@@ -424,13 +468,14 @@ class _IgraphEngine:
     def pagerank(self) -> dict:
         # ARPACK, not igraph's default PRPACK: the same figures (to 1e-16 here), and PRPACK took 0.5 s on a
         # 12,000-node typed graph with fractional weights where ARPACK took 0.05 s (no slower at 100,000 nodes).
-        values = self.graph.pagerank(weights="weight", damping=0.85, implementation="arpack")
+        with _seeded():
+            values = self.graph.pagerank(weights="weight", damping=0.85, implementation="arpack")
         return dict(zip(self.nodes, values, strict=True))
 
     def eigenvector(self) -> dict:
         import warnings
 
-        with warnings.catch_warnings():  # a disconnected graph is normal here (NetworkX's path says nothing)
+        with warnings.catch_warnings(), _seeded():  # a disconnected graph is normal here (NetworkX says nothing)
             warnings.simplefilter("ignore", RuntimeWarning)
             eigen = self.graph.eigenvector_centrality(weights="weight", scale=False)
         norm = sum(x * x for x in eigen) ** 0.5 or 1.0
@@ -474,14 +519,8 @@ class _IgraphEngine:
         return [sum(values) for values in zip(*parts, strict=True)]
 
     def communities(self) -> list[set]:
-        import random
-
-        state = random.getstate()
-        random.seed(SEED)  # python-igraph draws from Python's random module: seeded, communities repeat
-        try:
+        with _seeded():
             clusters = self.graph.community_multilevel(weights="weight")
-        finally:
-            random.setstate(state)
         return [{self.nodes[i] for i in members} for members in clusters]
 
     def closeness(self, chosen: list) -> dict:
@@ -496,6 +535,23 @@ class _IgraphEngine:
             reachable = sizes[component_of[vertex]]
             out[node] = (value or 0.0) * (reachable - 1) / (n - 1) if n > 1 and reachable > 1 else 0.0
         return out
+
+
+@contextmanager
+def _seeded() -> Iterator[None]:
+    """Python's random module seeded with :data:`SEED` for the duration, then as it was.
+
+    python-igraph draws from it: Louvain's order, and ARPACK's start vector (PageRank and eigenvector
+    centrality differed in their last digits from one run to the next without it).
+    """
+    import random
+
+    state = random.getstate()
+    random.seed(SEED)
+    try:
+        yield
+    finally:
+        random.setstate(state)
 
 
 def _samples(nodes: int, edges: int) -> int:

@@ -44,12 +44,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import heapq
+import itertools
 import math
 import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +60,8 @@ from kg.analysis.measures import CENTRALITIES, SEED, Centralities, require_centr
 from kg.errors import Note, UsageError, render
 from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT, atomic_write, check_output
+from kg.network.projections import TypedParts, require_projection
 from kg.network.projections import projection as build_projection
-from kg.network.projections import require_projection
 from kg.network.readmodel import GraphData, PaperDetails, filtered, graph_of, load_graph_data, load_paper_details
 from kg.text import shortened
 
@@ -246,37 +247,68 @@ def type_shares(counts: Mapping[str, int], budget: int) -> dict[str, int]:
     return shares
 
 
-def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> Any:
-    """The ``max_nodes`` most central nodes of ``view``; in a mixed view each type keeps its :func:`type_shares`,
-    and a type filled after the first prefers nodes linked to those already kept."""
-    kind_of = dict(view.nodes(data="type", default="other"))
+def _chosen(
+    kind_of: Mapping[Hashable, str],
+    centrality: Mapping[Hashable, float],
+    max_nodes: int,
+    neighbours: Callable[[Hashable], Iterable[Hashable]],
+) -> set:
+    """The ``max_nodes`` most central of the nodes of ``kind_of`` (node -> type); in a mixed view each type keeps
+    its :func:`type_shares`, and a type filled after the first prefers nodes linked to those already kept."""
     kinds = Counter(kind_of.values())
-    ranked = sorted(view, key=lambda n: (-centrality[n], str(n)))
-    undirected = view.to_undirected(as_view=True) if view.is_directed() else view
+    ranked = sorted(kind_of, key=lambda n: (-centrality[n], str(n)))
     if len(kinds) == 1:
-        keep = set(ranked[:max_nodes])
-    else:
-        shares = type_shares(kinds, max_nodes)
-        order = sorted(kinds, key=lambda k: (list(TYPES).index(k) if k in TYPES else len(TYPES), k))
-        members: dict[str, list] = {kind: [] for kind in order}
-        for node in ranked:
-            members[kind_of[node]].append(node)
-        keep = set()
-        for kind in order:
-            candidates = members[kind]
-            if keep:  # linked to what is kept first, each part by centrality (the sort is stable)
-                candidates = sorted(candidates, key=lambda n: not any(m in keep for m in undirected.neighbors(n)))
-            keep.update(candidates[: shares[kind]])
-        # The first type was chosen before any other: its nodes left without a link give way to linked ones.
-        first = order[0]
-        lonely = [n for n in keep if kind_of[n] == first
-                  and undirected.degree(n) > 0 and not any(m in keep for m in undirected.neighbors(n))]  # fmt: skip
-        keep.difference_update(lonely)
-        linked = [n for n in members[first] if n not in keep and any(m in keep for m in undirected.neighbors(n))]
-        keep.update(linked[: len(lonely)])
+        return set(ranked[:max_nodes])
+    shares = type_shares(kinds, max_nodes)
+    order = sorted(kinds, key=lambda k: (list(TYPES).index(k) if k in TYPES else len(TYPES), k))
+    members: dict[str, list] = {kind: [] for kind in order}
+    for node in ranked:
+        members[kind_of[node]].append(node)
+    keep: set = set()
+    for kind in order:
+        candidates = members[kind]
+        if keep:  # linked to what is kept first, each part by centrality (the sort is stable)
+            candidates = sorted(candidates, key=lambda n: not any(m in keep for m in neighbours(n)))
+        keep.update(candidates[: shares[kind]])
+    # The first type was chosen before any other: its nodes left without a link give way to linked ones.
+    first = order[0]
+    lonely = [n for n in keep if kind_of[n] == first
+              and any(True for _ in neighbours(n)) and not any(m in keep for m in neighbours(n))]  # fmt: skip
+    keep.difference_update(lonely)
+    linked = [n for n in members[first] if n not in keep and any(m in keep for m in neighbours(n))]
+    keep.update(linked[: len(lonely)])
+    return keep
+
+
+def _capped(view: Any, centrality: Mapping[Hashable, float], max_nodes: int) -> Any:
+    """The ``max_nodes`` most central nodes of ``view`` (:func:`_chosen`), without those cut off by the cap."""
+    undirected = view.to_undirected(as_view=True) if view.is_directed() else view
+    keep = _chosen(dict(view.nodes(data="type", default="other")), centrality, max_nodes, undirected.neighbors)
     capped = view.subgraph(keep).copy()
     # Nodes cut off from everything kept (a topic whose papers fell below the cap) say nothing.
     capped.remove_nodes_from([n for n in capped if capped.degree(n) == 0 and view.degree(n) > 0])
+    return capped
+
+
+def _capped_parts(parts: TypedParts, centrality: Mapping[Hashable, float], max_nodes: int) -> Any:
+    """What :func:`_capped` gives for the typed graph ``parts`` makes, without making it whole in NetworkX."""
+    import numpy as np
+
+    ends = np.concatenate([parts.source, parts.target])
+    others = np.concatenate([parts.target, parts.source])
+    order = np.argsort(ends, kind="stable")
+    starts = np.searchsorted(ends[order], np.arange(len(parts) + 1))
+    around = others[order].tolist()
+    nodes, index = parts.nodes, parts.index
+
+    def neighbours(node: Hashable) -> Iterable[Hashable]:
+        i = index[node]
+        return (nodes[j] for j in around[starts[i] : starts[i + 1]])
+
+    keep = _chosen(dict(zip(nodes, parts.kinds, strict=True)), centrality, max_nodes, neighbours)
+    capped = parts.networkx(keep)
+    linked = np.diff(starts) > 0
+    capped.remove_nodes_from([n for n in capped if capped.degree(n) == 0 and linked[index[n]]])
     return capped
 
 
@@ -604,14 +636,14 @@ def _most_named(
     from scipy.sparse import csr_matrix
 
     nodes = list(groups)
-    papers = {paper: i for i, paper in enumerate(dict.fromkeys(p for members in groups.values() for p in members))}
-    names = list(dict.fromkeys(name for paper in papers for name in index.get(paper, ())))
+    papers = {paper: i for i, paper in enumerate(dict.fromkeys(itertools.chain.from_iterable(groups.values())))}
+    names = list(dict.fromkeys(itertools.chain.from_iterable(map(index.get, papers, itertools.repeat(())))))
     name_index = {name: i for i, name in enumerate(names)}
 
     def incidence(rows: list, columns: Mapping[str, int], members_of) -> Any:
         pointers, columns_of = [0], []
         for row in rows:
-            columns_of.extend(columns[m] for m in members_of(row))
+            columns_of.extend(map(columns.__getitem__, members_of(row)))
             pointers.append(len(columns_of))
         ones = np.ones(len(columns_of), dtype=np.int64)
         return csr_matrix((ones, np.asarray(columns_of, dtype=np.int64), pointers), shape=(len(rows), len(columns)))
@@ -646,21 +678,25 @@ def _render(
     title: str | None,
     option_names: Callable[[str], str] | None = None,
 ) -> Page:
-    view = build_projection(data, projection, titles=False)
     notes: list[str] = []
     if since is not None:
         notes.append(f"papers from {since} on")
+    # The whole typed graph is measured from plain arrays, and made in NetworkX for the nodes drawn only.
+    parts = TypedParts(data) if projection == "full" and not focus else None
+    view = parts if parts is not None else build_projection(data, projection, titles=False)
     if focus:
         view, centres = _focus(view, focus, depth)
         notes.append(f"within {depth} step(s) of {', '.join(sorted(data.label(c) for c in centres))}")
-    total = view.number_of_nodes()
+    total = len(view)
     measures = Centralities(view)
     centrality = measures[size_by]
-    kinds = {view.nodes[n].get("type", "other") for n in view}
+    kinds = set(parts.kinds) if parts is not None else {view.nodes[n].get("type", "other") for n in view}
     colour_by = "type" if len(kinds) > 1 else "community"
     community_of = _communities(measures) if colour_by == "community" else {}
+    if parts is not None and not (max_nodes and total > max_nodes):
+        view = parts.networkx()
     if max_nodes and total > max_nodes:
-        view = _capped(view, centrality, max_nodes)
+        view = _capped(view, centrality, max_nodes) if parts is None else _capped_parts(parts, centrality, max_nodes)
         shares = ", each type its share" if len(kinds) > 1 else ""
         notes.append(
             Note(
@@ -682,6 +718,7 @@ def _render(
     corpus = data.papers
     papers_of = {n: [n] if n in corpus else [p for p in data.papers_of.get(n, ()) if p in corpus] for n in order}
     rank = _age_ranks(data)
+    year_of = {paper: info.year for paper, info in data.papers.items()}
     listed = {n: heapq.nsmallest(NODE_PAPERS, papers_of[n], key=rank.__getitem__) for n in order}
     papers: list[str] = sorted({p for n in order for p in listed[n]})
     paper_index = {paper: i for i, paper in enumerate(papers)}
@@ -707,7 +744,7 @@ def _render(
             "group": group_of[node],
             "papers": [paper_index[p] for p in listed[node]],
             "count": len(papers_of[node]),
-            "years": sorted({year for p in papers_of[node] if (year := data.papers[p].year) is not None}),
+            "years": sorted(set(map(year_of.__getitem__, papers_of[node])) - {None}),
         }
         entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"])
         if kind != "paper":

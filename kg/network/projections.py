@@ -102,6 +102,87 @@ def _node_attributes(data: GraphData, node: str) -> dict:
     return {"type": kind, "label": label, **({"code": code} if code else {})}
 
 
+class TypedParts:
+    """The whole typed graph as plain arrays (what :func:`typed_graph` makes into NetworkX), for views too large
+    to make whole: igraph can be built from the arrays, and NetworkX for the nodes a page draws only.
+
+    Attributes
+    ----------
+    nodes : list of str
+        In the order :func:`typed_graph` adds them: papers, then the others as the edges first name them.
+    kinds : list of str
+        Each node's type.
+    source, target : numpy.ndarray
+        Each edge's ends (indices into ``nodes``), in the order :func:`typed_graph` adds the edges.
+    weight : numpy.ndarray
+        Each edge's ``weight``.
+    predicate : list of str
+        Each edge's ``predicate``.
+
+    Examples
+    --------
+    >>> from kg.network.readmodel import GraphData, Paper
+    >>> data = GraphData(papers={"p": Paper("P")}, labels={"a": ("author", "Ann", None)}, authored=(("a", "p"),))
+    >>> parts = TypedParts(data)
+    >>> parts.nodes, parts.kinds, parts.source.tolist(), parts.target.tolist()
+    (['p', 'a'], ['paper', 'author'], [1], [0])
+    >>> sorted(parts.networkx({"a"}).nodes(data="label"))
+    [('a', 'Ann')]
+    """
+
+    def __init__(self, data: GraphData) -> None:
+        import numpy as np
+
+        self.data = data
+        index = {paper: i for i, paper in enumerate(data.papers)}
+        ends, weights, self.predicate = [], [], []
+        number = index.setdefault
+        for predicate, pairs in (("authored", data.authored), ("citesTopic", data.cites),
+                                 ("affiliated", data.affiliated)):  # fmt: skip
+            # Each pair's source, then its target, numbered as first named (len is taken before each insertion).
+            ends.extend(number(node, len(index)) for pair in pairs for node in pair)
+            weights.extend(map(data.topic_scores.get, pairs, itertools.repeat(1.0)))
+            self.predicate.extend([predicate] * len(pairs))
+        sources, targets = ends[0::2], ends[1::2]
+        self.nodes = list(index)
+        self.index = index
+        self.kinds = ["paper" if node in data.papers else data.labels.get(node, ("other",))[0] for node in self.nodes]
+        self.source = np.asarray(sources, dtype=np.int64)
+        self.target = np.asarray(targets, dtype=np.int64)
+        self.weight = np.asarray(weights, dtype=float)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def attributes(self, node: str) -> dict:
+        """The attributes :func:`typed_graph` gives ``node``."""
+        info = self.data.papers.get(node)
+        if info is not None:
+            return {"type": "paper", "label": info.label, "title": info.title or "", "date": info.date or "",
+                    "sources": "\n".join(info.sources)}  # fmt: skip
+        return _node_attributes(self.data, node)
+
+    def networkx(self, keep: set | None = None):
+        """The typed graph in NetworkX (of the nodes in ``keep`` only, when given: what ``typed_graph(data)
+        .subgraph(keep).copy()`` gives, with the same orders)."""
+        import networkx as nx
+        import numpy as np
+
+        graph = nx.DiGraph()
+        chosen = range(len(self.nodes)) if keep is None else [i for i, n in enumerate(self.nodes) if n in keep]
+        graph.add_nodes_from((self.nodes[i], self.attributes(self.nodes[i])) for i in chosen)
+        edges = np.arange(len(self.source))
+        if keep is not None:
+            inside = np.zeros(len(self.nodes), dtype=bool)
+            inside[list(chosen)] = True
+            edges = edges[inside[self.source] & inside[self.target]]
+            edges = edges[np.argsort(self.source[edges], kind="stable")]  # a subgraph's copy: by source, in order
+        nodes, source, target, weight = self.nodes, self.source.tolist(), self.target.tolist(), self.weight.tolist()
+        graph.add_edges_from((nodes[source[e]], nodes[target[e]], {"predicate": self.predicate[e], "weight": weight[e]})
+                             for e in edges.tolist())  # fmt: skip
+        return graph
+
+
 def typed_graph(data: GraphData):
     """The whole graph: papers, authors, topics and orgs with ``authored``, ``citesTopic``, ``affiliated`` edges.
 
@@ -116,24 +197,7 @@ def typed_graph(data: GraphData):
     >>> [(a, b, d["predicate"]) for a, b, d in g.edges(data=True)], g.nodes["a"]
     ([('a', 'p', 'authored')], {'type': 'author', 'label': 'Ann'})
     """
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_nodes_from(
-        (paper, {"type": "paper", "label": info.label, "title": info.title or "", "date": info.date or "",
-                 "sources": "\n".join(info.sources)})
-        for paper, info in data.papers.items()
-    )  # fmt: skip
-    edges = []
-    others: dict[str, None] = {}  # the nodes the edges name that are no papers, in the order first named
-    scores = data.topic_scores
-    for predicate, pairs in (("authored", data.authored), ("citesTopic", data.cites), ("affiliated", data.affiliated)):
-        for source, target in pairs:
-            others[source] = others[target] = None
-            edges.append((source, target, {"predicate": predicate, "weight": scores.get((source, target), 1.0)}))
-    graph.add_nodes_from((node, _node_attributes(data, node)) for node in others if node not in data.papers)
-    graph.add_edges_from(edges)
-    return graph
+    return TypedParts(data).networkx()
 
 
 def _pair_graph(data: GraphData, groups: Mapping[str, tuple[str, ...]], kind: str, titles: bool = True):

@@ -71,6 +71,40 @@ def test_the_kept_model_is_what_the_graph_says_on_real_exports(tmp_path, shared_
     assert load_graph_data(here) == from_graph and load_paper_details(here) == details
 
 
+def test_a_page_drawn_from_the_kept_numbers_is_the_page_drawn_from_the_read_model(
+    tmp_path, shared_data, seeds, store, monkeypatch
+):
+    """Read back from its file, the read model carries its numbers, and a large page is counted with numpy from
+    them; made any other way, it has none: both pages must be byte-equal."""
+    import dataclasses
+
+    from kg.export import html
+    from kg.network.projections import TypedParts
+
+    inputs = [seeds, shared_data / "wos-plaintext", shared_data / "openalex-references", shared_data / "medline"]
+    folder = tmp_path / "exports"
+    build([str(path) for path in inputs], target=Target(store=str(folder)))
+    # (projection, node cap, papers listed per node)
+    for where, views in ((folder, [("full", 150, 100), ("full", 150, 2), ("coauthor", 60, 100), ("org", 100, 2),
+                                   ("topic", 40, 100)]),
+                         (store, [("full", 0, 2), ("coauthor", 0, 100)])):  # fmt: skip
+        load_graph_data(where), load_paper_details(where)  # kept
+        numbered = load_graph_data(where)
+        plain = dataclasses.replace(numbered)
+        assert numbered.numbered is not None and plain.numbered is None and plain == numbered
+        a, b = TypedParts(numbered), TypedParts(plain)
+        assert (a.nodes, a.kinds, a.predicate) == (b.nodes, b.kinds, b.predicate)
+        assert a.source.tolist() == b.source.tolist() and a.target.tolist() == b.target.tolist()
+        assert a.weight.tolist() == b.weight.tolist() and 0 < sum(w != 1 for w in a.weight.tolist()) < len(a.weight)
+        for projection, max_nodes, newest in views:
+            monkeypatch.setattr(html, "NODE_PAPERS", newest)
+            pages = []
+            for data in (numbered, plain):
+                monkeypatch.setattr(html, "load_graph_data", lambda *_args, data=data, **_kwargs: data)
+                pages.append(render_page(where, projection=projection, max_nodes=max_nodes).html)
+            assert pages[0] == pages[1], (where.name, projection, max_nodes, newest)
+
+
 def test_a_writable_servers_write_is_seen_by_the_next_view(store):
     import pyoxigraph
 

@@ -452,7 +452,9 @@ class _IgraphEngine:
         if hasattr(graph, "source"):  # plain arrays (kg.network.projections.TypedParts): no NetworkX at all
             self.nodes = list(graph.nodes)
             index = graph.index
-            edges, weights = _undirected_arrays(len(self.nodes), graph.source, graph.target, graph.weight)
+            ends, weights = _undirected_arrays(len(self.nodes), graph.source, graph.target, graph.weight)
+            flat = ends.ravel().tolist()  # igraph reads a list of pairs twice as fast as an array of rows
+            edges = list(zip(flat[0::2], flat[1::2], strict=True))
         else:
             self.nodes = list(graph)
             index = {node: i for i, node in enumerate(self.nodes)}

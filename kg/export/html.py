@@ -22,11 +22,11 @@ with physics off, at kg's positions; labels are sized so that the most central n
 named when the picture fits the window and the others as one zooms in (vis-network's
 ``drawThreshold``). It loads nothing: its Content-Security-Policy allows no request and
 runs no script but vis-network and the page's own (each by its hash). Everything from
-the sources is data: it travels as JSON in a non-executable block (Jinja's HTML-safe
-``tojson``), and the script puts it on the page with ``textContent`` only (vis-network's
-tooltips get plain strings, which it shows as text), so a title holding
-``<img onerror=...>`` is shown, never run. Identifiers become links only as ``http(s)`` addresses kg
-builds or checks (:func:`identifier_link`).
+the sources is data: it travels as JSON in a non-executable block (with ``<``, ``>``, ``&`` and
+``'`` escaped, as Jinja's HTML-safe ``tojson`` does: :func:`script_json`), and the script puts it
+on the page with ``textContent`` only (vis-network's tooltips get plain strings, which it shows
+as text), so a title holding ``<img onerror=...>`` is shown, never run. Identifiers become
+links only as ``http(s)`` addresses kg builds or checks (:func:`identifier_link`).
 
 Examples
 --------
@@ -62,7 +62,15 @@ from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT, atomic_write, check_output
 from kg.network.projections import TypedParts, require_projection
 from kg.network.projections import projection as build_projection
-from kg.network.readmodel import GraphData, PaperDetails, filtered, graph_of, load_graph_data, load_paper_details
+from kg.network.readmodel import (
+    GraphData,
+    Numbered,
+    PaperDetails,
+    filtered,
+    graph_of,
+    load_graph_data,
+    load_paper_details,
+)
 from kg.text import shortened
 
 DEFAULT_MAX_NODES = 2000
@@ -180,7 +188,9 @@ def identifier_link(scheme: str, value: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any, years: list[int]) -> str:
+def _tooltip(
+    data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any, years: list[int], papers: int
+) -> str:
     """Plain text (never HTML) shown on hover: a paper's authors in printed order, its topics."""
     lines = [data.label(node)]
     if kind == "paper":
@@ -202,9 +212,8 @@ def _tooltip(data: GraphData, node: str, kind: str, details: PaperDetails | None
         code = data.code(node)
         if code:
             lines[0] += f" ({code})"
-        papers = data.papers_of.get(node, ())
         span = f", {years[0]}–{years[-1]}" if years and years[0] != years[-1] else f", {years[0]}" if years else ""
-        lines.append(f"{len(papers)} paper(s){span}; {view.degree(node)} link(s) on this page")
+        lines.append(f"{papers} paper(s){span}; {view.degree(node)} link(s) on this page")
     return "\n".join(lines)
 
 
@@ -265,18 +274,23 @@ def _chosen(
     for node in ranked:
         members[kind_of[node]].append(node)
     keep: set = set()
+
+    def linked(node: Hashable) -> bool:
+        return any(m in keep for m in neighbours(node))
+
     for kind in order:
-        candidates = members[kind]
-        if keep:  # linked to what is kept first, each part by centrality (the sort is stable)
-            candidates = sorted(candidates, key=lambda n: not any(m in keep for m in neighbours(n)))
-        keep.update(candidates[: shares[kind]])
+        candidates, share = members[kind], shares[kind]
+        if keep:  # linked to what is kept first, each part by centrality
+            chosen = list(itertools.islice(filter(linked, candidates), share))
+            if len(chosen) < share:
+                chosen += list(itertools.islice(itertools.filterfalse(linked, candidates), share - len(chosen)))
+            candidates = chosen
+        keep.update(candidates[:share])
     # The first type was chosen before any other: its nodes left without a link give way to linked ones.
     first = order[0]
-    lonely = [n for n in keep if kind_of[n] == first
-              and any(True for _ in neighbours(n)) and not any(m in keep for m in neighbours(n))]  # fmt: skip
+    lonely = [n for n in keep if kind_of[n] == first and any(True for _ in neighbours(n)) and not linked(n)]
     keep.difference_update(lonely)
-    linked = [n for n in members[first] if n not in keep and any(m in keep for m in neighbours(n))]
-    keep.update(linked[: len(lonely)])
+    keep.update(list(itertools.islice((n for n in members[first] if n not in keep and linked(n)), len(lonely))))
     return keep
 
 
@@ -513,7 +527,7 @@ def render_page(
         data = filtered(load_graph_data(opened), since)  # every part: a paper's panel names its orgs and sources
 
         def load_details(papers: list[str]) -> Mapping[str, PaperDetails]:
-            return load_paper_details(opened)
+            return load_paper_details(opened, papers)
 
         return _render(data, load_details, projection, max_nodes, focus, depth, since, size_by, title, option_names)
 
@@ -564,10 +578,11 @@ class _Refs:
         self.rows: list[list] = []
 
     def __call__(self, node: str) -> int:
-        if node not in self.index:
-            self.index[node] = len(self.rows)
+        number = self.index.get(node)
+        if number is None:
+            number = self.index[node] = len(self.rows)
             self.rows.append([self.data.node_type(node), self.data.label(node), self.node_index.get(node, -1)])
-        return self.index[node]
+        return number
 
 
 def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: list[str], refs: _Refs,
@@ -584,9 +599,9 @@ def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: li
         row: dict[str, Any] = {
             "title": info.label,
             "year": info.year,
-            "authors": [refs(a) for a in authors[:PANEL_AUTHORS]],
-            "topics": [refs(t) for t in data.topics_of.get(paper, ())],
-            "orgs": [refs(o) for o in data.orgs_of.get(paper, ())],
+            "authors": list(map(refs, authors[:PANEL_AUTHORS])),
+            "topics": list(map(refs, data.topics_of.get(paper, ()))),
+            "orgs": list(map(refs, data.orgs_of.get(paper, ()))),
             "lines": [f"{path}:{line}" for path, line in extra.lines] or list(info.sources),
             "node": node_index.get(paper, -1),
         }
@@ -598,71 +613,190 @@ def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: li
 
 
 def _age_ranks(data: GraphData) -> dict[str, int]:
-    """Each paper's place from the newest (by year, then date; papers without a year last), then by title."""
-
-    def age(paper: str) -> tuple:
-        info = data.papers[paper]
-        return (info.year is None, -(info.year or 0), _descending(info.date or ""), info.label, paper)
-
-    return {paper: rank for rank, paper in enumerate(sorted(data.papers, key=age))}
-
-
-def _descending(text: str) -> tuple[int, ...]:
-    """A sort key putting ``text`` (an ISO date) in descending order."""
-    return (*(-ord(c) for c in text), 1)
-
-
-def _most_named(
-    data: GraphData,
-    index: Mapping[str, tuple[str, ...]],
-    groups: Mapping[str, list[str]],
-    limit: int,
-    skip_self: bool = False,
-) -> dict[str, tuple[list[tuple[str, int]], int]]:
-    """For each node of ``groups`` (node -> its papers), the ``limit`` names ``index`` (paper -> names) gives most
-    often over its papers, as ``(name, papers)``, most first, then by label (not the node itself with
-    ``skip_self``), and how many names there are in all.
-
-    Counted for every node at once, as a product of sparse incidence matrices (nodes x papers, papers x names).
+    """Each paper's place from the newest (by year, then date, newest first; papers without a year last), then by
+    title, then IRI.
 
     Examples
     --------
-    >>> data = GraphData(labels={n: ("author", name, None) for n, name in (("a", "Ann"), ("b", "Bo"), ("c", "Cy"))})
-    >>> index = {"p1": ("a", "b"), "p2": ("a", "b", "c"), "p3": ("c",)}
-    >>> _most_named(data, index, {"a": ["p1", "p2"], "t": ["p2", "p3"]}, 2, skip_self=True)
+    >>> from kg.network.readmodel import Paper
+    >>> _age_ranks(GraphData(papers={"a": Paper("A", year=2020, date="2020"), "b": Paper("B"),
+    ...                              "c": Paper("C", year=2020, date="2020-05"), "d": Paper("A", year=2021)}))
+    {'d': 0, 'c': 1, 'a': 2, 'b': 3}
+    """
+    papers = data.papers
+    # Sorted by each key in turn, the least significant first (Python's sort is stable, reversed too).
+    order = sorted(papers)
+    order.sort(key=lambda paper: papers[paper].label)
+    order.sort(key=lambda paper: papers[paper].date or "", reverse=True)
+    order.sort(key=lambda paper: -math.inf if papers[paper].year is None else papers[paper].year, reverse=True)
+    return {paper: rank for rank, paper in enumerate(order)}
+
+
+@dataclass(frozen=True)
+class _NodePapers:
+    """What a page says of each node's papers of the corpus (a paper's are itself).
+
+    Attributes
+    ----------
+    newest : dict
+        node -> its :data:`NODE_PAPERS` newest papers (:func:`_age_ranks`), newest first.
+    count : dict
+        node -> how many papers of the corpus it has.
+    years : dict
+        node -> the years of its papers, sorted.
+    linked : dict
+        node -> how many papers the graph links it to (works known only from citations too).
+    """
+
+    newest: dict[str, list[str]]
+    count: dict[str, int]
+    years: dict[str, list[int]]
+    linked: dict[str, int]
+
+
+def _corpus_papers(data: GraphData, nodes: list[str]) -> dict[str, list[str]]:
+    corpus = data.papers
+    return {n: [n] if n in corpus else [p for p in data.papers_of.get(n, ()) if p in corpus] for n in nodes}
+
+
+def _node_papers(data: GraphData, nodes: list[str]) -> _NodePapers:
+    """The :class:`_NodePapers` of ``nodes``: from the kept numbers with numpy where the read model has them.
+
+    Examples
+    --------
+    >>> from kg.network.readmodel import Paper
+    >>> data = GraphData(papers={"p": Paper("P", year=2020), "q": Paper("Q", year=2021)},
+    ...                  authored=(("a", "p"), ("a", "q"), ("a", "w")))
+    >>> found = _node_papers(data, ["a", "p"])
+    >>> found.newest, found.count, found.years, found.linked
+    ({'a': ['q', 'p'], 'p': ['p']}, {'a': 2, 'p': 1}, {'a': [2020, 2021], 'p': [2020]}, {'a': 3, 'p': 0})
+    """
+    rank = _age_ranks(data)
+    numbered = data.numbered
+    if numbered is None:
+        found = _corpus_papers(data, nodes)
+        return _NodePapers(
+            newest={n: heapq.nsmallest(NODE_PAPERS, found[n], key=rank.__getitem__) for n in nodes},
+            count={n: len(found[n]) for n in nodes},
+            years={n: sorted({data.papers[p].year for p in found[n]} - {None}) for n in nodes},
+            linked={n: len(data.papers_of.get(n, ())) for n in nodes},
+        )
+    import numpy as np
+
+    terms, count = numbered.terms, len(numbered.terms)
+    rank_of = np.full(count, len(rank), dtype=np.int64)
+    rank_of[numbered.papers] = np.fromiter(map(rank.__getitem__, data.papers), dtype=np.int64, count=len(rank))
+    dated = [(i, paper.year) for i, paper in zip(numbered.papers.tolist(), data.papers.values(), strict=True)
+             if paper.year is not None]  # fmt: skip
+    has_year = np.zeros(count, dtype=bool)
+    year_of = np.zeros(count, dtype=np.int64)
+    if dated:
+        where, years = zip(*dated, strict=True)
+        has_year[list(where)], year_of[list(where)] = True, years
+    members = _members(numbered, nodes, corpus_only=True)
+    linked = np.diff(_members(numbered, nodes, corpus_only=False).indptr).tolist()
+    found = _NodePapers({}, {}, {}, dict(zip(nodes, linked, strict=True)))
+    for row, node in enumerate(nodes):
+        if node in data.papers:
+            papers = np.asarray([numbered.number[node]])
+        else:
+            papers = members.indices[members.indptr[row] : members.indptr[row + 1]]
+        ranks = rank_of[papers]
+        first = np.argpartition(ranks, NODE_PAPERS)[:NODE_PAPERS] if len(papers) > NODE_PAPERS else slice(None)
+        chosen = papers[first][np.argsort(ranks[first], kind="stable")]
+        found.newest[node] = [terms[p] for p in chosen.tolist()]
+        found.count[node] = len(papers)
+        found.years[node] = np.unique(year_of[papers[has_year[papers]]]).tolist()
+    return found
+
+
+def _members(numbered: Numbered, nodes: list[str], corpus_only: bool) -> Any:
+    """What :attr:`GraphData.papers_of` gives ``nodes`` (in its order of precedence: an org's papers, else a
+    topic's, else an author's), as a sparse matrix nodes x terms; with ``corpus_only``, papers of the corpus only."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    count = len(numbered.terms)
+    authored, cites, paper_orgs = (numbered.pairs[name] for name in ("authored", "cites", "paper_orgs"))
+    keys = np.concatenate([authored[:, 0], cites[:, 1], paper_orgs[:, 1]])
+    papers = np.concatenate([authored[:, 1], cites[:, 0], paper_orgs[:, 0]])
+    relation = np.repeat(np.arange(3), [len(authored), len(cites), len(paper_orgs)])
+    winner = np.full(count, -1)
+    for number, named in enumerate((authored[:, 0], cites[:, 1], paper_orgs[:, 1])):
+        winner[named] = number
+    row_of = np.full(count, -1)
+    numbers = numbered.number
+    row_of[[numbers[n] for n in nodes if n in numbers]] = [i for i, n in enumerate(nodes) if n in numbers]
+    keep = (relation == winner[keys]) & (row_of[keys] >= 0)
+    if corpus_only:
+        in_corpus = np.zeros(count, dtype=bool)
+        in_corpus[numbered.papers] = True
+        keep &= in_corpus[papers]
+    ones = np.ones(int(keep.sum()), dtype=np.int64)
+    return csr_matrix((ones, (row_of[keys[keep]], papers[keep])), shape=(len(nodes), count))
+
+
+def _most_named(
+    data: GraphData, names: str, nodes: list[str], limit: int, skip_self: bool = False
+) -> dict[str, tuple[list[tuple[str, int]], int]]:
+    """For each of ``nodes`` (authors, topics, orgs), the ``limit`` authors (``names="authored"``) or topics
+    (``"cites"``) named most often over its papers of the corpus, as ``(name, papers)``, most first, then
+    by label (not the node itself with ``skip_self``), and how many names there are in all.
+
+    Counted for every node at once, as a product of sparse incidence matrices (nodes x papers, papers x names),
+    made from the kept numbers where the read model has them.
+
+    Examples
+    --------
+    >>> from kg.network.readmodel import Paper
+    >>> data = GraphData(papers={p: Paper(p) for p in ("p1", "p2", "p3")},
+    ...                  labels={n: ("author", name, None) for n, name in (("a", "Ann"), ("b", "Bo"), ("c", "Cy"))},
+    ...                  authored=(("a", "p1"), ("b", "p1"), ("a", "p2"), ("b", "p2"), ("c", "p2"), ("c", "p3")),
+    ...                  cites=(("p2", "t"), ("p3", "t")))
+    >>> _most_named(data, "authored", ["a", "t"], 2, skip_self=True)
     {'a': ([('b', 2), ('c', 1)], 2), 't': ([('c', 2), ('a', 1)], 3)}
     """
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    nodes = list(groups)
-    papers = {paper: i for i, paper in enumerate(dict.fromkeys(itertools.chain.from_iterable(groups.values())))}
-    names = list(dict.fromkeys(itertools.chain.from_iterable(map(index.get, papers, itertools.repeat(())))))
-    name_index = {name: i for i, name in enumerate(names)}
+    if data.numbered is not None:  # counted on the kept numbers: no Python object per paper
+        numbered = data.numbered
+        count, column_of = len(numbered.terms), numbered.number
+        pairs = numbered.pairs[names]
+        paper, name = (pairs[:, 1], pairs[:, 0]) if names == "authored" else (pairs[:, 0], pairs[:, 1])
+        naming = csr_matrix((np.ones(len(pairs), dtype=np.int64), (paper, name)), shape=(count, count))
+        counts, labels = (_members(numbered, nodes, corpus_only=True) @ naming).tocsr(), numbered.terms
+    else:
+        groups = _corpus_papers(data, nodes)
+        index = data.authors_of if names == "authored" else data.topics_of
+        papers = {paper: i for i, paper in enumerate(dict.fromkeys(itertools.chain.from_iterable(groups.values())))}
+        labels = list(dict.fromkeys(itertools.chain.from_iterable(map(index.get, papers, itertools.repeat(())))))
+        column_of = {name: i for i, name in enumerate(labels)}
 
-    def incidence(rows: list, columns: Mapping[str, int], members_of) -> Any:
-        pointers, columns_of = [0], []
-        for row in rows:
-            columns_of.extend(map(columns.__getitem__, members_of(row)))
-            pointers.append(len(columns_of))
-        ones = np.ones(len(columns_of), dtype=np.int64)
-        return csr_matrix((ones, np.asarray(columns_of, dtype=np.int64), pointers), shape=(len(rows), len(columns)))
+        def incidence(rows: list, columns: Mapping[str, int], members_of) -> Any:
+            pointers, columns_of = [0], []
+            for row in rows:
+                columns_of.extend(map(columns.__getitem__, members_of(row)))
+                pointers.append(len(columns_of))
+            ones = np.ones(len(columns_of), dtype=np.int64)
+            return csr_matrix((ones, np.asarray(columns_of, dtype=np.int64), pointers), shape=(len(rows), len(columns)))
 
-    counts = (incidence(nodes, papers, groups.__getitem__) @ incidence(list(papers), name_index,
-                                                                       lambda p: index.get(p, ()))).tocsr()  # fmt: skip
+        naming = incidence(list(papers), column_of, lambda p: index.get(p, ()))
+        counts = (incidence(nodes, papers, groups.__getitem__) @ naming).tocsr()
+    # Each name's place by label, then IRI, ranked once for all the nodes.
+    named = np.unique(counts.indices)
+    alphabetical = np.zeros(max(len(labels), 1), dtype=np.int64)
+    alphabetical[sorted(named.tolist(), key=lambda c: (data.label(labels[c]), labels[c]))] = np.arange(len(named))
     found: dict[str, tuple[list[tuple[str, int]], int]] = {}
     for row, node in enumerate(nodes):
         begin, stop = counts.indptr[row], counts.indptr[row + 1]
         columns, values = counts.indices[begin:stop], counts.data[begin:stop]
-        if skip_self and node in name_index:
-            keep = columns != name_index[node]
+        if skip_self and node in column_of:
+            keep = columns != column_of[node]
             columns, values = columns[keep], values[keep]
-        total = len(values)
-        if len(values) > limit:  # only names counted as often as the last one kept can be among the first
-            least = np.partition(values, len(values) - limit)[len(values) - limit]
-            columns, values = columns[values >= least], values[values >= least]
-        pairs = [(names[c], int(v)) for c, v in zip(columns.tolist(), values.tolist(), strict=True)]
-        found[node] = (sorted(pairs, key=lambda pair: (-pair[1], data.label(pair[0]), pair[0]))[:limit], total)
+        first = np.lexsort((alphabetical[columns], -values))[:limit]
+        found[node] = ([(labels[c], v) for c, v in zip(columns[first].tolist(), values[first].tolist(), strict=True)],
+                       len(values))  # fmt: skip
     return found
 
 
@@ -715,17 +849,14 @@ def _render(
              if high > low else (RADIUS[0] + RADIUS[1]) / 2 for n in order}  # fmt: skip
     positions = layout(view, group_of if colour_by == "community" else None, sizes)
     refs = _Refs(data, node_index)
-    corpus = data.papers
-    papers_of = {n: [n] if n in corpus else [p for p in data.papers_of.get(n, ()) if p in corpus] for n in order}
-    rank = _age_ranks(data)
-    year_of = {paper: info.year for paper, info in data.papers.items()}
-    listed = {n: heapq.nsmallest(NODE_PAPERS, papers_of[n], key=rank.__getitem__) for n in order}
+    node_papers = _node_papers(data, order)
+    listed = node_papers.newest
     papers: list[str] = sorted({p for n in order for p in listed[n]})
     paper_index = {paper: i for i, paper in enumerate(papers)}
     details = load_details(papers)
     described = [n for n in order if view.nodes[n].get("type", "other") != "paper"]
-    people = _most_named(data, data.authors_of, {n: papers_of[n] for n in described}, PANEL_PEOPLE, skip_self=True)
-    themes = _most_named(data, data.topics_of, {n: papers_of[n] for n in described}, PANEL_TOPICS)
+    people = _most_named(data, "authored", described, PANEL_PEOPLE, skip_self=True)
+    themes = _most_named(data, "cites", described, PANEL_TOPICS)
     orgs_of_author: dict[str, list[str]] = {}
     for source, org in data.affiliated:  # sorted: each author's orgs in one order
         if source in node_index and source not in data.papers:
@@ -743,10 +874,10 @@ def _render(
             "size": sizes[node],
             "group": group_of[node],
             "papers": [paper_index[p] for p in listed[node]],
-            "count": len(papers_of[node]),
-            "years": sorted(set(map(year_of.__getitem__, papers_of[node])) - {None}),
+            "count": node_papers.count[node],
+            "years": node_papers.years[node],
         }
-        entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"])
+        entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"], node_papers.linked[node])
         if kind != "paper":
             entry["people"] = [[refs(name), count] for name, count in people[node][0]]
             entry["peopleTotal"] = people[node][1]
@@ -785,7 +916,7 @@ def _render(
         "weighted": projection != "full",  # the full view's weights are topic scores, not shared papers
         "gap": GAP,  # nodes may grow by half of it on the page without touching
     }
-    html = _page(title=title or f"kg: {projection} graph", summary=summary, payload=payload)
+    html = _page(title=title or f"kg: {projection} graph", summary=summary, payload=script_json(payload))
     return Page(html=html, shown=shown, total=total, edges=len(edges), notes=tuple(notes))
 
 
@@ -842,6 +973,29 @@ def _page(**values: Any) -> str:
     library = vis_network_script()
     return template.render(vis_script=Markup(library), vis_hash=_csp_hash(library), script_hash=_csp_hash(script),
                            style_hash=_csp_hash(style), **values).lstrip()  # fmt: skip
+
+
+def script_json(value: Any) -> Any:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` block: no ``<``, ``>``, ``&`` or ``'`` is left
+    as itself (each is written as its ``\\u`` escape, the same string to JSON), so no text can close the block.
+
+    Examples
+    --------
+    >>> print(script_json({"title": "</script><b>&'"}))
+    {"title":"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\\u0027"}
+    """
+    import orjson
+    from markupsafe import Markup
+
+    try:
+        text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except TypeError:  # what orjson cannot write (an integer past 64 bits): the standard library can
+        import json
+
+        text = json.dumps(value, sort_keys=True)
+    for character, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("'", "\\u0027")):
+        text = text.replace(character, escape)
+    return Markup(text)
 
 
 def write_page(page: Page, path: str | os.PathLike[str]) -> None:

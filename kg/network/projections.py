@@ -51,7 +51,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from kg.errors import UsageError
-from kg.network.readmodel import GraphData
+from kg.network.readmodel import GraphData, Numbered
 from kg.resolve.keys import cited_author_key
 
 PROJECTIONS = (
@@ -134,6 +134,9 @@ class TypedParts:
         import numpy as np
 
         self.data = data
+        if data.numbered is not None:
+            self._number(data.numbered)
+            return
         index = {paper: i for i, paper in enumerate(data.papers)}
         ends, weights, self.predicate = [], [], []
         number = index.setdefault
@@ -150,6 +153,31 @@ class TypedParts:
         self.source = np.asarray(sources, dtype=np.int64)
         self.target = np.asarray(targets, dtype=np.int64)
         self.weight = np.asarray(weights, dtype=float)
+
+    def _number(self, numbered: Numbered) -> None:
+        """What ``__init__`` makes, from the numbers a kept read model holds (with numpy, not one pair at a time)."""
+        import numpy as np
+
+        data, terms = self.data, numbered.terms
+        kinds = [("authored", "authored"), ("citesTopic", "cites"), ("affiliated", "affiliated")]
+        flat = np.concatenate([numbered.pairs[name].reshape(-1) for _, name in kinds])
+        node_of = np.full(len(terms), -1, dtype=np.int64)
+        node_of[numbered.papers] = np.arange(len(numbered.papers))
+        # The other nodes, numbered as the edges first name them.
+        unseen = flat[node_of[flat] < 0]
+        found, first = np.unique(unseen, return_index=True)
+        others = found[np.argsort(first, kind="stable")]
+        node_of[others] = len(numbered.papers) + np.arange(len(others))
+        self.nodes = [terms[i] for i in numbered.papers.tolist()] + [terms[i] for i in others.tolist()]
+        self.index = {node: i for i, node in enumerate(self.nodes)}
+        self.source, self.target = node_of[flat[0::2]], node_of[flat[1::2]]
+        keys = np.concatenate([numbered.pairs[name] for _, name in kinds]) @ np.asarray([len(terms), 1])
+        at = np.minimum(np.searchsorted(numbered.scored, keys), max(len(numbered.scored) - 1, 0))
+        scored = numbered.scored[at] == keys if len(numbered.scored) else np.zeros(len(keys), dtype=bool)
+        self.weight = np.where(scored, numbered.scores[at] if len(numbered.scored) else 1.0, 1.0)
+        self.predicate = [kind for kind, name in kinds for _ in range(len(numbered.pairs[name]))]
+        self.kinds = ["paper"] * len(numbered.papers) + [data.labels.get(node, ("other",))[0]
+                                                         for node in self.nodes[len(numbered.papers):]]  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.nodes)

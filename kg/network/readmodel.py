@@ -40,10 +40,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import itertools
 import operator
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -56,6 +58,7 @@ Label = tuple[str, str, "str | None"]  # (type, label, code): type is author, or
 # What a view may leave unread on a large graph (each is a query over the whole graph): the papers' source
 # paths, the papers' orgs through authorships, and the scores of topics found in text.
 OPTIONAL_PARTS = ("sources", "paper_orgs", "topic_scores")
+_PAIR_NAMES = ("authored", "cites", "affiliated", "paper_orgs", "citations")
 _PART_QUERIES = {"sources": "nx_paper_sources", "paper_orgs": "nx_paper_orgs", "topic_scores": "nx_topic_scores"}
 
 
@@ -88,6 +91,63 @@ def _index(pairs: Iterable[Pair], key: int) -> Mapping[str, tuple[str, ...]]:
     for pair in pairs:
         groups.setdefault(pair[key], []).append(pair[1 - key])
     return MappingProxyType({node: tuple(ends) for node, ends in groups.items()})
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A read model's nodes and pairs as numbers, as a store's kept file holds them (every IRI once):
+    views too large for Python's objects work on these arrays.
+
+    Attributes
+    ----------
+    terms : list of str
+        The IRIs and names, each once; a number is a place in this list.
+    papers : numpy.ndarray
+        Each paper's number, in the order of :attr:`GraphData.papers`.
+    pairs : dict
+        ``authored``, ``cites``, ``affiliated``, ``paper_orgs`` and ``citations``: an (n, 2) array of
+        numbers, in the order of the :class:`GraphData`'s pairs.
+    scored, scores : numpy.ndarray
+        The pairs of ``topic_scores`` as ``first * len(terms) + second``, sorted, and their scores.
+    """
+
+    terms: list[str]
+    papers: Any
+    pairs: Mapping[str, Any]
+    scored: Any
+    scores: Any
+
+    @cached_property
+    def number(self) -> dict[str, int]:
+        """Each term's number."""
+        return {term: i for i, term in enumerate(self.terms)}
+
+    @classmethod
+    def of(cls, data: GraphData, body: Mapping[str, Any], given: Mapping[str, tuple[Pair, ...]]) -> Numbered | None:
+        """The numbers of ``data``, decoded from ``body`` (a kept file) with the pairs ``given`` it, if they say
+        what ``data`` says: terms each once, papers each once, the pairs kept as given (sorted and distinct)."""
+        import numpy as np
+
+        if any(getattr(data, name) is not pairs for name, pairs in given.items()):
+            return None
+        terms = body["terms"]
+        count = len(terms)
+        papers = np.asarray([row[0] for row in body["papers"]], dtype=np.int64).reshape(-1)
+        pairs = {name: np.asarray(body[name], dtype=np.int64).reshape(-1, 2) for name in _PAIR_NAMES}
+        numbers = [papers, *pairs.values()]
+        if (
+            len(set(terms)) != count
+            or len(data.papers) != len(papers)
+            or any(len(a) and (a.min() < 0 or a.max() >= count) for a in numbers)
+        ):
+            return None
+        rows = body["topic_scores"]
+        keys = np.asarray([a * count + b for a, b, _ in rows], dtype=np.int64)
+        values = np.asarray([float(score) for _, _, score in rows], dtype=float)
+        order = np.argsort(keys, kind="stable")
+        if len(keys) != len(data.topic_scores):
+            return None
+        return cls(terms, papers, pairs, keys[order], values[order])
 
 
 @dataclass(frozen=True)
@@ -128,25 +188,40 @@ class GraphData:
     cited_works: Mapping[str, Paper] = field(default_factory=dict)  # works known only from citations
     first_authors: Mapping[str, str] = field(default_factory=dict)  # cited work -> its first author, as named
     parts: frozenset[str] = frozenset(OPTIONAL_PARTS)  # which of OPTIONAL_PARTS were read
-    authors_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    topics_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    orgs_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    papers_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    references_of: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
-    cited_by: Mapping[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # The same pairs as numbers, where the read model came from a kept file (see Numbered); never carried
+    # over by dataclasses.replace, which may change the pairs.
+    numbered: Numbered | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("authored", "cites", "affiliated", "paper_orgs", "citations"):
+        for name in _PAIR_NAMES:
             pairs = getattr(self, name)
             if not (isinstance(pairs, tuple) and all(map(operator.lt, pairs, pairs[1:]))):  # sorted and distinct
                 object.__setattr__(self, name, tuple(sorted(set(pairs))))
-        object.__setattr__(self, "authors_of", _index(self.authored, 1))
-        object.__setattr__(self, "topics_of", _index(self.cites, 0))
-        object.__setattr__(self, "orgs_of", _index(self.paper_orgs, 0))
-        papers_of = {**_index(self.authored, 0), **_index(self.cites, 1), **_index(self.paper_orgs, 1)}
-        object.__setattr__(self, "papers_of", MappingProxyType(papers_of))
-        object.__setattr__(self, "references_of", _index(self.citations, 0))
-        object.__setattr__(self, "cited_by", _index(self.citations, 1))
+
+    # The indexes are built when first asked for: a view asks for some of them only.
+    @cached_property
+    def authors_of(self) -> Mapping[str, tuple[str, ...]]:
+        return _index(self.authored, 1)
+
+    @cached_property
+    def topics_of(self) -> Mapping[str, tuple[str, ...]]:
+        return _index(self.cites, 0)
+
+    @cached_property
+    def orgs_of(self) -> Mapping[str, tuple[str, ...]]:
+        return _index(self.paper_orgs, 0)
+
+    @cached_property
+    def papers_of(self) -> Mapping[str, tuple[str, ...]]:
+        return MappingProxyType({**_index(self.authored, 0), **_index(self.cites, 1), **_index(self.paper_orgs, 1)})
+
+    @cached_property
+    def references_of(self) -> Mapping[str, tuple[str, ...]]:
+        return _index(self.citations, 0)
+
+    @cached_property
+    def cited_by(self) -> Mapping[str, tuple[str, ...]]:
+        return _index(self.citations, 1)
 
     def require(self, *parts: str) -> GraphData:
         """``self``, if it was read with ``parts`` (of :data:`OPTIONAL_PARTS`); a view that needs a part
@@ -421,8 +496,7 @@ def _encode_data(data: GraphData) -> bytes:
         "parts": sorted(data.parts),
         "papers": [[term(iri), p.label, p.title, p.date, p.year, list(p.sources)] for iri, p in data.papers.items()],
         "labels": [[term(node), kind, label, code] for node, (kind, label, code) in data.labels.items()],
-        **{name: term.flat(getattr(data, name)) for name in ("authored", "cites", "affiliated", "paper_orgs",
-                                                              "citations")},
+        **{name: term.flat(getattr(data, name)) for name in _PAIR_NAMES},
         "topic_scores": [[term(a), term(b), score] for (a, b), score in data.topic_scores.items()],
         "cited_works": [[term(iri), w.label, w.title, w.year] for iri, w in data.cited_works.items()],
         "first_authors": [[term(work), name] for work, name in data.first_authors.items()],
@@ -430,12 +504,16 @@ def _encode_data(data: GraphData) -> bytes:
     return orjson.dumps({"terms": list(term.index), **body})
 
 
-def _text(value: Any, optional: bool = True) -> bool:
-    return isinstance(value, str) or (optional and value is None)
+def _types(values: Iterable[Any], *allowed: type) -> bool:
+    """Whether every value is exactly of one of the ``allowed`` types (a bool is no int here)."""
+    return set(map(type, values)) <= set(allowed)
 
 
-def _year(value: Any) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+def _columns(rows: list, width: int) -> list[tuple]:
+    """The columns of ``rows`` (each a list of ``width`` values); a row of another shape is a ValueError."""
+    if not _types(rows, list) or any(len(row) != width for row in rows):
+        raise ValueError("a row of another shape")
+    return list(zip(*rows, strict=True)) if rows else [()] * width
 
 
 def _decode_data(data: bytes | None) -> GraphData | None:
@@ -450,15 +528,19 @@ def _decode_data(data: bytes | None) -> GraphData | None:
         papers, labels, works = body["papers"], body["labels"], body["cited_works"]
         scores, first_authors = body["topic_scores"], body["first_authors"]
         parts = frozenset(body["parts"])
+        _, p_label, p_title, p_date, p_year, p_sources = _columns(papers, 6)
+        _, kinds, l_label, l_code = _columns(labels, 4)
+        _, w_label, w_title, w_year = _columns(works, 4)
         well_formed = (
             parts <= set(OPTIONAL_PARTS)
-            and all(isinstance(t, str) for t in terms)
-            and all(_text(r[1], False) and _text(r[2]) and _text(r[3]) and _year(r[4])
-                    and all(isinstance(s, str) for s in r[5]) for r in papers)
-            and all(_text(r[1], False) and _text(r[2], False) and _text(r[3]) for r in labels)
-            and all(_text(r[1], False) and _text(r[2]) and _year(r[3]) for r in works)
-            and all(isinstance(r[2], (int, float)) for r in scores)
-            and all(_text(r[1], False) for r in first_authors)
+            and _types(terms, str)
+            and _types(p_label, str) and _types(p_title, str, type(None)) and _types(p_date, str, type(None))
+            and _types(p_year, int, type(None)) and _types(p_sources, list)
+            and _types(itertools.chain.from_iterable(p_sources), str)
+            and _types(kinds, str) and _types(l_label, str) and _types(l_code, str, type(None))
+            and _types(w_label, str) and _types(w_title, str, type(None)) and _types(w_year, int, type(None))
+            and _types(_columns(scores, 3)[2], int, float)
+            and _types(_columns(first_authors, 2)[1], str)
         )  # fmt: skip
         if not well_formed:
             return None
@@ -467,22 +549,21 @@ def _decode_data(data: bytes | None) -> GraphData | None:
             flat = body[name]
             return tuple(zip((terms[i] for i in flat[0::2]), (terms[i] for i in flat[1::2]), strict=True))
 
-        return GraphData(
+        given = {name: pairs(name) for name in _PAIR_NAMES}
+        decoded = GraphData(
             papers={terms[i]: Paper(label, title, date, year, tuple(sources))
                     for i, label, title, date, year, sources in papers},
             labels={terms[i]: (kind, label, code) for i, kind, label, code in labels},
-            authored=pairs("authored"),
-            cites=pairs("cites"),
-            affiliated=pairs("affiliated"),
-            paper_orgs=pairs("paper_orgs"),
             topic_scores={(terms[a], terms[b]): float(score) for a, b, score in scores},
-            citations=pairs("citations"),
+            **given,
             cited_works={terms[i]: Paper(label, title, year=year) for i, label, title, year in works},
             first_authors={terms[i]: name for i, name in first_authors},
             parts=parts,
         )  # fmt: skip
     except (ValueError, TypeError, KeyError, IndexError):  # damaged, foreign or of another kg: read the graph
         return None
+    object.__setattr__(decoded, "numbered", Numbered.of(decoded, body, given))
+    return decoded
 
 
 def filtered(data: GraphData, since: int | None = None) -> GraphData:
@@ -559,8 +640,9 @@ def _integer(text: str) -> int | None:
         return None
 
 
-def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
-    """The :class:`PaperDetails` of every paper of ``graph`` (a graph or the path of one), read once.
+def load_paper_details(graph: Any, papers: Iterable[str] | None = None) -> dict[str, PaperDetails]:
+    """The :class:`PaperDetails` of every paper of ``graph`` (a graph or the path of one), read once; of
+    ``papers`` only, when given (the others are read all the same, and kept with them).
 
     A paper with more than one source keeps every source's identifiers and lines; its venue is the one
     kg chose. Its list is cut when a source printed "et al." (``kg:authorsTruncated``) or gave an
@@ -581,14 +663,15 @@ def load_paper_details(graph: Any) -> dict[str, PaperDetails]:
     """
     graph = graph_of(graph)
     views = getattr(graph, "views", None)
+    wanted = None if papers is None else set(papers)
     with collector_paused():  # millions of small tuples that form no cycles (kg.io.memory)
-        kept = _decode_details(views.read(_DETAILS)) if views is not None else None
+        kept = _decode_details(views.read(_DETAILS), wanted) if views is not None else None
         if kept is not None:
             return kept
         details = _read_paper_details(graph)
     if views is not None:
         _keep(views, _DETAILS, _encode_details, details)
-    return details
+    return details if wanted is None else {paper: found for paper, found in details.items() if paper in wanted}
 
 
 def _read_paper_details(graph: Any) -> dict[str, PaperDetails]:
@@ -659,8 +742,9 @@ def _encode_details(details: Mapping[str, PaperDetails]) -> bytes:
     return orjson.dumps({"terms": list(term.index), "details": rows})
 
 
-def _decode_details(data: bytes | None) -> dict[str, PaperDetails] | None:
-    """The paper details a store kept, or None when there are none, or they are not what kg writes."""
+def _decode_details(data: bytes | None, wanted: set[str] | None = None) -> dict[str, PaperDetails] | None:
+    """The paper details a store kept (of the papers ``wanted`` only, when given), or None when there are none,
+    or they are not what kg writes."""
     import orjson
 
     if data is None:
@@ -668,10 +752,12 @@ def _decode_details(data: bytes | None) -> dict[str, PaperDetails] | None:
     try:
         body = orjson.loads(data)
         terms, rows = body["terms"], body["details"]
-        well_formed = all(isinstance(t, str) for t in terms) and all(
-            isinstance(r[2], bool) and _text(r[3]) and all(_text(a, False) and _text(b, False) for a, b in r[4])
-            and all(_text(path, False) and _year(line) and line is not None for path, line in r[5])
-            for r in rows
+        _, authors, truncated, venues, ids, lines = _columns(rows, 6)
+        schemes, values = _columns(list(itertools.chain.from_iterable(ids)), 2)
+        paths, numbers = _columns(list(itertools.chain.from_iterable(lines)), 2)
+        well_formed = (
+            _types(terms, str) and _types(authors, list) and _types(truncated, bool) and _types(venues, str, type(None))
+            and _types(schemes, str) and _types(values, str) and _types(paths, str) and _types(numbers, int)
         )  # fmt: skip
         if not well_formed:
             return None
@@ -679,6 +765,7 @@ def _decode_details(data: bytes | None) -> dict[str, PaperDetails] | None:
             terms[paper]: PaperDetails(tuple(terms[a] for a in authors), truncated, venue,
                                        tuple((a, b) for a, b in ids), tuple((path, line) for path, line in lines))
             for paper, authors, truncated, venue, ids, lines in rows
+            if wanted is None or terms[paper] in wanted
         }  # fmt: skip
     except (ValueError, TypeError, KeyError, IndexError):  # damaged, foreign or of another kg: read the graph
         return None

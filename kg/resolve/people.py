@@ -291,9 +291,19 @@ class _Paper:
 _EMPTY: frozenset = frozenset()
 
 
-@dataclass
+@lru_cache(maxsize=65536)
+def _alone(value: object) -> frozenset:
+    """``frozenset((value,))``, one for each value: a venue or year is the evidence of thousands of groups."""
+    return frozenset((value,))
+
+
+@dataclass(slots=True)
 class _Group:
-    """Mentions believed to be one person so far, with the evidence they carry."""
+    """Mentions believed to be one person so far, with the evidence they carry.
+
+    An empty set of identifiers or orgs is the one shared :data:`_EMPTY` (most mentions have none): only
+    :meth:`_Resolver.union` changes a group's sets, and it makes a set of its own before it adds to one.
+    """
 
     mentions: list[tuple[int, int]]
     names: dict[str, int]  # printed name -> mentions
@@ -349,11 +359,11 @@ class _Group:
                 "coauthors": paper.names - self.keys,
                 "signatures": paper.signatures - own_signatures,
                 "initial_signatures": paper.initial_signatures - own_signatures,
-                "venues": frozenset((paper.venue,)) if paper.venue else _EMPTY,
+                "venues": _alone(paper.venue) if paper.venue else _EMPTY,
                 "topics": paper.topics,
                 "words": paper.words,
-                "years": frozenset((paper.year,)) if paper.year else _EMPTY,
-                "owners": frozenset((paper.owner,)) if paper.owner else _EMPTY,
+                "years": _alone(paper.year) if paper.year else _EMPTY,
+                "owners": _alone(paper.owner) if paper.owner else _EMPTY,
                 "paper_orgs": paper.orgs,
             }
             return self._evidence
@@ -793,11 +803,11 @@ class _Resolver:
                         names={author.name: 1},
                         parsed={parsed},
                         keys={key},
-                        orcids={author.orcid} if author.orcid else set(),
-                        source_ids=ids[j],
-                        numbers={parsed.number} if parsed.number else set(),
+                        orcids={author.orcid} if author.orcid else _EMPTY,
+                        source_ids=ids[j] or _EMPTY,
+                        numbers={parsed.number} if parsed.number else _EMPTY,
                         records={r},
-                        orgs={org_key(a) for a in author.affiliations if org_key(a)},
+                        orgs={org_key(a) for a in author.affiliations if org_key(a)} or _EMPTY,
                         sort_key=(key, title, j, *where),
                     )
                 )
@@ -910,7 +920,13 @@ class _Resolver:
         for name, count in merged.names.items():
             kept.names[name] = kept.names.get(name, 0) + count
         for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs"):
-            getattr(kept, attribute).update(getattr(merged, attribute))
+            theirs = getattr(merged, attribute)
+            if theirs:
+                mine = getattr(kept, attribute)
+                if isinstance(mine, frozenset):  # the shared empty set: never changed in place
+                    setattr(kept, attribute, set(theirs))
+                else:
+                    mine.update(theirs)
         kept.sort_key = min(kept.sort_key, merged.sort_key)
         kept.absorb_evidence(merged)
         self.parent[gone] = keep

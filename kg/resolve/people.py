@@ -762,6 +762,7 @@ def cluster_partition(part: BlockPartition) -> list[Join]:
         resolver = _Resolver.of_partition(part)
         for block in part.blocks:
             resolver._cluster_members(block)
+            resolver._forget_evidence(block)
         return resolver.joins or []
 
 
@@ -841,6 +842,7 @@ class _Resolver:
         if partitions == 1:
             for block in sorted(blocks):
                 self._cluster_members(blocks[block])
+                self._forget_evidence(blocks[block])
                 self.tally.advance(len(blocks[block]))
         else:
             parts = self._partitions(blocks, partitions)
@@ -929,6 +931,7 @@ class _Resolver:
                     mine.update(theirs)
         kept.sort_key = min(kept.sort_key, merged.sort_key)
         kept.absorb_evidence(merged)
+        merged._evidence = None  # it joined: its evidence is the kept group's now
         self.parent[gone] = keep
         if self.joins is not None:
             self.joins.append((a, b, rule, evidence, score))
@@ -992,6 +995,12 @@ class _Resolver:
         return found
 
     # -- step 3: scored evidence ----------------------------------------------------------------
+
+    def _forget_evidence(self, block: Iterable[int]) -> None:
+        """Drop the evidence cached for a block's groups once it is clustered (it is rebuilt, the same, where a
+        group of two blocks or the splits ask for it again): a build holds one block's evidence at a time."""
+        for index in block:
+            self.groups[self.find(index)]._evidence = None
 
     def _cluster_members(self, block: Iterable[int]) -> None:
         """Cluster one name block, given the groups it held after step 1 (some may have joined others since)."""

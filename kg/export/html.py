@@ -189,14 +189,21 @@ def identifier_link(scheme: str, value: str) -> tuple[str, str | None]:
 
 
 def _tooltip(
-    data: GraphData, node: str, kind: str, details: PaperDetails | None, view: Any, years: list[int], papers: int
+    data: GraphData,
+    node: str,
+    kind: str,
+    details: PaperDetails | None,
+    view: Any,
+    years: list[int],
+    papers: int,
+    names: _PaperNames,
 ) -> str:
     """Plain text (never HTML) shown on hover: a paper's authors in printed order, its topics."""
     lines = [data.label(node)]
     if kind == "paper":
         paper = data.papers.get(node)
-        authors = details.authors if details else data.authors_of.get(node, ())
-        topics = data.topics_of.get(node, ())
+        authors = details.authors if details else names.authors.get(node, ())
+        topics = names.topics.get(node, ())
         if paper is not None and paper.date:
             lines.append(f"Date: {paper.date}")
         if authors:
@@ -585,13 +592,27 @@ class _Refs:
         return number
 
 
+@dataclass(frozen=True)
+class _PaperNames:
+    """The authors (where a paper's details name none), topics and orgs of the papers a page lists."""
+
+    authors: Mapping[str, tuple[str, ...]]
+    topics: Mapping[str, tuple[str, ...]]
+    orgs: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, data: GraphData, papers: list[str], details: Mapping[str, PaperDetails]) -> _PaperNames:
+        unnamed = [paper for paper in papers if paper not in details or not details[paper].authors]
+        return cls(data.ends("authored", 1, unnamed), data.ends("cites", 0, papers), data.ends("paper_orgs", 0, papers))
+
+
 def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: list[str], refs: _Refs,
-                node_index: Mapping[str, int]) -> list[dict]:  # fmt: skip
+                node_index: Mapping[str, int], names: _PaperNames) -> list[dict]:  # fmt: skip
     """What the side panel shows of each paper (the page's own JSON, read by its script)."""
     rows = []
     for paper in papers:
         info, extra = data.papers[paper], details.get(paper, PaperDetails())
-        authors = extra.authors or data.authors_of.get(paper, ())
+        authors = extra.authors or names.authors.get(paper, ())
         ids = []
         for scheme, value in extra.identifiers:
             name, url = identifier_link(scheme, value)
@@ -600,8 +621,8 @@ def _paper_rows(data: GraphData, details: Mapping[str, PaperDetails], papers: li
             "title": info.label,
             "year": info.year,
             "authors": list(map(refs, authors[:PANEL_AUTHORS])),
-            "topics": list(map(refs, data.topics_of.get(paper, ()))),
-            "orgs": list(map(refs, data.orgs_of.get(paper, ()))),
+            "topics": list(map(refs, names.topics.get(paper, ()))),
+            "orgs": list(map(refs, names.orgs.get(paper, ()))),
             "lines": [f"{path}:{line}" for path, line in extra.lines] or list(info.sources),
             "node": node_index.get(paper, -1),
         }
@@ -854,6 +875,7 @@ def _render(
     papers: list[str] = sorted({p for n in order for p in listed[n]})
     paper_index = {paper: i for i, paper in enumerate(papers)}
     details = load_details(papers)
+    names = _PaperNames.of(data, papers, details)
     described = [n for n in order if view.nodes[n].get("type", "other") != "paper"]
     people = _most_named(data, "authored", described, PANEL_PEOPLE, skip_self=True)
     themes = _most_named(data, "cites", described, PANEL_TOPICS)
@@ -877,7 +899,9 @@ def _render(
             "count": node_papers.count[node],
             "years": node_papers.years[node],
         }
-        entry["title"] = _tooltip(data, node, kind, details.get(node), view, entry["years"], node_papers.linked[node])
+        entry["title"] = _tooltip(
+            data, node, kind, details.get(node), view, entry["years"], node_papers.linked[node], names
+        )
         if kind != "paper":
             entry["people"] = [[refs(name), count] for name, count in people[node][0]]
             entry["peopleTotal"] = people[node][1]
@@ -897,7 +921,7 @@ def _render(
         weight = float(attributes.get("weight", 1.0) or 1.0)
         edges.append([node_index[source], node_index[target], round(weight, 3)])
     edges.sort()
-    paper_rows = _paper_rows(data, details, papers, refs, node_index)
+    paper_rows = _paper_rows(data, details, papers, refs, node_index, names)
     shown = len(nodes)
     shown_notes = [render(note, option_names) if option_names else str(note) for note in notes]
     summary = f"{shown:,} nodes, {len(edges):,} edges; {projection} view" + (

@@ -70,10 +70,12 @@ class QuadSink:
         return True
 
     def flush(self) -> None:
-        """Hand the collected lines on (when streaming) and start a new chunk."""
+        """Hand the collected lines on (when streaming) and start a new chunk (with a new cache of IRIs: what
+        streams stays bounded by a chunk, not by the graph)."""
         if self._flush is not None and self.lines:
             self._flush(list(self.lines))
             self.lines = {}
+            self._iris = {}
 
     def set_graph(self, iri: str) -> None:
         self._graph = self.iri(iri)

@@ -159,8 +159,10 @@ def load_statements(
 
         def hand_on(lines: list[str]) -> None:
             nonlocal handed
-            data = "\n".join(lines).encode("utf-8")
-            while len(pending) >= 2:  # at most two chunks waiting: memory stays bounded
+            # Lines one by one: joined as text, one wide character (a dash, a CJK name) would make every
+            # character of the chunk take 2 or 4 bytes before it was encoded.
+            data = b"\n".join([line.encode("utf-8") for line in lines])
+            while pending:  # one chunk loads while the next is written: memory stays bounded by two
                 pending.pop(0)[0].result()
             pending.append((loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS), len(lines)))
             handed += len(lines)

@@ -109,7 +109,7 @@ def load_statements(
     resolution: Resolution,
     base: str = DEFAULT_BASE,
     topics: Topics | None = None,
-    chunk: int = 500_000,
+    chunk: int = 250_000,
     in_memory: bool = True,
     progress: Progress | None = None,
 ) -> dict[str, int]:

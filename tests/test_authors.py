@@ -258,3 +258,20 @@ def test_the_fast_name_split_agrees_with_nameparser_on_real_names(shared_data):
         if split is not None:
             parsed = HumanName(name)
             assert (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) == ("", *split, ""), name
+
+
+def test_a_paper_added_moves_venue_weights_only_where_a_count_crosses_a_power_of_two():
+    """How much a shared venue says is read from sizes by class: a source added elsewhere leaves it alone,
+    so an incremental update need not re-resolve every name block with a shared venue."""
+    from kg.resolve.people import _Corpus, _weights
+
+    def paper(number: int, venue: str) -> Record:
+        return Record(title=f"Paper {number}", venue=venue, authors=(AuthorRef(f"Author {number}"),))
+
+    corpus = [paper(n, "ICML" if n < 3 else "NeurIPS") for n in range(5)]
+    weights = _Corpus.of(corpus, _weights()).venue_weight
+    assert 0 < weights["neurips"] < 1 and weights["icml"] < weights["neurips"]
+    one_more = _Corpus.of([*corpus, paper(5, "KDD")], _weights()).venue_weight  # 6 papers: the class of 5 (8)
+    assert {venue: one_more[venue] for venue in weights} == weights
+    crossed = _Corpus.of([*corpus, *(paper(n, "KDD") for n in range(5, 9))], _weights()).venue_weight  # 9: 16
+    assert crossed["neurips"] > weights["neurips"]

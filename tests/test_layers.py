@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kg"
 
 # Lowest first. A module's layer is that of the longest prefix listed here.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("kg.errors", "kg.records", "kg.namespace", "kg.text", "kg.data", "kg.templates", "kg.progress"),
+    ("kg.errors", "kg.records", "kg.namespace", "kg.text", "kg.data", "kg.templates", "kg.progress", "kg.sizes"),
     ("kg.io",),
     ("kg.extractors", "kg.topics", "kg.extract"),
     ("kg.resolve",),

@@ -45,6 +45,7 @@ from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.keys import author_key, org_key
+from kg.sizes import size_class
 from kg.text import fold, normalise_text
 
 _DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
@@ -445,9 +446,9 @@ class _Corpus:
         for paper in papers:
             if paper.venue:
                 counts[paper.venue] += 1
-        # Inverse document frequency by size class (of the corpus and of the venue), scaled to 1 for a venue
-        # of one paper.
-        size = _size_class(len(papers))
+        # Inverse document frequency by size class (of the corpus and of the venue, kg.sizes), scaled to 1 for
+        # a venue of one paper. Exact sizes gave no better F1 on any labelled set (bench/README.md).
+        size = size_class(len(papers))
         scale = math.log(max(size, 2))
         printed: dict[str, str] = {}
         for record in records:
@@ -455,24 +456,9 @@ class _Corpus:
                 key = _mention_key(author.name)
                 if key not in printed or author.name < printed[key]:
                     printed[key] = author.name
-        weight = {venue: math.log(size / _size_class(n)) / scale if _size_class(n) < size else 0.0
+        weight = {venue: math.log(size / size_class(n)) / scale if size_class(n) < size else 0.0
                   for venue, n in counts.items()}  # fmt: skip
         return cls(papers, weight, printed)
-
-
-def _size_class(count: int) -> int:
-    """``count`` rounded up to a power of two: the corpus's statistics by size class, not exact size.
-
-    A venue's weight and the threshold of a rare title word then change only where a count crosses a
-    power of two, not with every paper added. Against exact sizes, on every labelled set of
-    bench/README.md ("Author identity"), F1 stayed the same or rose (AMiner-110 pairwise 0.906 -> 0.907).
-
-    Examples
-    --------
-    >>> [_size_class(n) for n in (1, 2, 3, 4, 5, 1000)]
-    [1, 2, 4, 4, 8, 1024]
-    """
-    return 1 << (count - 1).bit_length() if count > 0 else count
 
 
 def _papers(records: Sequence[Record], weights: _Weights, tally: Tally | None = None) -> list[_Paper]:
@@ -486,7 +472,7 @@ def _papers(records: Sequence[Record], weights: _Weights, tally: Tally | None = 
             frequency[word] += 1
     rare_at_most = max(
         weights.limits["rare title word at most in papers (small corpora)"],
-        weights.limits["rare title word at most in share of papers"] * _size_class(len(records)),
+        weights.limits["rare title word at most in share of papers"] * size_class(len(records)),
     )
     papers = []
     for record, words in zip(records, word_lists, strict=True):

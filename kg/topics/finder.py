@@ -36,6 +36,7 @@ from typing import NamedTuple
 
 from kg.errors import UsageError
 from kg.progress import Progress, Tally
+from kg.sizes import size_class
 from kg.topics.junk import is_junk  # noqa: F401 (kg.topics.finder.is_junk stays importable)
 from kg.topics.normalize import is_acronym, topic_key
 from kg.topics.phrases import Candidate, display_label, read_candidates
@@ -466,12 +467,16 @@ def _fused_ranking(
     One ranks whole noun phrases as printed by their words' weight (specific phrases, as an
     indexer picks them); the other ranks every term, inside longer phrases too, by its words'
     mean weight and how often it occurs (the terms an author lists as keywords). Both scale by
-    idf, so a phrase in every paper of the corpus counts less, and favour a phrase of the title.
+    idf (the corpus's size and the phrase's document frequency by size class, :mod:`kg.sizes`),
+    so a phrase in every paper of the corpus counts less, and favour a phrase of the title.
     Measured in bench/README.md.
     """
     kept = [c for c in candidates if document_frequency[c.key] >= min_papers]
+    # Sizes by class (kg.sizes): a phrase's weight moves only where a count crosses a power of two.
+    corpus_class = size_class(corpus_size)
     factor = {
-        c.key: math.log(1 + corpus_size / max(1, document_frequency[c.key])) * (_TITLE_BONUS if c.in_title else 1.0)
+        c.key: math.log(1 + corpus_class / max(1, size_class(document_frequency[c.key])))
+        * (_TITLE_BONUS if c.in_title else 1.0)
         for c in kept
     }
     whole = sorted((c for c in kept if c.standalone), key=lambda c: -c.weight * factor[c.key])

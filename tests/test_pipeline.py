@@ -437,3 +437,29 @@ def test_printings_of_one_org_give_one_name_whatever_the_order():
         rows = graph(order).query("SELECT DISTINCT ?label WHERE { ?o a kg:Org ; skos:prefLabel ?label }").as_dicts()
         assert rows == [{"label": "Acme Lab"}]
     assert not [r for r in validate_graph(graph(names)) if r.severity == "Violation"]
+
+
+def test_a_large_build_into_a_file_goes_through_a_temporary_store_on_disk_and_writes_the_same_statements(
+    seeds, tmp_path, monkeypatch
+):
+    """Past kg.pipeline.ON_DISK_RECORDS records, a file build holds its graph on disk, not in memory: the
+    same statements (in the on-disk store's order, the same every time), and no folder left behind."""
+    import gc
+    import tempfile
+
+    from kg import pipeline
+
+    in_memory = tmp_path / "memory.nq"
+    build([str(seeds)], target=Target(output=str(in_memory)))
+    monkeypatch.setattr(pipeline, "ON_DISK_RECORDS", 10)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the scratch folder goes, to watch it
+    outputs = []
+    for name in ("disk.nq", "again.nq"):
+        report = build([str(seeds)], target=Target(output=str(tmp_path / name)))
+        assert report.status == 0 and report.counts and any(tmp_path.glob("kg-build-*"))
+        outputs.append((tmp_path / name).read_bytes())
+        del report
+        gc.collect()
+        assert not any(tmp_path.glob("kg-build-*")), "the scratch store outlived its graph"
+    assert outputs[0] == outputs[1]
+    assert sorted(outputs[0].splitlines()) == sorted(in_memory.read_bytes().splitlines())

@@ -96,6 +96,12 @@ def _index(pairs: Iterable[Pair], key: int) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType({node: tuple(ends) for node, ends in groups.items()})
 
 
+def _indexed(name: str, key: int) -> cached_property:
+    """A :class:`GraphData` attribute: the index of its pairs ``name`` by their element ``key`` (:func:`_index`),
+    built when first asked for."""
+    return cached_property(lambda data: _index(getattr(data, name), key))
+
+
 @dataclass(frozen=True)
 class Numbered:
     """A read model's nodes and pairs as numbers, as a store's kept file holds them (every IRI once):
@@ -202,29 +208,15 @@ class GraphData:
                 object.__setattr__(self, name, tuple(sorted(set(pairs))))
 
     # The indexes are built when first asked for: a view asks for some of them only.
-    @cached_property
-    def authors_of(self) -> Mapping[str, tuple[str, ...]]:
-        return _index(self.authored, 1)
-
-    @cached_property
-    def topics_of(self) -> Mapping[str, tuple[str, ...]]:
-        return _index(self.cites, 0)
-
-    @cached_property
-    def orgs_of(self) -> Mapping[str, tuple[str, ...]]:
-        return _index(self.paper_orgs, 0)
+    authors_of = _indexed("authored", 1)
+    topics_of = _indexed("cites", 0)
+    orgs_of = _indexed("paper_orgs", 0)
+    references_of = _indexed("citations", 0)
+    cited_by = _indexed("citations", 1)
 
     @cached_property
     def papers_of(self) -> Mapping[str, tuple[str, ...]]:
         return MappingProxyType({**_index(self.authored, 0), **_index(self.cites, 1), **_index(self.paper_orgs, 1)})
-
-    @cached_property
-    def references_of(self) -> Mapping[str, tuple[str, ...]]:
-        return _index(self.citations, 0)
-
-    @cached_property
-    def cited_by(self) -> Mapping[str, tuple[str, ...]]:
-        return _index(self.citations, 1)
 
     def ends(self, name: str, key: int, nodes: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """For each of ``nodes`` that has one, the other ends of its pairs ``name`` (``"authored"``, ``"cites"``,

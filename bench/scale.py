@@ -13,7 +13,9 @@ Every step runs in its own process, timed from outside, with its peak memory (``
   same questions asked of rdflib's in-memory graph (built by the peer, so it holds the same records);
 - analyze: ``kg analyze STORE --projection coauthor``, against plain NetworkX on the co-author pairs
   of the JSON Lines (PageRank and betweenness sampled from 500 sources, as kg does);
-- viz: ``kg viz STORE --max-nodes 2000`` from the whole graph.
+- viz: ``kg viz STORE --max-nodes 2000`` from the whole graph;
+- add and remove: ``kg add PAGE --store STORE`` of a 4-paper listing (tests/fixtures/hf_sample.txt), then
+  ``kg remove`` of it (no peer updates a graph in place).
 
 Ratios are peer time / kg time (above 1: kg is faster).
 """
@@ -38,7 +40,9 @@ TARGETS = {
     "papers-per-topic-per-year": "under 1 s; 20x faster than rdflib",
     "analyze": "under 60 s",
     "viz": "under 10 s",
+    "add": "under 2 s at 100k",
 }
+PAGE = HERE.parent / "tests" / "fixtures" / "hf_sample.txt"
 
 RDFLIB_QUERIES = {
     "top-authors": """PREFIX kg: <https://w3id.org/kg/ontology#>
@@ -180,6 +184,10 @@ def main(argv=None) -> dict:
     results["kg viz"] = run(viz, args.timeout, log)
     results["kg analyze, later"] = run(analyze, args.timeout, log)
     results["kg viz, later"] = run(viz, args.timeout, log)
+    page = work / PAGE.name
+    shutil.copy(PAGE, page)
+    results["kg add"] = run([*kg, "add", str(page), "--store", str(work / "store"), "-q"], args.timeout, log)
+    results["kg remove"] = run([*kg, "remove", str(page), "--store", str(work / "store"), "-q"], args.timeout, log)
     if not args.no_peers:
         results["rdflib build"] = run(_python("--peer-build", str(source), str(work / "rdflib.ttl")),
                                       args.peer_timeout, log)  # fmt: skip
@@ -249,6 +257,10 @@ def render(results: dict) -> str:
                 peer_cells = [_peer_cell(nxa), ratio(nxa.get("seconds"), later["seconds"])]
             rows.append([f"{name}, later (the read model the store kept)", f"{later['seconds']} s, {later['mb']:,} MB",
                          TARGETS[target], *peer_cells])  # fmt: skip
+    for name, what in (("kg add", "a 4-paper page"), ("kg remove", "the same page")):
+        step = results.get(name)
+        if step:
+            rows.append([f"{name} ({what})", f"{step['seconds']} s, {step['mb']:,} MB", TARGETS["add"], "", ""])
     lines = [f"#### {n:,} papers ({results.get('statements') or '?':,} statements in the store)", "",
              "| step | kg | target | peer | peer / kg |", "|---|---|---|---|---|"]  # fmt: skip
     lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]

@@ -44,7 +44,7 @@ from kg.errors import InputError, UsageError
 from kg.extract import _extract_one
 from kg.extractors.base import Extraction
 from kg.progress import Progress, Tally
-from kg.topics.finder import PendingTopics, TopicFinder, TopicReading
+from kg.topics.finder import KeptReadings, PendingTopics, TopicFinder, TopicReading
 
 # How long to wait for the scheduler to answer, and for it to have a worker.
 CONNECT_TIMEOUT_S = 10.0
@@ -227,8 +227,12 @@ class Cluster:
         finder: TopicFinder,
         papers: Sequence[tuple[str | None, str | None]],
         progress: Progress | None = None,
+        kept: KeptReadings | None = None,
     ) -> PendingTopics:
-        """What :meth:`kg.topics.TopicFinder.start` gives: chunks of papers read on the cluster, ranked here."""
+        """What :meth:`kg.topics.TopicFinder.start` gives: chunks of papers read on the cluster, ranked here
+        (papers whose readings are ``kept`` are not read again)."""
+        plan = finder.plan(papers, kept)
+        papers = plan.unread
         tally = Tally(progress, "finding topics", len(papers))
         settings = (finder.method, finder.max_per_paper, finder.min_papers, finder.batch_size, finder.trained)
         size = max(_MIN_TOPIC_CHUNK, -(-len(papers) // (self.threads * _TOPIC_CHUNKS_PER_THREAD)))
@@ -244,7 +248,7 @@ class Cluster:
             try:
                 for chunk in chunks:
                     sent = self._scatter([chunk], doing)[0]  # the first chunks are read while the others are sent
-                    futures.append(self.client.submit(read_topics, settings, sent, pure=False))
+                    futures.append(self.client.submit(read_topics, settings, sent, plan.keep, pure=False))
                 for future, chunk in zip(futures, chunks, strict=True):
                     readings.append(self._result(future, doing))
                     tally.advance(len(chunk))
@@ -261,9 +265,11 @@ class Cluster:
             fetcher.join()
             if failed:
                 raise failed[0]
-            return finder.rank(readings, tally)
+            return plan.assemble(readings, tally)
 
-        return PendingTopics(collect)
+        pending = PendingTopics(collect)
+        pending.read_again = len(papers)
+        return pending
 
     # -- failing ------------------------------------------------------------------------------
 
@@ -361,13 +367,14 @@ def read_input(name: str, where: str, options: dict[str, Any]) -> Extraction | I
     return _extract_one(_Named(name, where), options)
 
 
-def read_topics(settings: tuple, papers: list[tuple[str | None, str | None]]) -> TopicReading:
-    """One chunk of papers read for topics on a worker (:meth:`kg.topics.TopicFinder.read`).
+def read_topics(settings: tuple, papers: list[tuple[str | None, str | None]], keep: bool = False) -> TopicReading:
+    """One chunk of papers read for topics on a worker (:meth:`kg.topics.TopicFinder.read`; ``keep``: with each
+    paper's reading as a line to keep).
 
     ``settings`` are the finder's (method, max per paper, min papers, batch size, trained
     pipeline); a worker makes one finder per settings and keeps it (a trained pipeline loads once).
     """
-    return _finder(settings).read(papers)
+    return _finder(settings).read(papers, keep)
 
 
 @lru_cache(maxsize=4)

@@ -35,15 +35,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from kg.errors import InputError, Note, UsageError
 from kg.extract import extract_paths
 from kg.graph import CITED_ONLY, KnowledgeGraph
+from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT
 from kg.namespace import DEFAULT_BASE
 from kg.progress import Progress, Tally, quiet
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.papers import is_paper
-from kg.store import SourceEntry, StoreFolder, content_hash
+from kg.store import GenerationStart, SourceEntry, StoreFolder, content_hash
 from kg.topics import METHODS as TOPIC_METHODS
 from kg.topics import TopicFinder
+from kg.topics.finder import KeptReadings
 
 if TYPE_CHECKING:
     from kg.cluster import Cluster
@@ -55,6 +57,8 @@ _READ_FIELDS = ("format", "as_of", "orgs", "mapping", "allow_private", "follow_l
 # file from RocksDB is the slow part), so the disk is for builds memory could not hold. The statements are
 # the same; their order in the file is the on-disk store's.
 ON_DISK_RECORDS = 200_000
+# What a store's build keeps of its statements for the next build (kg.rdf.changes); the number names the layout.
+STATEMENT_DIGESTS = "statement-digests-1"
 
 
 @dataclass(frozen=True)
@@ -415,7 +419,9 @@ def add(
 
     The graph is rebuilt from every stored source with the store's own
     options; only how ``source`` is read comes from ``options`` (its format,
-    as_of, orgs, mapping). A file is one source however it is spelled
+    as_of, orgs, mapping). What the last build kept spares work, never changes
+    the result: papers whose text it read are not read again, and only the
+    statements that changed reach the database (:mod:`kg.rdf.changes`). A file is one source however it is spelled
     (``page.txt``, ``./page.txt``, its absolute path, from any folder).
     ``wait_s`` is how long to wait for another command changing the store.
 
@@ -646,23 +652,24 @@ def _commit(
     records: list[Record] = []
     stored = [entry for entry, new in sources if new is None]
     tally = Tally(progress, "reading stored records", sum(entry.papers for entry in stored)) if stored else None
-    for entry, new in sources:
-        if new is not None:
-            records.extend(new)
-            continue
-        for record in folder.records_of(entry):
-            records.append(record)
-            tally.advance()
+    with collector_paused():  # records form no cycles: the collector would rescan them (kg.io.memory)
+        for entry, new in sources:
+            if new is not None:
+                records.extend(new)
+                continue
+            for record in folder.records_of(entry):
+                records.append(record)
+                tally.advance()
     if tally is not None:
         tally.finish()
 
-    def write(database) -> None:
-        _build_graph(database, records, options, finder, report, progress, in_memory=False, cluster=cluster)
+    def write(database, start: GenerationStart) -> None:
+        _build_graph(database, records, options, finder, report, progress, False, cluster, start)
         if output is not None:  # the file is written before the store changes: a bad output changes neither
             _save(KnowledgeGraph(database, base=options.base), output, progress)
 
     report.statements, replay_notes = folder.commit(
-        options.to_dict(), sources, write, keep_server_writes, repair, progress
+        options.to_dict(), sources, write, keep_server_writes, repair, progress, from_previous=_digests_kept(folder)
     )
     report.warnings.extend(replay_notes)
     report.graph_sources = len(sources)
@@ -679,27 +686,86 @@ def _build_graph(
     progress: Progress,
     in_memory: bool,
     cluster: Cluster | None = None,
+    start: GenerationStart | None = None,
 ) -> None:
     """Resolve ``records``, read their papers' topics meanwhile, and write the statements into ``database``.
 
-    With a ``cluster``, its workers read the topics.
+    With a ``cluster``, its workers read the topics. With ``start`` (a store's new generation), papers whose
+    text the last build read are not read again, and a database that starts as a copy of the last one gets
+    only the statements that changed (:mod:`kg.rdf.changes`).
     """
     from kg.rdf.writer import load_statements
     from kg.resolve import resolve_rest
     from kg.resolve.papers import resolve_papers
 
-    papers_of = [record for record in records if is_paper(record)]
-    papers, paper_of = resolve_papers(papers_of)
-    # Topics are read in worker processes while this one resolves authors and writes statements.
-    pending = None
-    if finder and papers:
-        texts = [(paper.title, paper.abstract) for paper in papers]
-        pending = finder.start(texts, progress) if cluster is None else cluster.start_topics(finder, texts, progress)
-    resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
-    report.warnings.extend(_title_disagreements(papers_of, papers))
-    load_statements(database, resolution, options.base, pending, in_memory=in_memory, progress=progress)
-    if finder is not None:
-        report.notes.append(f"topics: {finder.method} with {finder.pipeline}")
+    # Millions of small objects that form no cycles (kg.io.memory): a third of reading and grouping the records
+    # at 100,000 papers went to the collector rescanning them.
+    with collector_paused():
+        papers_of = [record for record in records if is_paper(record)]
+        papers, paper_of = resolve_papers(papers_of)
+        # Topics are read in worker processes while this one resolves authors and writes statements.
+        pending = readings = None
+        if finder and papers:
+            texts = [(paper.title, paper.abstract) for paper in papers]
+            if start is not None:
+                readings = KeptReadings(start.previous.read(finder.reading_kind) if start.previous else None)
+            if cluster is None:
+                pending = finder.start(texts, progress, readings)
+            else:
+                pending = cluster.start_topics(finder, texts, progress, readings)
+        resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
+        report.warnings.extend(_title_disagreements(papers_of, papers))
+        if start is None:
+            load_statements(database, resolution, options.base, pending, in_memory=in_memory, progress=progress)
+        else:
+            _store_statements(database, resolution, options.base, pending, start, report, progress)
+        if finder is not None:
+            reused = ""
+            if pending is not None and readings is not None and pending.read_again < len(papers):
+                reused = f"; {len(papers) - pending.read_again:,} of {len(papers):,} papers as the last build read them"
+            report.notes.append(f"topics: {finder.method} with {finder.pipeline}{reused}")
+        if pending is not None and start is not None:
+            lines = pending.kept()
+            if lines is not None:
+                start.kept.save(finder.reading_kind, lines)
+
+
+def _digests_kept(folder: StoreFolder) -> bool:
+    """Whether the store's current generation kept its statement digests (its next build may change a copy of
+    its database instead of loading every statement)."""
+    kept = folder.kept()
+    return kept is not None and kept.has(STATEMENT_DIGESTS)
+
+
+def _store_statements(
+    database, resolution, base: str, topics, start: GenerationStart, report: BuildReport, progress: Progress
+) -> None:
+    """The statements into a store's new generation: only what changed when its database is a copy of the last
+    one and the digests the last build kept are whole, else all; the digests kept for the next build."""
+    from kg.rdf.changes import KeptDigests, StatementDigests
+    from kg.rdf.writer import load_statements, update_statements
+
+    previous = None
+    if start.copied and start.previous is not None:
+        try:
+            previous = KeptDigests(start.previous.read(STATEMENT_DIGESTS) or b"")
+        except ValueError:
+            previous = None
+    if previous is None:
+        if start.copied:
+            database.clear()  # a copy whose statements cannot be told apart: loaded again whole
+        digests = StatementDigests()
+        load_statements(database, resolution, base, topics, in_memory=False, progress=progress, digests=digests)
+    else:
+        digests = StatementDigests(spill=start.folder)
+        changed = update_statements(database, resolution, base, topics, previous, digests, progress=progress)
+        database.flush()  # the deletions are in memory until then
+        if changed["statements deleted"] >= 0:
+            report.notes.append(
+                f"the store: statements about {changed['groups rewritten']:,} subject(s) written and about "
+                f"{changed['groups deleted']:,} removed; the rest as the last build left them"
+            )
+    start.kept.save(STATEMENT_DIGESTS, digests.kept())
 
 
 def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:

@@ -83,6 +83,7 @@ DATABASE = "oxigraph"
 RECORDS = "records"
 SERVER_WRITES = "server-writes.jsonl"
 VIEWS = "views"  # files derived from a generation's graph (kg's read model), so views need not read it again
+KEPT = "kept"  # what a build derived from its records (the papers' topic readings), so the next build need not again
 VIEW_MAX_BYTES = 8 << 30  # a kept file larger than this is no file kg wrote
 LAYOUT = 3
 _GENERATION_RE = re.compile(r"gen-(\d{8})\Z")
@@ -168,6 +169,10 @@ class ViewCache:
             except OSError:
                 return None
 
+    def has(self, name: str) -> bool:
+        """Whether something was saved as ``name`` for this graph (without reading it)."""
+        return self._usable() and self._path(name).is_file()
+
     def save(self, name: str, data: bytes) -> bool:
         """Keep ``data`` as ``name`` for this graph; False when it could not be written.
 
@@ -187,6 +192,29 @@ class ViewCache:
         except (OSError, KgError):  # a read-only or full disk: the view is read from the graph next time
             return False
         return True
+
+
+@dataclass(frozen=True)
+class GenerationStart:
+    """What :meth:`StoreFolder.commit` hands the build of a new generation.
+
+    Attributes
+    ----------
+    kept : ViewCache
+        Where the build keeps what the next build reads (its topic readings, its statement digests).
+    previous : ViewCache or None
+        What the build of the previous generation kept (None when there is none).
+    copied : bool
+        The database holds the previous generation's statements (a copy made with hard links), not nothing:
+        the build is to change it into its own.
+    folder : pathlib.Path
+        The new generation's folder (for the build's temporary files; removed with it on failure).
+    """
+
+    kept: ViewCache
+    previous: ViewCache | None
+    copied: bool
+    folder: Path
 
 
 @dataclass(frozen=True)
@@ -517,6 +545,15 @@ class StoreFolder:
             weakref.finalize(graph, os.close, descriptor)
         return graph
 
+    def kept(self) -> ViewCache | None:
+        """What the build of the current generation kept for the next build (None for a store without
+        generations); call it while holding the writer's lock (:meth:`writing`)."""
+        try:
+            generation = self.current_generation() if self.is_store() else None
+        except InputError:  # a damaged pointer: nothing kept can be trusted to be the current generation's
+            return None
+        return ViewCache(self.folder / generation / KEPT, generation) if generation else None
+
     # -- the writer's lock ----------------------------------------------------------------------
     @contextlib.contextmanager
     def writing(self, purpose: str, wait_s: float = 0.0) -> Iterator[StoreFolder]:
@@ -611,22 +648,26 @@ class StoreFolder:
         self,
         options: dict[str, Any],
         sources: Sequence[tuple[SourceEntry, Sequence[Record] | None]],
-        write_graph: Callable[[Any], None],
+        write_graph: Callable[[Any, GenerationStart], None],
         keep_server_writes: bool = True,
         repair: bool = False,
         progress: Progress | None = None,
+        from_previous: bool = False,
     ) -> tuple[int, list[str]]:
         """Make the store hold exactly ``sources``, built with ``options``, as a new generation.
 
         Each source comes with its new records, or None to keep the records
         the store already has for it. The new generation (records, database
-        filled by ``write_graph``, what a writable server accepted replayed on
+        filled by ``write_graph(database, start)`` (a :class:`GenerationStart`), what a writable server
+        accepted replayed on
         top, options, manifest) is written aside and flushed to disk; then one
         rename makes it current. Anything that fails before that leaves the
         store as it was. Must be called inside :meth:`writing`. ``repair``
         drops damaged lines of the server writes instead of refusing them.
         ``progress`` is told how far ``"storing records"`` (the new records written) and
-        ``"saving the store"`` are (see :mod:`kg.progress`).
+        ``"saving the store"`` are (see :mod:`kg.progress`). With ``from_previous``, the database starts as a
+        copy of the previous generation's (hard links: RocksDB never changes a file it wrote) where there is
+        one and no writable server wrote to it; ``write_graph`` is told which it got.
 
         Returns
         -------
@@ -643,6 +684,7 @@ class StoreFolder:
         target = self.folder / generation
         in_use = {entry.records for entry in self._sources(previous)} if self.is_store() else set()
         written: list[str] = []
+        database = None
         try:
             (self.folder / RECORDS).mkdir(exist_ok=True)
             target.mkdir()
@@ -656,13 +698,15 @@ class StoreFolder:
                     tally.advance(len(records))
                 entries.append(entry)
             tally.finish()
+            copied = from_previous and not server_writes and not repair and self._copy_database(previous, target)
             database = pyoxigraph.Store(str(target / DATABASE))
-            write_graph(database)
+            kept_before = ViewCache(self.folder / previous / KEPT, previous) if previous else None
+            write_graph(database, GenerationStart(ViewCache(target / KEPT, generation), kept_before, copied, target))
             saved = step(progress, "saving the store")
             notes = _replay(database, server_writes)
             database.flush()
             statements = len(database)
-            del database
+            database = None  # closed: the generation's files are whole before they are flushed to disk
             if server_writes:
                 with open(target / SERVER_WRITES, "w", encoding="utf-8") as handle:
                     handle.writelines(json.dumps(item, ensure_ascii=False) + "\n" for item in server_writes)
@@ -678,6 +722,9 @@ class StoreFolder:
             _fsync_folder(self.folder)
             saved()
         except BaseException as error:
+            if database is not None:  # what it holds in memory is written now, not into the removed folder later
+                with contextlib.suppress(Exception):
+                    database.flush()
             shutil.rmtree(target, ignore_errors=True)
             for name in written:
                 if name not in in_use:
@@ -689,6 +736,19 @@ class StoreFolder:
             self._mark_built()
             self.clean()
         return statements, notes
+
+    def _copy_database(self, generation: str | None, target: Path) -> bool:
+        """Copy ``generation``'s database into ``target`` (a checkpoint: hard links); False when it cannot be."""
+        import pyoxigraph
+
+        if generation is None or (self.folder / generation / SERVER_WRITES).exists():
+            return False  # what a writable server wrote is in that database, and is replayed on a fresh one
+        try:
+            pyoxigraph.Store.read_only(str(self.folder / generation / DATABASE)).backup(str(target / DATABASE))
+        except (OSError, RuntimeError, ValueError):
+            shutil.rmtree(target / DATABASE, ignore_errors=True)
+            return False
+        return True
 
     def _next_generation(self) -> str:
         numbers = [0]

@@ -44,7 +44,7 @@ _CHILD = textwrap.dedent(
         store.StoreFolder._write_records = lambda self, entry, records: die()
     elif point == "database":  # while the new database is filled
         import kg.rdf.writer
-        kg.rdf.writer.load_statements = lambda *a, **k: die()
+        kg.rdf.writer.load_statements = kg.rdf.writer.update_statements = lambda *a, **k: die()
     elif point == "flushed":  # the new generation is complete on disk, not yet current
         flush = store._fsync_tree
         def flushed(folder):

@@ -47,17 +47,18 @@ class QuadSink:
     once, every literal escaped.
     """
 
-    def __init__(self, flush: Callable[[list[str]], None] | None = None, chunk: int = 500_000) -> None:
-        # A dict keeps first-seen order: what is handed on is in a reproducible order.
-        self.lines: dict[str, None] = {}
+    def __init__(self, flush: Callable[[dict[str, str]], None] | None = None, chunk: int = 500_000) -> None:
+        # A dict keeps first-seen order: what is handed on is in a reproducible order. Each line's value is its
+        # subject (as N-Quads writes it), which tells what a statement is about (kg.rdf.changes).
+        self.lines: dict[str, str] = {}
         self._iris: dict[str, str] = {}
         self._graph = ""
         self._flush = flush
         self._chunk = chunk
         self._described: set[tuple] = set()
 
-    def _add(self, line: str) -> None:
-        self.lines[line] = None
+    def _add(self, line: str, subject: str) -> None:
+        self.lines[line] = subject
         if self._flush is not None and len(self.lines) >= self._chunk:
             self.flush()
 
@@ -70,10 +71,10 @@ class QuadSink:
         return True
 
     def flush(self) -> None:
-        """Hand the collected lines on (when streaming) and start a new chunk (with a new cache of IRIs: what
-        streams stays bounded by a chunk, not by the graph)."""
+        """Hand the collected lines (line -> its subject) on (when streaming) and start a new chunk (with a new
+        cache of IRIs: what streams stays bounded by a chunk, not by the graph)."""
         if self._flush is not None and self.lines:
-            self._flush(list(self.lines))
+            self._flush(self.lines)
             self.lines = {}
             self._iris = {}
 
@@ -89,7 +90,8 @@ class QuadSink:
         return term
 
     def link(self, subject: str, predicate: str, obj: str) -> None:
-        self._add(f"{self.iri(subject)} {self.iri(predicate)} {self.iri(obj)} {self._graph} .")
+        term = self.iri(subject)
+        self._add(f"{term} {self.iri(predicate)} {self.iri(obj)} {self._graph} .", term)
 
     def value(self, subject: str, predicate: str, value: object, datatype: str | None = None) -> None:
         if value is None:
@@ -100,4 +102,5 @@ class QuadSink:
             literal = nt_literal(str(value), XSD + "integer")
         else:
             literal = nt_literal(str(value), XSD + datatype if datatype else None)
-        self._add(f"{self.iri(subject)} {self.iri(predicate)} {literal} {self._graph} .")
+        term = self.iri(subject)
+        self._add(f"{term} {self.iri(predicate)} {literal} {self._graph} .", term)

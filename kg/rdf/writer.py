@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
 from kg.progress import Progress, Tally
+from kg.rdf.changes import KeptDigests, StatementDigests
 from kg.rdf.iris import IriMinter, short_hash
 from kg.rdf.nquads import QuadSink
 from kg.records import Record, SourceRef
@@ -112,6 +113,7 @@ def load_statements(
     chunk: int = 250_000,
     in_memory: bool = True,
     progress: Progress | None = None,
+    digests: StatementDigests | None = None,
 ) -> dict[str, int]:
     """Write the statements of ``resolution`` into a pyoxigraph ``store``, a chunk of lines at a time.
 
@@ -141,6 +143,8 @@ def load_statements(
         Told how far the stages ``"writing statements"`` (records and papers written) and
         ``"loading statements"`` (statements loaded while none are left to write) are
         (see :mod:`kg.progress`).
+    digests : kg.rdf.changes.StatementDigests, optional
+        Gathers the digests of what is written, for the next build of a store (:func:`update_statements`).
 
     Returns
     -------
@@ -157,11 +161,11 @@ def load_statements(
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load") as loader:
 
-        def hand_on(lines: list[str]) -> None:
+        def hand_on(lines: dict[str, str]) -> None:
             nonlocal handed
             # Lines one by one: joined as text, one wide character (a dash, a CJK name) would make every
             # character of the chunk take 2 or 4 bytes before it was encoded.
-            data = b"\n".join([line.encode("utf-8") for line in lines])
+            data = digests.take(lines) if digests is not None else b"\n".join([line.encode("utf-8") for line in lines])
             while pending:  # one chunk loads while the next is written: memory stays bounded by two
                 pending.pop(0)[0].result()
             pending.append((loader.submit(load, data, format=pyoxigraph.RdfFormat.N_QUADS), len(lines)))
@@ -177,6 +181,31 @@ def load_statements(
             tally.advance(lines)
         tally.finish()
     return summary
+
+
+def update_statements(
+    store: Any,
+    resolution: Resolution,
+    base: str,
+    topics: Topics | None,
+    previous: KeptDigests,
+    digests: StatementDigests,
+    chunk: int = 250_000,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Make ``store``, which holds the statements a build described by ``previous`` wrote, hold those of
+    ``resolution``: every statement is written again as text, and only the groups that changed reach the store
+    (:mod:`kg.rdf.changes`). ``digests`` (made with a spill folder) gathers this build's digests.
+
+    Returns what :func:`write_statements` returns, with what changed in the store added.
+    """
+    sink = QuadSink(flush=digests.take, chunk=chunk)
+    summary = write_statements(sink, resolution, base, topics, progress)
+    sink.flush()
+    tally = Tally(progress, "loading statements", None)
+    changed = digests.apply(store, previous)
+    tally.finish()
+    return {**summary, **changed}
 
 
 class _Counts:

@@ -25,6 +25,7 @@ The measurements behind these choices are in bench/README.md.
 from __future__ import annotations
 
 import gc
+import hashlib
 import math
 import os
 import re
@@ -56,6 +57,8 @@ _TITLE_BONUS = 1.5  # a key phrase printed in the title weighs this much more
 # _IN_FIELD_SHARE of the corpus's papers have vocabulary topics (measured in bench/README.md).
 _VOCABULARY_ENOUGH = 2
 _IN_FIELD_SHARE = 0.5
+# The word lists a paper's reading depends on (kg/data).
+_READING_DATA = ("topic_vocabulary.json", "phrase_grammar.json", "topic_stoplist.json")
 _ABBREVIATION_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9})\)")
 
 
@@ -75,6 +78,76 @@ class _Paper:
     counts: Counter = field(default_factory=Counter)  # vocabulary topics: mentions
     in_title: set = field(default_factory=set)  # vocabulary topics in the title
     phrases: list[Candidate] = field(default_factory=list)
+
+
+# What a paper's reading is kept as (one line of a kept file): its text key, then its vocabulary mentions, its
+# vocabulary topics in the title, its key-phrase candidates and its printed forms.
+_READING_KEY_LENGTH = 32
+_KEPT_HEADER = b'{"kg": "topic readings", "blake2b": "%s"}\n'
+
+
+def text_key(title: str | None, abstract: str | None) -> str:
+    """The key of a paper's text among kept readings: a digest of its title and abstract.
+
+    Examples
+    --------
+    >>> len(text_key("Universal Transformers", None)), text_key("A", "b") == text_key("A", "b")
+    (32, True)
+    >>> text_key("A b", None) == text_key("A", "b")
+    False
+    """
+    data = f"{title or ''}\x00{abstract or ''}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=_READING_KEY_LENGTH // 2).hexdigest()
+
+
+def _encode_reading(key: str, paper: _Paper, forms: Counter) -> bytes:
+    """One paper's reading as a kept line (``forms``: how often the paper printed each (key, form))."""
+    import orjson
+
+    return orjson.dumps(
+        [
+            key,
+            sorted(paper.counts.items()),
+            sorted(paper.in_title),
+            [[c.key, c.weight, c.words, c.count, c.standalone, c.in_title] for c in paper.phrases],
+            sorted([key, form, count] for (key, form), count in forms.items()),
+        ]
+    )
+
+
+def _decode_reading(line: bytes) -> tuple[str, _Paper, Counter]:
+    """A kept line read back: its text key, the paper's reading and its forms.
+
+    Raises
+    ------
+    ValueError
+        The line is not one :func:`_encode_reading` writes (each value's type is checked).
+    """
+    import orjson
+
+    key, counts, in_title, phrases, forms = orjson.loads(line)
+    if not isinstance(key, str) or len(key) != _READING_KEY_LENGTH:
+        raise ValueError("not a text key")
+    paper = _Paper(Counter({_text(k): _count(n) for k, n in counts}), {_text(k) for k in in_title})
+    for topic, weight, words, count, standalone, in_title_ in phrases:
+        if not isinstance(weight, float) or not isinstance(in_title_, bool):
+            raise ValueError("not a candidate")
+        paper.phrases.append(
+            Candidate(sys.intern(_text(topic)), "", weight, _count(words), _count(count), _count(standalone), in_title_)
+        )
+    return key, paper, Counter({(_text(k), _text(form)): _count(n) for k, form, n in forms})
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a text")
+    return value
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError("not a count")
+    return value
 
 
 def find_abbreviations(text: str) -> dict[str, str]:
@@ -120,23 +193,92 @@ class TopicReading(NamedTuple):
         Per paper, in order: its vocabulary topics' mentions and its key-phrase candidates.
     forms : dict
         Topic key -> how often each printing of it was seen (added up across chunks).
+    kept : tuple of bytes
+        Per paper, its reading as a line to keep (see :meth:`TopicFinder.start`); empty unless asked for.
     """
 
     papers: list[_Paper]
     forms: dict[str, Counter]
+    kept: tuple[bytes, ...] = ()
 
 
 class PendingTopics:
-    """Topics being read (see :meth:`TopicFinder.start`); :meth:`result` waits for them, once."""
+    """Topics being read (see :meth:`TopicFinder.start`); :meth:`result` waits for them, once.
 
-    def __init__(self, collect: Callable[[], list[list[TopicHit]]]) -> None:
+    :meth:`kept` gives, once they are read, each paper's reading as a line to keep, where they were asked for.
+    """
+
+    def __init__(self, collect: Callable[[], tuple[list[list[TopicHit]], list[bytes] | None]]) -> None:
         self._collect = collect
         self._result: list[list[TopicHit]] | None = None
+        self._kept: list[bytes] | None = None
+        self.read_again = 0  # how many papers were read (the others' readings were kept)
 
     def result(self) -> list[list[TopicHit]]:
         if self._result is None:
-            self._result = self._collect()
+            self._result, self._kept = self._collect()
         return self._result
+
+    def kept(self) -> bytes | None:
+        """Every paper's reading as lines to keep (each paper once, in the corpus's order, after a line with their
+        digest), or None when :meth:`TopicFinder.start` was not asked to keep them; waits for the topics."""
+        self.result()
+        if self._kept is None:
+            return None
+        body = b"".join(line + b"\n" for line in dict.fromkeys(self._kept))
+        return _KEPT_HEADER % hashlib.blake2b(body).hexdigest().encode("ascii") + body
+
+
+class TopicPlan(NamedTuple):
+    """What :meth:`TopicFinder.plan` gives: the papers left to read, whether their readings are kept (read them
+    with ``read(chunk, keep)``), and ``assemble(readings, tally)``, which gives the corpus's topics and (when
+    kept) every paper's reading as a line to keep."""
+
+    unread: list[tuple[str | None, str | None]]
+    keep: bool
+    assemble: Callable[..., tuple[list[list[TopicHit]], list[bytes] | None]]
+
+
+class KeptReadings:
+    """Readings of papers kept from an earlier build, by text key, and which papers of a corpus are left to read.
+
+    ``lines`` is what :meth:`PendingTopics.kept` gave; None, or lines that are not what it gave (their digest
+    differs), are read as nothing kept, and a line that does not decode as a reading keeps nothing of its paper:
+    such papers are read again.
+
+    Examples
+    --------
+    >>> finder = TopicFinder(method="keyphrase")
+    >>> papers = [("Wavelet denoising of seismic traces", ""), ("Graph neural networks", "")]
+    >>> pending = finder.start(papers[:1], kept=KeptReadings(None))
+    >>> later = finder.start(papers, kept=KeptReadings(pending.kept()))
+    >>> later.result() == finder.find(papers), later.read_again
+    (True, 1)
+    """
+
+    def __init__(self, lines: bytes | None) -> None:
+        self._lines: dict[str, bytes] = {}
+        header, _, body = (lines or b"").partition(b"\n")
+        if header != _KEPT_HEADER.rstrip(b"\n") % hashlib.blake2b(body).hexdigest().encode("ascii"):
+            return
+        for line in body.splitlines():
+            key = line[2 : 2 + _READING_KEY_LENGTH]
+            if line[:2] == b'["' and len(key) == _READING_KEY_LENGTH:
+                self._lines[key.decode("ascii", "replace")] = line
+
+    def split(self, papers: Sequence[tuple[str | None, str | None]]) -> tuple[list[str], dict[int, bytes], list[int]]:
+        """Each paper's text key, the kept lines of some (by position; decoded when the topics are ranked, so
+        they are not held meanwhile), and the positions of the papers left to read."""
+        keys = [text_key(title, abstract) for title, abstract in papers]
+        known: dict[int, bytes] = {}
+        unread: list[int] = []
+        for position, key in enumerate(keys):
+            line = self._lines.get(key)
+            if line is None:
+                unread.append(position)
+            else:
+                known[position] = line
+        return keys, known, unread
 
 
 class TopicFinder:
@@ -211,6 +353,26 @@ class TopicFinder:
             return "kg's lexicon tagger (lemminflect)"
         return "a word index of kg/data/topic_vocabulary.json"
 
+    @property
+    def reading_kind(self) -> str:
+        """The name papers read with these settings are kept under (:meth:`PendingTopics.kept`): a digest of how
+        a paper is read (method, tagger, kg's topic code and word lists), so what other settings or another kg
+        read is never taken for this one's."""
+        from importlib import metadata
+        from pathlib import Path
+
+        from kg.data import __file__ as data_init
+
+        parts = [self.method, self.trained or "", metadata.version("lemminflect")]
+        if self.trained:
+            parts.append(metadata.version("spacy"))
+        folder = Path(__file__).parent
+        files = [*sorted(folder.glob("*.py")), *(Path(data_init).parent / name for name in _READING_DATA)]
+        digest = hashlib.sha256("\x00".join(parts).encode("utf-8"))
+        for path in files:
+            digest.update(path.read_bytes())
+        return f"topic-readings-{digest.hexdigest()[:16]}"
+
     def _load(self):
         """The trained spaCy pipeline, loaded once; None without one.
 
@@ -237,7 +399,12 @@ class TopicFinder:
         """
         return self.start(papers).result()
 
-    def start(self, papers: Sequence[tuple[str | None, str | None]], progress: Progress | None = None) -> PendingTopics:
+    def start(
+        self,
+        papers: Sequence[tuple[str | None, str | None]],
+        progress: Progress | None = None,
+        kept: KeptReadings | None = None,
+    ) -> PendingTopics:
         """Begin :meth:`find` in worker processes and return at once; ``.result()`` waits for it.
 
         A build hands topics to the workers and goes on resolving authors and
@@ -245,21 +412,67 @@ class TopicFinder:
         ``progress`` is told how many papers were read (the stage ``"finding topics"``,
         see :mod:`kg.progress`); with workers, from a thread of this process as each
         part of the papers is done.
+
+        With ``kept``, papers whose text an earlier build read are not read again (a paper's
+        reading depends on its text alone; only the ranking looks at the whole corpus), and
+        the result's :meth:`PendingTopics.kept` gives every paper's reading to keep.
         """
         self._load()
-        tally = Tally(progress, "finding topics", len(papers))
-        workers = self._workers(len(papers))
+        plan = self.plan(papers, kept)
+        tally = Tally(progress, "finding topics", len(plan.unread))
+        workers = self._workers(len(plan.unread))
         if workers <= 1:
-            found, forms = self._read(papers, tally)
-            return PendingTopics(lambda: self._finish(found, forms, len(papers), tally))
-        return self._start_in_parallel(papers, workers, tally)
+            reading = self._read_reading(plan.unread, tally, plan.keep)
+            pending = PendingTopics(lambda: plan.assemble([reading], tally))
+        else:
+            pending = self._start_in_parallel(plan, workers, tally)
+        pending.read_again = len(plan.unread)
+        return pending
 
-    def read(self, papers: Sequence[tuple[str | None, str | None]]) -> TopicReading:
+    def plan(self, papers: Sequence[tuple[str | None, str | None]], kept: KeptReadings | None = None) -> TopicPlan:
+        """Which of ``papers`` are left to read (none of those ``kept`` has read), and how their readings
+        (:meth:`read`, in order, in chunks) make the corpus's topics with the kept ones."""
+        if kept is None:
+            keys, known, unread = None, {}, list(range(len(papers)))  # type: ignore[var-annotated]
+        else:
+            keys, known, unread = kept.split(papers)
+
+        def assemble(readings: Sequence[TopicReading], tally: Tally | None = None):
+            forms: defaultdict[str, Counter] = defaultdict(Counter)
+            for reading in readings:
+                for key, counter in reading.forms.items():
+                    forms[key].update(counter)
+            fresh = (paper for reading in readings for paper in reading.papers)
+            fresh_lines = (line for reading in readings for line in reading.kept)
+            found: list[_Paper] = []
+            lines: list[bytes] | None = None if keys is None else []
+            for position in range(len(papers)):
+                if position in known:
+                    line = known[position]
+                    try:
+                        _, paper, paper_forms = _decode_reading(line)
+                    except (ValueError, TypeError):  # not a line this kg writes: the paper is read again
+                        again = self._read_reading(papers[position : position + 1], None, True)
+                        (paper,), paper_forms, (line,) = again.papers, again.forms, again.kept
+                        paper_forms = Counter({(k, f): n for k, c in paper_forms.items() for f, n in c.items()})
+                    for (key, form), count in paper_forms.items():
+                        forms[key][form] += count
+                else:
+                    paper, line = next(fresh), (next(fresh_lines) if lines is not None else b"")
+                found.append(paper)
+                if lines is not None:
+                    lines.append(line)
+            return self._finish(found, forms, len(found), tally), lines
+
+        return TopicPlan([papers[position] for position in unread], keys is not None, assemble)
+
+    def read(self, papers: Sequence[tuple[str | None, str | None]], keep: bool = False) -> TopicReading:
         """Read one chunk of (title, abstract) pairs: what :meth:`rank` needs of them, and nothing ranked yet.
 
         Each paper is read alone; a corpus read in chunks (by worker processes, or by
         the tasks of a cluster) and ranked with :meth:`rank` gets the topics
-        :meth:`find` gives, because only additive counts cross the chunks.
+        :meth:`find` gives, because only additive counts cross the chunks. ``keep``: each
+        paper's reading comes as a line to keep too (``TopicReading.kept``).
 
         Examples
         --------
@@ -268,8 +481,7 @@ class TopicFinder:
         >>> finder.rank([finder.read(papers[:1]), finder.read(papers[1:])]) == finder.find(papers)
         True
         """
-        found, forms = self._read(papers)
-        return TopicReading(found, dict(forms))
+        return self._read_reading(papers, None, keep)
 
     def rank(self, readings: Sequence[TopicReading], tally: Tally | None = None) -> list[list[TopicHit]]:
         """The ranked topics of the papers of ``readings`` (from :meth:`read`, in the corpus's order).
@@ -277,13 +489,8 @@ class TopicFinder:
         The ranking looks at the whole corpus (how many papers have a phrase, how many are in
         the vocabulary's field), so it runs once, over every chunk's reading.
         """
-        found: list[_Paper] = []
-        forms: defaultdict[str, Counter] = defaultdict(Counter)
-        for reading in readings:
-            found.extend(reading.papers)
-            for key, counter in reading.forms.items():
-                forms[key].update(counter)
-        return self._finish(found, forms, len(found), tally)
+        size = sum(len(reading.papers) for reading in readings)
+        return self.plan([("", "")] * size).assemble(readings, tally)[0]
 
     def _finish(
         self, found: list[_Paper], forms: defaultdict[str, Counter], size: int, tally: Tally | None = None
@@ -310,10 +517,11 @@ class TopicFinder:
             return max(1, self.n_process)
         return min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_PAPERS else 1
 
-    def _start_in_parallel(self, papers, workers: int, tally: Tally) -> PendingTopics:
+    def _start_in_parallel(self, plan: TopicPlan, workers: int, tally: Tally) -> PendingTopics:
         global _WORKER_EXTRACTOR
         from kg.io.workers import worker_pool
 
+        papers = plan.unread
         size = -(-len(papers) // (workers * _CHUNKS_PER_WORKER))
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
         pool = worker_pool(workers)
@@ -323,7 +531,9 @@ class TopicFinder:
         try:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.
-            futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
+            futures = [
+                pool.submit(_read_chunk, list(papers[i : i + size]), plan.keep) for i in range(0, len(papers), size)
+            ]
             for start, future in zip(range(0, len(papers), size), futures, strict=True):
                 done = min(size, len(papers) - start)
                 future.add_done_callback(lambda _, done=done: tally.advance(done))
@@ -331,17 +541,24 @@ class TopicFinder:
             _WORKER_EXTRACTOR = None
             gc.unfreeze()
 
-        def collect() -> list[list[TopicHit]]:
+        def collect():
             try:
                 parts = [future.result() for future in futures]
             finally:
                 pool.shutdown(cancel_futures=True)
-            return self.rank(parts, tally)
+            return plan.assemble(parts, tally)
 
         return PendingTopics(collect)
 
-    def _read(self, papers, tally: Tally | None = None) -> tuple[list[_Paper], defaultdict[str, Counter]]:
-        """Per-paper vocabulary counts and key-phrase candidates, and the printed forms of every topic."""
+    def _read_reading(self, papers, tally: Tally | None = None, keep: bool = False) -> TopicReading:
+        found, forms, kept = self._read(papers, tally, keep)
+        return TopicReading(found, dict(forms), tuple(kept))
+
+    def _read(
+        self, papers, tally: Tally | None = None, keep: bool = False
+    ) -> tuple[list[_Paper], defaultdict[str, Counter], list[bytes]]:
+        """Per-paper vocabulary counts and key-phrase candidates, the printed forms of every topic, and (with
+        ``keep``) each paper's reading as a line to keep."""
         nlp = self._load()
         texts = [f"{title or ''}\n\n{abstract or ''}" for title, abstract in papers]
         use_vocabulary = "vocabulary" in self.method
@@ -350,9 +567,11 @@ class TopicFinder:
         index = vocabulary_index()
         found: list[_Paper] = []
         forms: defaultdict[str, Counter] = defaultdict(Counter)
+        kept: list[bytes] = []
         docs = nlp.pipe(texts, batch_size=self.batch_size) if nlp is not None else texts
         for (title, abstract), text, doc in zip(papers, texts, docs, strict=True):
             paper = _Paper()
+            printed: Counter = Counter()  # this paper's (key, form) printings
             abbreviations = find_abbreviations(text)
             if nlp is not None:
                 if len(doc) and not any(token.pos_ for token in doc):
@@ -365,7 +584,7 @@ class TopicFinder:
                 for first, _, label, form in index.find(tagged[0]):
                     key = topic_key(label)
                     paper.counts[key] += 1
-                    forms[key][form] += 1
+                    printed[key, form] += 1
                     if first < title_words:
                         paper.in_title.add(key)
                 for short, long_form in abbreviations.items():
@@ -381,15 +600,19 @@ class TopicFinder:
                         key = topic_key(labels[key])  # a phrase of the vocabulary meets its vocabulary topic
                     if use_vocabulary and key in paper.counts:
                         continue  # found by the vocabulary already
-                    forms[key][candidate.form] += 1
+                    printed[key, candidate.form] += 1
                     merged[key] = _merge(merged.get(key), candidate, key)
                 # Kept until the whole corpus is read: the printed forms are counted already, and one string
                 # per key serves every paper.
                 paper.phrases = [c._replace(key=sys.intern(c.key), form="") for c in merged.values()]
+            for (key, form), count in printed.items():
+                forms[key][form] += count
+            if keep:
+                kept.append(_encode_reading(text_key(title, abstract), paper, printed))
             found.append(paper)
             if tally is not None:
                 tally.advance()
-        return found, forms
+        return found, forms, kept
 
     @property
     def _phrase_method(self) -> str:
@@ -500,6 +723,6 @@ def _most_common(forms: Counter) -> str:
 _WORKER_EXTRACTOR: TopicFinder | None = None
 
 
-def _read_chunk(papers) -> TopicReading:
+def _read_chunk(papers, keep: bool) -> TopicReading:
     assert _WORKER_EXTRACTOR is not None
-    return _WORKER_EXTRACTOR.read(papers)
+    return _WORKER_EXTRACTOR.read(papers, keep)

@@ -762,8 +762,8 @@ def _store_statements(
         database.flush()  # the deletions are in memory until then
         if changed["statements deleted"] >= 0:
             report.notes.append(
-                f"the store: statements about {changed['groups rewritten']:,} subject(s) written and about "
-                f"{changed['groups deleted']:,} removed; the rest as the last build left them"
+                f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
+                f"{changed['groups deleted']:,} removed; the others as the last build left them"
             )
     start.kept.save(STATEMENT_DIGESTS, digests.kept())
 

@@ -66,7 +66,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
             report = add(store, name, options)
         assert report.status == 0, report.summary()
         reused += any("as the last build read them" in note for note in map(str, report.notes))
-        updated += any("the rest as the last build left them" in note for note in map(str, report.notes))
+        updated += any("the others as the last build left them" in note for note in map(str, report.notes))
         held = [entry.name for entry in StoreFolder(store).sources()]
         full = build(held, options)
         assert open_graph(store).canonical_nquads() == full.graph.canonical_nquads(), (action, held)

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -59,6 +60,7 @@ import re
 import shutil
 import stat
 import time
+import traceback
 import uuid
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -722,9 +724,11 @@ class StoreFolder:
             _fsync_folder(self.folder)
             saved()
         except BaseException as error:
-            if database is not None:  # what it holds in memory is written now, not into the removed folder later
-                with contextlib.suppress(Exception):
-                    database.flush()
+            # The database is closed before its folder goes: RocksDB writes files as it closes, which would
+            # otherwise land in a folder made again. The frames of the failed build still hold it.
+            traceback.clear_frames(error.__traceback__)
+            database = None
+            gc.collect()
             shutil.rmtree(target, ignore_errors=True)
             for name in written:
                 if name not in in_use:

@@ -85,7 +85,7 @@ DATABASE = "oxigraph"
 RECORDS = "records"
 SERVER_WRITES = "server-writes.jsonl"
 VIEWS = "views"  # files derived from a generation's graph (kg's read model), so views need not read it again
-KEPT = "kept"  # what a build derived from its records (the papers' topic readings), so the next build need not again
+KEPT = "kept"  # what a build keeps for the next (topic readings, statement digests), so it need not do it again
 VIEW_MAX_BYTES = 8 << 30  # a kept file larger than this is no file kg wrote
 LAYOUT = 3
 _GENERATION_RE = re.compile(r"gen-(\d{8})\Z")
@@ -554,6 +554,9 @@ class StoreFolder:
             generation = self.current_generation() if self.is_store() else None
         except InputError:  # a damaged pointer: nothing kept can be trusted to be the current generation's
             return None
+        return self._kept_of(generation)
+
+    def _kept_of(self, generation: str | None) -> ViewCache | None:
         return ViewCache(self.folder / generation / KEPT, generation) if generation else None
 
     # -- the writer's lock ----------------------------------------------------------------------
@@ -702,7 +705,7 @@ class StoreFolder:
             tally.finish()
             copied = from_previous and not server_writes and not repair and self._copy_database(previous, target)
             database = pyoxigraph.Store(str(target / DATABASE))
-            kept_before = ViewCache(self.folder / previous / KEPT, previous) if previous else None
+            kept_before = self._kept_of(previous)
             write_graph(database, GenerationStart(ViewCache(target / KEPT, generation), kept_before, copied, target))
             saved = step(progress, "saving the store")
             notes = _replay(database, server_writes)

@@ -34,8 +34,9 @@ import heapq
 import itertools
 import math
 import re
+from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -205,8 +206,11 @@ class AuthorResolution:
 
     Attributes
     ----------
-    person_of : dict
-        (record index, position in its author list) -> person number.
+    mention_people : array
+        The person number of every author mention, record by record (a record's authors in order).
+    first_mentions : array
+        Where each record's mentions start in ``mention_people`` (one more entry: where they end).
+        :meth:`person` reads both; :attr:`person_of` is the same as a mapping.
     display : dict
         person number -> the name shown for them.
     merges : dict
@@ -220,7 +224,8 @@ class AuthorResolution:
         the record's printed author list does not show them (``extra["page_owner"]``).
     """
 
-    person_of: dict[tuple[int, int], int]
+    mention_people: array
+    first_mentions: array
     display: dict[int, str]
     merges: dict[int, list[Merge]]
     identity: dict[int, str] = field(default_factory=dict)
@@ -228,7 +233,41 @@ class AuthorResolution:
     listed: dict[int, tuple[int, str]] = field(default_factory=dict)
 
     def person(self, record: int, position: int) -> int:
-        return self.person_of[(record, position)]
+        """The person number of the author at ``position`` (from 0) of record ``record``.
+
+        Raises
+        ------
+        KeyError
+            The record has no author there.
+        """
+        start = self.first_mentions[record] if 0 <= record < len(self.first_mentions) - 1 else -1
+        if start < 0 or not 0 <= position < self.first_mentions[record + 1] - start:
+            raise KeyError((record, position))
+        return self.mention_people[start + position]
+
+    @property
+    def person_of(self) -> Mapping[tuple[int, int], int]:
+        """(record index, position in its author list) -> person number, for every mention."""
+        return _MentionPeople(self)
+
+
+class _MentionPeople(Mapping):
+    """:attr:`AuthorResolution.person_of`: a read-only view of its arrays (a dict would take ~130 bytes a mention)."""
+
+    def __init__(self, people: AuthorResolution) -> None:
+        self._people = people
+
+    def __getitem__(self, mention: tuple[int, int]) -> int:
+        return self._people.person(*mention)
+
+    def __len__(self) -> int:
+        return len(self._people.mention_people)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        starts = self._people.first_mentions
+        for record in range(len(starts) - 1):
+            for position in range(starts[record + 1] - starts[record]):
+                yield (record, position)
 
 
 @dataclass(frozen=True)
@@ -298,23 +337,30 @@ def _alone(value: object) -> frozenset:
     return frozenset((value,))
 
 
+class _Printed(dict):
+    """A group's printed names (name -> mentions) while it is one mention: one mapping for every mention printed
+    that way, never changed in place (:meth:`_Resolver.union` makes a dict of its own first)."""
+
+
 @dataclass(slots=True)
 class _Group:
     """Mentions believed to be one person so far, with the evidence they carry.
 
-    An empty set of identifiers or orgs is the one shared :data:`_EMPTY` (most mentions have none): only
-    :meth:`_Resolver.union` changes a group's sets, and it makes a set of its own before it adds to one.
+    A group of one mention holds frozensets and a :class:`_Printed` shared with every mention that has the same
+    values (most mentions have no identifier or org: the one empty :data:`_EMPTY`); only
+    :meth:`_Resolver.union` changes a group's values, and it makes a set or dict of its own before it adds to one.
+    At a million papers, one set per value and mention would take about 10 GB.
     """
 
-    mentions: list[tuple[int, int]]
+    size: int  # mentions
     names: dict[str, int]  # printed name -> mentions
-    parsed: set[PersonName]
-    keys: set[str]
-    orcids: set[str]
-    source_ids: set[str]
-    numbers: set[str]
-    records: set[int]
-    orgs: set[str]
+    parsed: set[PersonName] | frozenset[PersonName]
+    keys: set[str] | frozenset[str]
+    orcids: set[str] | frozenset[str]
+    source_ids: set[str] | frozenset[str]
+    numbers: set[str] | frozenset[str]
+    records: set[int] | frozenset[int]
+    orgs: set[str] | frozenset[str]
     sort_key: tuple
     _evidence: dict | None = None
 
@@ -790,29 +836,45 @@ class _Resolver:
         self.groups: list[_Group] = []
         self.parent: list[int] = []
         self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
-        self.mention_group: dict[tuple[int, int], int] = {}
+        # Where each record's mentions start: a mention's group is first that mention's alone.
+        self.first_mentions = array("q", itertools.accumulate((len(r.authors) for r in records), initial=0))
         self.joins: list[Join] | None = None  # the joins made, kept where they are to be made again elsewhere
+        # One frozenset (or _Printed) for each value, shared by every mention that has it.
+        alone: dict[object, frozenset] = {}
+        printings: dict[str, _Printed] = {}
+        org_sets: dict[frozenset, frozenset] = {}
+
+        def one(value: object) -> frozenset:
+            found = alone.get(value)
+            if found is None:
+                found = alone[value] = frozenset((value,))
+            return found
+
         for r, record in enumerate(records):
             ids = _source_ids(record)
             title = normalise_text(record.title or "")
             # Where the record was read: tells apart two records with one title (volumes of a series).
             where = (record.source.path, record.source.line) if record.source else ("", 0)
+            own_record = frozenset((r,))
             for j, author in enumerate(record.authors):
                 parsed = _parsed(author)
                 key = _mention_key(author.name)
-                self.mention_group[(r, j)] = len(self.groups)
+                printed = printings.get(author.name)
+                if printed is None:
+                    printed = printings[author.name] = _Printed({author.name: 1})
+                orgs = frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY
                 self.parent.append(len(self.groups))
                 self.groups.append(
                     _Group(
-                        mentions=[(r, j)],
-                        names={author.name: 1},
-                        parsed={parsed},
-                        keys={key},
-                        orcids={author.orcid} if author.orcid else _EMPTY,
-                        source_ids=ids[j] or _EMPTY,
-                        numbers={parsed.number} if parsed.number else _EMPTY,
-                        records={r},
-                        orgs={org_key(a) for a in author.affiliations if org_key(a)} or _EMPTY,
+                        size=1,
+                        names=printed,
+                        parsed=one(parsed),
+                        keys=one(key),
+                        orcids=one(author.orcid) if author.orcid else _EMPTY,
+                        source_ids=frozenset(ids[j]) or _EMPTY,
+                        numbers=one(parsed.number) if parsed.number else _EMPTY,
+                        records=own_record,
+                        orgs=org_sets.setdefault(orgs, orgs),
                         sort_key=(key, title, j, *where),
                     )
                 )
@@ -830,7 +892,7 @@ class _Resolver:
         resolver.groups = {index: _copied(group) for index, group in part.groups.items()}  # type: ignore[assignment]
         resolver.parent = {index: index for index in part.groups}  # type: ignore[assignment]
         resolver.merges = defaultdict(list)
-        resolver.mention_group = {}
+        resolver.first_mentions = array("q")
         resolver.joins = []
         return resolver
 
@@ -870,7 +932,8 @@ class _Resolver:
         listed = self._listed(number, display, identity)
         self.tally.finish()
         return AuthorResolution(
-            person_of={mention: number[self.find(index)] for mention, index in self.mention_group.items()},
+            mention_people=array("q", (number[self.find(index)] for index in range(len(self.groups)))),
+            first_mentions=self.first_mentions,
             display=display,
             merges={
                 number[root]: [dataclasses.replace(m, into=display[number[root]]) for m in self.merges[root]]
@@ -916,23 +979,25 @@ class _Resolver:
         if rule != "user alias: same" and self.forbidden(ga, gb):
             return False
         # The group that stays is the larger, else the one printing the fuller name: the other "joins" it.
-        larger = (len(ga.mentions), _fullness(ga), gb.sort_key) >= (len(gb.mentions), _fullness(gb), ga.sort_key)
+        larger = (ga.size, _fullness(ga), gb.sort_key) >= (gb.size, _fullness(gb), ga.sort_key)
         keep, gone = (ra, rb) if larger else (rb, ra)
         kept, merged = self.groups[keep], self.groups[gone]
         for name in sorted(merged.names):
             self.merges[keep].append(Merge(name, "", rule, evidence, score))  # "into" is filled in at the end
         self.merges[keep].extend(self.merges.pop(gone, []))
-        kept.mentions.extend(merged.mentions)
+        kept.size += merged.size
+        if type(kept.names) is not dict:  # shared with the mentions printed that way
+            kept.names = dict(kept.names)
         for name, count in merged.names.items():
             kept.names[name] = kept.names.get(name, 0) + count
         for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs"):
             theirs = getattr(merged, attribute)
             if theirs:
                 mine = getattr(kept, attribute)
-                if isinstance(mine, frozenset):  # the shared empty set: never changed in place
-                    setattr(kept, attribute, set(theirs))
-                else:
-                    mine.update(theirs)
+                if isinstance(mine, frozenset):  # shared with other mentions: never changed in place
+                    mine = set(mine)
+                    setattr(kept, attribute, mine)
+                mine.update(theirs)
         kept.sort_key = min(kept.sort_key, merged.sort_key)
         kept.absorb_evidence(merged)
         merged._evidence = None  # it joined: its evidence is the kept group's now
@@ -960,7 +1025,7 @@ class _Resolver:
                 title = records[a].title or records[b].title or "one paper"
                 for j in range(min(len(records[a].authors), len(records[b].authors))):
                     if compatible(_parsed(records[a].authors[j]), _parsed(records[b].authors[j])):
-                        x, y = self.mention_group[(a, j)], self.mention_group[(b, j)]
+                        x, y = self.first_mentions[a] + j, self.first_mentions[b] + j
                         self.union(x, y, "same paper, same position", (title,))
         # A one-person page's owner is one person wherever the page prints them.
         for (page, _), indexes in sorted(self._owner_mentions().items()):
@@ -995,7 +1060,7 @@ class _Resolver:
                 wanted = parse_name(owner)
                 at = [j for j, a in enumerate(record.authors) if compatible(_parsed(a), wanted)]
             if len(at) == 1:
-                found[(_page(record), owner)].append(self.mention_group[(r, at[0])])
+                found[(_page(record), owner)].append(self.first_mentions[r] + at[0])
         return found
 
     # -- step 3: scored evidence ----------------------------------------------------------------
@@ -1225,7 +1290,7 @@ class _Resolver:
                 display[person] = record.extra["page_owner"]
                 identity[person] = f"page owner:{owner}"
             person = owner_person[page_owner]
-            if all(number[self.find(self.mention_group[(r, j)])] != person for j in range(len(record.authors))):
+            if all(number[self.find(self.first_mentions[r] + j)] != person for j in range(len(record.authors))):
                 listed[r] = (person, record.extra["page_owner"])
         return listed
 
@@ -1261,7 +1326,7 @@ def _identity(group: _Group) -> str:
 def _copied(group: _Group) -> _Group:
     """A copy of ``group`` that shares nothing changeable with it (and no cached evidence: it is rebuilt)."""
     return _Group(
-        mentions=list(group.mentions),
+        size=group.size,
         names=dict(group.names),
         parsed=set(group.parsed),
         keys=set(group.keys),

@@ -29,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import heapq
 import itertools
@@ -337,19 +338,14 @@ def _alone(value: object) -> frozenset:
     return frozenset((value,))
 
 
-class _Printed(dict):
-    """A group's printed names (name -> mentions) while it is one mention: one mapping for every mention printed
-    that way, never changed in place (:meth:`_Resolver.union` makes a dict of its own first)."""
-
-
 @dataclass(slots=True)
 class _Group:
     """Mentions believed to be one person so far, with the evidence they carry.
 
-    A group of one mention holds frozensets and a :class:`_Printed` shared with every mention that has the same
-    values (most mentions have no identifier or org: the one empty :data:`_EMPTY`); only
-    :meth:`_Resolver.union` changes a group's values, and it makes a set or dict of its own before it adds to one.
-    At a million papers, one set per value and mention would take about 10 GB.
+    A group of one mention holds frozensets (most mentions have no identifier or org: the one empty
+    :data:`_EMPTY`); only :meth:`_Resolver.union` changes a group's values, and it makes a set of its own
+    before it adds to one. So a group of one mention is what its record says, and can be made again from it
+    (:class:`_Groups`).
     """
 
     size: int  # mentions
@@ -444,6 +440,107 @@ class _Group:
             "paper_orgs": orgs,
         }
         return self._evidence
+
+
+class _Groups:
+    """Every mention's group, by mention number, made from the mention's record when it is asked for.
+
+    A group that is still one mention alone is forgotten again when :meth:`release` is told (it would be made
+    the same), so a run holds the groups of the name blocks being clustered and those of several mentions, not
+    one group per mention (at a million papers, about 6 million).
+    """
+
+    def __init__(self, records: Sequence[Record], first_mentions: array, made: dict[int, _Group] | None = None):
+        self._records = records
+        self._first = first_mentions
+        self._made: dict[int, _Group] = {} if made is None else made
+
+    @classmethod
+    def given(cls, groups: dict[int, _Group]) -> _Groups:
+        """Only ``groups`` (a part of the name blocks), never made from records nor released."""
+        return cls((), array("q", [0]), groups)
+
+    def __len__(self) -> int:
+        return self._first[-1]
+
+    def __getitem__(self, index: int) -> _Group:
+        group = self._made.get(index)
+        if group is None:
+            group = self._made[index] = self.fresh(index)
+        return group
+
+    def peek(self, index: int) -> _Group:
+        """The group of ``index``, not kept when it is made here (a group read, never changed)."""
+        group = self._made.get(index)
+        return group if group is not None else self.fresh(index)
+
+    def made(self, index: int) -> _Group | None:
+        return self._made.get(index)
+
+    def several(self) -> list[int]:
+        """The groups of more than one mention (joined at least once), by number."""
+        return sorted(index for index, group in self._made.items() if group.size > 1)
+
+    def release(self, indexes: Iterable[int]) -> None:
+        """Forget the groups of ``indexes`` that are one mention alone (with any evidence they cached)."""
+        made = self._made
+        for index in indexes:
+            group = made.get(index)
+            if group is not None and group.size == 1:
+                del made[index]
+
+    def _mention(self, index: int) -> tuple[int, int]:
+        record = bisect.bisect_right(self._first, index) - 1
+        return record, index - self._first[record]
+
+    def first_sort_key(self, index: int) -> tuple:
+        """The sort key of the mention alone (a group's is the least of its mentions')."""
+        r, j = self._mention(index)
+        record = self._records[r]
+        return _sort_key(record, j, _mention_key(record.authors[j].name))
+
+    def sort_key(self, index: int) -> tuple:
+        group = self._made.get(index)
+        return group.sort_key if group is not None else self.first_sort_key(index)
+
+    def parsed(self, index: int) -> Iterable[PersonName]:
+        group = self._made.get(index)
+        if group is not None:
+            return group.parsed
+        r, j = self._mention(index)
+        return (_parsed(self._records[r].authors[j]),)
+
+    def key(self, index: int) -> str:
+        """The name key of the mention alone."""
+        r, j = self._mention(index)
+        return _mention_key(self._records[r].authors[j].name)
+
+    def fresh(self, index: int) -> _Group:
+        """The group of the mention alone, as its record gives it."""
+        r, j = self._mention(index)
+        record = self._records[r]
+        author = record.authors[j]
+        parsed = _parsed(author)
+        key = _mention_key(author.name)
+        return _Group(
+            size=1,
+            names={author.name: 1},
+            parsed=frozenset((parsed,)),
+            keys=frozenset((key,)),
+            orcids=frozenset((author.orcid,)) if author.orcid else _EMPTY,
+            source_ids=frozenset(_source_ids(record)[j]) or _EMPTY,
+            numbers=frozenset((parsed.number,)) if parsed.number else _EMPTY,
+            records=frozenset((r,)),
+            orgs=frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY,
+            sort_key=_sort_key(record, j, key),
+        )
+
+
+def _sort_key(record: Record, position: int, key: str) -> tuple:
+    """A mention's place among the mentions: its name key, its paper's title, its position, where it was read
+    (which tells apart two records with one title, volumes of a series)."""
+    where = (record.source.path, record.source.line) if record.source else ("", 0)
+    return (key, normalise_text(record.title or ""), position, *where)
 
 
 @lru_cache(maxsize=500_000)
@@ -833,51 +930,18 @@ class _Resolver:
         self.weights = _weights()
         self.corpus = _Corpus.of(records, self.weights, tally)
         self.papers = self.corpus.papers
-        self.groups: list[_Group] = []
-        self.parent: list[int] = []
-        self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
-        # Where each record's mentions start: a mention's group is first that mention's alone.
+        # Where each record's mentions start: mention number (first_mentions[r] + j) is author j of record r.
         self.first_mentions = array("q", itertools.accumulate((len(r.authors) for r in records), initial=0))
+        self.groups = _Groups(records, self.first_mentions)
+        self.parent: list[int] = list(range(len(self.groups)))
+        self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
         self.joins: list[Join] | None = None  # the joins made, kept where they are to be made again elsewhere
-        # One frozenset (or _Printed) for each value, shared by every mention that has it.
-        alone: dict[object, frozenset] = {}
-        printings: dict[str, _Printed] = {}
-        org_sets: dict[frozenset, frozenset] = {}
-
-        def one(value: object) -> frozenset:
-            found = alone.get(value)
-            if found is None:
-                found = alone[value] = frozenset((value,))
-            return found
-
+        self.identified: list[int] = []  # the mentions with an ORCID or a source's author id
         for r, record in enumerate(records):
             ids = _source_ids(record)
-            title = normalise_text(record.title or "")
-            # Where the record was read: tells apart two records with one title (volumes of a series).
-            where = (record.source.path, record.source.line) if record.source else ("", 0)
-            own_record = frozenset((r,))
             for j, author in enumerate(record.authors):
-                parsed = _parsed(author)
-                key = _mention_key(author.name)
-                printed = printings.get(author.name)
-                if printed is None:
-                    printed = printings[author.name] = _Printed({author.name: 1})
-                orgs = frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY
-                self.parent.append(len(self.groups))
-                self.groups.append(
-                    _Group(
-                        size=1,
-                        names=printed,
-                        parsed=one(parsed),
-                        keys=one(key),
-                        orcids=one(author.orcid) if author.orcid else _EMPTY,
-                        source_ids=frozenset(ids[j]) or _EMPTY,
-                        numbers=one(parsed.number) if parsed.number else _EMPTY,
-                        records=own_record,
-                        orgs=org_sets.setdefault(orgs, orgs),
-                        sort_key=(key, title, j, *where),
-                    )
-                )
+                if author.orcid or ids[j]:
+                    self.identified.append(self.first_mentions[r] + j)
             tally.advance()
 
     @classmethod
@@ -889,26 +953,31 @@ class _Resolver:
         resolver.weights = _weights()
         resolver.corpus = _Corpus(part.papers, part.venue_weight, part.printed)  # type: ignore[arg-type]
         resolver.papers = resolver.corpus.papers
-        resolver.groups = {index: _copied(group) for index, group in part.groups.items()}  # type: ignore[assignment]
+        resolver.groups = _Groups.given({index: _copied(group) for index, group in part.groups.items()})
         resolver.parent = {index: index for index in part.groups}  # type: ignore[assignment]
         resolver.merges = defaultdict(list)
-        resolver.first_mentions = array("q")
+        resolver.first_mentions, resolver.identified = array("q"), []
         resolver.joins = []
         return resolver
 
     def run(self, partitions: int = 1, run_partitions: PartitionRunner | None = None) -> AuthorResolution:
+        groups = self.groups
         self._join_on_identifiers()
-        blocks: defaultdict[tuple[str, str], set[int]] = defaultdict(set)
-        for index in range(len(self.groups)):
+        groups.release(range(len(groups)))
+        blocks: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+        for index in range(len(groups)):
             if self.find(index) == index:
-                for parsed in self.groups[index].parsed:
-                    blocks[parsed.block].add(index)
+                for parsed in groups.parsed(index):
+                    block = blocks[parsed.block]
+                    if not block or block[-1] != index:
+                        block.append(index)
         # Each block counts its groups (a block of one is done at once, a large one takes long).
         self.tally.retotal(2 * len(self.records) + sum(map(len, blocks.values())))
         if partitions == 1:
             for block in sorted(blocks):
                 self._cluster_members(blocks[block])
                 self._forget_evidence(blocks[block])
+                groups.release(blocks[block])
                 self.tally.advance(len(blocks[block]))
         else:
             parts = self._partitions(blocks, partitions)
@@ -917,10 +986,12 @@ class _Resolver:
                     joined = self.union(a, b, rule, evidence, score)
                     assert joined, "a join made on a part of the blocks is refused on the whole"
                 self.tally.advance(part.size)
-        roots = self._ordered({self.find(i) for i in range(len(self.groups))})
+        roots = self._ordered({self.find(i) for i in range(len(groups))})
         number = {root: n for n, root in enumerate(roots)}
-        display = {number[root]: _display(self.groups[root]) for root in roots}
-        identity = {number[root]: _identity(self.groups[root]) for root in roots}
+        display, identity = {}, {}
+        for root in roots:
+            group = groups.peek(root)
+            display[number[root]], identity[number[root]] = _display(group), _identity(group)
         # Two people an identifier cannot tell apart (one id on a name printed twice on one paper):
         # their first mentions can.
         seen: defaultdict[str, list[int]] = defaultdict(list)
@@ -928,11 +999,11 @@ class _Resolver:
             seen[identity[number[root]]].append(root)
         for same in seen.values():
             for root in same[1:] if len(same) > 1 else ():
-                identity[number[root]] += "|" + "|".join(map(str, self.groups[root].sort_key))
+                identity[number[root]] += "|" + "|".join(map(str, groups.sort_key(root)))
         listed = self._listed(number, display, identity)
         self.tally.finish()
         return AuthorResolution(
-            mention_people=array("q", (number[self.find(index)] for index in range(len(self.groups)))),
+            mention_people=array("q", (number[self.find(index)] for index in range(len(groups)))),
             first_mentions=self.first_mentions,
             display=display,
             merges={
@@ -955,7 +1026,7 @@ class _Resolver:
         return i
 
     def _ordered(self, indexes: Iterable[int]) -> list[int]:
-        return sorted(indexes, key=lambda i: self.groups[i].sort_key)
+        return sorted(indexes, key=self.groups.sort_key)
 
     def forbidden(self, a: _Group, b: _Group) -> str | None:
         """Why two groups can never be one person, or None."""
@@ -1010,7 +1081,9 @@ class _Resolver:
 
     def _join_on_identifiers(self) -> None:
         records, groups = self.records, self.groups
-        order = self._ordered(range(len(groups)))
+        # Only groups of mentions with identifiers join on them, and before any join a group's sort key is its
+        # mention's.
+        order = self._ordered(self.identified)
         for attribute, rule in (("orcids", "same ORCID"), ("source_ids", "same source id")):
             owner: dict[str, int] = {}
             for index in order:
@@ -1033,9 +1106,19 @@ class _Resolver:
             printed = _display(self.groups[ordered[0]])
             for other in ordered[1:]:
                 self.union(ordered[0], other, "owner of a one-person page", (f"{printed}'s page: {page}",))
+        if not self.aliases.same_authors:
+            return
+        # The groups that print a name of the user's, in their mentions' order.
+        wanted = {author_key(name) for group in self.aliases.same_authors for name in group}
+        several = set(groups.several())
+        printing = [
+            index
+            for index in range(len(groups))
+            if (not groups.peek(index).keys.isdisjoint(wanted) if index in several else groups.key(index) in wanted)
+        ]
         by_key: defaultdict[str, list[int]] = defaultdict(list)
-        for index in order:
-            for key in groups[index].keys:
+        for index in sorted(printing, key=groups.first_sort_key):
+            for key in groups.peek(index).keys:
                 by_key[key].append(index)
         for group in self.aliases.same_authors:
             flat = [index for name in group for index in by_key.get(author_key(name), [])]
@@ -1069,7 +1152,9 @@ class _Resolver:
         """Drop the evidence cached for a block's groups once it is clustered (it is rebuilt, the same, where a
         group of two blocks or the splits ask for it again): a build holds one block's evidence at a time."""
         for index in block:
-            self.groups[self.find(index)]._evidence = None
+            group = self.groups.made(self.find(index))
+            if group is not None:
+                group._evidence = None
 
     def _cluster_members(self, block: Iterable[int]) -> None:
         """Cluster one name block, given the groups it held after step 1 (some may have joined others since)."""
@@ -1246,7 +1331,7 @@ class _Resolver:
         """For people who print one name, why they stayed apart (each against the first, 20 at most)."""
         by_key: defaultdict[str, list[int]] = defaultdict(list)
         for root in roots:
-            for key in sorted(self.groups[root].keys):
+            for key in sorted(self.groups.peek(root).keys):
                 by_key[key].append(root)
         out, done = [], set()
         for key in sorted(by_key):
@@ -1255,7 +1340,7 @@ class _Resolver:
                 if (first, other) in done:
                     continue  # the same two people under another printing of their name
                 done.add((first, other))
-                a, b = self.groups[first], self.groups[other]
+                a, b = self.groups.peek(first), self.groups.peek(other)
                 reason = self.forbidden(a, b)
                 if not reason and not any(compatible(x, y) for x in a.parsed for y in b.parsed):
                     reason = "names kg cannot split into given and family names"

@@ -31,7 +31,7 @@ def _clean(value):
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuthorRef:
     """One author of one paper, as printed.
 
@@ -59,7 +59,7 @@ class AuthorRef:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a record came from: the input as named, its 1-based line, the format.
 
@@ -81,7 +81,7 @@ class SourceRef:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One paper as one source describes it.
 

@@ -725,7 +725,7 @@ def _build_graph(
                 reused = f"; {len(papers) - pending.read_again:,} of {len(papers):,} papers as the last build read them"
             report.notes.append(f"topics: {finder.method} with {finder.pipeline}{reused}")
         if pending is not None and start is not None:
-            lines = pending.kept()
+            lines = pending.kept_parts()
             if lines is not None:
                 start.kept.save(finder.reading_kind, lines)
 
@@ -765,7 +765,7 @@ def _store_statements(
                 f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
                 f"{changed['groups deleted']:,} removed; the others as the last build left them"
             )
-    start.kept.save(STATEMENT_DIGESTS, digests.kept())
+    start.kept.save(STATEMENT_DIGESTS, digests.kept_parts())
 
 
 def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:

@@ -63,7 +63,7 @@ import time
 import traceback
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,8 +175,9 @@ class ViewCache:
         """Whether something was saved as ``name`` for this graph (without reading it)."""
         return self._usable() and self._path(name).is_file()
 
-    def save(self, name: str, data: bytes) -> bool:
-        """Keep ``data`` as ``name`` for this graph; False when it could not be written.
+    def save(self, name: str, data: bytes | Iterable[bytes]) -> bool:
+        """Keep ``data`` (bytes, or parts written one after the other) as ``name`` for this graph; False when it
+        could not be written.
 
         A name's part before its last ``-`` is its kind (``readmodel-1a2b``): one file of a kind is kept,
         so what an earlier state of the graph, or another version of kg, saved as that kind goes.
@@ -187,7 +188,8 @@ class ViewCache:
             if not self._usable():
                 return False
             with atomic_write(self._path(name)) as handle:
-                handle.write(data)
+                for part in (data,) if isinstance(data, bytes) else data:
+                    handle.write(part)
             for old in self.folder.glob(f"{kind}-*.json"):
                 if old != self._path(name):
                     old.unlink(missing_ok=True)

@@ -110,9 +110,16 @@ class StatementDigests:
 
     def kept(self) -> bytes:
         """What the next build of this store reads back (:class:`KeptDigests`)."""
+        return b"".join(self.kept_parts())
+
+    def kept_parts(self) -> list[bytes]:
+        """:meth:`kept` in parts, to be written one after the other (never joined: a million papers' are 700 MB)."""
         keys, digests = self._digests()
-        body = keys.tobytes() + digests.tobytes() + b"".join(self._named) + self._names.copy().flush()
-        return _HEADER % (hashlib.blake2b(body).hexdigest().encode("ascii"), len(keys)) + body
+        body = [keys.tobytes(), digests.tobytes(), *self._named, self._names.copy().flush()]
+        digest = hashlib.blake2b()
+        for part in body:
+            digest.update(part)
+        return [_HEADER % (digest.hexdigest().encode("ascii"), len(keys)), *body]
 
     def apply(self, store: Any, previous: KeptDigests) -> dict[str, int]:
         """Make ``store``, which holds the statements ``previous`` describes, hold this build's instead.

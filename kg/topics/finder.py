@@ -31,7 +31,7 @@ import os
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -222,11 +222,27 @@ class PendingTopics:
     def kept(self) -> bytes | None:
         """Every paper's reading as lines to keep (each paper once, in the corpus's order, after a line with their
         digest), or None when :meth:`TopicFinder.start` was not asked to keep them; waits for the topics."""
+        parts = self.kept_parts()
+        return None if parts is None else b"".join(parts)
+
+    def kept_parts(self) -> Iterator[bytes] | None:
+        """:meth:`kept` in parts, to be written one after the other (never joined: a million papers' are 500 MB)."""
         self.result()
         if self._kept is None:
             return None
-        body = b"".join(line + b"\n" for line in dict.fromkeys(self._kept))
-        return _KEPT_HEADER % hashlib.blake2b(body).hexdigest().encode("ascii") + body
+        digest = hashlib.blake2b()
+        lines = dict.fromkeys(self._kept)
+        for line in lines:
+            digest.update(line)
+            digest.update(b"\n")
+
+        def parts() -> Iterator[bytes]:
+            yield _KEPT_HEADER % digest.hexdigest().encode("ascii")
+            for line in lines:
+                yield line
+                yield b"\n"
+
+        return parts()
 
 
 class TopicPlan(NamedTuple):

@@ -248,7 +248,7 @@ class Cluster:
             try:
                 for chunk in chunks:
                     sent = self._scatter([chunk], doing)[0]  # the first chunks are read while the others are sent
-                    futures.append(self.client.submit(read_topics, settings, sent, plan.keep, pure=False))
+                    futures.append(self.client.submit(read_topics, settings, sent, pure=False))
                 for future, chunk in zip(futures, chunks, strict=True):
                     readings.append(self._result(future, doing))
                     tally.advance(len(chunk))
@@ -367,14 +367,13 @@ def read_input(name: str, where: str, options: dict[str, Any]) -> Extraction | I
     return _extract_one(_Named(name, where), options)
 
 
-def read_topics(settings: tuple, papers: list[tuple[str | None, str | None]], keep: bool = False) -> TopicReading:
-    """One chunk of papers read for topics on a worker (:meth:`kg.topics.TopicFinder.read`; ``keep``: with each
-    paper's reading as a line to keep).
+def read_topics(settings: tuple, papers: list[tuple[str | None, str | None]]) -> TopicReading:
+    """One chunk of papers read for topics on a worker (:meth:`kg.topics.TopicFinder.read`).
 
     ``settings`` are the finder's (method, max per paper, min papers, batch size, trained
     pipeline); a worker makes one finder per settings and keeps it (a trained pipeline loads once).
     """
-    return _finder(settings).read(papers, keep)
+    return _finder(settings).read(papers)
 
 
 @lru_cache(maxsize=4)

@@ -49,6 +49,9 @@ TRAINED_PIPELINES = ("en_core_web_sm", "en_core_web_md", "en_core_web_lg", "en_c
 # Below this many papers, starting worker processes costs more than it saves (bench/README.md).
 PARALLEL_MIN_PAPERS = 4000
 _CHUNKS_PER_WORKER = 4  # more chunks than workers: their progress is seen as each chunk ends
+# A worker holds one chunk's readings at a time: at most this many papers (a million papers in 8 chunks made
+# each worker hold 2.6 GB).
+_MAX_CHUNK = 2000
 _TITLE_WEIGHT = 2.0
 # Reciprocal rank fusion (Cormack et al., SIGIR 2009) of the two key-phrase rankings: 1 / (_FUSION_RANK + rank).
 _FUSION_RANK = 7
@@ -62,7 +65,7 @@ _READING_DATA = ("topic_vocabulary.json", "phrase_grammar.json", "topic_stoplist
 _ABBREVIATION_RE = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,9})\)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicHit:
     """One topic of one paper."""
 
@@ -187,19 +190,26 @@ def trained_pipeline_name() -> str | None:
 class TopicReading(NamedTuple):
     """What :meth:`TopicFinder.read` gives for a chunk of papers, for :meth:`TopicFinder.rank`.
 
+    Each paper's reading travels and waits for the ranking as the line a store keeps (about 500 bytes; as
+    objects, its key-phrase candidates took about 10 KB), with what the ranking adds up across chunks.
+
     Attributes
     ----------
-    papers : list
-        Per paper, in order: its vocabulary topics' mentions and its key-phrase candidates.
+    lines : tuple of bytes
+        Per paper, in order: its vocabulary topics' mentions, key-phrase candidates and printed forms, as a
+        line to keep (see :meth:`TopicFinder.start`).
     forms : dict
         Topic key -> how often each printing of it was seen (added up across chunks).
-    kept : tuple of bytes
-        Per paper, its reading as a line to keep (see :meth:`TopicFinder.start`); empty unless asked for.
+    document_frequency : Counter
+        Key-phrase key -> how many of the chunk's papers have it.
+    in_field : int
+        How many of the chunk's papers have a vocabulary topic.
     """
 
-    papers: list[_Paper]
+    lines: tuple[bytes, ...]
     forms: dict[str, Counter]
-    kept: tuple[bytes, ...] = ()
+    document_frequency: Counter
+    in_field: int
 
 
 class PendingTopics:
@@ -247,7 +257,7 @@ class PendingTopics:
 
 class TopicPlan(NamedTuple):
     """What :meth:`TopicFinder.plan` gives: the papers left to read, whether their readings are kept (read them
-    with ``read(chunk, keep)``), and ``assemble(readings, tally)``, which gives the corpus's topics and (when
+    with ``read(chunk)``), and ``assemble(readings, tally)``, which gives the corpus's topics and (when
     kept) every paper's reading as a line to keep."""
 
     unread: list[tuple[str | None, str | None]]
@@ -438,7 +448,7 @@ class TopicFinder:
         tally = Tally(progress, "finding topics", len(plan.unread))
         workers = self._workers(len(plan.unread))
         if workers <= 1:
-            reading = self._read_reading(plan.unread, tally, plan.keep)
+            reading = self._read_reading(plan.unread, tally)
             pending = PendingTopics(lambda: plan.assemble([reading], tally))
         else:
             pending = self._start_in_parallel(plan, workers, tally)
@@ -455,40 +465,45 @@ class TopicFinder:
 
         def assemble(readings: Sequence[TopicReading], tally: Tally | None = None):
             forms: defaultdict[str, Counter] = defaultdict(Counter)
+            document_frequency: Counter = Counter()
+            in_field = 0
             for reading in readings:
                 for key, counter in reading.forms.items():
                     forms[key].update(counter)
-            fresh = (paper for reading in readings for paper in reading.papers)
-            fresh_lines = (line for reading in readings for line in reading.kept)
-            found: list[_Paper] = []
-            lines: list[bytes] | None = None if keys is None else []
+                document_frequency.update(reading.document_frequency)
+                in_field += reading.in_field
+            fresh = (line for reading in readings for line in reading.lines)
+            lines: list[bytes] = []
             for position in range(len(papers)):
-                if position in known:
-                    line = known[position]
-                    try:
-                        _, paper, paper_forms = _decode_reading(line)
-                    except (ValueError, TypeError):  # not a line this kg writes: the paper is read again
-                        again = self._read_reading(papers[position : position + 1], None, True)
-                        (paper,), paper_forms, (line,) = again.papers, again.forms, again.kept
-                        paper_forms = Counter({(k, f): n for k, c in paper_forms.items() for f, n in c.items()})
-                    for (key, form), count in paper_forms.items():
-                        forms[key][form] += count
+                if position not in known:
+                    lines.append(next(fresh))
+                    continue
+                line = known[position]
+                try:
+                    _, paper, paper_forms = _decode_reading(line)
+                except (ValueError, TypeError):  # not a line this kg writes: the paper is read again
+                    again = self._read_reading(papers[position : position + 1])
+                    (line,), paper_forms = again.lines, again.forms
+                    document_frequency.update(again.document_frequency)
+                    in_field += again.in_field
+                    paper_forms = Counter({(k, f): n for k, c in paper_forms.items() for f, n in c.items()})
                 else:
-                    paper, line = next(fresh), (next(fresh_lines) if lines is not None else b"")
-                found.append(paper)
-                if lines is not None:
-                    lines.append(line)
-            return self._finish(found, forms, len(found), tally), lines
+                    document_frequency.update(candidate.key for candidate in paper.phrases)
+                    in_field += bool(_kept_vocabulary(paper))
+                for (key, form), count in paper_forms.items():
+                    forms[key][form] += count
+                lines.append(line)
+            ranked = self._finish(lines, forms, document_frequency, in_field, tally)
+            return ranked, (lines if keys is not None else None)
 
         return TopicPlan([papers[position] for position in unread], keys is not None, assemble)
 
-    def read(self, papers: Sequence[tuple[str | None, str | None]], keep: bool = False) -> TopicReading:
+    def read(self, papers: Sequence[tuple[str | None, str | None]]) -> TopicReading:
         """Read one chunk of (title, abstract) pairs: what :meth:`rank` needs of them, and nothing ranked yet.
 
         Each paper is read alone; a corpus read in chunks (by worker processes, or by
         the tasks of a cluster) and ranked with :meth:`rank` gets the topics
-        :meth:`find` gives, because only additive counts cross the chunks. ``keep``: each
-        paper's reading comes as a line to keep too (``TopicReading.kept``).
+        :meth:`find` gives, because only additive counts cross the chunks.
 
         Examples
         --------
@@ -497,7 +512,7 @@ class TopicFinder:
         >>> finder.rank([finder.read(papers[:1]), finder.read(papers[1:])]) == finder.find(papers)
         True
         """
-        return self._read_reading(papers, None, keep)
+        return self._read_reading(papers)
 
     def rank(self, readings: Sequence[TopicReading], tally: Tally | None = None) -> list[list[TopicHit]]:
         """The ranked topics of the papers of ``readings`` (from :meth:`read`, in the corpus's order).
@@ -505,25 +520,29 @@ class TopicFinder:
         The ranking looks at the whole corpus (how many papers have a phrase, how many are in
         the vocabulary's field), so it runs once, over every chunk's reading.
         """
-        size = sum(len(reading.papers) for reading in readings)
+        size = sum(len(reading.lines) for reading in readings)
         return self.plan([("", "")] * size).assemble(readings, tally)[0]
 
     def _finish(
-        self, found: list[_Paper], forms: defaultdict[str, Counter], size: int, tally: Tally | None = None
+        self,
+        lines: Sequence[bytes],
+        forms: defaultdict[str, Counter],
+        document_frequency: Counter,
+        in_field: int,
+        tally: Tally | None = None,
     ) -> list[list[TopicHit]]:
-        document_frequency: Counter = Counter()
-        for paper in found:
-            document_frequency.update(candidate.key for candidate in paper.phrases)
+        """Every paper's ranked topics, from its reading's line (decoded one paper at a time) and the corpus's
+        counts (``in_field``: how many papers have a vocabulary topic)."""
         labels = key_to_label()
-        vocabulary = [self._vocabulary_topics(paper, forms, labels) for paper in found]
         # In a corpus mostly in the vocabulary's field, one vocabulary topic tells what a paper is about;
         # elsewhere a paper needs two before key phrases stop filling its topics (bench/README.md).
-        in_field = sum(1 for hits in vocabulary if hits) >= _IN_FIELD_SHARE * len(found)
-        enough = 1 if in_field else _VOCABULARY_ENOUGH
-        ranked = [
-            self._rank(paper, hits, enough, forms, document_frequency, size, labels)
-            for paper, hits in zip(found, vocabulary, strict=True)
-        ]
+        enough = 1 if in_field >= _IN_FIELD_SHARE * len(lines) else _VOCABULARY_ENOUGH
+        printings: dict[str, tuple[str, ...]] = {}  # one tuple of a topic's printings for all its papers
+        ranked = []
+        for line in lines:
+            _, paper, _ = _decode_reading(line)
+            hits = self._vocabulary_topics(paper, forms, labels, printings)
+            ranked.append(self._rank(paper, hits, enough, forms, document_frequency, len(lines), labels, printings))
         if tally is not None:
             tally.finish()
         return ranked
@@ -538,7 +557,7 @@ class TopicFinder:
         from kg.io.workers import worker_pool
 
         papers = plan.unread
-        size = -(-len(papers) // (workers * _CHUNKS_PER_WORKER))
+        size = min(_MAX_CHUNK, -(-len(papers) // (workers * _CHUNKS_PER_WORKER)))
         _WORKER_EXTRACTOR = self  # inherited by the forked workers, never pickled
         pool = worker_pool(workers)
         # Frozen objects are skipped by the workers' garbage collector, which would otherwise write to
@@ -547,9 +566,7 @@ class TopicFinder:
         try:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.
-            futures = [
-                pool.submit(_read_chunk, list(papers[i : i + size]), plan.keep) for i in range(0, len(papers), size)
-            ]
+            futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
             for start, future in zip(range(0, len(papers), size), futures, strict=True):
                 done = min(size, len(papers) - start)
                 future.add_done_callback(lambda _, done=done: tally.advance(done))
@@ -566,24 +583,20 @@ class TopicFinder:
 
         return PendingTopics(collect)
 
-    def _read_reading(self, papers, tally: Tally | None = None, keep: bool = False) -> TopicReading:
-        found, forms, kept = self._read(papers, tally, keep)
-        return TopicReading(found, dict(forms), tuple(kept))
-
-    def _read(
-        self, papers, tally: Tally | None = None, keep: bool = False
-    ) -> tuple[list[_Paper], defaultdict[str, Counter], list[bytes]]:
-        """Per-paper vocabulary counts and key-phrase candidates, the printed forms of every topic, and (with
-        ``keep``) each paper's reading as a line to keep."""
+    def _read_reading(self, papers, tally: Tally | None = None) -> TopicReading:
+        """Per paper, its vocabulary counts, key-phrase candidates and printed forms as a line (what a store keeps),
+        with the chunk's printed forms of every topic, key phrases' document frequencies and papers in the
+        vocabulary's field (added up across chunks); a paper's objects are dropped once it is encoded."""
         nlp = self._load()
         texts = [f"{title or ''}\n\n{abstract or ''}" for title, abstract in papers]
         use_vocabulary = "vocabulary" in self.method
         use_phrases = "keyphrase" in self.method or "noun-chunk" in self.method
         labels = key_to_label()
         index = vocabulary_index()
-        found: list[_Paper] = []
+        lines: list[bytes] = []
         forms: defaultdict[str, Counter] = defaultdict(Counter)
-        kept: list[bytes] = []
+        document_frequency: Counter = Counter()
+        in_field = 0
         docs = nlp.pipe(texts, batch_size=self.batch_size) if nlp is not None else texts
         for (title, abstract), text, doc in zip(papers, texts, docs, strict=True):
             paper = _Paper()
@@ -623,12 +636,12 @@ class TopicFinder:
                 paper.phrases = [c._replace(key=sys.intern(c.key), form="") for c in merged.values()]
             for (key, form), count in printed.items():
                 forms[key][form] += count
-            if keep:
-                kept.append(_encode_reading(text_key(title, abstract), paper, printed))
-            found.append(paper)
+            document_frequency.update(candidate.key for candidate in paper.phrases)
+            in_field += bool(_kept_vocabulary(paper))
+            lines.append(_encode_reading(text_key(title, abstract), paper, printed))
             if tally is not None:
                 tally.advance()
-        return found, forms, kept
+        return TopicReading(tuple(lines), dict(forms), document_frequency, in_field)
 
     @property
     def _phrase_method(self) -> str:
@@ -642,15 +655,15 @@ class TopicFinder:
         """
         return len(_kept_vocabulary(paper)) >= _VOCABULARY_ENOUGH
 
-    def _vocabulary_topics(self, paper: _Paper, forms, labels) -> list[TopicHit]:
-        """The paper's vocabulary topics, best first."""
+    def _vocabulary_topics(self, paper: _Paper, forms, labels, printings: dict[str, tuple[str, ...]]) -> list[TopicHit]:
+        """The paper's vocabulary topics, best first (``printings``: each topic's sorted printings, shared)."""
         scored = [
             (round(math.log1p(count) + (_TITLE_WEIGHT if key in paper.in_title else 0.0), 4), key)
             for key, count in _kept_vocabulary(paper)
         ]
         scored.sort(key=lambda item: (-item[0], -item[1].count(" "), item[1]))
         return [
-            TopicHit(key, labels.get(key) or key, score, "vocabulary", tuple(sorted(forms[key])))
+            TopicHit(key, labels.get(key) or key, score, "vocabulary", _printings(printings, forms, key))
             for score, key in scored[: self.max_per_paper]
         ]
 
@@ -663,6 +676,7 @@ class TopicFinder:
         document_frequency: Counter,
         corpus_size: int,
         labels,
+        printings: dict[str, tuple[str, ...]],
     ) -> list[TopicHit]:
         """Vocabulary topics first; with fewer than ``enough`` of them, key phrases fill up to the cap."""
         if len(vocabulary) >= enough or not paper.phrases:
@@ -672,8 +686,16 @@ class TopicFinder:
         method = self._phrase_method
         for score, candidate in _fused_ranking(paper.phrases, document_frequency, corpus_size, self.min_papers)[:room]:
             label = labels.get(candidate.key) or display_label(_most_common(forms[candidate.key]))
-            chosen.append(TopicHit(candidate.key, label, score, method, tuple(sorted(forms[candidate.key]))))
+            chosen.append(TopicHit(candidate.key, label, score, method, _printings(printings, forms, candidate.key)))
         return chosen
+
+
+def _printings(printings: dict[str, tuple[str, ...]], forms, key: str) -> tuple[str, ...]:
+    """The sorted printings of topic ``key``: one tuple for every paper that has it."""
+    found = printings.get(key)
+    if found is None:
+        found = printings[key] = tuple(sorted(forms[key]))
+    return found
 
 
 def _kept_vocabulary(paper: _Paper) -> list[tuple[str, int]]:
@@ -739,6 +761,6 @@ def _most_common(forms: Counter) -> str:
 _WORKER_EXTRACTOR: TopicFinder | None = None
 
 
-def _read_chunk(papers, keep: bool) -> TopicReading:
+def _read_chunk(papers) -> TopicReading:
     assert _WORKER_EXTRACTOR is not None
-    return _WORKER_EXTRACTOR.read(papers, keep)
+    return _WORKER_EXTRACTOR.read(papers)

@@ -275,3 +275,22 @@ def test_a_paper_added_moves_venue_weights_only_where_a_count_crosses_a_power_of
     assert {venue: one_more[venue] for venue in weights} == weights
     crossed = _Corpus.of([*corpus, *(paper(n, "KDD") for n in range(5, 9))], _weights()).venue_weight  # 9: 16
     assert crossed["neurips"] > weights["neurips"]
+
+
+def test_mentions_with_one_sort_key_get_the_same_people_in_parts_as_in_one_pass():
+    """Two mentions can tie on everything that orders them (name, title, position, where read: records with
+    no title nor source). Ties go by mention order in one pass as in parts, so the numbering and identities
+    a build writes do not depend on how resolution was split (before, one pass broke them by a set's order)."""
+
+    def filler(i):
+        return Record(title="Filler", authors=(AuthorRef(f"Zed Q{i}"),))
+
+    def wei(org, coauthor):
+        return Record(title=None, authors=(AuthorRef("Wei Lee", affiliations=(org,)), AuthorRef(coauthor)))
+
+    records = [*map(filler, range(3)), wei("CMU", "Bo Chen"), *map(filler, range(4, 8)),
+               wei("MIT", "Di Xu"), wei("CMU", "Cy Dunn")]  # fmt: skip
+    one_pass = resolve_authors(records)
+    assert one_pass.person(3, 0) == one_pass.person(9, 0) != one_pass.person(8, 0)
+    for partitions in (2, 3, 4):
+        assert resolve_authors(records, partitions=partitions) == one_pass

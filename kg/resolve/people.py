@@ -259,7 +259,11 @@ class _MentionPeople(Mapping):
         self._people = people
 
     def __getitem__(self, mention: tuple[int, int]) -> int:
-        return self._people.person(*mention)
+        try:
+            record, position = mention
+        except (TypeError, ValueError):  # no (record, position) pair: as a dict, no such key
+            raise KeyError(mention) from None
+        return self._people.person(record, position)
 
     def __len__(self) -> int:
         return len(self._people.mention_people)

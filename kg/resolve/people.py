@@ -1061,8 +1061,6 @@ class _Resolver:
             self.merges[keep].append(Merge(name, "", rule, evidence, score))  # "into" is filled in at the end
         self.merges[keep].extend(self.merges.pop(gone, []))
         kept.size += merged.size
-        if type(kept.names) is not dict:  # shared with the mentions printed that way
-            kept.names = dict(kept.names)
         for name, count in merged.names.items():
             kept.names[name] = kept.names.get(name, 0) + count
         for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs"):

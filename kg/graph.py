@@ -34,6 +34,20 @@ from kg.records import Record
 CITED_ONLY = "kg:Paper (cited only)"  # how counts name the papers known only from reference lists
 
 
+def class_counts_of(classes: Mapping[str, int], cited_only: int) -> dict[str, int]:
+    """Nodes per class (class IRI -> count), most first, classes shortened with the standard prefixes, and the
+    papers known only from reference lists (see :meth:`KnowledgeGraph.class_counts`).
+
+    Examples
+    --------
+    >>> class_counts_of({"https://w3id.org/kg/ontology#Author": 2, "https://w3id.org/kg/ontology#Paper": 3}, 1)
+    {'kg:Paper': 3, 'kg:Author': 2, 'kg:Paper (cited only)': 1}
+    """
+    ordered = sorted(classes.items(), key=lambda item: (-item[1], item[0]))
+    counts = {compact_iri(iri): count for iri, count in ordered}
+    return {**counts, CITED_ONLY: cited_only} if cited_only else counts
+
+
 def node_prefixes(base: str) -> dict[str, str]:
     """One prefix per kind of node kg mints under ``base`` (``paper:``, ``author:`` ...).
 
@@ -247,9 +261,8 @@ class KnowledgeGraph:
         """Nodes per class, classes shortened with the standard prefixes (cheaper than :meth:`stats`)."""
         from kg.queries import load_query
 
-        counts = {compact_iri(r["class"]): r["count"] for r in self.query(load_query("classes")).as_dicts()}
-        cited_only = self._cited_only()
-        return {**counts, CITED_ONLY: cited_only} if cited_only else counts
+        rows = self.query(load_query("classes")).as_dicts()
+        return class_counts_of({str(row["class"]): row["count"] for row in rows}, self._cited_only())
 
     def _cited_only(self) -> int:
         """How many papers no source describes: known from reference lists only (``kg:citedOnly``)."""

@@ -442,19 +442,20 @@ def test_printings_of_one_org_give_one_name_whatever_the_order():
 def test_a_large_build_into_a_file_goes_through_a_temporary_store_on_disk_and_writes_the_same_statements(
     seeds, tmp_path, monkeypatch
 ):
-    """Past kg.pipeline.ON_DISK_RECORDS records, a file build holds its graph on disk, not in memory: the
-    same statements (in the on-disk store's order, the same every time), and no folder left behind."""
+    """Past kg.pipeline.ON_DISK_RECORDS records, a build into a file other than N-Quads holds its graph on disk,
+    not in memory: the same statements (in the on-disk store's order, the same every time), and no folder left
+    behind."""
     import gc
     import tempfile
 
     from kg import pipeline
 
-    in_memory = tmp_path / "memory.nq"
+    in_memory = tmp_path / "memory.trig"
     build([str(seeds)], target=Target(output=str(in_memory)))
     monkeypatch.setattr(pipeline, "ON_DISK_RECORDS", 10)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the scratch folder goes, to watch it
     outputs = []
-    for name in ("disk.nq", "again.nq"):
+    for name in ("disk.trig", "again.trig"):
         report = build([str(seeds)], target=Target(output=str(tmp_path / name)))
         assert report.status == 0 and report.counts and any(tmp_path.glob("kg-build-*"))
         outputs.append((tmp_path / name).read_bytes())
@@ -462,4 +463,74 @@ def test_a_large_build_into_a_file_goes_through_a_temporary_store_on_disk_and_wr
         gc.collect()
         assert not any(tmp_path.glob("kg-build-*")), "the scratch store outlived its graph"
     assert outputs[0] == outputs[1]
-    assert sorted(outputs[0].splitlines()) == sorted(in_memory.read_bytes().splitlines())
+
+    def quads(data: bytes) -> set:
+        return set(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TRIG))
+
+    assert quads(outputs[0]) == quads(in_memory.read_bytes())
+
+
+def test_an_nquads_file_holds_the_graphs_statements_sorted_and_each_once_however_large_the_build(
+    seeds, tmp_path, monkeypatch
+):
+    """A graph file is written from the statements as they are made, not from a database. An N-Quads file
+    holds every line of the graph a build holds in memory, sorted, each once; N-Triples, Turtle and RDF/XML
+    files the union of its graphs, each triple once. The summary counts the same. Past
+    kg.pipeline.HELD_RECORDS records no database holds the graph at all, and the files and the summary are
+    still the same; no temporary file is left beside them."""
+    from kg import pipeline
+    from kg.rdf import sorted_nquads
+    from kg.rdf.formats import BY_EXTENSION, oxigraph_format
+
+    held = build([str(seeds)])
+    expected = sorted(held.graph.serialize(BY_EXTENSION[".nq"]).splitlines())
+    union = {quad.triple for quad in held.graph.store}
+    small = build([str(seeds)], target=Target(output=str(tmp_path / "small.nq")))
+    monkeypatch.setattr(pipeline, "HELD_RECORDS", 10)
+    monkeypatch.setattr(sorted_nquads, "_RUN_LINES", 700)  # runs spilled to files and merged
+    large = build([str(seeds)], target=Target(output=str(tmp_path / "large.nq")))
+    assert len(held.graph) == len(small.graph) and len(large.graph) == 0
+    for report, name in ((small, "small.nq"), (large, "large.nq")):
+        lines = (tmp_path / name).read_bytes().splitlines()
+        assert lines == expected
+        assert report.statements == len(held.graph) and report.counts == held.counts
+        assert report.summary().replace(name, "X") == small.summary().replace("small.nq", "X")
+    for extension in (".nt", ".ttl", ".rdf"):
+        path = tmp_path / f"large{extension}"
+        report = build([str(seeds)], target=Target(output=str(path)))
+        data = path.read_bytes()
+        triples = [quad.triple for quad in pyoxigraph.parse(data, format=oxigraph_format(BY_EXTENSION[extension]))]
+        assert sorted(triples, key=str) == sorted(union, key=str), extension
+        assert report.counts == held.counts and report.statements == len(held.graph)
+        if extension == ".nt":
+            assert data.splitlines() == sorted(set(data.splitlines()))
+        if extension == ".ttl":
+            assert b"@prefix kg: <https://w3id.org/kg/ontology#>" in data and b"\nauthor:" in data
+    with_store = build([str(seeds)], target=Target(store=str(tmp_path / "store"), output=str(tmp_path / "both.nq")))
+    assert (tmp_path / "both.nq").read_bytes().splitlines() == expected and with_store.counts == held.counts
+    names = ["both.nq", "large.nq", "large.nt", "large.rdf", "large.ttl", "small.nq", "store"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == names
+
+
+def test_a_disk_full_while_an_nquads_file_is_written_names_the_file_and_leaves_the_old_one(
+    tmp_path, monkeypatch, capsys
+):
+    """A build whose N-Quads statements cannot be spilled (the disk is full) fails in one line naming the
+    output, and the file written before stays as it was."""
+    from kg.rdf import sorted_nquads
+
+    out = tmp_path / "g.nq"
+    assert main(["build", *PAGES, "-o", str(out), "-q"]) == 0
+    before = out.read_bytes()
+    monkeypatch.setattr(sorted_nquads, "_RUN_LINES", 50)
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sorted_nquads.tempfile, "TemporaryFile", full)
+    assert main(["build", *PAGES, "-o", str(out), "-q"]) != 0
+    err = capsys.readouterr().err
+    assert f"kg: error: {out}: cannot be written (No space left on device)" in err
+    assert "Traceback" not in err
+    assert out.read_bytes() == before
+    assert [path.name for path in tmp_path.iterdir()] == ["g.nq"]

@@ -20,12 +20,16 @@ from collections.abc import Callable
 from kg.namespace import XSD
 from kg.text import sanitize_text
 
-_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# What Oxigraph escapes when it writes N-Quads (sanitize_text leaves no other control character), so that a
+# line written here is the line a dump of the loaded statement gives (kg.rdf.sorted_nquads).
+_LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_DECIMAL = XSD + "decimal"
 _IRI_FORBIDDEN_RE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
 def nt_literal(value: str, datatype: str | None = None) -> str:
-    """An N-Triples literal: quotes, backslashes and line breaks escaped, lone surrogates replaced.
+    """An N-Triples literal: quotes, backslashes, tabs and line breaks escaped, lone surrogates replaced;
+    a decimal in its canonical form, as Oxigraph keeps it (no trailing zeros).
 
     Examples
     --------
@@ -33,8 +37,13 @@ def nt_literal(value: str, datatype: str | None = None) -> str:
     "say \\"hi\\""
     >>> nt_literal("2020", XSD + "gYear")
     '"2020"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    >>> nt_literal("0.2500", XSD + "decimal"), nt_literal("1.000", XSD + "decimal")
+    ('"0.25"^^<http://www.w3.org/2001/XMLSchema#decimal>', '"1"^^<http://www.w3.org/2001/XMLSchema#decimal>')
     """
     value = sanitize_text(value)
+    if datatype == _DECIMAL and "." in value and value.replace(".", "", 1).lstrip("-").isdigit():
+        value = value.rstrip("0").rstrip(".")
+        value = "0" if value in ("-0", "") else value
     literal = '"' + value.translate(_LITERAL_ESCAPES) + '"'
     return f"{literal}^^<{datatype}>" if datatype else literal
 

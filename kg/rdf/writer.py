@@ -114,6 +114,7 @@ def load_statements(
     in_memory: bool = True,
     progress: Progress | None = None,
     digests: StatementDigests | None = None,
+    also: Callable[[dict[str, str]], None] | None = None,
 ) -> dict[str, int]:
     """Write the statements of ``resolution`` into a pyoxigraph ``store``, a chunk of lines at a time.
 
@@ -145,6 +146,9 @@ def load_statements(
         (see :mod:`kg.progress`).
     digests : kg.rdf.changes.StatementDigests, optional
         Gathers the digests of what is written, for the next build of a store (:func:`update_statements`).
+    also : callable, optional
+        Handed each chunk's lines too (line -> its subject), before the store loads them (a file's
+        :class:`kg.rdf.sorted_nquads.SortedNQuads`).
 
     Returns
     -------
@@ -163,6 +167,8 @@ def load_statements(
 
         def hand_on(lines: dict[str, str]) -> None:
             nonlocal handed
+            if also is not None:
+                also(lines)
             # Lines one by one: joined as text, one wide character (a dash, a CJK name) would make every
             # character of the chunk take 2 or 4 bytes before it was encoded.
             data = digests.take(lines) if digests is not None else b"\n".join([line.encode("utf-8") for line in lines])
@@ -183,6 +189,32 @@ def load_statements(
     return summary
 
 
+def stream_statements(
+    resolution: Resolution,
+    base: str,
+    topics: Topics | None,
+    take: Callable[[dict[str, str]], None],
+    chunk: int = 250_000,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Hand the statements of ``resolution`` to ``take`` a chunk of lines at a time (line -> its subject), with
+    no store: a line may repeat a line of an earlier chunk. Returns what :func:`write_statements` returns.
+
+    Examples
+    --------
+    >>> from kg.records import AuthorRef, Record
+    >>> chunks = []
+    >>> _ = stream_statements(resolve([Record(title="T", authors=(AuthorRef("A B"),))]), DEFAULT_BASE, None,
+    ...                       chunks.append)
+    >>> len(chunks), any("/author/a-b>" in line for line in chunks[0])
+    (1, True)
+    """
+    sink = QuadSink(flush=take, chunk=chunk)
+    summary = write_statements(sink, resolution, base, topics, progress)
+    sink.flush()
+    return summary
+
+
 def update_statements(
     store: Any,
     resolution: Resolution,
@@ -192,14 +224,22 @@ def update_statements(
     digests: StatementDigests,
     chunk: int = 250_000,
     progress: Progress | None = None,
+    also: Callable[[dict[str, str]], None] | None = None,
 ) -> dict[str, int]:
     """Make ``store``, which holds the statements a build described by ``previous`` wrote, hold those of
     ``resolution``: every statement is written again as text, and only the groups that changed reach the store
-    (:mod:`kg.rdf.changes`). ``digests`` (made with a spill folder) gathers this build's digests.
+    (:mod:`kg.rdf.changes`). ``digests`` (made with a spill folder) gathers this build's digests; ``also`` is
+    handed every chunk of lines too (see :func:`load_statements`).
 
     Returns what :func:`write_statements` returns, with what changed in the store added.
     """
-    sink = QuadSink(flush=digests.take, chunk=chunk)
+
+    def take(lines: dict[str, str]) -> None:
+        if also is not None:
+            also(lines)
+        digests.take(lines)
+
+    sink = QuadSink(flush=take, chunk=chunk)
     summary = write_statements(sink, resolution, base, topics, progress)
     sink.flush()
     tally = Tally(progress, "loading statements", None)

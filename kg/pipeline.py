@@ -395,7 +395,7 @@ def _build(
         report.graph_sources = len(read)
         sorted_file = _SortedFile.of(target.output)
         held = sorted_file is None or len(records) <= HELD_RECORDS
-        on_disk = held and target.output is not None and len(records) > ON_DISK_RECORDS
+        on_disk = sorted_file is None and target.output is not None and len(records) > ON_DISK_RECORDS
         if on_disk:
             report.graph = _scratch_graph(options.base)
         _build_graph(

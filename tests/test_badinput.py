@@ -113,14 +113,7 @@ def test_kill_9_leaves_the_previous_output_or_the_complete_one(tmp_path):
     folder: the build writes a temporary file beside the output (or, wrongly, the output itself) and the
     test kills it when that has reached a share of the complete output's size.
     """
-    import json
-
-    records = tmp_path / "many.jsonl"
-    with records.open("w", encoding="utf-8") as handle:
-        for i in range(10_000):
-            handle.write(json.dumps({"title": f"Paper number {i}", "authors": [{"name": f"Author {i % 500} Lee"}],
-                                     "authors_truncated": False, "author_count": None, "date_inferred": False,
-                                     "abstract": "reinforcement learning " * 20, "source": None}) + "\n")  # fmt: skip
+    records = _many_records(tmp_path / "many.jsonl")
     options = ["-q"]
 
     def start(out: Path) -> subprocess.Popen:
@@ -165,6 +158,40 @@ def test_kill_9_leaves_the_previous_output_or_the_complete_one(tmp_path):
         else:
             assert content in (previous, reference), f"stage {stage}: neither the previous nor the complete graph"
     assert killed_while_writing, "no kill landed while kg build was writing: the test no longer tests that"
+
+
+def test_sigterm_while_a_file_is_written_stops_kg_as_ctrl_c_does_and_leaves_no_temporary_file(tmp_path):
+    """``kill`` (SIGTERM) during the write of a graph file: kg says it was interrupted (exit status 130, no
+    traceback), the previous file is untouched, and the temporary file it was writing is gone."""
+    records = _many_records(tmp_path / "many.jsonl")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "out.ttl"
+    previous = b"# the previous graph\n"
+    out.write_bytes(previous)
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(records), "-o", str(out), "-q"],
+                               stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + LIMIT_SECONDS
+    while process.poll() is None and time.monotonic() < deadline and _written(folder, out, previous) is None:
+        time.sleep(0.002)
+    assert process.poll() is None, "the build ended before it began to write: the test no longer tests that"
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=LIMIT_SECONDS)
+    assert process.returncode == 130 and b"kg: error: interrupted" in err and b"Traceback" not in err, err[-2000:]
+    assert [entry.name for entry in folder.iterdir()] == ["out.ttl"] and out.read_bytes() == previous
+    assert _no_process_mentions(str(records)), "a worker of the stopped build is still running"
+
+
+def _many_records(path: Path) -> Path:
+    """10,000 papers as kg JSON Lines: a build of them takes seconds."""
+    import json
+
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(10_000):
+            handle.write(json.dumps({"title": f"Paper number {i}", "authors": [{"name": f"Author {i % 500} Lee"}],
+                                     "authors_truncated": False, "author_count": None, "date_inferred": False,
+                                     "abstract": "reinforcement learning " * 20, "source": None}) + "\n")  # fmt: skip
+    return path
 
 
 def _written(folder: Path, out: Path, previous: bytes) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -134,8 +135,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
 
 
 def entry_point() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. SIGTERM (``kill``, a scheduler's stop) ends kg as Ctrl-C does: temporary
+    files and scratch stores are removed, a store is left as it was, and the exit status is 130."""
+    signal.signal(signal.SIGTERM, _interrupt)
     sys.exit(main())
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

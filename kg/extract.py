@@ -308,10 +308,13 @@ def _extract_in_parallel(items: list, workers: int, options: dict) -> Iterator[E
 
     files = [item for item in items if not isinstance(item, InputError)]
     read = functools.partial(_extract_one, options=options)
-    with worker_pool(workers) as pool:
+    pool = worker_pool(workers)
+    try:
         results = pool.map(read, files)
         for item in items:
             yield item if isinstance(item, InputError) else next(results)
+    finally:  # stopped early (interrupted, a strict build's first failure): the files not yet read are dropped
+        pool.shutdown(cancel_futures=True)
 
 
 def extract(names: str | Iterable[str], **options: object) -> list[Record]:

@@ -740,16 +740,21 @@ def _build_graph(
                 pending = finder.start(texts, progress, readings)
             else:
                 pending = cluster.start_topics(finder, texts, progress, readings)
-        resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
-        report.warnings.extend(_title_disagreements(papers_of, papers))
-        if database is None:
-            stream_statements(resolution, options.base, pending, file.take, progress=progress)
-        elif start is None:
-            take = None if file is None else file.take
-            load_statements(database, resolution, options.base, pending, in_memory=in_memory, progress=progress,
-                            also=take)  # fmt: skip
-        else:
-            _store_statements(database, resolution, options.base, pending, start, report, progress, file)
+        try:
+            resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
+            report.warnings.extend(_title_disagreements(papers_of, papers))
+            if database is None:
+                stream_statements(resolution, options.base, pending, file.take, progress=progress)
+            elif start is None:
+                take = None if file is None else file.take
+                load_statements(database, resolution, options.base, pending, in_memory=in_memory,
+                                progress=progress, also=take)  # fmt: skip
+            else:
+                _store_statements(database, resolution, options.base, pending, start, report, progress, file)
+        except BaseException:
+            if pending is not None:  # interrupted or failed: the topics not yet read are not waited for
+                pending.cancel()
+            raise
         if finder is not None:
             reused = ""
             if pending is not None and readings is not None and pending.read_again < len(papers):

@@ -182,6 +182,38 @@ def test_sigterm_while_a_file_is_written_stops_kg_as_ctrl_c_does_and_leaves_no_t
     assert _no_process_mentions(str(records)), "a worker of the stopped build is still running"
 
 
+def test_sigterm_while_topics_are_read_in_workers_ends_kg_and_a_second_one_ends_it_at_once(tmp_path):
+    """``kill`` while worker processes read the papers' topics: kg stops without reading the rest of the corpus,
+    and a second ``kill`` while it cleans up ends it outright (it once waited forever on its workers)."""
+    records = _many_records(tmp_path / "many.jsonl")
+    process = subprocess.Popen([sys.executable, "-m", "kg", "build", str(records), "-o", str(tmp_path / "out.nq"),
+                                "-q"], stderr=subprocess.PIPE)  # fmt: skip
+    deadline = time.monotonic() + LIMIT_SECONDS
+    while process.poll() is None and time.monotonic() < deadline and not _children(process.pid):
+        time.sleep(0.01)
+    time.sleep(1.0)  # every worker forked (a signal inside fork's own handlers is ignored; a second one is not)
+    assert process.poll() is None, "the build ended before its topic workers started: the test no longer tests that"
+    process.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=LIMIT_SECONDS)
+    assert process.returncode in (130, -signal.SIGTERM) and b"kg: error: interrupted" in err
+    assert _no_process_mentions(str(records)), "a topic worker of the stopped build is still running"
+    assert not (tmp_path / "out.nq").exists()
+
+
+def _children(pid: int) -> list[str]:
+    """The child processes of ``pid`` (Linux /proc; none elsewhere)."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += task.read_text().split()
+        except OSError:
+            continue
+    return children
+
+
 def _many_records(path: Path) -> Path:
     """10,000 papers as kg JSON Lines: a build of them takes seconds."""
     import json

@@ -142,6 +142,7 @@ def entry_point() -> None:
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM, while kg cleans up, stops it outright
     raise KeyboardInterrupt
 
 

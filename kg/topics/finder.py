@@ -218,8 +218,13 @@ class PendingTopics:
     :meth:`kept` gives, once they are read, each paper's reading as a line to keep, where they were asked for.
     """
 
-    def __init__(self, collect: Callable[[], tuple[list[list[TopicHit]], list[bytes] | None]]) -> None:
+    def __init__(
+        self,
+        collect: Callable[[], tuple[list[list[TopicHit]], list[bytes] | None]],
+        cancel: Callable[[], None] | None = None,
+    ) -> None:
         self._collect = collect
+        self._cancel = cancel
         self._result: list[list[TopicHit]] | None = None
         self._kept: list[bytes] | None = None
         self.read_again = 0  # how many papers were read (the others' readings were kept)
@@ -228,6 +233,12 @@ class PendingTopics:
         if self._result is None:
             self._result, self._kept = self._collect()
         return self._result
+
+    def cancel(self) -> None:
+        """Drop the chunks not yet read, when the build stops before it asks for the topics (interrupted, or
+        failed): only the chunks being read are finished, so kg does not wait for the whole corpus to exit."""
+        if self._result is None and self._cancel is not None:
+            self._cancel()
 
     def kept(self) -> bytes | None:
         """Every paper's reading as lines to keep (each paper once, in the corpus's order, after a line with their
@@ -581,7 +592,7 @@ class TopicFinder:
                 pool.shutdown(cancel_futures=True)
             return plan.assemble(parts, tally)
 
-        return PendingTopics(collect)
+        return PendingTopics(collect, lambda: pool.shutdown(wait=False, cancel_futures=True))
 
     def _read_reading(self, papers, tally: Tally | None = None) -> TopicReading:
         """Per paper, its vocabulary counts, key-phrase candidates and printed forms as a line (what a store keeps),

@@ -833,9 +833,8 @@ class _SortedFile:
         from kg.rdf.formats import rdf_format_for
         from kg.rdf.sorted_nquads import STREAMED
 
-        if output is None or output == STDOUT or rdf_format_for(output).name not in STREAMED:
-            return None
-        return cls(output, rdf_format_for(output))
+        rdf_format = None if output is None or output == STDOUT else rdf_format_for(output)
+        return cls(output, rdf_format) if rdf_format is not None and rdf_format.name in STREAMED else None
 
     def take(self, chunk: dict[str, str]) -> None:
         try:

@@ -56,7 +56,9 @@ def test_chunks_with_repeated_lines_give_every_line_once_sorted_in_one_run_or_in
         told = []
         assert writer.write(handle, advance=told.append) == len(expected)
         assert handle.getvalue().splitlines(keepends=True) == expected
-        assert sum(told) == len(expected) and writer.taken == sum(map(len, chunks))
+        assert writer.taken == sum(map(len, chunks))
+        # Progress counts the lines the merge reads: each run's once, so a line in two runs counts twice.
+        assert sum(told) == len(expected) if run_lines == 10_000 else len(expected) < sum(told) <= writer.taken
         assert class_counts_of(writer.classes, writer.cited_only) == counts
         assert writer.cited_only == 30 and writer.classes[f"{KG}Paper"] == 300
         assert not list(tmp_path.iterdir()), "a run file outlived the write"

@@ -142,9 +142,12 @@ class SortedNQuads:
     ) -> Iterator[bytes]:
         """The sorted ``lines`` once each (as triples, without their graph, when ``triples``), counted as they go."""
         classes: Counter[bytes] = Counter()
-        cited_only = statements = 0
+        cited_only = statements = read = 0
         previous = last_typed = last_cited = last_triple = None
         for line in lines:
+            read += 1
+            if advance is not None and not read % 100_000:
+                advance(100_000)
             if line == previous:
                 continue
             previous = line
@@ -160,8 +163,6 @@ class SortedNQuads:
             elif line.startswith(_CITED_ONLY, predicate) and line[:predicate] != last_cited:
                 cited_only += 1
                 last_cited = line[:predicate]
-            if advance is not None and not statements % 100_000:
-                advance(100_000)
             if not triples:
                 yield line
                 continue
@@ -170,7 +171,7 @@ class SortedNQuads:
                 yield triple + b" .\n"
                 last_triple = triple
         if advance is not None:
-            advance(statements % 100_000)
+            advance(read % 100_000)
         self.classes = {obj.decode("utf-8")[1:-1]: count for obj, count in classes.items()}
         self.cited_only = cited_only
         self._statements = statements

@@ -424,7 +424,11 @@ def _scratch_graph(base: str) -> KnowledgeGraph:
     import pyoxigraph
 
     folder = tempfile.mkdtemp(prefix="kg-build-")
-    graph = KnowledgeGraph(pyoxigraph.Store(folder), base=base)
+    try:
+        graph = KnowledgeGraph(pyoxigraph.Store(folder), base=base)
+    except BaseException:  # Ctrl-C while the database opens, before the finalizer below could own the folder
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     weakref.finalize(graph, shutil.rmtree, folder, True)
     return graph
 

@@ -4,6 +4,7 @@ in time and memory, never a traceback, and the good inputs beside it still make 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import signal
 import subprocess
@@ -180,6 +181,25 @@ def test_sigterm_while_a_file_is_written_stops_kg_as_ctrl_c_does_and_leaves_no_t
     assert process.returncode == 130 and b"kg: error: interrupted" in err and b"Traceback" not in err, err[-2000:]
     assert [entry.name for entry in folder.iterdir()] == ["out.ttl"] and out.read_bytes() == previous
     assert _no_process_mentions(str(records)), "a worker of the stopped build is still running"
+
+
+def test_an_interrupt_just_after_the_temporary_file_is_made_still_removes_it(tmp_path, monkeypatch):
+    """The moment the SIGTERM test above can hit: the temporary file exists but its maker has not yet
+    returned (``tempfile.mkstemp`` left such files behind). Ctrl-C there must still cost nothing."""
+    from kg.io import outputs
+
+    out = tmp_path / "out.nq"
+    out.write_bytes(b"previous\n")
+    real_open = os.open
+
+    def open_then_interrupt(path, flags, mode=0o777):
+        real_open(path, flags, mode)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs.os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt), outputs.atomic_write(out) as handle:
+        handle.write(b"never\n")
+    assert [entry.name for entry in tmp_path.iterdir()] == ["out.nq"] and out.read_bytes() == b"previous\n"
 
 
 def test_sigterm_while_topics_are_read_in_workers_ends_kg_and_a_second_one_ends_it_at_once(tmp_path):

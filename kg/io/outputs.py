@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -14,6 +14,7 @@ from kg.errors import KgError, UsageError
 
 T = TypeVar("T")
 STDOUT = "-"  # the output name that means standard output
+_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _mode_for(target: Path) -> int:
@@ -46,17 +47,32 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise KgError(f"{target}: the folder {folder} does not exist")
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    # The name is chosen before the file is made, inside the ``try``: an interrupt that lands just after
+    # the file is created (as tempfile.mkstemp would leave it) still finds the name to remove.
+    temporary: Path | None = None
+    handle: BinaryIO | None = None
+    descriptor = -1
     try:
-        with os.fdopen(descriptor, "wb") as handle:
+        while descriptor < 0:
+            temporary = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
+            try:
+                descriptor = os.open(temporary, _CREATE_NEW, 0o600)
+            except FileExistsError:
+                temporary = None
+        handle = os.fdopen(descriptor, "wb")
+        with handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if handle is None and descriptor >= 0:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         raise
 
 

@@ -63,7 +63,7 @@ ON_DISK_RECORDS = 200_000
 # 100,000-paper build to 4.4 GB, against 1.9 GB without).
 HELD_RECORDS = 20_000
 # What a store's build keeps of its statements for the next build (kg.rdf.changes); the number names the layout.
-STATEMENT_DIGESTS = "statement-digests-1"
+STATEMENT_DIGESTS = "statement-digests-2"
 
 
 @dataclass(frozen=True)
@@ -807,7 +807,7 @@ def _store_statements(
         load_statements(database, resolution, base, topics, in_memory=False, progress=progress, digests=digests,
                         also=take)  # fmt: skip
     else:
-        digests = StatementDigests(spill=start.folder)
+        digests = StatementDigests(spill=start.folder, seed=previous.seed)
         changed = update_statements(database, resolution, base, topics, previous, digests, progress=progress,
                                     also=take)  # fmt: skip
         database.flush()  # the deletions are in memory until then

@@ -63,7 +63,9 @@ ON_DISK_RECORDS = 200_000
 # 100,000-paper build to 4.4 GB, against 1.9 GB without).
 HELD_RECORDS = 20_000
 # What a store's build keeps of its statements for the next build (kg.rdf.changes); the number names the layout.
-STATEMENT_DIGESTS = "statement-digests-2"
+STATEMENT_DIGESTS = "statement-digests-3"
+# Each source graph's fingerprint (kg.rdf.writer.SourceGraphs), kept beside the statement digests.
+SOURCE_GRAPHS = "source-graphs-1"
 
 
 @dataclass(frozen=True)
@@ -788,10 +790,10 @@ def _store_statements(
     file: _SortedFile | None = None,
 ) -> None:
     """The statements into a store's new generation: only what changed when its database is a copy of the last
-    one and the digests the last build kept are whole, else all; the digests kept for the next build. With
-    ``file``, every statement goes there too."""
+    one and the digests the last build kept are whole, else all; the digests (and the sources' graphs'
+    fingerprints) kept for the next build. With ``file``, every statement goes there too."""
     from kg.rdf.changes import KeptDigests, StatementDigests
-    from kg.rdf.writer import load_statements, update_statements
+    from kg.rdf.writer import SourceGraphs, load_statements, update_statements
 
     take = None if file is None else file.take
     previous = None
@@ -800,23 +802,31 @@ def _store_statements(
             previous = KeptDigests(start.previous.read(STATEMENT_DIGESTS) or b"")
         except ValueError:
             previous = None
+    # A graph the last build wrote the same is not written again, unless a file needs every statement.
+    kept_graphs = start.previous.read(SOURCE_GRAPHS) if previous is not None and start.previous else None
+    graphs = SourceGraphs.read(kept_graphs) if file is None else None
     if previous is None:
         if start.copied:
             database.clear()  # a copy whose statements cannot be told apart: loaded again whole
         digests = StatementDigests()
         load_statements(database, resolution, base, topics, in_memory=False, progress=progress, digests=digests,
-                        also=take)  # fmt: skip
+                        also=take, graphs=graphs)  # fmt: skip
     else:
         digests = StatementDigests(spill=start.folder, seed=previous.seed)
         changed = update_statements(database, resolution, base, topics, previous, digests, progress=progress,
-                                    also=take)  # fmt: skip
+                                    also=take, graphs=graphs)  # fmt: skip
         database.flush()  # the deletions are in memory until then
         if changed["statements deleted"] >= 0:
+            same = ""
+            if changed["graphs kept"]:
+                same = f"; {changed['graphs kept']:,} of {len(graphs.fingerprints):,} sources' graphs not written again"
             report.notes.append(
                 f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
-                f"{changed['groups deleted']:,} removed; the others as the last build left them"
+                f"{changed['groups deleted']:,} removed; the others as the last build left them{same}"
             )
     start.kept.save(STATEMENT_DIGESTS, digests.kept_parts())
+    if graphs is not None:
+        start.kept.save(SOURCE_GRAPHS, graphs.kept_lines())
 
 
 class _SortedFile:

@@ -50,7 +50,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
     names = list(sources)
     first = pick.choice(names)
     assert build([first], options, target=_store(store)).status == 0
-    reused = updated = 0
+    reused = updated = graphs_kept = 0
     for _ in range(7):
         held = [entry.name for entry in StoreFolder(store).sources()]
         action = pick.choice(["add", "add", "remove", "change"] if len(held) > 1 else ["add", "change"])
@@ -67,12 +67,14 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
         assert report.status == 0, report.summary()
         reused += any("as the last build read them" in note for note in map(str, report.notes))
         updated += any("the others as the last build left them" in note for note in map(str, report.notes))
+        graphs_kept += any("graphs not written again" in note for note in map(str, report.notes))
         held = [entry.name for entry in StoreFolder(store).sources()]
         full = build(held, options)
         assert open_graph(store).canonical_nquads() == full.graph.canonical_nquads(), (action, held)
         assert set(open_graph(store).store.named_graphs()) == set(full.graph.store.named_graphs()), (action, held)
     assert reused, "no step read its topics from what the last build kept"
     assert updated, "no step changed a copy of the last database"
+    assert graphs_kept, "no step left a source's graph as the last build wrote it"
 
 
 def kept_now(store, name):
@@ -118,3 +120,44 @@ def test_readings_kept_damaged_or_by_other_settings_are_read_again(tmp_path, fix
     report = add(store, pages[2])
     assert not any("as the last build read them" in str(note) for note in report.notes)
     assert open_graph(store).canonical_nquads() == build(pages).graph.canonical_nquads()
+
+
+def _records_file(path: Path, *papers: tuple[str, list[str], str]) -> str:
+    import json
+
+    lines = [json.dumps({"title": title, "authors": [{"name": name} for name in names], "date": date})
+             for title, names, date in papers]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def _notes(report) -> str:
+    return " ".join(map(str, report.notes))
+
+
+def test_a_sources_graph_is_written_again_exactly_when_what_it_is_made_from_changed(tmp_path, monkeypatch):
+    """A source's graph is left as the last build wrote it only while its records and what resolution decided
+    for them are the same: a new source that gives one of its authors a fuller name makes it written again
+    (with that name), an unrelated source's graph is kept, and another kg's statements are never kept."""
+    from kg.rdf import writer
+
+    a = _records_file(tmp_path / "a.jsonl", ("Graph networks for molecules", ["J. Smith", "Ada Lovelace"], "2020"))
+    b = _records_file(tmp_path / "b.jsonl", ("Unrelated work on tides", ["Zed Quinn"], "2021"))
+    c = _records_file(tmp_path / "c.jsonl", ("Graph networks for proteins", ["John Smith", "Ada Lovelace"], "2022"))
+    store = str(tmp_path / "store")
+    assert build([a, b], target=_store(store)).status == 0
+    report = add(store, c)
+    # b's graph is the same; a's is not: "J. Smith" is now John Smith, its chosen name.
+    assert report.status == 0 and "1 of 3 sources' graphs not written again" in _notes(report), report.notes
+    assert open_graph(store).canonical_nquads() == build([a, b, c]).graph.canonical_nquads()
+    query = "SELECT ?label WHERE { GRAPH ?g { ?author skos:prefLabel ?label ; kg:name 'J. Smith' } }"
+    assert [str(row["label"]) for row in open_graph(store).query(query).as_dicts()] == ["John Smith"]
+    # Removing c: a's graph goes back to what it was, b's is kept again.
+    report = remove(store, c)
+    assert "1 of 2 sources' graphs not written again" in _notes(report), report.notes
+    assert open_graph(store).canonical_nquads() == build([a, b]).graph.canonical_nquads()
+    # A kg whose code differs keeps none of the last build's graphs.
+    monkeypatch.setattr(writer, "_WRITER_VERSION", "0" * 32)
+    report = add(store, c)
+    assert report.status == 0 and "graphs not written again" not in _notes(report), report.notes
+    assert open_graph(store).canonical_nquads() == build([a, b, c]).graph.canonical_nquads()

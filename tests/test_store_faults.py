@@ -277,7 +277,8 @@ def test_a_full_disk_changes_nothing_and_the_next_try_succeeds(tmp_path, pages, 
     assert main(["build", str(pages[0]), "--store", str(store), "-q"]) == 0
     before = _graph(store)
     filler = small_disk / "filler"
-    with open(filler, "wb") as handle, contextlib.suppress(OSError):
+    # Unbuffered: what a failed write left is not flushed again (and refused again) on close.
+    with open(filler, "wb", buffering=0) as handle, contextlib.suppress(OSError):
         while True:
             handle.write(b"\0" * 65536)
             handle.flush()

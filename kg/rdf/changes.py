@@ -39,7 +39,7 @@ import os
 import secrets
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,8 @@ class StatementDigests:
         self.seed = secrets.randbits(64) if seed is None else seed
         self._groups: list[np.ndarray] = []
         self._hashes: list[np.ndarray] = []
+        self._graph_keys: list[np.ndarray] = []  # each group's graph (its hash), to carry a graph's groups whole
+        self._carried = False  # whether groups of graphs this build did not write were taken from the last
         # Open as long as this object lives (apply reads it back); the system removes it once closed.
         self._spill = tempfile.TemporaryFile(dir=spill) if spill is not None else None  # noqa: SIM115
         self._chunks: list[tuple[int, int, int]] = []  # where each chunk is in the spill file, its lines
@@ -77,6 +79,8 @@ class StatementDigests:
         encoded = [line.encode("utf-8") for line in lines]
         hash_, seed = xxhash.xxh3_64_intdigest, self.seed
         keys: dict[str, int] = {}
+        graph_keys: dict[str, int] = {}
+        graph_of: dict[int, int] = {}  # group -> its graph's key
         groups = []
         for line, subject in lines.items():
             # The graph is the last term: after the object, whatever the object holds.
@@ -85,7 +89,11 @@ class StatementDigests:
             key = keys.get(name)
             if key is None:
                 key = keys[name] = hash_(name.encode("utf-8"), seed)
-                self._graphs.add(graph)
+                graph_key = graph_keys.get(graph)
+                if graph_key is None:
+                    graph_key = graph_keys[graph] = hash_(graph.encode("utf-8"), seed)
+                    self._graphs.add(graph)
+                graph_of[key] = graph_key
             groups.append(key)
         line_groups = np.array(groups, dtype=np.uint64)
         hashes = np.fromiter([hash_(line, seed) for line in encoded], np.uint64, len(encoded))
@@ -95,6 +103,7 @@ class StatementDigests:
         np.add.at(sums, inverse, hashes)  # modulo 2**64
         self._groups.append(chunk_keys)
         self._hashes.append(sums)
+        self._graph_keys.append(np.fromiter([graph_of[key] for key in chunk_keys.tolist()], np.uint64, len(chunk_keys)))
         self._named.append(self._names.compress("".join(f"{k:016x} {n}\n" for n, k in keys.items()).encode("utf-8")))
         data = b"\n".join(encoded) + b"\n"
         if self._spill is not None:  # the chunk, then its lines' groups
@@ -103,16 +112,42 @@ class StatementDigests:
             self._spill.write(line_groups.tobytes())
         return data
 
-    def _digests(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each group's key (sorted) and digest (the sum of its lines' hashes, modulo 2**64)."""
+    def _digests(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each group's key (sorted), digest (the sum of its lines' hashes, modulo 2**64) and graph's key."""
         if not self._groups:
-            return np.zeros(0, np.uint64), np.zeros(0, np.uint64)
+            return np.zeros(0, np.uint64), np.zeros(0, np.uint64), np.zeros(0, np.uint64)
         if len(self._groups) > 1:  # once every chunk is in (apply, then kept): merged into one
-            keys, inverse = np.unique(np.concatenate(self._groups), return_inverse=True)
+            keys, first, inverse = np.unique(np.concatenate(self._groups), return_index=True, return_inverse=True)
             digests = np.zeros(len(keys), np.uint64)
             np.add.at(digests, inverse, np.concatenate(self._hashes))
             self._groups, self._hashes = [keys], [digests]
-        return self._groups[0], self._hashes[0]
+            self._graph_keys = [np.concatenate(self._graph_keys)[first]]
+        return self._groups[0], self._hashes[0], self._graph_keys[0]
+
+    def carry(self, previous: KeptDigests, graphs: Iterable[str]) -> int:
+        """Take the groups of ``graphs`` (graph IRIs this build did not write) as ``previous`` kept them: the
+        store keeps their statements as the last build left them. Returns how many groups were carried."""
+        terms = {f"<{graph}>".encode() for graph in graphs}
+        if not terms:
+            return 0
+        hash_ = xxhash.xxh3_64_intdigest
+        wanted = np.fromiter([hash_(term, self.seed) for term in terms], np.uint64, len(terms))
+        mask = np.isin(previous.graph_keys, wanted)
+        self._groups.append(previous.keys[mask])
+        self._hashes.append(previous.digests[mask])
+        self._graph_keys.append(previous.graph_keys[mask])
+        self._graphs.update(term.decode() for term in terms)
+        self._carried = True
+        batch: list[bytes] = []
+        for line in previous._name_lines():
+            if line[line.rindex(b" ") + 1 :] in terms:
+                batch.append(line)
+                if len(batch) >= 50_000:
+                    self._named.append(self._names.compress(b"\n".join(batch) + b"\n"))
+                    batch = []
+        if batch:
+            self._named.append(self._names.compress(b"\n".join(batch) + b"\n"))
+        return int(mask.sum())
 
     def kept(self) -> bytes:
         """What the next build of this store reads back (:class:`KeptDigests`)."""
@@ -120,8 +155,8 @@ class StatementDigests:
 
     def kept_parts(self) -> list[bytes]:
         """:meth:`kept` in parts, to be written one after the other (never joined: a million papers' are 700 MB)."""
-        keys, digests = self._digests()
-        body = [keys.tobytes(), digests.tobytes(), *self._named, self._names.copy().flush()]
+        keys, digests, graph_keys = self._digests()
+        body = [keys.tobytes(), digests.tobytes(), graph_keys.tobytes(), *self._named, self._names.copy().flush()]
         digest = hashlib.blake2b()
         for part in body:
             digest.update(part)
@@ -138,7 +173,7 @@ class StatementDigests:
         import pyoxigraph
 
         assert self._spill is not None, "apply needs the chunks: StatementDigests(spill=FOLDER)"
-        keys, digests = self._digests()
+        keys, digests, _ = self._digests()
         at = np.searchsorted(previous.keys, keys)
         found = at < len(previous.keys)
         found[found] = previous.keys[at[found]] == keys[found]
@@ -146,7 +181,8 @@ class StatementDigests:
         gone = np.setdiff1d(previous.keys, keys, assume_unique=True)
         rewritten = np.union1d(changed, keys[~found])
         outcome = {"groups rewritten": len(rewritten), "groups deleted": len(gone), "statements deleted": 0}
-        if len(keys) >= _RELOAD_MIN_GROUPS and len(rewritten) + len(gone) > _RELOAD_SHARE * len(keys):
+        many = len(keys) >= _RELOAD_MIN_GROUPS and len(rewritten) + len(gone) > _RELOAD_SHARE * len(keys)
+        if many and not self._carried:  # carried groups have no lines here to load again
             store.clear()
             chunks = (data for data, _ in self._read_chunks())
             outcome["statements deleted"] = -1  # all: the store was emptied
@@ -210,7 +246,8 @@ class KeptDigests:
         size = 8 * count
         self.keys = np.frombuffer(body, np.uint64, count)
         self.digests = np.frombuffer(body, np.uint64, count, size)
-        self._names = body[2 * size :]
+        self.graph_keys = np.frombuffer(body, np.uint64, count, 2 * size)
+        self._names = body[3 * size :]
 
     def names(self, wanted: np.ndarray) -> Iterator[tuple[str, str]]:
         """(subject IRI, graph IRI) of each group of ``wanted``."""

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
@@ -49,7 +50,6 @@ from kg.resolve import Resolution, resolve
 from kg.resolve.aliases import Aliases
 from kg.resolve.keys import normalise_arxiv_id, normalise_doi
 from kg.resolve.orgs import ror_of
-from kg.resolve.papers import ResolvedPaper
 from kg.text import slug
 from kg.topics.categories import resolve_category
 from kg.topics.categories import scheme as category_scheme
@@ -115,6 +115,7 @@ def load_statements(
     progress: Progress | None = None,
     digests: StatementDigests | None = None,
     also: Callable[[dict[str, str]], None] | None = None,
+    graphs: SourceGraphs | None = None,
 ) -> dict[str, int]:
     """Write the statements of ``resolution`` into a pyoxigraph ``store``, a chunk of lines at a time.
 
@@ -149,6 +150,8 @@ def load_statements(
     also : callable, optional
         Handed each chunk's lines too (line -> its subject), before the store loads them (a file's
         :class:`kg.rdf.sorted_nquads.SortedNQuads`).
+    graphs : SourceGraphs, optional
+        Gathers each source graph's fingerprint, for the next build of a store (:func:`update_statements`).
 
     Returns
     -------
@@ -178,7 +181,7 @@ def load_statements(
             handed += len(lines)
 
         sink = QuadSink(flush=hand_on, chunk=chunk)
-        summary = write_statements(sink, resolution, base, topics, progress)
+        summary = write_statements(sink, resolution, base, topics, progress, graphs)
         sink.flush()
         tally = Tally(progress, "loading statements", handed)
         tally.advance(handed - sum(lines for _, lines in pending))
@@ -225,13 +228,19 @@ def update_statements(
     chunk: int = 250_000,
     progress: Progress | None = None,
     also: Callable[[dict[str, str]], None] | None = None,
+    graphs: SourceGraphs | None = None,
 ) -> dict[str, int]:
     """Make ``store``, which holds the statements a build described by ``previous`` wrote, hold those of
     ``resolution``: every statement is written again as text, and only the groups that changed reach the store
     (:mod:`kg.rdf.changes`). ``digests`` (made with a spill folder) gathers this build's digests; ``also`` is
     handed every chunk of lines too (see :func:`load_statements`).
 
-    Returns what :func:`write_statements` returns, with what changed in the store added.
+    With ``graphs`` (the source graphs' fingerprints the same build kept with ``previous``), the sources'
+    graphs whose fingerprint did not change are not written at all: their groups are carried from
+    ``previous`` and the store keeps their statements (``also`` then misses them).
+
+    Returns what :func:`write_statements` returns, with what changed in the store added (and ``"graphs
+    kept"``, the sources' graphs not written).
     """
 
     def take(lines: dict[str, str]) -> None:
@@ -240,12 +249,15 @@ def update_statements(
         digests.take(lines)
 
     sink = QuadSink(flush=take, chunk=chunk)
-    summary = write_statements(sink, resolution, base, topics, progress)
+    summary = write_statements(sink, resolution, base, topics, progress, graphs)
     sink.flush()
     tally = Tally(progress, "loading statements", None)
+    kept = len(graphs.kept) if graphs is not None else 0
+    if graphs is not None:
+        digests.carry(previous, graphs.kept)
     changed = digests.apply(store, previous)
     tally.finish()
-    return {**summary, **changed}
+    return {**summary, **changed, "graphs kept": kept}
 
 
 class _Counts:
@@ -279,12 +291,232 @@ class _Counts:
                 sink.value(cell, KG.paperCount, count)
 
 
+class SourceGraphs:
+    """Which source graphs a store's build writes again: a fingerprint of everything each one's statements are
+    made from, compared with the last build's.
+
+    A source's graph holds only what its records say, as resolution left them: the record itself, its paper's
+    IRI and the values chosen from it, the IRI and chosen name of each of its authors, the org each printed org
+    name is, the concepts and labels of its subjects and keywords, and its citations (:class:`_RecordFacts`).
+    Those, with kg's own code and data (:func:`writer_version`), are its fingerprint: a graph whose fingerprint
+    the last build kept is left as that build wrote it, and its statements are not written again.
+
+    Examples
+    --------
+    >>> graphs = SourceGraphs({"https://example.org/source/a": "f1"})
+    >>> graphs.keep("https://example.org/source/a", "f1"), graphs.keep("https://example.org/source/b", "f2")
+    (True, False)
+    >>> sorted(graphs.kept), graphs.fingerprints["https://example.org/source/b"]
+    (['https://example.org/source/a'], 'f2')
+    """
+
+    def __init__(self, previous: dict[str, str] | None = None) -> None:
+        self.previous = previous or {}
+        self.fingerprints: dict[str, str] = {}
+        self.kept: set[str] = set()
+        self._digests: dict[str, tuple[Any, Any]] = {}  # graph -> the digests of its records and of its keywords
+
+    def _of(self, graph: str) -> tuple[Any, Any]:
+        digests = self._digests.get(graph)
+        if digests is None:
+            import xxhash
+
+            digests = self._digests[graph] = (xxhash.xxh3_128(), xxhash.xxh3_128())
+        return digests
+
+    def note_record(self, graph: str, record: Record, facts: _RecordFacts) -> None:
+        """Add a record of ``graph`` and what resolution decided for it to the graph's fingerprint."""
+        self._of(graph)[0].update(repr((record, facts)).encode("utf-8", "surrogatepass"))
+
+    def note_keywords(self, graph: str, topics: tuple) -> None:
+        """Add a record's keyword topics to its graph's fingerprint (in the order of its records)."""
+        self._of(graph)[1].update(repr(topics).encode("utf-8", "surrogatepass"))
+
+    def seal(self, graph: str, citations: list[_Citation]) -> str:
+        """The fingerprint of ``graph`` once its records and keywords are noted, with its ``citations``."""
+        import xxhash
+
+        records, keywords = self._digests.pop(graph)
+        digest = xxhash.xxh3_128(writer_version().encode("ascii") + b"\0" + graph.encode("utf-8") + b"\0")
+        digest.update(records.digest() + keywords.digest())
+        digest.update(repr(citations).encode("utf-8", "surrogatepass"))
+        self.fingerprints[graph] = fingerprint = digest.hexdigest()
+        return fingerprint
+
+    def keep(self, graph: str, fingerprint: str) -> bool:
+        """Note ``graph``'s fingerprint; True when the last build wrote the same graph (it is not written)."""
+        self.fingerprints[graph] = fingerprint
+        if self.previous.get(graph) == fingerprint:
+            self.kept.add(graph)
+            return True
+        return False
+
+    def kept_lines(self) -> list[bytes]:
+        """What the next build reads back (:meth:`read`): a graph and its fingerprint a line."""
+        return [f"{graph} {fingerprint}\n".encode() for graph, fingerprint in sorted(self.fingerprints.items())]
+
+    @classmethod
+    def read(cls, data: bytes | None) -> SourceGraphs:
+        """The graphs :meth:`kept_lines` wrote, as the last build's (none from nothing or damaged data)."""
+        previous: dict[str, str] = {}
+        for line in (data or b"").decode("utf-8", "replace").splitlines():
+            graph, _, fingerprint = line.rpartition(" ")
+            if not graph or len(fingerprint) != 32:
+                return cls()
+            previous[graph] = fingerprint
+        return cls(previous)
+
+
+def writer_version() -> str:
+    """A digest of kg's code and data (every file of the package): statements written by another kg are not
+    taken for this one's."""
+    global _WRITER_VERSION
+    if _WRITER_VERSION is None:
+        import xxhash
+
+        root = Path(__file__).resolve().parent.parent
+        digest = xxhash.xxh3_128()
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+        _WRITER_VERSION = digest.hexdigest()
+    return _WRITER_VERSION
+
+
+_WRITER_VERSION: str | None = None
+
+
+class _RecordFacts(NamedTuple):
+    """Everything a record's statements are made from besides the record: what resolution decided for it."""
+
+    graph: str  # its source's graph
+    line: str  # its source line
+    paper: str  # its paper's IRI
+    chosen: tuple  # the paper's values chosen from this record: (name, value, ...) each
+    variants: tuple[str, ...]  # the titles this record printed that were not chosen
+    people: tuple[tuple[str, str], ...]  # each author's IRI and chosen name
+    affiliations: tuple[tuple[str | None, ...], ...]  # each author's affiliations as orgs (canonical names)
+    orgs: tuple[str | None, ...]  # the record's orgs as orgs
+    listed: tuple[str, str, str] | None  # the page owner it lists without printing: IRI, name, chosen name
+    subjects: tuple[tuple[_Concept, str, tuple[tuple[_Concept, str], ...]], ...]  # concept, label, parents
+
+
+class _Citation(NamedTuple):
+    """One citation as its source's graph says it."""
+
+    line: str
+    citing: str
+    cited: str
+    rule: str
+    text: str | None
+    cited_only: bool
+    work: tuple | None  # a cited-only work's label, title, year, venue, author and ids, where it is labelled
+
+
+_UNKNOWN_SOURCE = SourceRef("<unknown>", 1, "unknown")
+_CHOSEN = ("abstract", "date", "venue", "author_count", "upvotes", "has_code", "authors_truncated")
+
+
+class _Writer:
+    """One :func:`write_statements` run: what is decided over the whole build, and the facts of each record."""
+
+    def __init__(self, resolution: Resolution, mint: IriMinter) -> None:
+        self.resolution = resolution
+        self.mint = mint
+        self.paper_iris = [mint.paper(paper.identity, paper.title) for paper in resolution.papers]
+        self.own = _SourceTopics(resolution.records, mint)
+        # Each record's graph, one string per graph (a pointer a record); its source line is made when asked.
+        graphs: dict[str, str] = {}
+        self.graph_of: list[str] = []
+        for record in resolution.records:
+            source = record.source or _UNKNOWN_SOURCE
+            graph = mint.source(source.path, source.key)
+            self.graph_of.append(graphs.setdefault(graph, graph))
+
+    def line_of(self, index: int) -> str:
+        return self.mint.source_line(self.resolution.records[index].source or _UNKNOWN_SOURCE)
+
+    def facts(self, index: int) -> _RecordFacts:
+        resolution, mint = self.resolution, self.mint
+        record = resolution.records[index]
+        number = resolution.paper_of[index]
+        paper = resolution.papers[number]
+        came_from = paper.chosen_from
+        chosen: list[tuple] = [("title", paper.title)] if came_from.get("title") == index else []
+        for name in _CHOSEN:
+            if came_from.get(name) == index:
+                if name == "date":
+                    chosen.append((name, paper.date, paper.year, paper.date_inferred))
+                elif name == "venue":
+                    chosen.append((name, paper.venue, paper.venue_status))
+                else:
+                    chosen.append((name, getattr(paper, name)))
+        people = resolution.people
+        authors = tuple(
+            (mint.person_of(index, position), people.display[people.person(index, position)])
+            for position in range(len(record.authors))
+        )
+        listed = people.listed.get(index)
+        own = self.own
+        return _RecordFacts(
+            graph=self.graph_of[index],
+            line=self.line_of(index),
+            paper=self.paper_iris[number],
+            chosen=tuple(chosen),
+            variants=tuple(variant for variant, printed_by in paper.title_variants if printed_by == index),
+            people=authors,
+            affiliations=tuple(tuple(map(resolution.orgs.canonical, a.affiliations)) for a in record.authors),
+            orgs=tuple(map(resolution.orgs.canonical, record.orgs)),
+            listed=(mint.person(listed[0]), listed[1], people.display[listed[0]]) if listed is not None else None,
+            subjects=tuple(
+                (concept, own.label(concept), tuple((p, own.label(p)) for p in own.parents.get(concept.iri, [])))
+                for concept in own.subjects[index]
+            ),
+        )
+
+    def citations(self) -> dict[str, list[_Citation]]:
+        """Every citation, by the graph of the source that listed it, in the order resolution gave them."""
+        result = self.resolution.citations
+        cited_iris = [self.mint.paper(work.identity, work.title or work.label) for work in result.cited_only]
+        iris = self.paper_iris + cited_iris
+        labelled: set[int] = set()
+        by_graph: defaultdict[str, list[_Citation]] = defaultdict(list)
+        for citation in result.citations:
+            work = None
+            cited_only = citation.cited >= result.paper_count
+            if cited_only and citation.cited not in labelled:  # written once, where it is first cited
+                labelled.add(citation.cited)
+                cited = result.cited_only[citation.cited - result.paper_count]
+                work = (cited.label, cited.title, cited.year, cited.venue, cited.cited_author, cited.ids)
+            line = self.line_of(citation.record)
+            cited_iri = iris[citation.cited]
+            listed = _Citation(line, iris[citation.citing], cited_iri, citation.rule, citation.text, cited_only, work)
+            by_graph[self.graph_of[citation.record]].append(listed)
+        return by_graph
+
+    def keywords(self, found_labels: dict[str, str]) -> list[tuple]:
+        """Each record's keywords as topics: (topic IRI, its last segment, label, as printed, method) each."""
+        named: dict[str, tuple[str, str, str]] = {}
+        out = []
+        for kept in self.own.keywords:
+            topics = []
+            for keyword in kept:
+                if keyword.key not in named:
+                    iri = self.mint.topic(keyword.key)
+                    label = found_labels.get(iri) or keyword_label(keyword.key, self.own.forms[keyword.key])
+                    named[keyword.key] = (iri, iri.rsplit("/", 1)[-1], label)
+                topics.append((*named[keyword.key], keyword.printed, keyword.method))
+            out.append(tuple(topics))
+        return out
+
+
 def write_statements(
     sink: QuadSink,
     resolution: Resolution,
     base: str,
     topics: Topics | None = None,
     progress: Progress | None = None,
+    graphs: SourceGraphs | None = None,
 ) -> dict[str, int]:
     """Every statement of ``resolution`` (and its papers' ``topics``) into ``sink``.
 
@@ -293,42 +525,35 @@ def write_statements(
     gave, counted over records: ``subjects`` and ``keyword topics`` written, and the keywords
     that gave no topic (``keywords dropped as junk``, ``keywords over the cap``), which stay in
     the records but are not in the graph.
+
+    With ``graphs`` (:class:`SourceGraphs`), the statements of a source's graph whose fingerprint is the last
+    build's are not written (:attr:`SourceGraphs.kept` names them); the graphs of the whole build (topics,
+    counts, resolution) always are. The sources' graphs are then written once the topics are in.
     """
     with_topics = topics is not None and bool(resolution.papers)
     tally = Tally(progress, "writing statements", len(resolution.records) + (len(resolution.papers) * with_topics))
     mint = IriMinter(base)
     mint.use_people(resolution.people)
+    writer = _Writer(resolution, mint)
     counts = _Counts()
-    paper_iris = [mint.paper(paper.identity, paper.title) for paper in resolution.papers]
-    for iri, paper in zip(paper_iris, resolution.papers, strict=True):
+    for iri, paper in zip(writer.paper_iris, resolution.papers, strict=True):
         if paper.year is not None:
             counts.year_of[iri] = paper.year
-    described_sources: set[str] = set()
-    own = _SourceTopics(resolution.records, mint)
-    for index, record in enumerate(resolution.records):
-        source = record.source or SourceRef("<unknown>", 1, "unknown")
-        source_iri = mint.source(source.path, source.key)
-        sink.set_graph(source_iri)
-        if source_iri not in described_sources:
-            described_sources.add(source_iri)
-            sink.link(source_iri, RDF_TYPE, KG.Source)
-            sink.value(source_iri, KG.path, source.path)
-        sink.value(source_iri, KG.format, source.format)
-        line_iri = mint.source_line(source)
-        sink.link(line_iri, RDF_TYPE, KG.SourceLine)
-        sink.value(line_iri, KG.line, source.line)
-        sink.link(line_iri, KG.inSource, source_iri)
-        number = resolution.paper_of[index]
-        paper_iri = paper_iris[number]
-        sink.link(paper_iri, RDF_TYPE, KG.Paper)
-        sink.link(paper_iri, PROV_DERIVED_FROM, line_iri)
-        _describe_chosen(sink, paper_iri, resolution.papers[number], index)
-        _describe_record(sink, mint, resolution, record, paper_iri, line_iri, index, counts)
-        for subject in own.subjects[index]:
-            _describe_subject(sink, mint, paper_iri, subject, own, counts)
-        tally.advance()
-    if resolution.citations.citations:
-        _describe_citations(sink, mint, resolution, paper_iris, counts)
+    records = resolution.records
+    citations = writer.citations() if resolution.citations.citations else {}
+    now = graphs is None or not graphs.previous  # nothing to compare with: every graph is written, at once
+    if now:  # while the topics are read
+        for index, record in enumerate(records):
+            facts = writer.facts(index)
+            _describe_source_record(sink, mint, record, facts)
+            _count_record(counts, mint, record, facts)
+            if graphs is not None:
+                graphs.note_record(facts.graph, record, facts)
+            tally.advance()
+        for graph, listed in citations.items():
+            sink.set_graph(graph)
+            _describe_citations(sink, listed)
+            _count_citations(counts, listed)
     if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
     found_labels: dict[str, str] = {}
@@ -339,74 +564,166 @@ def write_statements(
         sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
         sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
         described: set[str] = set()
-        for paper, paper_hits in zip(paper_iris, hits, strict=True):
+        for paper, paper_hits in zip(writer.paper_iris, hits, strict=True):
             _describe_topics(sink, mint, paper, paper_hits, described, counts)
             for hit in paper_hits:
                 found_labels.setdefault(mint.topic(hit.key), hit.label)
             tally.advance()
-    _describe_keyword_topics(sink, mint, resolution, paper_iris, own, found_labels, counts)
+    keywords = writer.keywords(found_labels)
+    if now:
+        for index, topics_of in enumerate(keywords):
+            if graphs is not None:
+                graphs.note_keywords(writer.graph_of[index], topics_of)
+            if topics_of:
+                sink.set_graph(writer.graph_of[index])
+                paper = writer.paper_iris[resolution.paper_of[index]]
+                _describe_keyword_topics(sink, mint, paper, writer.line_of(index), topics_of)
+                _count_keywords(counts, paper, topics_of)
+        if graphs is not None:
+            for graph in dict.fromkeys(writer.graph_of):
+                graphs.seal(graph, citations.get(graph, []))
+    else:
+        _write_source_graphs(sink, writer, graphs, citations, keywords, counts, tally)
     counts.describe(sink, base)
     tally.finish()
-    return own.summary()
+    return writer.own.summary()
 
 
-def _describe_chosen(sink: QuadSink, paper: str, chosen: ResolvedPaper, record_index: int) -> None:
-    """The paper's chosen values that came from record ``record_index``, in that record's graph."""
-    came_from = chosen.chosen_from
-    if came_from.get("title") == record_index:
-        sink.value(paper, KG.title, chosen.title)
-    for variant, printed_by in chosen.title_variants:
-        if printed_by == record_index:
-            sink.value(paper, KG.alternativeTitle, variant)
-    if came_from.get("abstract") == record_index:
-        sink.value(paper, KG.abstract, chosen.abstract)
-    if came_from.get("date") == record_index and chosen.date:
-        sink.value(paper, KG.date, chosen.date, _DATE_TYPES[len(chosen.date)])
-        sink.value(paper, KG.year, chosen.year)
-        if chosen.date_inferred:
-            sink.value(paper, KG.dateInferred, True)
-    if came_from.get("venue") == record_index:
-        sink.value(paper, KG.venue, chosen.venue)
-        sink.value(paper, KG.venueStatus, chosen.venue_status)
-    if came_from.get("author_count") == record_index:
-        sink.value(paper, KG.authorCount, chosen.author_count)
-    if came_from.get("upvotes") == record_index:
-        sink.value(paper, KG.upvotes, chosen.upvotes)
-    if came_from.get("has_code") == record_index:
-        sink.value(paper, KG.hasCode, chosen.has_code)
-    if came_from.get("authors_truncated") == record_index:
-        sink.value(paper, KG.authorsTruncated, chosen.authors_truncated)
-
-
-def _describe_record(
+def _write_source_graphs(
     sink: QuadSink,
-    mint: IriMinter,
-    resolution: Resolution,
-    record: Record,
-    paper: str,
-    line_iri: str,
-    record_index: int,
+    writer: _Writer,
+    graphs: SourceGraphs,
+    citations: dict[str, list[_Citation]],
+    keywords: list[tuple],
     counts: _Counts,
+    tally: Tally,
 ) -> None:
+    """Each source's graph whose fingerprint changed since the last build, whole; every graph counted."""
+    records, mint = writer.resolution.records, writer.mint
+    by_graph: defaultdict[str, list[int]] = defaultdict(list)
+    for index, graph in enumerate(writer.graph_of):
+        by_graph[graph].append(index)
+    for graph, indexes in by_graph.items():
+        facts = []
+        for index in indexes:
+            made = writer.facts(index)
+            facts.append(made)
+            graphs.note_record(graph, records[index], made)
+            graphs.note_keywords(graph, keywords[index])
+            _count_record(counts, mint, records[index], made)
+            _count_keywords(counts, made.paper, keywords[index])
+        listed = citations.get(graph, [])
+        _count_citations(counts, listed)
+        if graphs.keep(graph, graphs.seal(graph, listed)):
+            tally.advance(len(indexes))
+            continue
+        for index, made in zip(indexes, facts, strict=True):
+            _describe_source_record(sink, mint, records[index], made)
+            tally.advance()
+        if listed:
+            sink.set_graph(graph)
+            _describe_citations(sink, listed)
+        for index, made in zip(indexes, facts, strict=True):
+            if keywords[index]:
+                sink.set_graph(graph)
+                _describe_keyword_topics(sink, mint, made.paper, made.line, keywords[index])
+
+
+def _describe_source_record(sink: QuadSink, mint: IriMinter, record: Record, facts: _RecordFacts) -> None:
+    """What one record says, in its source's graph: the source, its line, the paper and what the record says
+    of it."""
+    source = record.source or _UNKNOWN_SOURCE
+    graph = facts.graph
+    sink.set_graph(graph)
+    if sink.first(graph, "source"):
+        sink.link(graph, RDF_TYPE, KG.Source)
+        sink.value(graph, KG.path, source.path)
+    sink.value(graph, KG.format, source.format)
+    line = facts.line
+    sink.link(line, RDF_TYPE, KG.SourceLine)
+    sink.value(line, KG.line, source.line)
+    sink.link(line, KG.inSource, graph)
+    paper = facts.paper
+    sink.link(paper, RDF_TYPE, KG.Paper)
+    sink.link(paper, PROV_DERIVED_FROM, line)
+    _describe_chosen(sink, paper, facts)
+    _describe_record(sink, mint, record, facts)
+    for subject, label, parents in facts.subjects:
+        _describe_subject(sink, mint, paper, subject, label, parents)
+
+
+def _count_record(counts: _Counts, mint: IriMinter, record: Record, facts: _RecordFacts) -> None:
+    """The papers one record counts for its authors, orgs, categories and subjects."""
+    paper = facts.paper
+    for (author, _), orgs in zip(facts.people, facts.affiliations, strict=True):
+        counts.add(author, paper, "author")
+        for canonical in orgs:
+            if canonical is not None:
+                counts.add(mint.org(canonical), paper, "org")
+    if facts.listed is not None:
+        counts.add(facts.listed[0], paper, "author")
+    for canonical in facts.orgs:
+        if canonical is not None:
+            counts.add(mint.org(canonical), paper, "org")
+    for code in record.categories:
+        counts.add(_category_iri(mint, code), paper, "topic")
+    for subject, _, _ in facts.subjects:
+        counts.add(subject.iri, paper, "topic")
+
+
+def _count_keywords(counts: _Counts, paper: str, topics: tuple) -> None:
+    for topic, *_ in topics:
+        counts.add(topic, paper, "topic")
+
+
+def _count_citations(counts: _Counts, citations: list[_Citation]) -> None:
+    for citation in citations:
+        counts.add(citation.cited, citation.citing, "citation")
+
+
+def _describe_chosen(sink: QuadSink, paper: str, facts: _RecordFacts) -> None:
+    """The paper's chosen values that came from this record, in its graph."""
+    chosen = facts.chosen
+    if chosen and chosen[0][0] == "title":
+        sink.value(paper, KG.title, chosen[0][1])
+    for variant in facts.variants:
+        sink.value(paper, KG.alternativeTitle, variant)
+    for name, value, *more in chosen:
+        if name == "abstract":
+            sink.value(paper, KG.abstract, value)
+        elif name == "date" and value:
+            sink.value(paper, KG.date, value, _DATE_TYPES[len(value)])
+            sink.value(paper, KG.year, more[0])
+            if more[1]:
+                sink.value(paper, KG.dateInferred, True)
+        elif name == "venue":
+            sink.value(paper, KG.venue, value)
+            sink.value(paper, KG.venueStatus, more[0])
+        elif name in _CHOSEN_PREDICATES:
+            sink.value(paper, _CHOSEN_PREDICATES[name], value)
+
+
+_CHOSEN_PREDICATES = {"author_count": KG.authorCount, "upvotes": KG.upvotes, "has_code": KG.hasCode,
+                      "authors_truncated": KG.authorsTruncated}  # fmt: skip
+
+
+def _describe_record(sink: QuadSink, mint: IriMinter, record: Record, facts: _RecordFacts) -> None:
     """What one record says of its paper: its ids, stated citation count, authorships, orgs and categories."""
+    paper, line_iri = facts.paper, facts.line
     _describe_ids(sink, paper, record.ids)
     stated = record.extra.get("citation_count") if record.extra else None
     if isinstance(stated, int) and not isinstance(stated, bool) and stated >= 0:
         sink.value(paper, KG.statedCitationCount, stated)
-    for position, author in enumerate(record.authors, start=1):
-        author_iri = mint.person_of(record_index, position - 1)
+    for position, (author, (author_iri, display), orgs) in enumerate(
+        zip(record.authors, facts.people, facts.affiliations, strict=True), start=1
+    ):
         authorship = f"{paper}/authorship/{position}-{author_iri.rsplit('/', 1)[-1]}"
         if sink.first(author_iri, author.name):
             sink.link(author_iri, RDF_TYPE, KG.Author)
             sink.value(author_iri, KG.name, author.name)
             # The name resolution chose for this person, one for every printing: the views' label.
-            sink.value(
-                author_iri,
-                SKOS + "prefLabel",
-                resolution.people.display[resolution.people.person(record_index, position - 1)],
-            )
+            sink.value(author_iri, SKOS + "prefLabel", display)
         sink.link(author_iri, KG.authored, paper)
-        counts.add(author_iri, paper, "author")
         sink.link(paper, KG.hasAuthorship, authorship)
         sink.link(authorship, RDF_TYPE, KG.Authorship)
         sink.link(authorship, KG.author, author_iri)
@@ -415,47 +732,34 @@ def _describe_record(
         sink.link(authorship, PROV_DERIVED_FROM, line_iri)
         if author.orcid:
             sink.value(author_iri, KG.identifier, f"orcid:{author.orcid}")
-        for affiliation in author.affiliations:
-            org = _describe_org(sink, mint, resolution, affiliation, ror_of(record, affiliation))
+        for affiliation, canonical in zip(author.affiliations, orgs, strict=True):
+            org = _describe_org(sink, mint, canonical, affiliation, ror_of(record, affiliation))
             if org:
                 sink.link(authorship, KG.affiliated, org)
                 sink.link(author_iri, KG.affiliated, org)
-                counts.add(org, paper, "org")
-    listed = resolution.people.listed.get(record_index)
-    if listed is not None:
-        _describe_listed_authorship(sink, mint, resolution, paper, line_iri, listed, counts)
-    for name in record.orgs:
-        org = _describe_org(sink, mint, resolution, name)
+    if facts.listed is not None:
+        _describe_listed_authorship(sink, paper, line_iri, facts.listed)
+    for name, canonical in zip(record.orgs, facts.orgs, strict=True):
+        org = _describe_org(sink, mint, canonical, name)
         if org:
             sink.link(paper, KG.affiliated, org)
-            counts.add(org, paper, "org")
     for code in record.categories:
-        _describe_category(sink, mint, paper, code, counts)
+        _describe_category(sink, mint, paper, code)
 
 
-def _describe_listed_authorship(
-    sink: QuadSink,
-    mint: IriMinter,
-    resolution: Resolution,
-    paper: str,
-    line_iri: str,
-    listed: tuple[int, str],
-    counts: _Counts,
-) -> None:
+def _describe_listed_authorship(sink: QuadSink, paper: str, line_iri: str, listed: tuple[str, str, str]) -> None:
     """The owner of a one-person page as an author of a paper the page lists without printing them.
 
     The authorship has no position (the page does not say where in the list they stand) and
     says whose page it comes from (``kg:listedOnPageOf``).
     """
-    person, owner = listed
-    author_iri = mint.person(person)
+    author_iri, owner, display = listed
     if sink.first(author_iri, owner):
         sink.link(author_iri, RDF_TYPE, KG.Author)
         sink.value(author_iri, KG.name, owner)
-        sink.value(author_iri, SKOS + "prefLabel", resolution.people.display[person])
+        sink.value(author_iri, SKOS + "prefLabel", display)
     authorship = f"{paper}/authorship/listed-{author_iri.rsplit('/', 1)[-1]}"
     sink.link(author_iri, KG.authored, paper)
-    counts.add(author_iri, paper, "author")
     sink.link(paper, KG.hasAuthorship, authorship)
     sink.link(authorship, RDF_TYPE, KG.Authorship)
     sink.link(authorship, KG.author, author_iri)
@@ -464,11 +768,15 @@ def _describe_listed_authorship(
     sink.link(authorship, PROV_DERIVED_FROM, line_iri)
 
 
-def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str, counts: _Counts) -> None:
+def _category_iri(mint: IriMinter, code: str) -> str:
+    category = resolve_category(code)
+    return mint.category(category.code if category else code)
+
+
+def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str) -> None:
     category = resolve_category(code)
     topic = mint.category(category.code if category else code)
     sink.link(paper, KG.citesTopic, topic)
-    counts.add(topic, paper, "topic")
     if not sink.first(topic, code):
         return
     sink.link(topic, RDF_TYPE, KG.Topic)
@@ -580,19 +888,25 @@ class _SourceTopics:
 
 
 def _describe_subject(
-    sink: QuadSink, mint: IriMinter, paper: str, subject: _Concept, own: _SourceTopics, counts: _Counts
+    sink: QuadSink,
+    mint: IriMinter,
+    paper: str,
+    subject: _Concept,
+    label: str,
+    parents: tuple[tuple[_Concept, str], ...],
 ) -> None:
     """A subject a source gives the paper, in the source's graph: a kg:Topic in its scheme, with its parents."""
     sink.link(paper, KG.citesTopic, subject.iri)
-    counts.add(subject.iri, paper, "topic")
     if sink.first(subject.iri, "topic"):
         sink.link(subject.iri, RDF_TYPE, KG.Topic)
-        _describe_concept(sink, mint, subject, own.parents.get(subject.iri, []), own)
-    if subject.given and subject.given != own.label(subject) and sink.first(subject.iri, subject.given):
+        _describe_concept(sink, mint, subject, label, parents)
+    if subject.given and subject.given != label and sink.first(subject.iri, subject.given):
         sink.value(subject.iri, SKOS + "altLabel", subject.given)
 
 
-def _describe_concept(sink: QuadSink, mint: IriMinter, concept: _Concept, parents: list[_Concept], own) -> None:
+def _describe_concept(
+    sink: QuadSink, mint: IriMinter, concept: _Concept, label: str, parents: tuple[tuple[_Concept, str], ...]
+) -> None:
     """A concept and the chain above it: scheme, label, notation and skos:broader; the top of a chain is a top
     concept of its scheme (a concept with no known parents is not said to be one)."""
     scheme = f"{mint.base}scheme/{slug(concept.scheme) or short_hash(concept.scheme)}"
@@ -601,18 +915,18 @@ def _describe_concept(sink: QuadSink, mint: IriMinter, concept: _Concept, parent
         arxiv = category_scheme()
         name = arxiv["label"] if concept.scheme == arxiv["id"] else scheme_label(concept.scheme)
         sink.value(scheme, SKOS + "prefLabel", name)
-    chain = [concept, *parents]
-    for position, node in enumerate(chain):
+    chain = [(concept, label), *parents]
+    for position, (node, node_label) in enumerate(chain):
         if position and not sink.first(node.iri, "concept"):
             continue  # a parent's own statements are written once a graph
         if position:
             sink.link(node.iri, RDF_TYPE, SKOS + "Concept")
         sink.link(node.iri, SKOS + "inScheme", scheme)
-        sink.value(node.iri, SKOS + "prefLabel", own.label(node))
+        sink.value(node.iri, SKOS + "prefLabel", node_label)
         if node.code:
             sink.value(node.iri, SKOS + "notation", node.code)
         if position + 1 < len(chain):
-            sink.link(node.iri, SKOS + "broader", chain[position + 1].iri)
+            sink.link(node.iri, SKOS + "broader", chain[position + 1][0].iri)
         elif parents or _is_top(node):
             sink.link(node.iri, SKOS + "topConceptOf", scheme)
 
@@ -624,53 +938,30 @@ def _is_top(concept: _Concept) -> bool:
     )
 
 
-def _describe_keyword_topics(
-    sink: QuadSink,
-    mint: IriMinter,
-    resolution: Resolution,
-    paper_iris: list[str],
-    own: _SourceTopics,
-    found_labels: dict[str, str],
-    counts: _Counts,
-) -> None:
-    """Each record's keywords as topics of kg's scheme, in its source's graph, with an assignment per paper.
+def _describe_keyword_topics(sink: QuadSink, mint: IriMinter, paper: str, line: str, topics: tuple) -> None:
+    """A record's keywords as topics of kg's scheme, in its source's graph, with an assignment per paper.
 
     The assignment node is the one a topic found in the paper's text has (``<paper>/topic/<topic>``):
     a keyword that is also found in the text adds its method to that assignment, whose score is the
     text's; an assignment only keywords gave has no score.
     """
     scheme = f"{mint.base}scheme/topics"
-    named: dict[str, tuple[str, str, str]] = {}  # key -> the topic's IRI, its last segment and its label
-    for index, record in enumerate(resolution.records):
-        keywords = own.keywords[index]
-        if not keywords:
-            continue
-        source = record.source or SourceRef("<unknown>", 1, "unknown")
-        sink.set_graph(mint.source(source.path, source.key))
-        line = mint.source_line(source)
-        paper = paper_iris[resolution.paper_of[index]]
-        if sink.first(scheme):
-            sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
-            sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
-        for keyword in keywords:
-            if keyword.key not in named:
-                iri = mint.topic(keyword.key)
-                label = found_labels.get(iri) or keyword_label(keyword.key, own.forms[keyword.key])
-                named[keyword.key] = (iri, iri.rsplit("/", 1)[-1], label)
-            topic, tail, label = named[keyword.key]
-            if sink.first(topic, "topic"):
-                sink.link(topic, RDF_TYPE, KG.Topic)
-                sink.value(topic, SKOS + "prefLabel", label)
-                sink.link(topic, SKOS + "inScheme", scheme)
-            if keyword.printed != label and sink.first(topic, keyword.printed):
-                sink.value(topic, SKOS + "altLabel", keyword.printed)
-            sink.link(paper, KG.citesTopic, topic)
-            counts.add(topic, paper, "topic")
-            assignment = f"{paper}/topic/{tail}"
-            sink.link(paper, KG.hasTopicAssignment, assignment)
-            sink.link(assignment, KG.topic, topic)
-            sink.value(assignment, KG.method, keyword.method)
-            sink.link(assignment, PROV_DERIVED_FROM, line)
+    if sink.first(scheme):
+        sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
+        sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
+    for topic, tail, label, printed, method in topics:
+        if sink.first(topic, "topic"):
+            sink.link(topic, RDF_TYPE, KG.Topic)
+            sink.value(topic, SKOS + "prefLabel", label)
+            sink.link(topic, SKOS + "inScheme", scheme)
+        if printed != label and sink.first(topic, printed):
+            sink.value(topic, SKOS + "altLabel", printed)
+        sink.link(paper, KG.citesTopic, topic)
+        assignment = f"{paper}/topic/{tail}"
+        sink.link(paper, KG.hasTopicAssignment, assignment)
+        sink.link(assignment, KG.topic, topic)
+        sink.value(assignment, KG.method, method)
+        sink.link(assignment, PROV_DERIVED_FROM, line)
 
 
 def _describe_merges(sink: QuadSink, mint: IriMinter, resolution: Resolution) -> None:
@@ -728,10 +1019,10 @@ def _describe_topics(
 
 
 def _describe_org(
-    sink: QuadSink, mint: IriMinter, resolution: Resolution, name: str, ror_id: str | None = None
+    sink: QuadSink, mint: IriMinter, canonical: str | None, name: str, ror_id: str | None = None
 ) -> str | None:
-    """The org node of a printed name (its resolved canonical name); None for a name with no letters."""
-    canonical = resolution.orgs.canonical(name)
+    """The org node of a printed name (``canonical``: resolution's name for it); None for a name with no
+    letters."""
     if canonical is None:
         return None
     org = mint.org(canonical)
@@ -747,34 +1038,23 @@ def _describe_org(
     return org
 
 
-def _describe_citations(
-    sink: QuadSink, mint: IriMinter, resolution: Resolution, paper_iris: list[str], counts: _Counts
-) -> None:
-    """Every citation, in the graph of the source that listed it, and the works known only from citations.
+def _describe_citations(sink: QuadSink, citations: list[_Citation]) -> None:
+    """The citations one source lists, in its graph (the sink's current one), and the works known only from
+    citations.
 
     A cited-only work is a kg:Paper with ``kg:citedOnly true`` in the graph of every source citing it;
     its label, title, year and identifiers are written once, in the graph of its first citing source.
     """
-    result = resolution.citations
-    cited_iris = [mint.paper(work.identity, work.title or work.label) for work in result.cited_only]
-    iris = paper_iris + cited_iris
-    described: set[tuple[str, str]] = set()
-    labelled: set[str] = set()
-    for citation in result.citations:
-        record = resolution.records[citation.record]
-        source = record.source or SourceRef("<unknown>", 1, "unknown")
-        graph = mint.source(source.path, source.key)
-        line = mint.source_line(source)
-        sink.set_graph(graph)
-        citing, cited = iris[citation.citing], iris[citation.cited]
-        if citation.cited >= result.paper_count and (cited, graph) not in described:
-            described.add((cited, graph))
+    described: set[str] = set()
+    for citation in citations:
+        line, citing, cited = citation.line, citation.citing, citation.cited
+        if citation.cited_only and cited not in described:
+            described.add(cited)
             sink.link(cited, RDF_TYPE, KG.Paper)
             sink.value(cited, KG.citedOnly, True)
             sink.link(cited, PROV_DERIVED_FROM, line)
-            if cited not in labelled:
-                labelled.add(cited)
-                _describe_cited_work(sink, cited, result.cited_only[citation.cited - result.paper_count])
+        if citation.work is not None:
+            _describe_cited_work(sink, cited, citation.work)
         node = f"{citing}/citation/{short_hash(line + ' ' + cited)}"
         sink.link(citing, KG.cites, cited)
         sink.link(citing, KG.hasCitation, node)
@@ -785,20 +1065,20 @@ def _describe_citations(
         if citation.text:
             sink.value(node, KG.referenceText, citation.text)
         sink.link(node, PROV_DERIVED_FROM, line)
-        counts.add(cited, citing, "citation")
 
 
-def _describe_cited_work(sink: QuadSink, iri: str, work: Any) -> None:
-    sink.value(iri, RDFS_LABEL, work.label)
-    if work.title:
-        sink.value(iri, KG.title, work.title)
-    if work.year:
-        sink.value(iri, KG.year, work.year)
-    if work.venue:
-        sink.value(iri, KG.venue, work.venue)
-    if work.cited_author:
-        sink.value(iri, KG.citedAuthor, work.cited_author)
-    _describe_ids(sink, iri, work.ids)
+def _describe_cited_work(sink: QuadSink, iri: str, work: tuple) -> None:
+    label, title, year, venue, cited_author, ids = work
+    sink.value(iri, RDFS_LABEL, label)
+    if title:
+        sink.value(iri, KG.title, title)
+    if year:
+        sink.value(iri, KG.year, year)
+    if venue:
+        sink.value(iri, KG.venue, venue)
+    if cited_author:
+        sink.value(iri, KG.citedAuthor, cited_author)
+    _describe_ids(sink, iri, ids)
 
 
 def _describe_ids(sink: QuadSink, paper: str, ids: dict[str, str]) -> None:

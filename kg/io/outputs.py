@@ -14,7 +14,6 @@ from kg.errors import KgError, UsageError
 
 T = TypeVar("T")
 STDOUT = "-"  # the output name that means standard output
-_CREATE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _mode_for(target: Path) -> int:
@@ -50,16 +49,14 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     # The name is chosen before the file is made, inside the ``try``: an interrupt that lands just after
     # the file is created (as tempfile.mkstemp would leave it) still finds the name to remove.
     temporary: Path | None = None
-    handle: BinaryIO | None = None
-    descriptor = -1
     try:
-        while descriptor < 0:
+        while True:
             temporary = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
             try:
-                descriptor = os.open(temporary, _CREATE_NEW, 0o600)
+                handle = open(temporary, "xb", opener=_private)  # noqa: SIM115 - closed by the with below
+                break
             except FileExistsError:
                 temporary = None
-        handle = os.fdopen(descriptor, "wb")
         with handle:
             yield handle
             handle.flush()
@@ -67,13 +64,15 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         os.chmod(temporary, _mode_for(target))
         os.replace(temporary, target)
     except BaseException:
-        if handle is None and descriptor >= 0:
-            with contextlib.suppress(OSError):
-                os.close(descriptor)
         if temporary is not None:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # not made (a read-only folder), or gone: the first error stands
                 os.unlink(temporary)
         raise
+
+
+def _private(path: str, flags: int) -> int:
+    """Open as :func:`open` asks, readable by its owner alone until it takes the mode of the file it replaces."""
+    return os.open(path, flags, 0o600)
 
 
 def check_output(path: str | os.PathLike[str], kinds: Mapping[str, T], what: str) -> T:

@@ -3,8 +3,9 @@
 A store's build keeps, beside its database, a digest of the statements about each subject in each
 named graph (a *group*: the 64-bit sum of a hash of each of its N-Quads lines) and the group's
 name. The hash is XXH3 (64 bits) with a seed drawn when a store is loaded whole and kept with its digests: ten times
-as fast as BLAKE2b on these short lines (8 M of them at 100,000 papers), and lines crafted to collide
-would need that seed, where 64 bits of an unkeyed hash can be made to collide by anyone.
+as fast as BLAKE2b on these short lines (8 M of them at 100,000 papers). It is no cryptographic hash: a pair of
+lines crafted to collide does so under about one seed in 2**27 (xxHash issue 1127), where the 64-bit BLAKE2b
+used before could be made to collide under every build with 2**32 work.
 
 The next build of that store starts from a copy of the database, writes every statement
 again as text (cheap), and hands Oxigraph only the groups whose digest changed: their old statements
@@ -46,6 +47,16 @@ import numpy as np
 import xxhash
 
 _HEADER = b'{"kg": "statement digests", "xxh3_64 seed": %d, "blake2b": "%s", "groups": %d}\n'
+
+
+def _body_digest(seed: int, count: int) -> Any:
+    """The digest that checks kept digests: of the seed and count too (a seed changed on disk would make
+    every group look new, and the groups of graphs carried, not written, look gone)."""
+    digest = hashlib.blake2b()
+    digest.update(b"%d %d\n" % (seed, count))
+    return digest
+
+
 # Past this share of the groups rewritten or deleted (of a store with at least _RELOAD_MIN_GROUPS groups),
 # emptying the copy and loading everything is cheaper than deleting statements one by one.
 _RELOAD_SHARE = 0.3
@@ -130,6 +141,8 @@ class StatementDigests:
         terms = {f"<{graph}>".encode() for graph in graphs}
         if not terms:
             return 0
+        if previous.seed != self.seed:  # its groups' keys would match none of this build's
+            raise ValueError("digests are carried only between builds hashed with one seed")
         hash_ = xxhash.xxh3_64_intdigest
         wanted = np.fromiter([hash_(term, self.seed) for term in terms], np.uint64, len(terms))
         mask = np.isin(previous.graph_keys, wanted)
@@ -139,7 +152,7 @@ class StatementDigests:
         self._graphs.update(term.decode() for term in terms)
         self._carried = True
         batch: list[bytes] = []
-        for line in previous._name_lines():
+        for line in previous.name_lines():
             if line[line.rindex(b" ") + 1 :] in terms:
                 batch.append(line)
                 if len(batch) >= 50_000:
@@ -157,7 +170,7 @@ class StatementDigests:
         """:meth:`kept` in parts, to be written one after the other (never joined: a million papers' are 700 MB)."""
         keys, digests, graph_keys = self._digests()
         body = [keys.tobytes(), digests.tobytes(), graph_keys.tobytes(), *self._named, self._names.copy().flush()]
-        digest = hashlib.blake2b()
+        digest = _body_digest(self.seed, len(keys))
         for part in body:
             digest.update(part)
         return [_HEADER % (self.seed, digest.hexdigest().encode("ascii"), len(keys)), *body]
@@ -237,7 +250,9 @@ class KeptDigests:
         try:
             fields = json.loads(header)
             count, seed = fields["groups"], fields["xxh3_64 seed"]
-            expected = _HEADER % (seed, hashlib.blake2b(body).hexdigest().encode("ascii"), count)
+            checked = _body_digest(seed, count)
+            checked.update(body)
+            expected = _HEADER % (seed, checked.hexdigest().encode("ascii"), count)
         except (ValueError, TypeError, KeyError):
             raise ValueError("not kept statement digests") from None
         if header + b"\n" != expected:
@@ -255,14 +270,14 @@ class KeptDigests:
             return
         wanted_set = {f"{key:016x}".encode("ascii") for key in wanted.tolist()}
         seen: set[bytes] = set()
-        for line in self._name_lines():
+        for line in self.name_lines():
             key, _, name = line.partition(b" ")
             if key in wanted_set and key not in seen:
                 seen.add(key)
                 subject, graph = name.decode("utf-8").split(" ")
                 yield subject[1:-1], graph[1:-1]
 
-    def _name_lines(self) -> Iterator[bytes]:
+    def name_lines(self) -> Iterator[bytes]:
         """The names' lines, decompressed a piece at a time (whole, they are ten times the file)."""
         reader = zlib.decompressobj()
         rest = b""

@@ -35,6 +35,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -314,14 +316,15 @@ class SourceGraphs:
         self.previous = previous or {}
         self.fingerprints: dict[str, str] = {}
         self.kept: set[str] = set()
-        self._digests: dict[str, tuple[Any, Any]] = {}  # graph -> the digests of its records and of its keywords
+        self.version = writer_version()  # taken when the build starts, before any kg file could change
+        # graph -> the digests of its records, of its keywords and of its citations (BLAKE2b: a source is
+        # hostile, and a crafted collision here would keep a changed graph as it was)
+        self._digests: dict[str, tuple[Any, Any, Any]] = {}
 
-    def _of(self, graph: str) -> tuple[Any, Any]:
+    def _of(self, graph: str) -> tuple[Any, Any, Any]:
         digests = self._digests.get(graph)
         if digests is None:
-            import xxhash
-
-            digests = self._digests[graph] = (xxhash.xxh3_128(), xxhash.xxh3_128())
+            digests = self._digests[graph] = tuple(hashlib.blake2b(digest_size=16) for _ in range(3))
         return digests
 
     def note_record(self, graph: str, record: Record, facts: _RecordFacts) -> None:
@@ -332,14 +335,16 @@ class SourceGraphs:
         """Add a record's keyword topics to its graph's fingerprint (in the order of its records)."""
         self._of(graph)[1].update(repr(topics).encode("utf-8", "surrogatepass"))
 
-    def seal(self, graph: str, citations: list[_Citation]) -> str:
-        """The fingerprint of ``graph`` once its records and keywords are noted, with its ``citations``."""
-        import xxhash
+    def note_citation(self, graph: str, citation: _Citation) -> None:
+        """Add a citation ``graph``'s source lists to its fingerprint (in the order resolution gave them)."""
+        self._of(graph)[2].update(repr(citation).encode("utf-8", "surrogatepass"))
 
-        records, keywords = self._digests.pop(graph)
-        digest = xxhash.xxh3_128(writer_version().encode("ascii") + b"\0" + graph.encode("utf-8") + b"\0")
-        digest.update(records.digest() + keywords.digest())
-        digest.update(repr(citations).encode("utf-8", "surrogatepass"))
+    def seal(self, graph: str) -> str:
+        """The fingerprint of ``graph`` once its records, keywords and citations are noted."""
+        parts = self._digests.pop(graph, None) or tuple(hashlib.blake2b(digest_size=16) for _ in range(3))
+        digest = hashlib.blake2b(f"{self.version}\0{graph}\0".encode(), digest_size=16)
+        for part in parts:
+            digest.update(part.digest())
         self.fingerprints[graph] = fingerprint = digest.hexdigest()
         return fingerprint
 
@@ -368,14 +373,15 @@ class SourceGraphs:
 
 
 def writer_version() -> str:
-    """A digest of kg's code and data (every file of the package): statements written by another kg are not
-    taken for this one's."""
+    """A digest of kg's code and data (every file of the package), of Python's version and of its Unicode
+    tables (IRIs are made from folded names): statements written by another kg are not taken for this one's."""
     global _WRITER_VERSION
     if _WRITER_VERSION is None:
-        import xxhash
+        import sys
+        import unicodedata
 
         root = Path(__file__).resolve().parent.parent
-        digest = xxhash.xxh3_128()
+        digest = hashlib.blake2b(f"{sys.version}\0{unicodedata.unidata_version}\0".encode(), digest_size=16)
         for path in sorted(root.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
@@ -432,6 +438,14 @@ class _Writer:
             source = record.source or _UNKNOWN_SOURCE
             graph = mint.source(source.path, source.key)
             self.graph_of.append(graphs.setdefault(graph, graph))
+        self._named: dict[str, tuple[str, str, str]] = {}  # a keyword's topic: IRI, last segment, label
+        result = resolution.citations
+        self._cited_iris = [mint.paper(work.identity, work.title or work.label) for work in result.cited_only]
+        # Each cited-only work is labelled in the graph of its first citation: that citation's number.
+        self._labelled_by = array("q", [-1]) * len(result.cited_only)
+        for number, citation in enumerate(result.citations):
+            if citation.cited >= result.paper_count and self._labelled_by[citation.cited - result.paper_count] < 0:
+                self._labelled_by[citation.cited - result.paper_count] = number
 
     def line_of(self, index: int) -> str:
         return self.mint.source_line(self.resolution.records[index].source or _UNKNOWN_SOURCE)
@@ -474,40 +488,43 @@ class _Writer:
             ),
         )
 
-    def citations(self) -> dict[str, list[_Citation]]:
-        """Every citation, by the graph of the source that listed it, in the order resolution gave them."""
+    def citation(self, number: int) -> _Citation:
+        """Citation ``number`` of the resolution as its source's graph says it."""
         result = self.resolution.citations
-        cited_iris = [self.mint.paper(work.identity, work.title or work.label) for work in result.cited_only]
-        iris = self.paper_iris + cited_iris
-        labelled: set[int] = set()
-        by_graph: defaultdict[str, list[_Citation]] = defaultdict(list)
-        for citation in result.citations:
-            work = None
-            cited_only = citation.cited >= result.paper_count
-            if cited_only and citation.cited not in labelled:  # written once, where it is first cited
-                labelled.add(citation.cited)
-                cited = result.cited_only[citation.cited - result.paper_count]
-                work = (cited.label, cited.title, cited.year, cited.venue, cited.cited_author, cited.ids)
-            line = self.line_of(citation.record)
-            cited_iri = iris[citation.cited]
-            listed = _Citation(line, iris[citation.citing], cited_iri, citation.rule, citation.text, cited_only, work)
-            by_graph[self.graph_of[citation.record]].append(listed)
+        citation = result.citations[number]
+        cited_only = citation.cited >= result.paper_count
+        work = None
+        if cited_only and self._labelled_by[citation.cited - result.paper_count] == number:
+            cited = result.cited_only[citation.cited - result.paper_count]  # labelled where it is first cited
+            work = (cited.label, cited.title, cited.year, cited.venue, cited.cited_author, cited.ids)
+        iris = self.paper_iris
+        citing = iris[citation.citing] if citation.citing < len(iris) else self._cited_iris[citation.citing - len(iris)]
+        cited_iri = iris[citation.cited] if not cited_only else self._cited_iris[citation.cited - result.paper_count]
+        return _Citation(self.line_of(citation.record), citing, cited_iri, citation.rule, citation.text, cited_only,
+                         work)  # fmt: skip
+
+    def citations_by_graph(self) -> dict[str, array]:
+        """The numbers of the citations each graph's source lists, in order."""
+        by_graph: dict[str, array] = {}
+        for number, citation in enumerate(self.resolution.citations.citations):
+            graph = self.graph_of[citation.record]
+            listed = by_graph.get(graph)
+            if listed is None:
+                listed = by_graph[graph] = array("q")
+            listed.append(number)
         return by_graph
 
-    def keywords(self, found_labels: dict[str, str]) -> list[tuple]:
-        """Each record's keywords as topics: (topic IRI, its last segment, label, as printed, method) each."""
-        named: dict[str, tuple[str, str, str]] = {}
-        out = []
-        for kept in self.own.keywords:
-            topics = []
-            for keyword in kept:
-                if keyword.key not in named:
-                    iri = self.mint.topic(keyword.key)
-                    label = found_labels.get(iri) or keyword_label(keyword.key, self.own.forms[keyword.key])
-                    named[keyword.key] = (iri, iri.rsplit("/", 1)[-1], label)
-                topics.append((*named[keyword.key], keyword.printed, keyword.method))
-            out.append(tuple(topics))
-        return out
+    def keywords(self, index: int, found_labels: dict[str, str]) -> tuple:
+        """Record ``index``'s keywords as topics: (topic IRI, its last segment, label, as printed, method) each."""
+        topics = []
+        for keyword in self.own.keywords[index]:
+            named = self._named.get(keyword.key)
+            if named is None:
+                iri = self.mint.topic(keyword.key)
+                label = found_labels.get(iri) or keyword_label(keyword.key, self.own.forms[keyword.key])
+                named = self._named[keyword.key] = (iri, iri.rsplit("/", 1)[-1], label)
+            topics.append((*named, keyword.printed, keyword.method))
+        return tuple(topics)
 
 
 def write_statements(
@@ -540,7 +557,6 @@ def write_statements(
         if paper.year is not None:
             counts.year_of[iri] = paper.year
     records = resolution.records
-    citations = writer.citations() if resolution.citations.citations else {}
     now = graphs is None or not graphs.previous  # nothing to compare with: every graph is written, at once
     if now:  # while the topics are read
         for index, record in enumerate(records):
@@ -550,10 +566,18 @@ def write_statements(
             if graphs is not None:
                 graphs.note_record(facts.graph, record, facts)
             tally.advance()
-        for graph, listed in citations.items():
+        described: set[tuple[str, str]] = set()  # (graph, cited-only work) described there
+        for number, cited in enumerate(resolution.citations.citations):
+            graph = writer.graph_of[cited.record]
+            citation = writer.citation(number)
             sink.set_graph(graph)
-            _describe_citations(sink, listed)
-            _count_citations(counts, listed)
+            first = citation.cited_only and (graph, citation.cited) not in described
+            if first:
+                described.add((graph, citation.cited))
+            _describe_citation(sink, citation, first)
+            counts.add(citation.cited, citation.citing, "citation")
+            if graphs is not None:
+                graphs.note_citation(graph, citation)
     if resolution.people.merges or resolution.people.splits:
         _describe_merges(sink, mint, resolution)
     found_labels: dict[str, str] = {}
@@ -563,15 +587,15 @@ def write_statements(
         scheme = f"{base}scheme/topics"
         sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
         sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
-        described: set[str] = set()
+        described_topics: set[str] = set()
         for paper, paper_hits in zip(writer.paper_iris, hits, strict=True):
-            _describe_topics(sink, mint, paper, paper_hits, described, counts)
+            _describe_topics(sink, mint, paper, paper_hits, described_topics, counts)
             for hit in paper_hits:
                 found_labels.setdefault(mint.topic(hit.key), hit.label)
             tally.advance()
-    keywords = writer.keywords(found_labels)
     if now:
-        for index, topics_of in enumerate(keywords):
+        for index in range(len(records)):
+            topics_of = writer.keywords(index, found_labels)
             if graphs is not None:
                 graphs.note_keywords(writer.graph_of[index], topics_of)
             if topics_of:
@@ -581,9 +605,9 @@ def write_statements(
                 _count_keywords(counts, paper, topics_of)
         if graphs is not None:
             for graph in dict.fromkeys(writer.graph_of):
-                graphs.seal(graph, citations.get(graph, []))
+                graphs.seal(graph)
     else:
-        _write_source_graphs(sink, writer, graphs, citations, keywords, counts, tally)
+        _write_source_graphs(sink, writer, graphs, found_labels, counts, tally)
     counts.describe(sink, base)
     tally.finish()
     return writer.own.summary()
@@ -593,40 +617,55 @@ def _write_source_graphs(
     sink: QuadSink,
     writer: _Writer,
     graphs: SourceGraphs,
-    citations: dict[str, list[_Citation]],
-    keywords: list[tuple],
+    found_labels: dict[str, str],
     counts: _Counts,
     tally: Tally,
 ) -> None:
-    """Each source's graph whose fingerprint changed since the last build, whole; every graph counted."""
+    """Each source's graph whose fingerprint changed since the last build, whole; every graph counted.
+
+    A graph's facts are made twice when it is written (once for its fingerprint), so that a million records'
+    facts are never held at once."""
     records, mint = writer.resolution.records, writer.mint
-    by_graph: defaultdict[str, list[int]] = defaultdict(list)
+    by_graph: dict[str, array] = {}
     for index, graph in enumerate(writer.graph_of):
-        by_graph[graph].append(index)
+        listed = by_graph.get(graph)
+        if listed is None:
+            listed = by_graph[graph] = array("q")
+        listed.append(index)
+    citations = writer.citations_by_graph()
     for graph, indexes in by_graph.items():
-        facts = []
         for index in indexes:
-            made = writer.facts(index)
-            facts.append(made)
-            graphs.note_record(graph, records[index], made)
-            graphs.note_keywords(graph, keywords[index])
-            _count_record(counts, mint, records[index], made)
-            _count_keywords(counts, made.paper, keywords[index])
-        listed = citations.get(graph, [])
-        _count_citations(counts, listed)
-        if graphs.keep(graph, graphs.seal(graph, listed)):
+            facts = writer.facts(index)
+            topics_of = writer.keywords(index, found_labels)
+            graphs.note_record(graph, records[index], facts)
+            graphs.note_keywords(graph, topics_of)
+            _count_record(counts, mint, records[index], facts)
+            _count_keywords(counts, facts.paper, topics_of)
+        numbers = citations.get(graph, ())
+        for number in numbers:
+            citation = writer.citation(number)
+            graphs.note_citation(graph, citation)
+            counts.add(citation.cited, citation.citing, "citation")
+        if graphs.keep(graph, graphs.seal(graph)):
             tally.advance(len(indexes))
             continue
-        for index, made in zip(indexes, facts, strict=True):
-            _describe_source_record(sink, mint, records[index], made)
+        for index in indexes:
+            _describe_source_record(sink, mint, records[index], writer.facts(index))
             tally.advance()
-        if listed:
-            sink.set_graph(graph)
-            _describe_citations(sink, listed)
-        for index, made in zip(indexes, facts, strict=True):
-            if keywords[index]:
+        sink.set_graph(graph)
+        described: set[str] = set()
+        for number in numbers:
+            citation = writer.citation(number)
+            first = citation.cited_only and citation.cited not in described
+            if first:
+                described.add(citation.cited)
+            _describe_citation(sink, citation, first)
+        for index in indexes:
+            topics_of = writer.keywords(index, found_labels)
+            if topics_of:
                 sink.set_graph(graph)
-                _describe_keyword_topics(sink, mint, made.paper, made.line, keywords[index])
+                paper = writer.paper_iris[writer.resolution.paper_of[index]]
+                _describe_keyword_topics(sink, mint, paper, writer.line_of(index), topics_of)
 
 
 def _describe_source_record(sink: QuadSink, mint: IriMinter, record: Record, facts: _RecordFacts) -> None:
@@ -674,11 +713,6 @@ def _count_record(counts: _Counts, mint: IriMinter, record: Record, facts: _Reco
 def _count_keywords(counts: _Counts, paper: str, topics: tuple) -> None:
     for topic, *_ in topics:
         counts.add(topic, paper, "topic")
-
-
-def _count_citations(counts: _Counts, citations: list[_Citation]) -> None:
-    for citation in citations:
-        counts.add(citation.cited, citation.citing, "citation")
 
 
 def _describe_chosen(sink: QuadSink, paper: str, facts: _RecordFacts) -> None:
@@ -1038,33 +1072,30 @@ def _describe_org(
     return org
 
 
-def _describe_citations(sink: QuadSink, citations: list[_Citation]) -> None:
-    """The citations one source lists, in its graph (the sink's current one), and the works known only from
-    citations.
+def _describe_citation(sink: QuadSink, citation: _Citation, first_here: bool) -> None:
+    """One citation, in the graph of the source that listed it (the sink's current one).
 
-    A cited-only work is a kg:Paper with ``kg:citedOnly true`` in the graph of every source citing it;
-    its label, title, year and identifiers are written once, in the graph of its first citing source.
+    A cited-only work is a kg:Paper with ``kg:citedOnly true`` in the graph of every source citing it
+    (``first_here``: the first citation of it there); its label, title, year and identifiers are written
+    once, in the graph of its first citing source.
     """
-    described: set[str] = set()
-    for citation in citations:
-        line, citing, cited = citation.line, citation.citing, citation.cited
-        if citation.cited_only and cited not in described:
-            described.add(cited)
-            sink.link(cited, RDF_TYPE, KG.Paper)
-            sink.value(cited, KG.citedOnly, True)
-            sink.link(cited, PROV_DERIVED_FROM, line)
-        if citation.work is not None:
-            _describe_cited_work(sink, cited, citation.work)
-        node = f"{citing}/citation/{short_hash(line + ' ' + cited)}"
-        sink.link(citing, KG.cites, cited)
-        sink.link(citing, KG.hasCitation, node)
-        sink.link(node, RDF_TYPE, KG.Citation)
-        sink.link(node, KG.citingPaper, citing)
-        sink.link(node, KG.citedPaper, cited)
-        sink.value(node, KG.matchedBy, citation.rule)
-        if citation.text:
-            sink.value(node, KG.referenceText, citation.text)
-        sink.link(node, PROV_DERIVED_FROM, line)
+    line, citing, cited = citation.line, citation.citing, citation.cited
+    if first_here:
+        sink.link(cited, RDF_TYPE, KG.Paper)
+        sink.value(cited, KG.citedOnly, True)
+        sink.link(cited, PROV_DERIVED_FROM, line)
+    if citation.work is not None:
+        _describe_cited_work(sink, cited, citation.work)
+    node = f"{citing}/citation/{short_hash(line + ' ' + cited)}"
+    sink.link(citing, KG.cites, cited)
+    sink.link(citing, KG.hasCitation, node)
+    sink.link(node, RDF_TYPE, KG.Citation)
+    sink.link(node, KG.citingPaper, citing)
+    sink.link(node, KG.citedPaper, cited)
+    sink.value(node, KG.matchedBy, citation.rule)
+    if citation.text:
+        sink.value(node, KG.referenceText, citation.text)
+    sink.link(node, PROV_DERIVED_FROM, line)
 
 
 def _describe_cited_work(sink: QuadSink, iri: str, work: tuple) -> None:

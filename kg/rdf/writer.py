@@ -329,15 +329,15 @@ class SourceGraphs:
 
     def note_record(self, graph: str, record: Record, facts: _RecordFacts) -> None:
         """Add a record of ``graph`` and what resolution decided for it to the graph's fingerprint."""
-        self._of(graph)[0].update(repr((record, facts)).encode("utf-8", "surrogatepass"))
+        self._of(graph)[0].update(repr((record, facts)).encode("utf-8", "surrogatepass") + b"\0")
 
     def note_keywords(self, graph: str, topics: tuple) -> None:
         """Add a record's keyword topics to its graph's fingerprint (in the order of its records)."""
-        self._of(graph)[1].update(repr(topics).encode("utf-8", "surrogatepass"))
+        self._of(graph)[1].update(repr(topics).encode("utf-8", "surrogatepass") + b"\0")
 
     def note_citation(self, graph: str, citation: _Citation) -> None:
         """Add a citation ``graph``'s source lists to its fingerprint (in the order resolution gave them)."""
-        self._of(graph)[2].update(repr(citation).encode("utf-8", "surrogatepass"))
+        self._of(graph)[2].update(repr(citation).encode("utf-8", "surrogatepass") + b"\0")
 
     def seal(self, graph: str) -> str:
         """The fingerprint of ``graph`` once its records, keywords and citations are noted."""

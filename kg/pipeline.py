@@ -425,7 +425,8 @@ def _scratch_graph(base: str) -> KnowledgeGraph:
 
     import pyoxigraph
 
-    folder = tempfile.mkdtemp(prefix="kg-build-")
+    clear_stale_scratch(tempfile.gettempdir())
+    folder = tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-")
     try:
         graph = KnowledgeGraph(pyoxigraph.Store(folder), base=base)
     except BaseException:  # Ctrl-C while the database opens, before the finalizer below could own the folder
@@ -433,6 +434,61 @@ def _scratch_graph(base: str) -> KnowledgeGraph:
         raise
     weakref.finalize(graph, shutil.rmtree, folder, True)
     return graph
+
+
+_SCRATCH_PREFIX = "kg-build-"
+
+
+def clear_stale_scratch(folder: str, min_age_s: float = 600.0) -> list[str]:
+    """Remove the scratch stores in ``folder`` whose build is gone (killed with SIGKILL, or the machine stopped):
+    a scratch store is named after its process, and one whose process is no longer running, and that nothing
+    changed for ``min_age_s``, is nobody's.
+
+    Returns the names removed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, shutil
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("kg-build-999999999-abc", f"kg-build-{os.getpid()}-def", "kg-build-999999999-new"):
+    ...     (folder / name).mkdir()
+    >>> os.utime(folder / "kg-build-999999999-abc", (0, 0))
+    >>> clear_stale_scratch(str(folder))
+    ['kg-build-999999999-abc']
+    >>> shutil.rmtree(folder)
+    """
+    import shutil
+    import time
+
+    removed: list[str] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(_SCRATCH_PREFIX) :].split("-", 1)[0]
+        if not name.startswith(_SCRATCH_PREFIX) or not pid.isdigit() or _running(int(pid)):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            old = time.time() - os.lstat(path).st_mtime >= min_age_s
+        except OSError:
+            continue
+        if old and os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process ``pid`` runs (one of another user counts as running: its folder is not ours to judge)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return pid > 0
+    return True
 
 
 def add(

@@ -202,6 +202,31 @@ def test_an_interrupt_just_after_the_temporary_file_is_made_still_removes_it(tmp
     assert [entry.name for entry in tmp_path.iterdir()] == ["out.nq"] and out.read_bytes() == b"previous\n"
 
 
+def test_a_scratch_store_left_by_kill_9_is_removed_by_the_next_build(tmp_path):
+    """A TriG build past the on-disk threshold works in a scratch store in the system's temporary folder; kill -9
+    leaves it there (nothing runs to remove it), and the next such build removes it once it is stale."""
+    records = _many_records(tmp_path / "many.jsonl")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    build = ("import sys, kg.pipeline; kg.pipeline.ON_DISK_RECORDS = 100; from kg.cli import main; "
+             "sys.exit(main(sys.argv[1:]))")  # fmt: skip
+    command = [sys.executable, "-c", build, "build", str(records), "-o", str(tmp_path / "out.trig"), "-q"]
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + LIMIT_SECONDS
+    while process.poll() is None and time.monotonic() < deadline and not list(scratch.glob("kg-build-*/*")):
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.communicate()
+    left = list(scratch.glob("kg-build-*"))
+    assert left, "the build did not reach its scratch store before it was killed: the test no longer tests that"
+    for folder in left:
+        os.utime(folder, (0, 0))  # as if it had been left long ago
+    done = subprocess.run(command, env=environment, capture_output=True, timeout=LIMIT_SECONDS)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert list(scratch.iterdir()) == [], "the killed build's scratch store is still there"
+
+
 def test_sigterm_while_topics_are_read_in_workers_ends_kg_and_a_second_one_ends_it_at_once(tmp_path):
     """``kill`` while worker processes read the papers' topics: kg stops without reading the rest of the corpus,
     and a second ``kill`` while it cleans up ends it outright (it once waited forever on its workers)."""

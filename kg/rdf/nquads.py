@@ -24,7 +24,6 @@ from kg.text import sanitize_text
 # line written here is the line a dump of the loaded statement gives (kg.rdf.sorted_nquads).
 _LITERAL_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _DECIMAL = XSD + "decimal"
-_INTEGER = XSD + "integer"
 _IRI_FORBIDDEN_RE = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 
@@ -64,8 +63,13 @@ class QuadSink:
         self._iris: dict[str, str] = {}
         self._graph = ""
         self._flush = flush
-        self._chunk = chunk if flush is not None else float("inf")
+        self._chunk = chunk
         self._described: set[tuple] = set()
+
+    def _add(self, line: str, subject: str) -> None:
+        self.lines[line] = subject
+        if self._flush is not None and len(self.lines) >= self._chunk:
+            self.flush()
 
     def first(self, *key: object) -> bool:
         """True the first time ``key`` is seen in the current graph: a node's own statements are written once."""
@@ -87,7 +91,6 @@ class QuadSink:
         self._graph = self.iri(iri)
 
     def iri(self, iri: str) -> str:
-        """``iri`` as N-Quads writes it, checked once per chunk."""
         term = self._iris.get(iri)
         if term is None:
             if _IRI_FORBIDDEN_RE.search(iri):
@@ -95,31 +98,18 @@ class QuadSink:
             term = self._iris[iri] = f"<{iri}>"
         return term
 
-    # link and value are most of a build's statement writing (millions of calls): the cache look-ups and the
-    # line's addition are written out in them rather than called.
     def link(self, subject: str, predicate: str, obj: str) -> None:
-        iris = self._iris
-        term = iris.get(subject) or self.iri(subject)
-        line = f"{term} {iris.get(predicate) or self.iri(predicate)} {iris.get(obj) or self.iri(obj)} {self._graph} ."
-        lines = self.lines
-        lines[line] = term
-        if len(lines) >= self._chunk:
-            self.flush()
+        term = self.iri(subject)
+        self._add(f"{term} {self.iri(predicate)} {self.iri(obj)} {self._graph} .", term)
 
     def value(self, subject: str, predicate: str, value: object, datatype: str | None = None) -> None:
         if value is None:
             return
-        if value.__class__ is str and datatype is None:
-            literal = '"' + sanitize_text(value).translate(_LITERAL_ESCAPES) + '"'  # nt_literal's plain case
-        elif isinstance(value, bool):
+        if isinstance(value, bool):
             literal = nt_literal("true" if value else "false", XSD + "boolean")
         elif isinstance(value, int):
-            literal = f'"{value}"^^<{_INTEGER}>'
+            literal = nt_literal(str(value), XSD + "integer")
         else:
             literal = nt_literal(str(value), XSD + datatype if datatype else None)
-        iris = self._iris
-        term = iris.get(subject) or self.iri(subject)
-        lines = self.lines
-        lines[f"{term} {iris.get(predicate) or self.iri(predicate)} {literal} {self._graph} ."] = term
-        if len(lines) >= self._chunk:
-            self.flush()
+        term = self.iri(subject)
+        self._add(f"{term} {self.iri(predicate)} {literal} {self._graph} .", term)

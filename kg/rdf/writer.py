@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from array import array
 from collections import Counter, defaultdict
@@ -803,17 +804,23 @@ def _describe_listed_authorship(sink: QuadSink, paper: str, line_iri: str, liste
 
 
 def _category_iri(mint: IriMinter, code: str) -> str:
+    return _category_iri_of(mint.base, code)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _category_iri_of(base: str, code: str) -> str:
+    """A category code's topic IRI (asked twice a code a record: its count and its statements)."""
     category = resolve_category(code)
-    return mint.category(category.code if category else code)
+    return IriMinter(base).category(category.code if category else code)
 
 
 def _describe_category(sink: QuadSink, mint: IriMinter, paper: str, code: str) -> None:
-    category = resolve_category(code)
-    topic = mint.category(category.code if category else code)
+    topic = _category_iri(mint, code)
     sink.link(paper, KG.citesTopic, topic)
     if not sink.first(topic, code):
         return
     sink.link(topic, RDF_TYPE, KG.Topic)
+    category = resolve_category(code)
     if category is None:
         sink.value(topic, SKOS + "prefLabel", code)
         sink.value(topic, SKOS + "notation", code)

@@ -66,6 +66,8 @@ HELD_RECORDS = 20_000
 STATEMENT_DIGESTS = "statement-digests-3"
 # Each source graph's fingerprint (kg.rdf.writer.SourceGraphs), kept beside the statement digests.
 SOURCE_GRAPHS = "source-graphs-1"
+# The joins each component of name blocks was clustered into (kg.resolve.clusterings), by its input's digest.
+AUTHOR_CLUSTERINGS = "author-clusterings-1"
 
 
 @dataclass(frozen=True)
@@ -785,6 +787,7 @@ def _build_graph(
     """
     from kg.rdf.writer import load_statements, stream_statements
     from kg.resolve import resolve_rest
+    from kg.resolve.clusterings import KeptClusterings
     from kg.resolve.papers import resolve_papers
 
     # Millions of small objects that form no cycles (kg.io.memory): a third of reading and grouping the records
@@ -802,8 +805,18 @@ def _build_graph(
                 pending = finder.start(texts, progress, readings)
             else:
                 pending = cluster.start_topics(finder, texts, progress, readings)
+        clusterings = None
+        if start is not None:
+            clusterings = KeptClusterings(start.previous.read(AUTHOR_CLUSTERINGS) if start.previous else None)
         try:
-            resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress)
+            resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress, clusterings)
+            if clusterings is not None:
+                start.kept.save(AUTHOR_CLUSTERINGS, clusterings.kept_parts())
+                if clusterings.reused:
+                    report.notes.append(
+                        f"authors: {clusterings.clustered:,} of {clusterings.clustered + clusterings.reused:,} "
+                        "groups of name blocks clustered again; the others' merges as the last build made them"
+                    )
             report.warnings.extend(_title_disagreements(papers_of, papers))
             if database is None:
                 stream_statements(resolution, options.base, pending, file.take, progress=progress)

@@ -50,7 +50,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
     names = list(sources)
     first = pick.choice(names)
     assert build([first], options, target=_store(store)).status == 0
-    reused = updated = graphs_kept = 0
+    reused = updated = graphs_kept = clusterings_kept = 0
     for _ in range(7):
         held = [entry.name for entry in StoreFolder(store).sources()]
         action = pick.choice(["add", "add", "remove", "change"] if len(held) > 1 else ["add", "change"])
@@ -68,6 +68,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
         reused += any("as the last build read them" in note for note in map(str, report.notes))
         updated += any("the others as the last build left them" in note for note in map(str, report.notes))
         graphs_kept += any("graphs not written again" in note for note in map(str, report.notes))
+        clusterings_kept += any("name blocks clustered again" in note for note in map(str, report.notes))
         held = [entry.name for entry in StoreFolder(store).sources()]
         full = build(held, options)
         assert open_graph(store).canonical_nquads() == full.graph.canonical_nquads(), (action, held)
@@ -75,6 +76,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
     assert reused, "no step read its topics from what the last build kept"
     assert updated, "no step changed a copy of the last database"
     assert graphs_kept, "no step left a source's graph as the last build wrote it"
+    assert clusterings_kept, "no step took a name block's clustering from the last build"
 
 
 def kept_now(store, name):
@@ -139,7 +141,7 @@ def test_a_sources_graph_is_written_again_exactly_when_what_it_is_made_from_chan
     """A source's graph is left as the last build wrote it only while its records and what resolution decided
     for them are the same: a new source that gives one of its authors a fuller name makes it written again
     (with that name), an unrelated source's graph is kept, and another kg's statements are never kept."""
-    from kg.rdf import writer
+    from kg.io import version
 
     a = _records_file(tmp_path / "a.jsonl", ("Graph networks for molecules", ["J. Smith", "Ada Lovelace"], "2020"))
     b = _records_file(tmp_path / "b.jsonl", ("Unrelated work on tides", ["Zed Quinn"], "2021"))
@@ -157,7 +159,7 @@ def test_a_sources_graph_is_written_again_exactly_when_what_it_is_made_from_chan
     assert "1 of 2 sources' graphs not written again" in _notes(report), report.notes
     assert open_graph(store).canonical_nquads() == build([a, b]).graph.canonical_nquads()
     # A kg whose code differs keeps none of the last build's graphs.
-    monkeypatch.setattr(writer, "_WRITER_VERSION", "0" * 32)
+    monkeypatch.setattr(version, "_CODE_VERSION", "0" * 32)
     report = add(store, c)
     assert report.status == 0 and "graphs not written again" not in _notes(report), report.notes
     assert open_graph(store).canonical_nquads() == build([a, b, c]).graph.canonical_nquads()

@@ -40,9 +40,9 @@ import hashlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
+from kg.io.version import code_version
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
 from kg.progress import Progress, Tally
 from kg.rdf.changes import KeptDigests, StatementDigests
@@ -301,8 +301,8 @@ class SourceGraphs:
     A source's graph holds only what its records say, as resolution left them: the record itself, its paper's
     IRI and the values chosen from it, the IRI and chosen name of each of its authors, the org each printed org
     name is, the concepts and labels of its subjects and keywords, and its citations (:class:`_RecordFacts`).
-    Those, with kg's own code and data (:func:`writer_version`), are its fingerprint: a graph whose fingerprint
-    the last build kept is left as that build wrote it, and its statements are not written again.
+    Those, with kg's own code and data (:func:`kg.io.version.code_version`), are its fingerprint: a graph whose
+    fingerprint the last build kept is left as that build wrote it, and its statements are not written again.
 
     Examples
     --------
@@ -317,7 +317,7 @@ class SourceGraphs:
         self.previous = previous or {}
         self.fingerprints: dict[str, str] = {}
         self.kept: set[str] = set()
-        self.version = writer_version()  # taken when the build starts, before any kg file could change
+        self.version = code_version()  # taken when the build starts, before any kg file could change
         # graph -> the digests of its records, of its keywords and of its citations (BLAKE2b: a source is
         # hostile, and a crafted collision here would keep a changed graph as it was)
         self._digests: dict[str, tuple[Any, Any, Any]] = {}
@@ -371,26 +371,6 @@ class SourceGraphs:
                 return cls()
             previous[graph] = fingerprint
         return cls(previous)
-
-
-def writer_version() -> str:
-    """A digest of kg's code and data (every file of the package), of Python's version and of its Unicode
-    tables (IRIs are made from folded names): statements written by another kg are not taken for this one's."""
-    global _WRITER_VERSION
-    if _WRITER_VERSION is None:
-        import sys
-        import unicodedata
-
-        root = Path(__file__).resolve().parent.parent
-        digest = hashlib.blake2b(f"{sys.version}\0{unicodedata.unidata_version}\0".encode(), digest_size=16)
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
-        _WRITER_VERSION = digest.hexdigest()
-    return _WRITER_VERSION
-
-
-_WRITER_VERSION: str | None = None
 
 
 class _RecordFacts(NamedTuple):

@@ -23,6 +23,7 @@ from kg.progress import Progress
 from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.citations import CitationResolution, resolve_citations
+from kg.resolve.clusterings import KeptClusterings
 from kg.resolve.orgs import OrgResolution, resolve_orgs
 from kg.resolve.papers import ResolvedPaper, is_paper, resolve_papers
 from kg.resolve.people import AuthorResolution, resolve_authors
@@ -87,8 +88,10 @@ def resolve_rest(
     paper_of: list[int],
     aliases: Aliases | None = None,
     progress: Progress | None = None,
+    clusterings: KeptClusterings | None = None,
 ) -> Resolution:
-    """People, orgs and citations of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`)."""
-    people = resolve_authors(records, aliases, [paper.records for paper in papers], progress)
+    """People, orgs and citations of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`;
+    ``clusterings``: the name blocks an earlier build clustered, see :func:`resolve_authors`)."""
+    people = resolve_authors(records, aliases, [paper.records for paper in papers], progress, kept=clusterings)
     citations = resolve_citations(records, paper_of, len(papers))
     return Resolution(records, papers, paper_of, people, resolve_orgs(records, aliases), citations)

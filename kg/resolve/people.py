@@ -30,22 +30,24 @@ False
 from __future__ import annotations
 
 import bisect
-import dataclasses
+import hashlib
 import heapq
 import itertools
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from kg.errors import UsageError
 from kg.io.memory import collector_paused
+from kg.io.version import code_version
 from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
+from kg.resolve.clusterings import KeptClusterings
 from kg.resolve.keys import author_key, org_key
 from kg.sizes import size_class
 from kg.text import fold, normalise_text
@@ -532,7 +534,9 @@ class _Groups:
             parsed=frozenset((parsed,)),
             keys=frozenset((key,)),
             orcids=frozenset((author.orcid,)) if author.orcid else _EMPTY,
-            source_ids=frozenset(_source_ids(record)[j]) or _EMPTY,
+            source_ids=_EMPTY
+            if record.extra.keys().isdisjoint(SOURCE_ID_EXTRAS)
+            else frozenset(_source_ids(record)[j]),
             numbers=frozenset((parsed.number,)) if parsed.number else _EMPTY,
             records=frozenset((r,)),
             orgs=frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY,
@@ -544,7 +548,13 @@ def _sort_key(record: Record, position: int, key: str) -> tuple:
     """A mention's place among the mentions: its name key, its paper's title, its position, where it was read
     (which tells apart two records with one title, volumes of a series)."""
     where = (record.source.path, record.source.line) if record.source else ("", 0)
-    return (key, normalise_text(record.title or ""), position, *where)
+    return (key, _title_key(record.title or ""), position, *where)
+
+
+@lru_cache(maxsize=1 << 17)
+def _title_key(title: str) -> str:
+    """A title as mentions' sort keys compare it (asked for once per author of each paper)."""
+    return normalise_text(title)
 
 
 @lru_cache(maxsize=500_000)
@@ -565,6 +575,8 @@ def _parsed(author) -> PersonName:  # type: ignore[no-untyped-def]
 def _source_ids(record: Record) -> list[set[str]]:
     """Per author position, the source's own author ids ("s2:123", "scopus:456")."""
     out: list[set[str]] = [set() for _ in record.authors]
+    if record.extra.keys().isdisjoint(SOURCE_ID_EXTRAS):
+        return out
     for extra_key, scheme in SOURCE_ID_EXTRAS.items():
         values = record.extra.get(extra_key)
         if isinstance(values, list) and len(values) == len(record.authors):
@@ -812,6 +824,7 @@ def resolve_authors(
     progress: Progress | None = None,
     partitions: int = 1,
     run_partitions: PartitionRunner | None = None,
+    kept: KeptClusterings | None = None,
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people, on scored evidence.
 
@@ -840,6 +853,12 @@ def resolve_authors(
     the order of ``parts`` (a cluster's map; by default they are clustered here, one after the
     other). The joins are made again here, in order: the result is the one of a single pass.
 
+    With ``kept`` (what an earlier run noted there, :class:`kg.resolve.clusterings.KeptClusterings`), a
+    component of name blocks whose input is the same as then (its groups, their papers' evidence, the
+    corpus's weights for them, the aliases and kg's code, by digest) is not clustered: the joins clustering
+    made then are made again. The others are clustered, and every component's joins are noted in ``kept``
+    for the next run. The result is the one of clustering every block (only with ``partitions`` 1).
+
     Examples
     --------
     >>> from kg.records import AuthorRef
@@ -853,14 +872,25 @@ def resolve_authors(
     'same name + shared co-author'
     >>> resolve_authors(papers, partitions=3) == people
     True
+    >>> from kg.records import SourceRef
+    >>> read = [Record(title=p.title, authors=p.authors, source=SourceRef("a.ris", n, "ris"))
+    ...         for n, p in enumerate(papers, 1)]
+    >>> kept = KeptClusterings(None)
+    >>> resolve_authors(read, kept=kept) == resolve_authors(read), kept.clustered  # Ann Lee's block, Bo Chen's
+    (True, 2)
+    >>> later = KeptClusterings(b"".join(kept.kept_parts()))
+    >>> resolve_authors(read, kept=later) == resolve_authors(read), later.reused, later.clustered
+    (True, 2, 0)
     """
     if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
         raise UsageError(f"partitions must be a whole number, at least 1, not {partitions!r}")
+    if kept is not None and partitions != 1:
+        raise UsageError("kept clusterings are read and noted only when the blocks are clustered in one part")
     with collector_paused():
         # Two passes over the records, then the name blocks (their size is known once the first pass is done).
         mentions = sum(len(record.authors) for record in records)
         tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
-        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions)
+        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
 
 
 # What clustering one part of the name blocks gives: the joins made, in order, as (group, group, rule,
@@ -964,7 +994,9 @@ class _Resolver:
         resolver.joins = []
         return resolver
 
-    def run(self, partitions: int = 1, run_partitions: PartitionRunner | None = None) -> AuthorResolution:
+    def run(
+        self, partitions: int = 1, run_partitions: PartitionRunner | None = None, kept: KeptClusterings | None = None
+    ) -> AuthorResolution:
         groups = self.groups
         self._join_on_identifiers()
         groups.release(range(len(groups)))
@@ -977,7 +1009,9 @@ class _Resolver:
                         block.append(index)
         # Each block counts its groups (a block of one is done at once, a large one takes long).
         self.tally.retotal(2 * len(self.records) + sum(map(len, blocks.values())))
-        if partitions == 1:
+        if kept is not None:
+            self._cluster_with_kept(blocks, kept)
+        elif partitions == 1:
             for block in sorted(blocks):
                 self._cluster_members(blocks[block])
                 self._forget_evidence(blocks[block])
@@ -1011,7 +1045,9 @@ class _Resolver:
             first_mentions=self.first_mentions,
             display=display,
             merges={
-                number[root]: [dataclasses.replace(m, into=display[number[root]]) for m in self.merges[root]]
+                number[root]: [
+                    Merge(m.variant, display[number[root]], m.rule, m.evidence, m.score) for m in self.merges[root]
+                ]
                 for root in roots
                 if self.merges.get(root)
             },
@@ -1164,30 +1200,135 @@ class _Resolver:
         if len(members) > 1:
             self._cluster_block(members)
 
-    def _partitions(self, blocks: dict[tuple[str, str], set[int]], count: int) -> list[BlockPartition]:
+    def _cluster_with_kept(self, blocks: dict[tuple[str, str], list[int]], kept: KeptClusterings) -> None:
+        """Cluster each component of ``blocks`` alone, or make again the joins ``kept`` holds for it, and note its
+        joins in ``kept`` (see :mod:`kg.resolve.clusterings`)."""
+        groups = self.groups
+        records = self._record_digests()
+        members: defaultdict[int, list[int]] = defaultdict(list)  # step 1's groups of several mentions
+        for index, parent in enumerate(self.parent):
+            if parent != index:
+                members[self.find(index)].append(index)
+        namespace = hashlib.blake2b(f"{code_version()}\0{self.aliases!r}\0".encode(), digest_size=16).digest()
+        for keys in _components(blocks):
+            several = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
+            if several:
+                digest, ordered = self._component_digest(several, blocks, members, records, namespace)
+                joins = kept.get(digest, len(ordered)) if digest is not None else None
+                if joins is not None:
+                    for a, b, rule, evidence, score in joins:
+                        joined = self.union(ordered[a], ordered[b], rule, evidence, score)
+                        assert joined, "a join kept for a component's digest is refused on its groups"
+                else:
+                    self.joins = []
+                    for key in several:
+                        self._cluster_members(blocks[key])
+                        self._forget_evidence(blocks[key])
+                    if digest is not None:
+                        rank = {group: n for n, group in enumerate(ordered)}
+                        kept.note(digest, [(rank[a], rank[b], *rest) for a, b, *rest in self.joins])
+                    self.joins = None
+                for key in several:
+                    groups.release(blocks[key])
+            self.tally.advance(sum(len(blocks[key]) for key in keys))
+
+    def _record_digests(self) -> list[bytes | None]:
+        """Per record, a digest of everything clustering reads of it: its authors as printed, their source ids,
+        its title and where it was read (the mentions' sort keys), its evidence (:class:`_Paper`) and the corpus's
+        weight of its venue and printing of its authors' names.
+
+        None for a record that shares its title and place with another (one line of a file holding two records of
+        one title, or no place): their mentions' sort keys can tie, and ties go by the records' order, which no
+        digest of their content holds."""
+        corpus, out = self.corpus, []
+        places = Counter(
+            (record.source.path, record.source.line, _title_key(record.title or "")) if record.source else None
+            for record in self.records
+        )
+        for record, paper in zip(self.records, self.papers, strict=True):
+            where = (record.source.path, record.source.line) if record.source else None
+            if where is None or places[(*where, _title_key(record.title or ""))] > 1:
+                out.append(None)
+                continue
+            facts = (
+                record.authors,
+                _source_ids(record),
+                record.title,
+                where,
+                sorted(paper.names),
+                [corpus.printed.get(name) for name in sorted(paper.names)],
+                sorted(paper.signatures),
+                sorted(paper.initial_signatures),
+                paper.venue,
+                corpus.venue_weight.get(paper.venue) if paper.venue else None,
+                paper.year,
+                sorted(paper.topics),
+                sorted(paper.words),
+                sorted(paper.orgs),
+                paper.owner,
+            )
+            out.append(hashlib.blake2b(repr(facts).encode("utf-8", "surrogatepass"), digest_size=16).digest())
+        return out
+
+    def _component_digest(
+        self,
+        keys: list[tuple[str, str]],
+        blocks: dict[tuple[str, str], list[int]],
+        members: dict[int, list[int]],
+        records: list[bytes | None],
+        namespace: bytes,
+    ) -> tuple[str | None, list[int]]:
+        """The digest of what clustering the blocks ``keys`` reads, and their groups in the order of their own
+        digests (made from their mentions'); no digest where two groups' are the same (a file read twice) or a
+        record has none (:meth:`_record_digests`)."""
+        first = self.first_mentions
+
+        def mention(index: int) -> bytes:
+            record = bisect.bisect_right(first, index) - 1
+            digest = records[record]
+            if digest is None:
+                raise LookupError(record)
+            return digest + (index - first[record]).to_bytes(4, "big")
+
+        try:
+            token = self._group_tokens(keys, blocks, members, mention)
+        except LookupError:
+            return None, []
+        ordered = sorted(token, key=token.__getitem__)
+        if len(set(token.values())) < len(token):
+            return None, ordered
+        digest = hashlib.blake2b(namespace, digest_size=16)
+        for key in keys:
+            digest.update(repr(key).encode("utf-8", "surrogatepass"))
+            digest.update(b"".join(sorted(token[index] for index in blocks[key])))
+        return digest.hexdigest(), ordered
+
+    @staticmethod
+    def _group_tokens(
+        keys: list[tuple[str, str]],
+        blocks: dict[tuple[str, str], list[int]],
+        members: dict[int, list[int]],
+        mention: Callable[[int], bytes],
+    ) -> dict[int, bytes]:
+        """Each group of the blocks ``keys``: its mention's digest and place, or a digest of its mentions'."""
+        token: dict[int, bytes] = {}
+        for key in keys:
+            for index in blocks[key]:
+                if index not in token:
+                    several = members.get(index)
+                    if several is None:
+                        token[index] = mention(index)
+                    else:
+                        joined = b"".join(sorted(map(mention, [index, *several])))
+                        token[index] = hashlib.blake2b(joined, digest_size=32).digest()
+        return token
+
+    def _partitions(self, blocks: dict[tuple[str, str], list[int]], count: int) -> list[BlockPartition]:
         """The name blocks in ``count`` parts by blocking key, blocks that share a group in one part."""
         import zlib
 
-        # Blocks that share a group form one component (a small union-find over block keys).
-        top = {key: key for key in blocks}
-
-        def root(key: tuple[str, str]) -> tuple[str, str]:
-            while top[key] != key:
-                top[key] = top[top[key]]
-                key = top[key]
-            return key
-
-        first_block: dict[int, tuple[str, str]] = {}
-        for key in sorted(blocks):
-            for index in blocks[key]:
-                other = first_block.setdefault(index, key)
-                if other != key:
-                    top[root(key)] = root(other)
-        components: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        for key in sorted(blocks):
-            components[root(key)].append(key)
         part_keys: list[list[tuple[str, str]]] = [[] for _ in range(count)]
-        for keys in components.values():
+        for keys in _components(blocks):
             family, initial = keys[0]
             part_keys[zlib.crc32(f"{family}|{initial}".encode()) % count].extend(keys)
         parts = []
@@ -1307,14 +1448,16 @@ class _Resolver:
                 score, rule, evidence = score_pair(ga, gb, self.corpus, weights)
                 if score >= weights.threshold:
                     first, second = sorted((ga.sort_key, gb.sort_key))
-                    heapq.heappush(heap, (-score, first, second, a, b, rule, evidence))
+                    # A pair pushed again after one side grew ties with its first push on score and sort keys:
+                    # the rule and evidence, never the groups' numbers (the records' order), decide which pops.
+                    heapq.heappush(heap, (-score, first, second, rule, evidence, a, b))
 
         for a in members:
             for b in neighbours[a]:
                 if groups[a].sort_key < groups[b].sort_key:
                     push(a, b)
         while heap:
-            negative, _, _, a, b, rule, evidence = heapq.heappop(heap)
+            negative, _, _, rule, evidence, a, b = heapq.heappop(heap)
             if self.find(a) != a or self.find(b) != b:
                 continue  # one side joined another group since; that group's pairs were pushed then
             if self.union(a, b, rule, evidence, -negative):
@@ -1380,6 +1523,35 @@ class _Resolver:
             if all(number[self.find(self.first_mentions[r] + j)] != person for j in range(len(record.authors))):
                 listed[r] = (person, record.extra["page_owner"])
         return listed
+
+
+def _components(blocks: dict[tuple[str, str], list[int]]) -> list[list[tuple[str, str]]]:
+    """The name blocks in components, blocks that share a group in one (a small union-find over block keys),
+    each component's keys in order, the components in the order of their first.
+
+    Examples
+    --------
+    >>> _components({("lee", "a"): [1, 2], ("chen", "b"): [3], ("ann", "l"): [2]})
+    [[('ann', 'l'), ('lee', 'a')], [('chen', 'b')]]
+    """
+    top = {key: key for key in blocks}
+
+    def root(key: tuple[str, str]) -> tuple[str, str]:
+        while top[key] != key:
+            top[key] = top[top[key]]
+            key = top[key]
+        return key
+
+    first_block: dict[int, tuple[str, str]] = {}
+    for key in sorted(blocks):
+        for index in blocks[key]:
+            other = first_block.setdefault(index, key)
+            if other != key:
+                top[root(key)] = root(other)
+    components: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for key in sorted(blocks):
+        components[root(key)].append(key)
+    return list(components.values())
 
 
 def _page(record: Record) -> str:

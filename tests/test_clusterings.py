@@ -1,0 +1,135 @@
+"""Author resolution with the name blocks an earlier run clustered (kg.resolve.clusterings): whatever was kept,
+the people, merges and splits are those of clustering every block."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from kg.extract import extract_file
+from kg.resolve.aliases import Aliases
+from kg.resolve.clusterings import KeptClusterings
+from kg.resolve.papers import is_paper, resolve_papers
+from kg.resolve.people import resolve_authors
+
+# Real exports that share people with each other and with the seed pages.
+FILES = [
+    "wos-plaintext/wos_plaintext.txt",
+    "medline/pubmed_result_45_medline.txt",
+    "scopus-csv/scopus.csv",
+    "ris/ris_sample.ris",
+    "csl-json/csl_sample.json",
+    "acl-anthology-author-page/andreas-madsack.html",
+]
+
+
+@pytest.fixture(scope="module")
+def real_records(shared_data, seeds):
+    paths = [*(shared_data / name for name in FILES), *sorted(seeds.glob("*.txt"))]
+    records = [record for path in paths if path.exists() for record in extract_file(path).records]
+    return [record for record in records if is_paper(record)]
+
+
+def _resolve(records, kept=None, aliases=None):
+    papers, _ = resolve_papers(records)
+    return resolve_authors(records, aliases, [paper.records for paper in papers], kept=kept)
+
+
+def _kept(kept: KeptClusterings) -> bytes:
+    return b"".join(kept.kept_parts())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_corpora_resolved_with_what_the_last_run_kept_give_the_full_resolution(real_records, seed):
+    """Each step resolves a random part of the records (their titles' word counts, venue sizes and printed names
+    change with it), reading what the step before kept: every step gives the people of clustering every block,
+    some components are taken from the last step and some are clustered again."""
+    pick = random.Random(seed)
+    kept_bytes, reused, clustered = None, 0, 0
+    for step in range(6):
+        records = pick.sample(real_records, k=pick.randint(len(real_records) // 3, len(real_records)))
+        pick.shuffle(records)
+        kept = KeptClusterings(kept_bytes)
+        assert _resolve(records, kept) == _resolve(records), step
+        kept_bytes = _kept(kept)
+        if step:
+            reused += kept.reused
+            clustered += kept.clustered
+    assert reused, "no component was taken from the last step"
+    assert clustered, "no component was clustered again"
+
+
+def test_the_same_records_in_another_order_take_every_component_from_the_last_run(real_records):
+    kept = KeptClusterings(None)
+    first = _resolve(real_records, kept)
+    later = KeptClusterings(_kept(kept))
+    shuffled = random.Random(7).sample(real_records, k=len(real_records))
+    assert _resolve(shuffled, later) == _resolve(shuffled)
+    assert later.clustered == 0 and later.reused == kept.clustered > 10
+    assert first == _resolve(real_records)
+
+
+def test_the_people_and_their_merges_do_not_depend_on_the_records_order(real_records):
+    """Before, a pair of groups scored again after one of them grew tied with its first score, and the groups'
+    numbers decided which was taken: one merge of "Lum, E.B." was "same name" or "compatible names" by order."""
+
+    def merges(records):
+        people = _resolve(records)
+        return {people.display[person]: made for person, made in people.merges.items()}
+
+    assert merges(random.Random(7).sample(real_records, k=len(real_records))) == merges(real_records)
+
+
+def test_damaged_kept_clusterings_or_other_aliases_are_clustered_again(real_records):
+    kept = KeptClusterings(None)
+    _resolve(real_records, kept)
+    data = _kept(kept)
+    # One byte of the body changed: the file is not what kg kept, and nothing of it is read.
+    damaged = data[:-3] + bytes([data[-3] ^ 1]) + data[-2:]
+    again = KeptClusterings(damaged)
+    assert _resolve(real_records, again) == _resolve(real_records) and again.reused == 0
+    # Aliases are part of every component's input: kept without them, nothing is taken with them.
+    someone = next(record.authors[0].name for record in real_records if record.authors)
+    aliases = Aliases(different_authors=((someone, "Someone Else"),))
+    with_aliases = KeptClusterings(data)
+    assert _resolve(real_records, with_aliases, aliases) == _resolve(real_records, aliases=aliases)
+    assert with_aliases.reused == 0
+
+
+def test_records_that_can_tie_are_clustered_every_time():
+    """Two records of one title read from one place (or from none) can give their mentions one sort key; ties
+    go by the records' order, which a digest of their content does not hold, so their blocks are never kept."""
+    from kg.records import AuthorRef, Record, SourceRef
+
+    def paper(title, names, line):
+        return Record(title=title, authors=tuple(map(AuthorRef, names)), source=SourceRef("a.json", line, "json"))
+
+    records = [paper("Graphs", ["Wei Lee", "Bo Chen"], 1), paper("Graphs", ["Wei Lee", "Cy Dunn"], 1),
+               paper("Trees", ["Ann Xu", "Di Ma"], 2), paper("Forests", ["Ann Xu", "Di Ma"], 3)]  # fmt: skip
+    kept = KeptClusterings(None)
+    assert _resolve(records, kept) == _resolve(records)
+    assert kept.clustered == 2  # Ann Xu's and Di Ma's blocks; Wei Lee's is left out
+    later = KeptClusterings(_kept(kept))
+    assert _resolve(records[::-1], later) == _resolve(records[::-1]) and later.reused == 2
+
+
+def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_elsewhere():
+    """A merge's evidence names a shared co-author as the corpus first prints them: a record elsewhere that prints
+    them otherwise changes Ann Lee's merge, so her block is clustered again though none of its records changed."""
+    from kg.records import AuthorRef, Record, SourceRef
+
+    def paper(title, names, line):
+        return Record(title=title, authors=tuple(map(AuthorRef, names)), source=SourceRef("a.json", line, "json"))
+
+    records = [paper("Graphs", ["Ann Lee", "Bo Chen"], 1), paper("Trees", ["Ann Lee", "Bo Chen"], 2),
+               paper("Tides", ["Di Ma", "Ed Xu"], 3), paper("Waves", ["Di Ma", "Ed Xu"], 4)]  # fmt: skip
+    kept = KeptClusterings(None)
+    before = _resolve(records, kept)
+    assert before.merges[before.person(0, 0)][0].evidence == ("co-author: Bo Chen",)
+    more = [*records, paper("Rivers", ["Bo CHEN", "Cy Dunn"], 5)]
+    later = KeptClusterings(_kept(kept))
+    after = _resolve(more, later)
+    assert after == _resolve(more) and after.merges[after.person(0, 0)][0].evidence == ("co-author: Bo CHEN",)
+    # Di Ma's and Ed Xu's blocks are kept; Bo Chen's has a mention more, and Ann Lee's a co-author printed otherwise.
+    assert later.reused == 2 and later.clustered == 2

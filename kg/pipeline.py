@@ -815,7 +815,7 @@ def _build_graph(
                 if clusterings.reused:
                     report.notes.append(
                         f"authors: {clusterings.clustered:,} of {clusterings.clustered + clusterings.reused:,} "
-                        "groups of name blocks clustered again; the others' merges as the last build made them"
+                        "components of name blocks clustered again; the others joined as the last build joined them"
                     )
             report.warnings.extend(_title_disagreements(papers_of, papers))
             if database is None:

@@ -817,6 +817,7 @@ def _build_graph(
                         f"authors: {clusterings.clustered:,} of {clusterings.clustered + clusterings.reused:,} "
                         "components of name blocks clustered again; the others joined as the last build joined them"
                     )
+                clusterings = None  # dropped before the statements are written: hundreds of MB at a million papers
             report.warnings.extend(_title_disagreements(papers_of, papers))
             if database is None:
                 stream_statements(resolution, options.base, pending, file.take, progress=progress)

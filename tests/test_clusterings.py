@@ -133,3 +133,92 @@ def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_el
     assert after == _resolve(more) and after.merges[after.person(0, 0)][0].evidence == ("co-author: Bo CHEN",)
     # Di Ma's and Ed Xu's blocks are kept; Bo Chen's has a mention more, and Ann Lee's a co-author printed otherwise.
     assert later.reused == 2 and later.clustered == 2
+
+
+def _forged(joins_of_each_component: list[bytes]) -> bytes:
+    """A kept file whose digest is right but whose lines were written by hand, one per component."""
+    import hashlib
+
+    body = b"".join(b"%032x\t%s\n" % (n, joins) for n, joins in enumerate(joins_of_each_component))
+    return b"kg author clusterings 1 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
+
+
+def test_kept_joins_written_by_hand_never_change_the_people_nor_stop_the_run(monkeypatch):
+    """A kept file edited with its digest made again: a join the groups refuse drops everything kept (every
+    block is clustered), and a join on the user's aliases (which skips what forbids a join) is never taken."""
+    from kg.records import AuthorRef, Record, SourceRef
+    from kg.resolve import people as resolution
+
+    def paper(title, orcid, coauthor, line):
+        return Record(title=title, authors=(AuthorRef("Ann Lee", orcid=orcid), AuthorRef(coauthor)),
+                      source=SourceRef("a.json", line, "json"))  # fmt: skip
+
+    records = [paper("Graphs", "0000-0001-0000-0001", "Bo Chen", 1),
+               paper("Trees", "0000-0002-0000-0002", "Cy Dunn", 2)]  # fmt: skip
+    expected = _resolve(records)
+    assert expected.person(0, 0) != expected.person(1, 0)  # two ORCIDs: two people
+    # One component (Ann Lee's block); its digest is taken to be the first forged line's.
+    names = iter(f"{n:032x}" for n in range(100))
+
+    def forged_digest(self, keys, blocks, *rest):
+        return next(names), sorted({index for key in keys for index in blocks[key]})
+
+    monkeypatch.setattr(resolution._Resolver, "_component_digest", forged_digest)
+    refused = KeptClusterings(_forged([b'[[0,1,"same name + shared co-author",[],2.0]]']))
+    assert _resolve(records, refused) == expected
+    assert refused.reused == 0 and refused.clustered == 1
+    names = iter(f"{n:032x}" for n in range(100))
+    alias = KeptClusterings(_forged([b'[[0,1,"user alias: same",[],null]]']))
+    assert _resolve(records, alias) == expected
+    assert alias.reused == 0 and alias.clustered == 1
+
+
+def test_what_another_kg_kept_is_clustered_again(real_records, monkeypatch):
+    from kg.io import version
+
+    kept = KeptClusterings(None)
+    _resolve(real_records, kept)
+    monkeypatch.setattr(version, "_CODE_VERSION", "0" * 32)
+    other = KeptClusterings(_kept(kept))
+    assert _resolve(real_records, other) == _resolve(real_records) and other.reused == 0
+
+
+def test_people_and_what_is_kept_are_the_same_whatever_pythons_hash_seed(tmp_path):
+    """One name printed under two family names, joined by identifiers ("John Smith" and "John Smyth" share an
+    ORCID, and a Semantic Scholar id elsewhere): which family weighed the name used to follow a set's order,
+    which changes with each run of Python (one person or two from one build to the next); what one run keeps
+    must give the next run, hashed otherwise, what clustering gives it."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "resolve.py"
+    script.write_text(
+        "import sys\n"
+        "from kg.records import AuthorRef, Record, SourceRef\n"
+        "from kg.resolve.clusterings import KeptClusterings\n"
+        "from kg.resolve.people import resolve_authors\n"
+        "def paper(line, name, title, orcid=None, s2=None):\n"
+        "    return Record(title=title, authors=(AuthorRef(name, orcid=orcid),), extra={'s2_author_ids': [s2]} if s2"
+        " else {}, source=SourceRef('a.jsonl', line, 'kg'))\n"
+        "records = [paper(1, 'John Smith', 'Alpha', orcid='0000-0001-0000-0001'),\n"
+        "           paper(2, 'John Smyth', 'Bravo', orcid='0000-0001-0000-0001'),\n"
+        "           paper(3, 'John Smith', 'Charlie', s2='77'), paper(4, 'John Smyth', 'Delta', s2='77')]\n"
+        "path = sys.argv[1]\n"
+        "kept = KeptClusterings(open(path, 'rb').read() if sys.argv[2] == 'read' else None)\n"
+        "people = resolve_authors(records, kept=kept)\n"
+        "assert people == resolve_authors(records)\n"
+        "open(path, 'wb').write(b''.join(kept.kept_parts()))\n"
+        "print(len(people.display), kept.reused)\n",
+        encoding="utf-8",
+    )
+    kept = str(tmp_path / "kept")
+    runs = []
+    for seed, mode in [("1", "new"), ("2", "read"), ("3", "read"), ("4", "new"), ("5", "read")]:
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, str(script), kept, mode], capture_output=True, text=True,
+                              env=environment, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        runs.append(done.stdout.split())
+    assert [people for people, _ in runs] == ["1"] * 5
+    assert [reused for _, reused in runs] == ["0", "1", "1", "0", "1"]

@@ -534,9 +534,7 @@ class _Groups:
             parsed=frozenset((parsed,)),
             keys=frozenset((key,)),
             orcids=frozenset((author.orcid,)) if author.orcid else _EMPTY,
-            source_ids=_EMPTY
-            if record.extra.keys().isdisjoint(SOURCE_ID_EXTRAS)
-            else frozenset(_source_ids(record)[j]),
+            source_ids=frozenset(_source_ids(record)[j]) or _EMPTY,
             numbers=frozenset((parsed.number,)) if parsed.number else _EMPTY,
             records=frozenset((r,)),
             orgs=frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY,
@@ -784,18 +782,25 @@ def _name_prior(a: _Group, b: _Group, weights: _Weights) -> tuple[float, str]:
     family name ("Wang", "Kim", "Smith") is weaker evidence, with a common given name ("David
     Smith") or a one-syllable one ("Wei Wang") weaker still; initials say less than given names.
     """
+    # A group may print names of two families (joined by an identifier): the name weighed is chosen by its
+    # parts, never by a set's order (which changes from one run of Python to the next).
     shared = a.keys & b.keys
     whole = [parse_name(key) for key in shared if not initials_only(parse_name(key))]
     if whole:
-        name = max(whole, key=lambda p: (sum(len(t) for t in p.given), p.given))
+        name = max(whole, key=lambda p: (sum(len(t) for t in p.given), p.given, p.family, p.number or ""))
         return _name_term("same full name", name, weights), "same name"
     if shared:
         return _name_term("same initials", parse_name(min(shared)), weights), "same name"
-    pairs = [(x, y) for x in a.parsed for y in b.parsed if compatible(x, y)]
-    name = pairs[0][0] if pairs else next(iter(a.parsed))
+    pairs = [(x, y) for x in _in_order(a.parsed) for y in _in_order(b.parsed) if compatible(x, y)]
+    name = pairs[0][0] if pairs else _in_order(a.parsed)[0]
     if pairs and all(not initials_only(x) and not initials_only(y) for x, y in pairs):
         return _name_term("compatible full names", name, weights), "compatible names"
     return _name_term("compatible names", name, weights), "compatible names"
+
+
+def _in_order(names: Iterable[PersonName]) -> list[PersonName]:
+    """``names`` by family name, given names and dblp number."""
+    return sorted(names, key=lambda p: (p.family, p.given, p.number or ""))
 
 
 def _name_term(relation: str, name: PersonName, weights: _Weights) -> float:
@@ -890,7 +895,19 @@ def resolve_authors(
         # Two passes over the records, then the name blocks (their size is known once the first pass is done).
         mentions = sum(len(record.authors) for record in records)
         tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
-        return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
+        try:
+            return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
+        except _RefusedKeptJoin:
+            # Kept joins that are not what clustering makes (a kept file edited by hand, with its digest made
+            # again): everything kept is dropped and every block clustered.
+            assert kept is not None
+            kept.forget()
+            tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
+            return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
+
+
+class _RefusedKeptJoin(Exception):
+    """A kept join that the groups it names refuse (:meth:`_Resolver._cluster_with_kept`)."""
 
 
 # What clustering one part of the name blocks gives: the joins made, in order, as (group, group, rule,
@@ -1202,29 +1219,37 @@ class _Resolver:
 
     def _cluster_with_kept(self, blocks: dict[tuple[str, str], list[int]], kept: KeptClusterings) -> None:
         """Cluster each component of ``blocks`` alone, or make again the joins ``kept`` holds for it, and note its
-        joins in ``kept`` (see :mod:`kg.resolve.clusterings`)."""
+        joins in ``kept`` (see :mod:`kg.resolve.clusterings`).
+
+        Raises
+        ------
+        _RefusedKeptJoin
+            A kept join was refused by the groups it names (some joins may have been made).
+        """
         groups = self.groups
-        records = self._record_digests()
-        members: defaultdict[int, list[int]] = defaultdict(list)  # step 1's groups of several mentions
+        record_digests = self._record_digests()
+        joined_in_step_one: defaultdict[int, list[int]] = defaultdict(list)  # root -> its other mentions
         for index, parent in enumerate(self.parent):
             if parent != index:
-                members[self.find(index)].append(index)
-        namespace = hashlib.blake2b(f"{code_version()}\0{self.aliases!r}\0".encode(), digest_size=16).digest()
+                joined_in_step_one[self.find(index)].append(index)
+        namespace = _clustering_namespace(self.aliases)
         for keys in _components(blocks):
             several = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
             if several:
-                digest, ordered = self._component_digest(several, blocks, members, records, namespace)
+                digest, ordered = self._component_digest(several, blocks, joined_in_step_one, record_digests, namespace)
                 joins = kept.get(digest, len(ordered)) if digest is not None else None
                 if joins is not None:
                     for a, b, rule, evidence, score in joins:
-                        joined = self.union(ordered[a], ordered[b], rule, evidence, score)
-                        assert joined, "a join kept for a component's digest is refused on its groups"
+                        if not self.union(ordered[a], ordered[b], rule, evidence, score):
+                            raise _RefusedKeptJoin(digest)
                 else:
                     self.joins = []
                     for key in several:
                         self._cluster_members(blocks[key])
                         self._forget_evidence(blocks[key])
-                    if digest is not None:
+                    if digest is None:
+                        kept.clustered += 1
+                    else:
                         rank = {group: n for n, group in enumerate(ordered)}
                         kept.note(digest, [(rank[a], rank[b], *rest) for a, b, *rest in self.joins])
                     self.joins = None
@@ -1241,13 +1266,15 @@ class _Resolver:
         one title, or no place): their mentions' sort keys can tie, and ties go by the records' order, which no
         digest of their content holds."""
         corpus, out = self.corpus, []
-        places = Counter(
-            (record.source.path, record.source.line, _title_key(record.title or "")) if record.source else None
+        places = Counter((record.source.path, record.source.line) for record in self.records if record.source)
+        shared_places = Counter(
+            (record.source.path, record.source.line, _title_key(record.title or ""))
             for record in self.records
+            if record.source and places[(record.source.path, record.source.line)] > 1
         )
         for record, paper in zip(self.records, self.papers, strict=True):
             where = (record.source.path, record.source.line) if record.source else None
-            if where is None or places[(*where, _title_key(record.title or ""))] > 1:
+            if where is None or (places[where] > 1 and shared_places[(*where, _title_key(record.title or ""))] > 1):
                 out.append(None)
                 continue
             facts = (
@@ -1274,24 +1301,24 @@ class _Resolver:
         self,
         keys: list[tuple[str, str]],
         blocks: dict[tuple[str, str], list[int]],
-        members: dict[int, list[int]],
-        records: list[bytes | None],
+        joined_in_step_one: dict[int, list[int]],
+        record_digests: list[bytes | None],
         namespace: bytes,
     ) -> tuple[str | None, list[int]]:
         """The digest of what clustering the blocks ``keys`` reads, and their groups in the order of their own
-        digests (made from their mentions'); no digest where two groups' are the same (a file read twice) or a
-        record has none (:meth:`_record_digests`)."""
+        digests (made from their mentions'); no digest where a record has none (:meth:`_record_digests`), or
+        where two groups' are the same."""
         first = self.first_mentions
 
         def mention(index: int) -> bytes:
             record = bisect.bisect_right(first, index) - 1
-            digest = records[record]
+            digest = record_digests[record]
             if digest is None:
                 raise LookupError(record)
             return digest + (index - first[record]).to_bytes(4, "big")
 
         try:
-            token = self._group_tokens(keys, blocks, members, mention)
+            token = _group_tokens(keys, blocks, joined_in_step_one, mention)
         except LookupError:
             return None, []
         ordered = sorted(token, key=token.__getitem__)
@@ -1299,29 +1326,11 @@ class _Resolver:
             return None, ordered
         digest = hashlib.blake2b(namespace, digest_size=16)
         for key in keys:
-            digest.update(repr(key).encode("utf-8", "surrogatepass"))
+            # A key's repr holds no NUL; the tokens are counted, and each one's first byte gives its length.
+            digest.update(repr(key).encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(len(blocks[key]).to_bytes(4, "big"))
             digest.update(b"".join(sorted(token[index] for index in blocks[key])))
         return digest.hexdigest(), ordered
-
-    @staticmethod
-    def _group_tokens(
-        keys: list[tuple[str, str]],
-        blocks: dict[tuple[str, str], list[int]],
-        members: dict[int, list[int]],
-        mention: Callable[[int], bytes],
-    ) -> dict[int, bytes]:
-        """Each group of the blocks ``keys``: its mention's digest and place, or a digest of its mentions'."""
-        token: dict[int, bytes] = {}
-        for key in keys:
-            for index in blocks[key]:
-                if index not in token:
-                    several = members.get(index)
-                    if several is None:
-                        token[index] = mention(index)
-                    else:
-                        joined = b"".join(sorted(map(mention, [index, *several])))
-                        token[index] = hashlib.blake2b(joined, digest_size=32).digest()
-        return token
 
     def _partitions(self, blocks: dict[tuple[str, str], list[int]], count: int) -> list[BlockPartition]:
         """The name blocks in ``count`` parts by blocking key, blocks that share a group in one part."""
@@ -1523,6 +1532,43 @@ class _Resolver:
             if all(number[self.find(self.first_mentions[r] + j)] != person for j in range(len(record.authors))):
                 listed[r] = (person, record.extra["page_owner"])
         return listed
+
+
+def _clustering_namespace(aliases: Aliases) -> bytes:
+    """What every component's digest starts from: kg's code, the versions of the libraries that split and fold
+    names and titles, and the name pairs the user forbids (the only aliases clustering reads)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    libraries = []
+    for name in ("nameparser", "ftfy"):
+        try:
+            libraries.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            libraries.append(f"{name} not installed")
+    forbidden = sorted(sorted(pair) for pair in aliases.different_author_keys)
+    text = "\0".join([code_version(), *libraries, repr(forbidden)])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _group_tokens(
+    keys: list[tuple[str, str]],
+    blocks: dict[tuple[str, str], list[int]],
+    joined_in_step_one: dict[int, list[int]],
+    mention: Callable[[int], bytes],
+) -> dict[int, bytes]:
+    """Each group of the blocks ``keys``: 1 and its mention's digest and place, or 2 and a digest of its mentions'
+    (a group of several mentions after the identifiers' step)."""
+    token: dict[int, bytes] = {}
+    for key in keys:
+        for index in blocks[key]:
+            if index not in token:
+                others = joined_in_step_one.get(index)
+                if others is None:
+                    token[index] = b"\1" + mention(index)
+                else:
+                    joined = b"".join(sorted(map(mention, [index, *others])))
+                    token[index] = b"\2" + hashlib.blake2b(joined, digest_size=32).digest()
+    return token
 
 
 def _components(blocks: dict[tuple[str, str], list[int]]) -> list[list[tuple[str, str]]]:

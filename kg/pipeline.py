@@ -64,8 +64,8 @@ ON_DISK_RECORDS = 200_000
 HELD_RECORDS = 20_000
 # What a store's build keeps of its statements for the next build (kg.rdf.changes); the number names the layout.
 STATEMENT_DIGESTS = "statement-digests-3"
-# Each source graph's fingerprint (kg.rdf.writer.SourceGraphs), kept beside the statement digests.
-SOURCE_GRAPHS = "source-graphs-1"
+# Each source graph's fingerprint, and each part of a whole build's graph's (kg.rdf.writer.SourceGraphs).
+SOURCE_GRAPHS = "source-graphs-2"
 # The joins each component of name blocks was clustered into (kg.resolve.clusterings), by its input's digest.
 AUTHOR_CLUSTERINGS = "author-clusterings-1"
 
@@ -890,6 +890,10 @@ def _store_statements(
             same = ""
             if changed["graphs kept"]:
                 same = f"; {changed['graphs kept']:,} of {len(graphs.fingerprints):,} sources' graphs not written again"
+            if changed["parts kept"]:
+                same += (
+                    f"; {changed['parts kept']:,} of {len(graphs.parts):,} people's merges and splits not written again"
+                )
             report.notes.append(
                 f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
                 f"{changed['groups deleted']:,} removed; the others as the last build left them{same}"

@@ -135,25 +135,31 @@ class StatementDigests:
             self._graph_keys = [np.concatenate(self._graph_keys)[first]]
         return self._groups[0], self._hashes[0], self._graph_keys[0]
 
-    def carry(self, previous: KeptDigests, graphs: Iterable[str]) -> int:
-        """Take the groups of ``graphs`` (graph IRIs this build did not write) as ``previous`` kept them: the
-        store keeps their statements as the last build left them. Returns how many groups were carried."""
+    def carry(self, previous: KeptDigests, graphs: Iterable[str], subjects: Iterable[tuple[str, str]] = ()) -> int:
+        """Take the groups of ``graphs`` (graph IRIs this build did not write), and those of ``subjects`` ((subject
+        IRI, graph IRI) pairs whose statements this build did not write), as ``previous`` kept them: the store
+        keeps their statements as the last build left them. Returns how many groups were carried."""
         terms = {f"<{graph}>".encode() for graph in graphs}
-        if not terms:
+        names = {f"<{subject}> <{graph}>".encode() for subject, graph in subjects}
+        if not terms and not names:
             return 0
         if previous.seed != self.seed:  # its groups' keys would match none of this build's
             raise ValueError("digests are carried only between builds hashed with one seed")
         hash_ = xxhash.xxh3_64_intdigest
         wanted = np.fromiter([hash_(term, self.seed) for term in terms], np.uint64, len(terms))
         mask = np.isin(previous.graph_keys, wanted)
+        if names:
+            named = np.fromiter([hash_(name, self.seed) for name in names], np.uint64, len(names))
+            mask |= np.isin(previous.keys, named)
         self._groups.append(previous.keys[mask])
         self._hashes.append(previous.digests[mask])
         self._graph_keys.append(previous.graph_keys[mask])
         self._graphs.update(term.decode() for term in terms)
+        self._graphs.update(name[name.rindex(b" ") + 1 :].decode() for name in names)
         self._carried = True
         batch: list[bytes] = []
         for line in previous.name_lines():
-            if line[line.rindex(b" ") + 1 :] in terms:
+            if line[line.rindex(b" ") + 1 :] in terms or line[17:] in names:
                 batch.append(line)
                 if len(batch) >= 50_000:
                     self._named.append(self._names.compress(b"\n".join(batch) + b"\n"))

@@ -39,7 +39,7 @@ import functools
 import hashlib
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
 from kg.io.version import code_version
@@ -53,6 +53,7 @@ from kg.resolve import Resolution, resolve
 from kg.resolve.aliases import Aliases
 from kg.resolve.keys import normalise_arxiv_id, normalise_doi
 from kg.resolve.orgs import ror_of
+from kg.resolve.people import Merge
 from kg.text import slug
 from kg.topics.categories import resolve_category
 from kg.topics.categories import scheme as category_scheme
@@ -243,7 +244,8 @@ def update_statements(
     ``previous`` and the store keeps their statements (``also`` then misses them).
 
     Returns what :func:`write_statements` returns, with what changed in the store added (and ``"graphs
-    kept"``, the sources' graphs not written).
+    kept"``, the sources' graphs not written, and ``"parts kept"``, the parts of whole-build graphs not written:
+    :meth:`SourceGraphs.keep_part`).
     """
 
     def take(lines: dict[str, str]) -> None:
@@ -257,10 +259,11 @@ def update_statements(
     tally = Tally(progress, "loading statements", None)
     kept = len(graphs.kept) if graphs is not None else 0
     if graphs is not None:
-        digests.carry(previous, graphs.kept)
+        digests.carry(previous, graphs.kept, graphs.kept_subjects)
     changed = digests.apply(store, previous)
     tally.finish()
-    return {**summary, **changed, "graphs kept": kept}
+    parts_kept = len(graphs.parts & graphs.previous_parts) if graphs is not None else 0
+    return {**summary, **changed, "graphs kept": kept, "parts kept": parts_kept}
 
 
 class _Counts:
@@ -304,6 +307,11 @@ class SourceGraphs:
     Those, with kg's own code and data (:func:`kg.io.version.code_version`), are its fingerprint: a graph whose
     fingerprint the last build kept is left as that build wrote it, and its statements are not written again.
 
+    The graphs of the whole build are written again, but not all of them: a part of one whose statements are
+    made from something alone (a person's merges and splits in the resolution graph) has a fingerprint too
+    (:meth:`keep_part`), and a part the last build wrote the same is not written: its subjects' statements are
+    left as they are (:attr:`kept_subjects`).
+
     Examples
     --------
     >>> graphs = SourceGraphs({"https://example.org/source/a": "f1"})
@@ -311,12 +319,23 @@ class SourceGraphs:
     (True, False)
     >>> sorted(graphs.kept), graphs.fingerprints["https://example.org/source/b"]
     (['https://example.org/source/a'], 'f2')
+    >>> first = SourceGraphs()
+    >>> first.keep_part("https://example.org/graph/g", "person/1", ("merges",), ["https://example.org/m/1"])
+    False
+    >>> later = SourceGraphs.read(b"".join(first.kept_lines()))
+    >>> later.keep_part("https://example.org/graph/g", "person/1", ("merges",), ["https://example.org/m/1"])
+    True
+    >>> later.kept_subjects
+    [('https://example.org/m/1', 'https://example.org/graph/g')]
     """
 
-    def __init__(self, previous: dict[str, str] | None = None) -> None:
+    def __init__(self, previous: dict[str, str] | None = None, previous_parts: Iterable[str] = ()) -> None:
         self.previous = previous or {}
         self.fingerprints: dict[str, str] = {}
         self.kept: set[str] = set()
+        self.previous_parts = set(previous_parts)
+        self.parts: set[str] = set()  # the fingerprints of the parts of whole-build graphs written or kept
+        self.kept_subjects: list[tuple[str, str]] = []  # (subject, graph) of the parts kept, not written
         self.version = code_version()  # taken when the build starts, before any kg file could change
         # graph -> the digests of its records, of its keywords and of its citations (BLAKE2b: a source is
         # hostile, and a crafted collision here would keep a changed graph as it was)
@@ -357,20 +376,39 @@ class SourceGraphs:
             return True
         return False
 
+    def keep_part(self, graph: str, key: str, content: object, subjects: Iterable[str]) -> bool:
+        """Note the fingerprint of a part of a whole build's ``graph``: the statements about ``subjects``, made
+        from ``content`` alone (its repr) and ``key`` (what it is about). True when the last build wrote the same
+        part: it is not to be written, and its subjects' statements are kept (:attr:`kept_subjects`)."""
+        digest = hashlib.blake2b(f"{self.version}\0{graph}\0{key}\0".encode("utf-8", "surrogatepass"), digest_size=16)
+        digest.update(repr(content).encode("utf-8", "surrogatepass"))
+        fingerprint = digest.hexdigest()
+        self.parts.add(fingerprint)
+        if fingerprint not in self.previous_parts:
+            return False
+        self.kept_subjects.extend((subject, graph) for subject in subjects)
+        return True
+
     def kept_lines(self) -> list[bytes]:
-        """What the next build reads back (:meth:`read`): a graph and its fingerprint a line."""
-        return [f"{graph} {fingerprint}\n".encode() for graph, fingerprint in sorted(self.fingerprints.items())]
+        """What the next build reads back (:meth:`read`): a graph and its fingerprint a line, then ``*`` and the
+        fingerprint of each part of a whole build's graph."""
+        lines = [f"{graph} {fingerprint}\n".encode() for graph, fingerprint in sorted(self.fingerprints.items())]
+        return lines + [f"* {fingerprint}\n".encode() for fingerprint in sorted(self.parts)]
 
     @classmethod
     def read(cls, data: bytes | None) -> SourceGraphs:
         """The graphs :meth:`kept_lines` wrote, as the last build's (none from nothing or damaged data)."""
         previous: dict[str, str] = {}
+        parts: list[str] = []
         for line in (data or b"").decode("utf-8", "replace").splitlines():
             graph, _, fingerprint = line.rpartition(" ")
             if not graph or len(fingerprint) != 32:
                 return cls()
-            previous[graph] = fingerprint
-        return cls(previous)
+            if graph == "*":  # no graph's IRI
+                parts.append(fingerprint)
+            else:
+                previous[graph] = fingerprint
+        return cls(previous, parts)
 
 
 class _RecordFacts(NamedTuple):
@@ -560,7 +598,7 @@ def write_statements(
             if graphs is not None:
                 graphs.note_citation(graph, citation)
     if resolution.people.merges or resolution.people.splits:
-        _describe_merges(sink, mint, resolution)
+        _describe_merges(sink, mint, resolution, graphs)
     found_labels: dict[str, str] = {}
     if with_topics:
         sink.set_graph(f"{base}graph/topics")
@@ -985,33 +1023,62 @@ def _describe_keyword_topics(sink: QuadSink, mint: IriMinter, paper: str, line: 
         sink.link(assignment, PROV_DERIVED_FROM, line)
 
 
-def _describe_merges(sink: QuadSink, mint: IriMinter, resolution: Resolution) -> None:
-    """Each merge and split of author resolution, with its rule, evidence and score."""
-    sink.set_graph(f"{mint.base}graph/resolution")
-    for person, merges in sorted(resolution.people.merges.items()):
+def _describe_merges(
+    sink: QuadSink, mint: IriMinter, resolution: Resolution, graphs: SourceGraphs | None = None
+) -> None:
+    """Each merge and split of author resolution, with its rule, evidence and score.
+
+    With ``graphs``, a person whose merges and splits the last build wrote the same is not written again
+    (:meth:`SourceGraphs.keep_part`).
+    """
+    graph = f"{mint.base}graph/resolution"
+    sink.set_graph(graph)
+    people = resolution.people
+    splits_of: defaultdict[int, list] = defaultdict(list)
+    for split in people.splits:
+        splits_of[split.person].append(split)
+    for person in sorted(people.merges.keys() | splits_of.keys()):
         author = mint.person(person)
-        for merge in dict.fromkeys(merges):  # one node per distinct decision
-            decision = short_hash(f"{merge.rule}|{'|'.join(merge.evidence)}|{merge.score}", 6)
-            node = f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{decision}"
-            sink.link(node, RDF_TYPE, KG.AuthorMerge)
-            sink.link(node, KG.mergedInto, author)
-            sink.value(node, KG.variantName, merge.variant)
-            sink.value(node, KG.rule, merge.rule)
-            for evidence in merge.evidence:
-                sink.value(node, KG.evidence, evidence)
-            if merge.score is not None:
-                sink.value(node, KG.decisionScore, f"{merge.score:.3f}", "decimal")
-    for split in resolution.people.splits:
-        author, other = mint.person(split.person), mint.person(split.other)
-        node = f"{author}/split/{other.rsplit('/', 1)[-1]}"
+        merges = [(_merge_node(author, merge), merge) for merge in dict.fromkeys(people.merges.get(person, ()))]
+        splits = []  # (node, the other person, rule, evidence, score): no person's number (they shift)
+        for split in splits_of.get(person, ()):
+            other = mint.person(split.other)
+            node = f"{author}/split/{other.rsplit('/', 1)[-1]}"
+            splits.append((node, other, split.rule, split.evidence, split.score))
+        nodes = [node for node, _ in merges] + [split[0] for split in splits]
+        if graphs is not None and graphs.keep_part(graph, author, (merges, splits), nodes):
+            continue
+        _describe_person_merges(sink, author, merges, splits)
+
+
+def _merge_node(author: str, merge: Merge) -> str:
+    """The node of one distinct merge decision about ``author``."""
+    decision = short_hash(f"{merge.rule}|{'|'.join(merge.evidence)}|{merge.score}", 6)
+    return f"{author}/merge/{slug(merge.variant) or short_hash(merge.variant)}-{decision}"
+
+
+def _describe_person_merges(
+    sink: QuadSink, author: str, merges: list[tuple[str, Merge]], splits: list[tuple[str, str, str, tuple, Any]]
+) -> None:
+    """One person's merges (node, merge) and splits (node, the other person, rule, evidence, score)."""
+    for node, merge in merges:
+        sink.link(node, RDF_TYPE, KG.AuthorMerge)
+        sink.link(node, KG.mergedInto, author)
+        sink.value(node, KG.variantName, merge.variant)
+        sink.value(node, KG.rule, merge.rule)
+        for evidence in merge.evidence:
+            sink.value(node, KG.evidence, evidence)
+        if merge.score is not None:
+            sink.value(node, KG.decisionScore, f"{merge.score:.3f}", "decimal")
+    for node, other, rule, evidences, score in splits:
         sink.link(node, RDF_TYPE, KG.AuthorSplit)
         sink.link(node, KG.splitAuthor, author)
         sink.link(node, KG.keptApartFrom, other)
-        sink.value(node, KG.rule, split.rule)
-        for evidence in split.evidence:
+        sink.value(node, KG.rule, rule)
+        for evidence in evidences:
             sink.value(node, KG.evidence, evidence)
-        if split.score is not None:
-            sink.value(node, KG.decisionScore, f"{split.score:.3f}", "decimal")
+        if score is not None:
+            sink.value(node, KG.decisionScore, f"{score:.3f}", "decimal")
 
 
 def _describe_topics(

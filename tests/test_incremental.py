@@ -50,7 +50,7 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
     names = list(sources)
     first = pick.choice(names)
     assert build([first], options, target=_store(store)).status == 0
-    reused = updated = graphs_kept = clusterings_kept = parts_kept = 0
+    reused = updated = graphs_kept = clusterings_kept = merges_kept = topics_kept = 0
     for _ in range(7):
         held = [entry.name for entry in StoreFolder(store).sources()]
         action = pick.choice(["add", "add", "remove", "change"] if len(held) > 1 else ["add", "change"])
@@ -69,7 +69,8 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
         updated += any("the others as the last build left them" in note for note in map(str, report.notes))
         graphs_kept += any("graphs not written again" in note for note in map(str, report.notes))
         clusterings_kept += any("name blocks clustered again" in note for note in map(str, report.notes))
-        parts_kept += any("merges and splits not written again" in note for note in map(str, report.notes))
+        merges_kept += any("merges and splits not written again" in note for note in map(str, report.notes))
+        topics_kept += any("topic parts not written again" in note for note in map(str, report.notes))
         held = [entry.name for entry in StoreFolder(store).sources()]
         full = build(held, options)
         assert open_graph(store).canonical_nquads() == full.graph.canonical_nquads(), (action, held)
@@ -78,7 +79,8 @@ def test_random_adds_removes_and_changes_give_the_full_build(tmp_path, seeds, sh
     assert updated, "no step changed a copy of the last database"
     assert graphs_kept, "no step left a source's graph as the last build wrote it"
     assert clusterings_kept, "no step took a name block's clustering from the last build"
-    assert parts_kept, "no step left a person's merges as the last build wrote them"
+    assert merges_kept, "no step left a person's merges as the last build wrote them"
+    assert topics_kept, "no step left a paper's topics as the last build wrote them"
 
 
 def kept_now(store, name):

@@ -244,7 +244,7 @@ def update_statements(
     ``previous`` and the store keeps their statements (``also`` then misses them).
 
     Returns what :func:`write_statements` returns, with what changed in the store added (and ``"graphs
-    kept"``, the sources' graphs not written, and ``"parts kept"``, the parts of whole-build graphs not written:
+    kept"``, the sources' graphs not written; ``graphs`` says which parts of the whole build's graphs were not:
     :meth:`SourceGraphs.keep_part`).
     """
 
@@ -262,8 +262,7 @@ def update_statements(
         digests.carry(previous, graphs.kept, graphs.kept_subjects)
     changed = digests.apply(store, previous)
     tally.finish()
-    parts_kept = len(graphs.parts & graphs.previous_parts) if graphs is not None else 0
-    return {**summary, **changed, "graphs kept": kept, "parts kept": parts_kept}
+    return {**summary, **changed, "graphs kept": kept}
 
 
 class _Counts:
@@ -336,6 +335,8 @@ class SourceGraphs:
         self.previous_parts = set(previous_parts)
         self.parts: set[str] = set()  # the fingerprints of the parts of whole-build graphs written or kept
         self.kept_subjects: list[tuple[str, str]] = []  # (subject, graph) of the parts kept, not written
+        self.parts_of: Counter[str] = Counter()  # graph -> its parts
+        self.parts_kept: Counter[str] = Counter()  # graph -> its parts kept
         self.version = code_version()  # taken when the build starts, before any kg file could change
         # graph -> the digests of its records, of its keywords and of its citations (BLAKE2b: a source is
         # hostile, and a crafted collision here would keep a changed graph as it was)
@@ -384,8 +385,10 @@ class SourceGraphs:
         digest.update(repr(content).encode("utf-8", "surrogatepass"))
         fingerprint = digest.hexdigest()
         self.parts.add(fingerprint)
+        self.parts_of[graph] += 1
         if fingerprint not in self.previous_parts:
             return False
+        self.parts_kept[graph] += 1
         self.kept_subjects.extend((subject, graph) for subject in subjects)
         return True
 
@@ -608,7 +611,7 @@ def write_statements(
         sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
         described_topics: set[str] = set()
         for paper, paper_hits in zip(writer.paper_iris, hits, strict=True):
-            _describe_topics(sink, mint, paper, paper_hits, described_topics, counts)
+            _describe_topics(sink, mint, paper, paper_hits, described_topics, counts, graphs)
             for hit in paper_hits:
                 found_labels.setdefault(mint.topic(hit.key), hit.label)
             tally.advance()
@@ -1082,28 +1085,44 @@ def _describe_person_merges(
 
 
 def _describe_topics(
-    sink: QuadSink, mint: IriMinter, paper: str, hits: Sequence[TopicHit], described: set[str], counts: _Counts
+    sink: QuadSink,
+    mint: IriMinter,
+    paper: str,
+    hits: Sequence[TopicHit],
+    described: set[str],
+    counts: _Counts,
+    graphs: SourceGraphs | None = None,
 ) -> None:
+    """A paper's topics in the topics graph (the sink's current one), and each topic's own statements the first
+    time it is met (``described``). With ``graphs``, a topic's own statements and a paper's topics are each a part
+    (:meth:`SourceGraphs.keep_part`), written only when the last build did not write the same."""
+    graph = f"{mint.base}graph/topics"
     scheme = f"{mint.base}scheme/topics"
+    assignments = []
     for hit in hits:
         topic = mint.topic(hit.key)
         counts.add(topic, paper, "topic")
         if topic not in described:  # a topic's own statements are the same for every paper
             described.add(topic)
-            sink.link(topic, RDF_TYPE, KG.Topic)
-            sink.value(topic, SKOS + "prefLabel", hit.label)
-            sink.link(topic, SKOS + "inScheme", scheme)
-            for form in hit.forms:
-                if form != hit.label:
-                    sink.value(topic, SKOS + "altLabel", form)
-        assignment = f"{paper}/topic/{topic.rsplit('/', 1)[-1]}"
+            if graphs is None or not graphs.keep_part(graph, topic, (scheme, hit.label, hit.forms), [topic]):
+                sink.link(topic, RDF_TYPE, KG.Topic)
+                sink.value(topic, SKOS + "prefLabel", hit.label)
+                sink.link(topic, SKOS + "inScheme", scheme)
+                for form in hit.forms:
+                    if form != hit.label:
+                        sink.value(topic, SKOS + "altLabel", form)
+        assignments.append((topic, f"{paper}/topic/{topic.rsplit('/', 1)[-1]}", f"{hit.score:.4f}", hit.method))
+    nodes = [paper, *(assignment for _, assignment, _, _ in assignments)]
+    if not assignments or (graphs is not None and graphs.keep_part(graph, paper, assignments, nodes)):
+        return
+    for topic, assignment, score, method in assignments:
         sink.link(paper, KG.citesTopic, topic)
         # No rdf:type on assignments: the range of kg:hasTopicAssignment says it, and at
         # five topics a paper every statement saved is a tenth of a build's topic cost.
         sink.link(paper, KG.hasTopicAssignment, assignment)
         sink.link(assignment, KG.topic, topic)
-        sink.value(assignment, KG.score, f"{hit.score:.4f}", "decimal")
-        sink.value(assignment, KG.method, hit.method)
+        sink.value(assignment, KG.score, score, "decimal")
+        sink.value(assignment, KG.method, method)
 
 
 def _describe_org(

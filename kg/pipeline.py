@@ -890,14 +890,12 @@ def _store_statements(
             same = ""
             if changed["graphs kept"]:
                 same = f"; {changed['graphs kept']:,} of {len(graphs.fingerprints):,} sources' graphs not written again"
-            parts = {
-                "graph/resolution": "people's merges and splits",
-                "graph/topics": "papers' and topics' topic parts",
-            }
-            for graph, what in parts.items() if graphs is not None else ():
-                if graphs.parts_kept[base + graph]:
-                    kept, written = graphs.parts_kept[base + graph], graphs.parts_of[base + graph]
-                    same += f"; {kept:,} of {written:,} {what} not written again"
+            if graphs is not None:
+                for graph, what in (("resolution", "people's merges and splits"),
+                                    ("topics", "papers' and topics' topic parts")):  # fmt: skip
+                    kept, parts = graphs.parts_kept[f"{base}graph/{graph}"], graphs.parts_of[f"{base}graph/{graph}"]
+                    if kept:
+                        same += f"; {kept:,} of {parts:,} {what} not written again"
             report.notes.append(
                 f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
                 f"{changed['groups deleted']:,} removed; the others as the last build left them{same}"

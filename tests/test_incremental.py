@@ -167,3 +167,35 @@ def test_a_sources_graph_is_written_again_exactly_when_what_it_is_made_from_chan
     report = add(store, c)
     assert report.status == 0 and "graphs not written again" not in _notes(report), report.notes
     assert open_graph(store).canonical_nquads() == build([a, b, c]).graph.canonical_nquads()
+
+
+@pytest.mark.parametrize("guarded", [True, False])
+def test_two_papers_minted_one_iri_have_their_topics_written_whole(tmp_path, monkeypatch, guarded):
+    """A paper's IRI tells papers of one title apart by 40 bits of a digest, which a hostile source can make meet.
+    Two papers with one IRI would be two parts of the topics graph with one subject: one kept and one written,
+    their statements would be summed into one group and some lost. Such a subject is always written; without
+    that (``guarded`` False) the store is not the full build."""
+    import json
+
+    from kg.rdf import iris, writer
+
+    monkeypatch.setattr(iris.IriMinter, "paper", lambda self, identity, title: f"{self.base}paper/one-iri")
+    if not guarded:
+        monkeypatch.setattr(writer, "_shared_iris", lambda found: set(found) and set())
+
+    def source(path, abstract):
+        papers = [{"title": "Graph neural networks for molecules", "authors": [{"name": "Ada Lovelace"}],
+                   "abstract": "We train graph neural networks with attention on molecular property prediction."},
+                  {"title": "Wavelet denoising of seismic traces", "authors": [{"name": "Zed Quinn"}],
+                   "abstract": abstract}]  # fmt: skip
+        path.write_text("\n".join(map(json.dumps, papers)) + "\n", encoding="utf-8")
+        return str(path)
+
+    first = source(tmp_path / "a.jsonl", "Reinforcement learning agents explore with intrinsic rewards.")
+    other = _records_file(tmp_path / "b.jsonl", ("Tides and moons", ["Cy Dunn"], "2020"))
+    store = str(tmp_path / "store")
+    assert build([first, other], target=_store(store)).status == 0
+    changed = source(tmp_path / "a.jsonl", "Convolutional neural networks denoise seismic images.")
+    assert add(store, changed).status == 0
+    same = open_graph(store).canonical_nquads() == build([changed, other]).graph.canonical_nquads()
+    assert same is guarded

@@ -235,7 +235,7 @@ def update_statements(
     graphs: SourceGraphs | None = None,
 ) -> dict[str, int]:
     """Make ``store``, which holds the statements a build described by ``previous`` wrote, hold those of
-    ``resolution``: every statement is written again as text, and only the groups that changed reach the store
+    ``resolution``: the statements are written again as text, and only the groups that changed reach the store
     (:mod:`kg.rdf.changes`). ``digests`` (made with a spill folder) gathers this build's digests; ``also`` is
     handed every chunk of lines too (see :func:`load_statements`).
 
@@ -260,6 +260,7 @@ def update_statements(
     kept = len(graphs.kept) if graphs is not None else 0
     if graphs is not None:
         digests.carry(previous, graphs.kept, graphs.kept_subjects)
+        graphs.kept_subjects = []  # millions of names at a million papers, not held while the store changes
     changed = digests.apply(store, previous)
     tally.finish()
     return {**summary, **changed, "graphs kept": kept}
@@ -307,9 +308,10 @@ class SourceGraphs:
     fingerprint the last build kept is left as that build wrote it, and its statements are not written again.
 
     The graphs of the whole build are written again, but not all of them: a part of one whose statements are
-    made from something alone (a person's merges and splits in the resolution graph) has a fingerprint too
-    (:meth:`keep_part`), and a part the last build wrote the same is not written: its subjects' statements are
-    left as they are (:attr:`kept_subjects`).
+    made from something alone (a person's merges and splits in the resolution graph, a paper's topics and a
+    topic's labels in the topics graph) has a fingerprint too (:meth:`keep_part`), and a part the last build
+    wrote the same is not written: its subjects' statements are left as they are (:attr:`kept_subjects`). A
+    subject two parts would share (two papers or people minted one IRI) is never kept (:attr:`shared`).
 
     Examples
     --------
@@ -337,6 +339,9 @@ class SourceGraphs:
         self.kept_subjects: list[tuple[str, str]] = []  # (subject, graph) of the parts kept, not written
         self.parts_of: Counter[str] = Counter()  # graph -> its parts
         self.parts_kept: Counter[str] = Counter()  # graph -> its parts kept
+        # Subjects of two parts (a carried group and written lines would be summed into one, wrongly): the
+        # writer names them before it writes.
+        self.shared: set[str] = set()
         self.version = code_version()  # taken when the build starts, before any kg file could change
         # graph -> the digests of its records, of its keywords and of its citations (BLAKE2b: a source is
         # hostile, and a crafted collision here would keep a changed graph as it was)
@@ -386,7 +391,7 @@ class SourceGraphs:
         fingerprint = digest.hexdigest()
         self.parts.add(fingerprint)
         self.parts_of[graph] += 1
-        if fingerprint not in self.previous_parts:
+        if fingerprint not in self.previous_parts or key in self.shared:
             return False
         self.parts_kept[graph] += 1
         self.kept_subjects.extend((subject, graph) for subject in subjects)
@@ -566,14 +571,19 @@ def write_statements(
     the records but are not in the graph.
 
     With ``graphs`` (:class:`SourceGraphs`), the statements of a source's graph whose fingerprint is the last
-    build's are not written (:attr:`SourceGraphs.kept` names them); the graphs of the whole build (topics,
-    counts, resolution) always are. The sources' graphs are then written once the topics are in.
+    build's are not written (:attr:`SourceGraphs.kept` names them), nor those of a part of the topics or
+    resolution graph whose fingerprint is (:meth:`SourceGraphs.keep_part`); the counts always are. The sources'
+    graphs are then written once the topics are in.
     """
     with_topics = topics is not None and bool(resolution.papers)
     tally = Tally(progress, "writing statements", len(resolution.records) + (len(resolution.papers) * with_topics))
     mint = IriMinter(base)
     mint.use_people(resolution.people)
     writer = _Writer(resolution, mint)
+    if graphs is not None:
+        graphs.shared = _shared_iris(writer.paper_iris) | _shared_iris(
+            mint.person(person) for person in resolution.people.display
+        )
     counts = _Counts()
     for iri, paper in zip(writer.paper_iris, resolution.papers, strict=True):
         if paper.year is not None:
@@ -1054,6 +1064,21 @@ def _describe_merges(
         _describe_person_merges(sink, author, merges, splits)
 
 
+def _shared_iris(iris: Iterable[str]) -> set[str]:
+    """The IRIs met more than once (40 bits of a digest tell papers of one title apart: they can be made to meet).
+
+    Examples
+    --------
+    >>> sorted(_shared_iris(["a", "b", "a"]))
+    ['a']
+    """
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for iri in iris:
+        (shared if iri in seen else seen).add(iri)
+    return shared
+
+
 def _merge_node(author: str, merge: Merge) -> str:
     """The node of one distinct merge decision about ``author``."""
     decision = short_hash(f"{merge.rule}|{'|'.join(merge.evidence)}|{merge.score}", 6)
@@ -1096,8 +1121,7 @@ def _describe_topics(
     """A paper's topics in the topics graph (the sink's current one), and each topic's own statements the first
     time it is met (``described``). With ``graphs``, a topic's own statements and a paper's topics are each a part
     (:meth:`SourceGraphs.keep_part`), written only when the last build did not write the same."""
-    graph = f"{mint.base}graph/topics"
-    scheme = f"{mint.base}scheme/topics"
+    graph, scheme = f"{mint.base}graph/topics", f"{mint.base}scheme/topics"
     assignments = []
     for hit in hits:
         topic = mint.topic(hit.key)

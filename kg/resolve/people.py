@@ -860,7 +860,8 @@ def resolve_authors(
 
     With ``kept`` (what an earlier run noted there, :class:`kg.resolve.clusterings.KeptClusterings`), a
     component of name blocks whose input is the same as then (its groups, their papers' evidence, the
-    corpus's weights for them, the aliases and kg's code, by digest) is not clustered: the joins clustering
+    corpus's weights for them, the forbidding aliases, kg's code and the versions of the libraries that split
+    names and fold text, by digest) is not clustered: the joins clustering
     made then are made again. The others are clustered, and every component's joins are noted in ``kept``
     for the next run. The result is the one of clustering every block (only with ``partitions`` 1).
 
@@ -1279,7 +1280,7 @@ class _Resolver:
                 continue
             facts = (
                 record.authors,
-                _source_ids(record),
+                [sorted(ids) for ids in _source_ids(record)],  # a set's order changes from one run to the next
                 record.title,
                 where,
                 sorted(paper.names),

@@ -283,14 +283,14 @@ class BuildReport:
         """One line: what was written, and the graph's size."""
         counts = self.counts
         cited_only = counts.get(CITED_ONLY, 0)
-        papers = f"{counts.get('kg:Paper', 0) - cited_only} papers"
+        papers = f"{counts.get('kg:Paper', 0) - cited_only:,} papers"
         if counts.get("kg:Citation"):
-            papers += f" ({counts['kg:Citation']} citations, {cited_only} cited works outside them)"
+            papers += f" ({counts['kg:Citation']:,} citations, {cited_only:,} cited works outside them)"
         return (
-            f"wrote {' and '.join(self.written)}: {self.statements} statements; "
-            f"{papers}, {counts.get('kg:Author', 0)} authors, "
-            f"{counts.get('kg:Org', 0)} orgs, {counts.get('kg:Topic', 0)} topics "
-            f"from {self.graph_sources} source(s); {len(self.failures)} failed"
+            f"wrote {' and '.join(self.written)}: {self.statements:,} statements; "
+            f"{papers}, {counts.get('kg:Author', 0):,} authors, "
+            f"{counts.get('kg:Org', 0):,} orgs, {counts.get('kg:Topic', 0):,} topics "
+            f"from {self.graph_sources:,} source(s); {len(self.failures):,} failed"
         )
 
 
@@ -891,14 +891,15 @@ def _store_statements(
             if changed["graphs kept"]:
                 same = f"; {changed['graphs kept']:,} of {len(graphs.fingerprints):,} sources' graphs not written again"
             if graphs is not None:
-                for graph, what in (("resolution", "people's merges and splits"),
-                                    ("topics", "papers' and topics' topic parts")):  # fmt: skip
+                parts_said = {"resolution": "the merges and splits of {} of the {} people who have any",
+                              "topics": "the topic lists and labels of {} of {} papers and topics"}  # fmt: skip
+                for graph, what in parts_said.items():
                     kept, parts = graphs.parts_kept[f"{base}graph/{graph}"], graphs.parts_of[f"{base}graph/{graph}"]
                     if kept:
-                        same += f"; {kept:,} of {parts:,} {what} not written again"
+                        same += f"; {what.format(f'{kept:,}', f'{parts:,}')} as the last build wrote them"
             report.notes.append(
-                f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again, of "
-                f"{changed['groups deleted']:,} removed; the others as the last build left them{same}"
+                f"the store: the statements of {changed['groups rewritten']:,} subject(s) written again and those "
+                f"of {changed['groups deleted']:,} removed; the others as the last build left them{same}"
             )
     start.kept.save(STATEMENT_DIGESTS, digests.kept_parts())
     if graphs is not None:

@@ -523,7 +523,7 @@ def add(
     source = str(path)  # the name extraction gives it ("./a.txt" is "a.txt")
     if not path.is_file():
         report = BuildReport(graph=KnowledgeGraph())
-        reason = "no such file" if not path.exists() else "not a regular file (add files one by one)"
+        reason = "no such file or directory" if not path.exists() else "not a regular file (add files one by one)"
         report.failures.append(InputError(source, reason))
         report.refused = f"{store} was not changed"
         return report

@@ -200,3 +200,14 @@ def test_two_papers_minted_one_iri_have_their_topics_written_whole(tmp_path, mon
     assert add(store, changed).status == 0
     same = open_graph(store).canonical_nquads() == build([changed, other]).graph.canonical_nquads()
     assert same is guarded
+
+
+def test_adding_a_file_that_is_not_there_says_what_a_build_says(tmp_path):
+    """A new user saw "no such file" from kg add and "no such file or directory" from kg build for one typo."""
+    a = _records_file(tmp_path / "a.jsonl", ("Graph networks for molecules", ["Ada Lovelace"], "2020"))
+    store = str(tmp_path / "store")
+    assert build([a], target=_store(store)).status == 0
+    missing = str(tmp_path / "typo.jsonl")
+    added, built = add(store, missing), build([missing])
+    assert [str(error) for error in added.failures] == [str(error) for error in built.failures]
+    assert [str(error) for error in added.failures] == [f"{missing}: no such file or directory"]

@@ -60,6 +60,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                          option_names=flag)  # fmt: skip
     notes = "; ".join(render(message, flag) for message in page.notes)
     shown = "standard output" if args.output == STDOUT else args.output
-    note(f"wrote {shown}: {page.shown} of {page.total} nodes, {page.edges} edges"
-          + (f" ({notes})" if notes else ""), args.quiet)  # fmt: skip
+    note(f"wrote {shown}: {page.shown:,} of {page.total:,} nodes, {page.edges:,} edges"
+          + (f"; {notes}" if notes else ""), args.quiet)  # fmt: skip
     return 0

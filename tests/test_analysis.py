@@ -96,7 +96,8 @@ def test_analysis_ranks_the_hub_first(data):
     assert result.ranking[0]["degree"] == 3 and result.ranking[0]["weighted_degree"] == 4.0
     assert set(result.ranking[0]) >= {"betweenness", "closeness", "pagerank", "eigenvector", "community"}
     assert result.components == [4, 1]
-    assert "closeness computed for the 3 nodes shown only" in result.approximations[0]
+    assert "closeness computed for the 3 nodes shown only" in result.notes[0]
+    assert result.approximations == []  # every measure of a 5-node graph is exact
 
 
 def test_analysis_repeats_and_samples_large_graphs():
@@ -215,7 +216,8 @@ def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
     by_networkx = analysis.analyze(graph, top=15, exact_betweenness_max=300)
     monkeypatch.setattr(analysis, "COMPILED_MIN_NODES", 100)
     by_igraph = analysis.analyze(graph, top=15, exact_betweenness_max=300)
-    assert any("igraph" in note for note in by_igraph.approximations)
+    assert any("igraph" in note for note in by_igraph.notes)
+    assert not any("igraph" in line for line in by_igraph.approximations)  # exact figures are no approximation
     assert [r["label"] for r in by_igraph.ranking] == [r["label"] for r in by_networkx.ranking]
     for ours, theirs in zip(by_igraph.ranking, by_networkx.ranking, strict=True):
         assert ours["pagerank"] == pytest.approx(theirs["pagerank"], abs=2e-4)
@@ -391,6 +393,18 @@ def test_the_ranking_fits_a_narrow_terminal(graph, tmp_path, monkeypatch):
     assert "narrow terminal: some measures left out" in text and "eigenvector" not in text
     ranking = text.split("Top 3", 1)[1].split("Largest communities", 1)[0].splitlines()[1:]
     assert max(len(line) for line in ranking) <= 80 and "Ann Lee" in text  # names and numbers whole
+
+
+def test_papers_per_year_of_many_years_are_spread_over_lines_not_cut(tmp_path, monkeypatch, capsys):
+    records = [paper(f"Paper {year}", ["Ann Lee"], year, categories=("LG",), date=str(year))
+               for year in range(1995, 2021)]  # fmt: skip
+    path = tmp_path / "g.ttl"
+    KnowledgeGraph.from_records(records).save(path)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["analyze", str(path), "--top", "1"]) == 0
+    table = capsys.readouterr().out.split("Papers per year", 1)[1]
+    assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80
+    assert all(f"{year}: 1" in table for year in range(1995, 2021))  # every year, none cut
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path, capsys):

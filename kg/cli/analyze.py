@@ -74,6 +74,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
     for approximation in analysis.approximations:
         out.write(f"approximation: {approximation}\n")
+    for note in analysis.notes:
+        out.write(f"note: {note}\n")
     if len({row["type"] for row in analysis.ranking}) == 1:  # one kind of node: the title says which
         columns.remove("type")
     if table_width(out) < 120:
@@ -92,9 +94,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         ]
         if name == "cited works":
             rows = [[label, _spread(per_year)] for label, per_year in counts.items()]
-            print_table(["count", "by the year of the cited work"], rows, out, title="Cited works per year")
+            print_table(["count", "by the year of the cited work"], rows, out, title="Cited works per year",
+                        lists=["by the year of the cited work"])  # fmt: skip
         else:
-            print_table([name, "papers per year"], rows, out, title="Papers per year")
+            print_table([name, "papers per year"], rows, out, title="Papers per year", lists=["papers per year"])
     if result.plot:
         out.write(f"plot written to {result.plot}\n")
     return status

@@ -299,8 +299,38 @@ def _fair_widths(natural: Sequence[int], available: int) -> list[int]:
     return widths
 
 
-def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, title: str | None = None) -> None:
-    """A table that fits the width (:func:`table_width`): long text is cut with an ellipsis, numbers never are."""
+def _pack_items(text: str, width: int) -> str:
+    """A list written as ``"a, b, c"`` spread over lines of at most ``width`` characters, breaking between items.
+
+    Examples
+    --------
+    >>> print(_pack_items("2019: 3, 2020: 12, 2021: 5", 18))
+    2019: 3, 2020: 12,
+    2021: 5
+    """
+    lines: list[str] = []
+    for item in text.split(", "):
+        if lines and len(lines[-1]) + 2 + len(item) + 1 <= width:
+            lines[-1] += ", " + item
+        else:
+            if lines:
+                lines[-1] += ","
+            lines.append(item)
+    return "\n".join(lines)
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: TextIO,
+    title: str | None = None,
+    lists: Sequence[str] = (),
+) -> None:
+    """A table that fits the width (:func:`table_width`): long text is cut with an ellipsis, numbers never are.
+
+    The columns named in ``lists`` hold comma-separated lists, spread over as many lines as they need
+    instead of being cut.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -316,10 +346,17 @@ def print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], out: Text
     for index, column in enumerate(columns):
         if numeric[index]:
             table.add_column(column, justify="right", no_wrap=True, min_width=natural[index])
+        elif column in lists:
+            table.add_column(column, overflow="fold", no_wrap=False, max_width=fitted[index])
         else:
             table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=fitted[index])
+    packed = [index for index, column in enumerate(columns) if column in lists and not numeric[index]]
     for row in rows:
-        table.add_row(*row)
+        cells_shown = list(row)
+        for index in packed:
+            if index < len(cells_shown):
+                cells_shown[index] = _pack_items(str(cells_shown[index]), fitted[index])
+        table.add_row(*cells_shown)
     console = Console(file=out, width=width, markup=False, highlight=False)
     console.print(table)
     if not rows:

@@ -860,7 +860,7 @@ def _render(
                 option="max_nodes",
             )
         )
-    notes.extend(measures.approximations)
+    notes.extend(measures.approximations + measures.notes)
     group_of, legend = _groups(view, colour_by, community_of, centrality, data)
     order = sorted(view, key=lambda n: (-centrality[n], str(n)))
     node_index = {node: i for i, node in enumerate(order)}

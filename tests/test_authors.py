@@ -63,6 +63,15 @@ def test_variants_merge_with_a_shared_coauthor_and_the_merge_is_recorded():
     assert validate_graph(graph) == []
 
 
+def test_a_name_printed_family_name_first_is_shown_in_reading_order():
+    records = [rec("Deep Learning", ["Goodfellow, Ian", "Bengio, Yoshua"]),
+               rec("Other", ["Yoshua Bengio", "Lee, Ann (Annie)"], "b.bib", 3)]  # fmt: skip
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    rows = graph.query("SELECT ?shown ?printed WHERE { ?a skos:prefLabel ?shown ; kg:name ?printed }").as_dicts()
+    assert ("Ian Goodfellow", "Goodfellow, Ian") in {(r["shown"], r["printed"]) for r in rows}  # kg:name as printed
+    assert {r["shown"] for r in rows} == {"Ian Goodfellow", "Yoshua Bengio", "Lee, Ann (Annie)"}  # no nickname guessed
+
+
 def test_same_paper_same_position_merges():
     records = [rec("Perceptrons", ["Rosenblatt, F."]), rec("Perceptrons", ["Frank Rosenblatt"], "b.bib")]
     groups, resolution = people(records)

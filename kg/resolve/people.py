@@ -1651,5 +1651,30 @@ def _fullness(group: _Group) -> int:
 
 
 def _display(group: _Group) -> str:
-    """The most informative printing: the longest given names, then the most used, then alphabetical."""
-    return max(sorted(group.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), group.names[n]))
+    """The most informative printing, given names first: the longest given names, the most used, alphabetical."""
+    chosen = max(sorted(group.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), group.names[n]))
+    return natural_order(chosen)
+
+
+@lru_cache(maxsize=50_000)
+def natural_order(name: str) -> str:
+    """A name printed family name first ("Abate, Francesco", as RIS and WoS print them) in reading order.
+
+    A name without a comma, or one whose words nameparser cannot all place (a nickname, two commas that
+    are no suffix), is returned as printed.
+
+    Examples
+    --------
+    >>> natural_order("Abate, Francesco"), natural_order("de la Cruz, María José"), natural_order("Smith, John, Jr.")
+    ('Francesco Abate', 'María José de la Cruz', 'John Smith Jr.')
+    >>> natural_order("Lee, Ann (Annie)"), natural_order("Andrew M. Dai")
+    ('Lee, Ann (Annie)', 'Andrew M. Dai')
+    """
+    if "," not in name:
+        return name
+    from nameparser import HumanName
+
+    parsed = HumanName(name)
+    ordered = " ".join(part for part in (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) if part)
+    words = sorted(name.replace(",", " ").split())
+    return ordered if sorted(ordered.split()) == words and parsed.last and parsed.first else name

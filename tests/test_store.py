@@ -47,6 +47,23 @@ def test_unchanged_source_is_a_no_op_and_a_changed_one_is_replaced(tmp_path, cap
     assert {"t": "Universal Transformers II"} in titles and {"t": "Universal Transformers"} not in titles
 
 
+def test_stats_of_a_store_lists_its_sources_in_the_order_they_were_added(tmp_path, capsys, monkeypatch):
+    store = tmp_path / "store"
+    assert main(["build", str(FIXTURES / "lab_sample.txt"), "--store", str(store), "-q"]) == 0
+    assert main(["add", str(FIXTURES / "hf_sample.txt"), "--store", str(store), "-q"]) == 0
+    monkeypatch.setenv("COLUMNS", "200")
+    capsys.readouterr()
+    assert main(["stats", str(store)]) == 0
+    sources = capsys.readouterr().out.split("Nodes per class", 1)[0]
+    rows = [line for line in sources.splitlines() if "_sample.txt" in line]
+    names = [row.split("│")[1].strip() for row in rows]
+    assert names == [str(FIXTURES / name) for name in ("lab_sample.txt", "hf_sample.txt")]
+    assert "hf-papers" in rows[1]
+    assert main(["remove", str(FIXTURES / "lab_sample.txt"), "--store", str(store), "-q"]) == 0
+    assert main(["stats", str(store)]) == 0
+    assert "lab_sample.txt" not in capsys.readouterr().out
+
+
 def test_commands_read_a_store_like_a_file(tmp_path, capsys):
     store = tmp_path / "store"
     assert main(["build", str(FIXTURES / "profile_sample.txt"), "--store", str(store), "-q"]) == 0

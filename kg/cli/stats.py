@@ -9,17 +9,23 @@ from kg.cli.common import (
     add_graph_argument,
     print_table,
 )
-from kg.store import open_graph
+from kg.io.inputs import STDIN
+from kg.store import StoreFolder, open_graph
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    stats = commands.add_parser("stats", help="count nodes per class and edges per type")
+    stats = commands.add_parser("stats", help="count nodes per class and edges per type (and list a store's sources)")
     add_graph_argument(stats)
     stats.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    stats = open_graph(args.graph).stats()
+    graph = open_graph(args.graph)
+    sources = StoreFolder(args.graph).sources() if args.graph != STDIN else []
+    if sources:
+        rows = [[entry.name, entry.format, f"{entry.papers:,}"] for entry in sources]
+        print_table(["source", "format", "papers read"], rows, out, title="Sources, in the order they were added")
+    stats = graph.stats()
     print_table(["class", "nodes"], [[name, str(n)] for name, n in stats["classes"]], out, title="Nodes per class")
     print_table(["edge", "count"], [[name, str(n)] for name, n in stats["edges"]], out, title="Edges per type")
     print_table(["total", "count"], [[name, str(n)] for name, n in stats["totals"]], out, title="Totals")

@@ -204,9 +204,12 @@ _NO_PERSON_HINTS = ("et al", "other", "etc", "…", "...", "anon", "unknown", "n
 _DOTS_AND_SPACES_RE = re.compile(r"[\s.]+")
 
 
+_NO_PERSON_HINT_RE = re.compile("|".join(map(re.escape, _NO_PERSON_HINTS)))
+
+
 def _may_be_no_person(name: str) -> bool:
     folded = name.casefold()
-    return len(folded) < 4 or any(hint in folded for hint in _NO_PERSON_HINTS)
+    return len(folded) < 4 or _NO_PERSON_HINT_RE.search(folded) is not None
 
 
 @cache
@@ -240,6 +243,8 @@ def _text_or_none(data: dict[str, Any], key: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise KgError(f"{key!r} must be a string or null, not {type(value).__name__}")
+    if value.isprintable() and "  " not in value and value[:1] not in ("", " ") and value[-1] != " ":
+        return value  # printable text holds no whitespace but spaces: nothing to collapse (most stored values)
     return " ".join(value.split()) or None
 
 
@@ -260,7 +265,9 @@ def _bool(data: dict[str, Any], key: str, default: bool | None) -> bool | None:
 
 
 def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = data.get(key) or []
+    value = data.get(key)
+    if not value:
+        return ()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise KgError(f"{key!r} must be a list of strings")
     return tuple(" ".join(v.split()) for v in value if v.strip())

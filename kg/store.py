@@ -70,7 +70,7 @@ from typing import Any
 
 from kg.errors import InputError, KgError, Note, StoreBusyError, UsageError
 from kg.graph import KnowledgeGraph
-from kg.io.inputs import STDIN
+from kg.io.inputs import STDIN, json_line_loader
 from kg.io.outputs import atomic_write
 from kg.progress import Progress, Tally, step
 from kg.records import Record, record_from_dict
@@ -499,12 +499,13 @@ class StoreFolder:
             raise InputError(str(self.folder / MANIFEST), f"damaged: {entry.records!r} is not a records file")
         path = self.folder / RECORDS / entry.records
         number = 0
+        loads = json_line_loader()
         try:
             with open(path, encoding="utf-8") as handle:
                 for line in handle:
                     number += 1
                     if line.strip():
-                        yield record_from_dict(json.loads(line))
+                        yield record_from_dict(loads(line))
         except FileNotFoundError:
             raise InputError(
                 str(path), f"the records of {entry.name} are missing from the store (see {{option}})", option="check"

@@ -74,6 +74,8 @@ def word_key(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents: "Gülçehre" -> "gulcehre"."""
+    if text.isascii():  # nothing to decompose, no accent to drop
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -10,6 +10,7 @@ import json
 
 from kg.errors import KgError
 from kg.extractors.base import ExtractOptions, Extractor
+from kg.io.inputs import json_line_loader
 from kg.records import Record, SourceRef, record_from_dict
 
 FORMAT = "kg-jsonl"
@@ -45,27 +46,10 @@ def _lines(text: str):
         start = end + 1
 
 
-def _loads():
-    """orjson's parser (several times faster) with the standard one behind it for what orjson refuses
-    (lone surrogates, NaN, integers past 64 bits), so both read the same records."""
-    try:
-        import orjson
-    except ImportError:
-        return json.loads
-
-    def loads(line: str):
-        try:
-            return orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return json.loads(line)
-
-    return loads
-
-
 def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Record], list[str]]:
     records: list[Record] = []
     notes: list[str] = []
-    loads = _loads()
+    loads = json_line_loader()
     for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue

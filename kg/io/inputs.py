@@ -7,11 +7,13 @@ nothing here knows about page layouts.
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kg.errors import InputError
 
@@ -31,6 +33,30 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def json_line_loader() -> Callable[[str | bytes], Any]:
+    """A JSON parser for one line: orjson's (several times faster) with the standard one behind it for what
+    orjson refuses (lone surrogates, NaN, integers past 64 bits), so both read the same values.
+
+    Examples
+    --------
+    >>> loads = json_line_loader()
+    >>> loads('{"title": "T", "n": 1}'), loads('{"x": NaN}')["x"] != 0
+    ({'title': 'T', 'n': 1}, True)
+    """
+    try:
+        import orjson
+    except ImportError:
+        return json.loads
+
+    def loads(line: str | bytes) -> Any:
+        try:
+            return orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return json.loads(line)
+
+    return loads
 
 
 def source_key(path: str | os.PathLike[str]) -> str:

@@ -85,7 +85,7 @@ def paper_keys(record: Record) -> dict[str, str]:
         keys["doi"] = normalise_doi(record.ids["doi"])
     if record.ids.get("arxiv"):
         keys["arxiv"] = normalise_arxiv_id(record.ids["arxiv"])
-    if record.title and normalise_title(record.title):
+    if record.title:
         keys["title"] = normalise_title(record.title)
     if record.abstract:
         # The first words are enough to tell abstracts apart, and cheap to normalise

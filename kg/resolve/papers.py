@@ -35,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kg.records import Record
@@ -87,17 +87,21 @@ def resolve_papers(records: Sequence[Record]) -> tuple[list[ResolvedPaper], list
     for number, members in enumerate(group_papers(records, keys)):
         for index in members:
             paper_of[index] = number
-        papers.append(choose(records, members, paper_identity(records, members, keys)))
+        papers.append(choose(records, members, paper_identity(records, members, keys), keys))
     return papers, paper_of
 
 
 def _longest(
-    records: Sequence[Record], members: Sequence[int], name: str, measure=len
+    records: Sequence[Record], members: Sequence[int], name: str, measure: Callable[[int], int]
 ) -> tuple[str | None, int | None]:
+    """The longest value of ``name`` by ``measure`` (of a record index), then the first in text order, then the
+    earliest record; with the record it came from."""
     values = [(getattr(records[i], name), i) for i in members if getattr(records[i], name)]
     if not values:
         return None, None
-    return min(values, key=lambda pair: (-measure(pair[0]), pair[0], pair[1]))
+    if len(values) == 1:
+        return values[0]
+    return min(values, key=lambda pair: (-measure(pair[1]), pair[0], pair[1]))
 
 
 def _date(records: Sequence[Record], members: Sequence[int]) -> int | None:
@@ -110,11 +114,22 @@ def _date(records: Sequence[Record], members: Sequence[int]) -> int | None:
     return min(same_year, key=lambda i: (-len(records[i].date), records[i].date, i))
 
 
-def choose(records: Sequence[Record], members: Sequence[int], identity: str) -> ResolvedPaper:
-    """The values of the paper that ``members`` (record indexes) describe, by the module's rules."""
+def choose(
+    records: Sequence[Record], members: Sequence[int], identity: str, keys: Sequence[dict[str, str]] | None = None
+) -> ResolvedPaper:
+    """The values of the paper that ``members`` (record indexes) describe, by the module's rules.
+
+    ``keys`` are the records' :func:`paper_keys`, when already computed (their title keys are used).
+    """
     chosen: dict[str, int] = {}
-    title, chosen["title"] = _longest(records, members, "title", lambda text: len(normalise_title(text)))
-    abstract, chosen["abstract"] = _longest(records, members, "abstract")
+
+    def title_key(index: int) -> str:
+        if keys is not None:
+            return keys[index].get("title", "")
+        return normalise_title(records[index].title or "")
+
+    title, chosen["title"] = _longest(records, members, "title", lambda index: len(title_key(index)))
+    abstract, chosen["abstract"] = _longest(records, members, "abstract", lambda index: len(records[index].abstract))
     dated = _date(records, members)
     chosen["date"] = dated
     venue_from = next((i for i in members if records[i].venue), None)
@@ -130,12 +145,12 @@ def choose(records: Sequence[Record], members: Sequence[int], identity: str) -> 
     chosen["authors_truncated"] = next((i for i in listed if records[i].authors_truncated == truncated), None)
     venue_record = records[venue_from] if venue_from is not None else None
     # Printings that differ from the chosen title in more than case, punctuation and spacing: the sources disagree.
-    chosen_key = normalise_title(title) if title else None
+    chosen_key = title_key(chosen["title"]) if title else None
     variants: dict[str, tuple[str, int]] = {}
     for index in members:
         printed = records[index].title
-        if printed and normalise_title(printed) != chosen_key:
-            variants.setdefault(normalise_title(printed), (printed, index))
+        if printed and title_key(index) != chosen_key:
+            variants.setdefault(title_key(index), (printed, index))
     return ResolvedPaper(
         identity=identity,
         records=tuple(members),

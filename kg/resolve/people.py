@@ -75,6 +75,11 @@ class PersonName:
         return all(len(token) == 1 for token in self.given)
 
     @cached_property
+    def given_letters(self) -> int:
+        """How much of a name the given names give: their letters."""
+        return sum(len(token) for token in self.given)
+
+    @cached_property
     def signature(self) -> tuple[str, str]:
         """How a co-author is recognised across printings: family name and every initial."""
         return (self.family, "".join(g[0] for g in self.given))
@@ -528,16 +533,17 @@ class _Groups:
         author = record.authors[j]
         parsed = _parsed(author)
         key = _mention_key(author.name)
+        orgs = frozenset(filter(None, map(org_key, author.affiliations))) if author.affiliations else None
         return _Group(
             size=1,
             names={author.name: 1},
             parsed=frozenset((parsed,)),
             keys=frozenset((key,)),
             orcids=frozenset((author.orcid,)) if author.orcid else _EMPTY,
-            source_ids=frozenset(_source_ids(record)[j]) or _EMPTY,
+            source_ids=(frozenset(_source_ids(record)[j]) or _EMPTY) if _has_source_ids(record) else _EMPTY,
             numbers=frozenset((parsed.number,)) if parsed.number else _EMPTY,
             records=frozenset((r,)),
-            orgs=frozenset(org_key(a) for a in author.affiliations if org_key(a)) or _EMPTY,
+            orgs=orgs or _EMPTY,
             sort_key=_sort_key(record, j, key),
         )
 
@@ -570,10 +576,15 @@ def _parsed(author) -> PersonName:  # type: ignore[no-untyped-def]
     return parse_name(author.name)
 
 
+def _has_source_ids(record: Record) -> bool:
+    """Whether the record may give its authors' own ids (most records give none)."""
+    return not record.extra.keys().isdisjoint(SOURCE_ID_EXTRAS)
+
+
 def _source_ids(record: Record) -> list[set[str]]:
     """Per author position, the source's own author ids ("s2:123", "scopus:456")."""
     out: list[set[str]] = [set() for _ in record.authors]
-    if record.extra.keys().isdisjoint(SOURCE_ID_EXTRAS):
+    if not _has_source_ids(record):
         return out
     for extra_key, scheme in SOURCE_ID_EXTRAS.items():
         values = record.extra.get(extra_key)
@@ -787,7 +798,7 @@ def _name_prior(a: _Group, b: _Group, weights: _Weights) -> tuple[float, str]:
     shared = a.keys & b.keys
     whole = [parse_name(key) for key in shared if not initials_only(parse_name(key))]
     if whole:
-        name = max(whole, key=lambda p: (sum(len(t) for t in p.given), p.given, p.family, p.number or ""))
+        name = max(whole, key=lambda p: (p.given_letters, p.given, p.family, p.number or ""))
         return _name_term("same full name", name, weights), "same name"
     if shared:
         return _name_term("same initials", parse_name(min(shared)), weights), "same name"
@@ -1647,12 +1658,12 @@ def _copied(group: _Group) -> _Group:
 
 def _fullness(group: _Group) -> int:
     """How much of a name the group's fullest printing gives (letters of its given names)."""
-    return max(sum(len(t) for t in p.given) for p in group.parsed)
+    return max(p.given_letters for p in group.parsed)
 
 
 def _display(group: _Group) -> str:
     """The most informative printing, given names first: the longest given names, the most used, alphabetical."""
-    chosen = max(sorted(group.names), key=lambda n: (sum(len(t) for t in parse_name(n).given), group.names[n]))
+    chosen = max(sorted(group.names), key=lambda n: (parse_name(n).given_letters, group.names[n]))
     return natural_order(chosen)
 
 

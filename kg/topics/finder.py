@@ -52,6 +52,8 @@ _CHUNKS_PER_WORKER = 4  # more chunks than workers: their progress is seen as ea
 # A worker holds one chunk's readings at a time: at most this many papers (a million papers in 8 chunks made
 # each worker hold 2.6 GB).
 _MAX_CHUNK = 2000
+# Up to this many papers, the kept readings a build decodes are held until the ranking (see TopicPlan.assemble).
+_HELD_READINGS = 250_000
 _TITLE_WEIGHT = 2.0
 # Reciprocal rank fusion (Cormack et al., SIGIR 2009) of the two key-phrase rankings: 1 / (_FUSION_RANK + rank).
 _FUSION_RANK = 7
@@ -485,9 +487,14 @@ class TopicFinder:
                 in_field += reading.in_field
             fresh = (line for reading in readings for line in reading.lines)
             lines: list[bytes] = []
+            # The kept readings decoded here are held for the ranking, which would decode them again, where
+            # they take little memory (about 1.3 KB a paper).
+            held: list[_Paper | None] | None = [] if len(papers) <= _HELD_READINGS else None
             for position in range(len(papers)):
                 if position not in known:
                     lines.append(next(fresh))
+                    if held is not None:
+                        held.append(None)
                     continue
                 line = known[position]
                 try:
@@ -498,13 +505,16 @@ class TopicFinder:
                     document_frequency.update(again.document_frequency)
                     in_field += again.in_field
                     paper_forms = Counter({(k, f): n for k, c in paper_forms.items() for f, n in c.items()})
+                    paper = None
                 else:
                     document_frequency.update(candidate.key for candidate in paper.phrases)
                     in_field += bool(_kept_vocabulary(paper))
                 for (key, form), count in paper_forms.items():
                     forms[key][form] += count
                 lines.append(line)
-            ranked = self._finish(lines, forms, document_frequency, in_field, tally)
+                if held is not None:
+                    held.append(paper)
+            ranked = self._finish(lines, forms, document_frequency, in_field, tally, held)
             return ranked, (lines if keys is not None else None)
 
         return TopicPlan([papers[position] for position in unread], keys is not None, assemble)
@@ -541,17 +551,20 @@ class TopicFinder:
         document_frequency: Counter,
         in_field: int,
         tally: Tally | None = None,
+        held: Sequence[_Paper | None] | None = None,
     ) -> list[list[TopicHit]]:
-        """Every paper's ranked topics, from its reading's line (decoded one paper at a time) and the corpus's
-        counts (``in_field``: how many papers have a vocabulary topic)."""
+        """Every paper's ranked topics, from its reading's line (decoded one paper at a time, unless ``held``
+        gives it decoded) and the corpus's counts (``in_field``: how many papers have a vocabulary topic)."""
         labels = key_to_label()
         # In a corpus mostly in the vocabulary's field, one vocabulary topic tells what a paper is about;
         # elsewhere a paper needs two before key phrases stop filling its topics (bench/README.md).
         enough = 1 if in_field >= _IN_FIELD_SHARE * len(lines) else _VOCABULARY_ENOUGH
         printings: dict[str, tuple[str, ...]] = {}  # one tuple of a topic's printings for all its papers
         ranked = []
-        for line in lines:
-            _, paper, _ = _decode_reading(line)
+        for position, line in enumerate(lines):
+            paper = held[position] if held is not None else None
+            if paper is None:
+                _, paper, _ = _decode_reading(line)
             hits = self._vocabulary_topics(paper, forms, labels, printings)
             ranked.append(self._rank(paper, hits, enough, forms, document_frequency, len(lines), labels, printings))
         if tally is not None:

@@ -62,6 +62,8 @@ class IriMinter:
         self.people: AuthorResolution | None = None
         self._person_iris: dict[int, str] = {}
         self._org_iris: dict[str, str] = {}
+        self._topic_iris: dict[str, str] = {}
+        self._source_iris: dict[tuple[str, str], str] = {}
 
     def use_people(self, people: AuthorResolution) -> None:
         """Mint author IRIs per resolved person; two people with one display name get distinct IRIs."""
@@ -82,7 +84,8 @@ class IriMinter:
         return self._person_iris[self.people.person(record, position)]
 
     def paper(self, identity: str, title: str | None) -> str:
-        prefix = slug(title, 48) + "-" if title and slug(title, 48) else ""
+        readable = slug(title, 48) if title else ""
+        prefix = readable + "-" if readable else ""
         return f"{self.base}paper/{prefix}{short_hash(identity)}"
 
     def author(self, name: str) -> str:
@@ -95,7 +98,10 @@ class IriMinter:
         return iri
 
     def topic(self, key: str) -> str:
-        return f"{self.base}topic/{_readable_id(key.lower())}"
+        iri = self._topic_iris.get(key)
+        if iri is None:
+            iri = self._topic_iris[key] = f"{self.base}topic/{_readable_id(key.lower())}"
+        return iri
 
     def category(self, code: str) -> str:
         """A category of a classification scheme: its code is unique there, so its slug is enough."""
@@ -122,8 +128,12 @@ class IriMinter:
 
     def source(self, path: str, key: str = "") -> str:
         """A source: its file name, readable, and a digest of its key (else of its name as given)."""
-        name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)
-        return f"{self.base}source/{name + '-' if name else ''}{short_hash(key or path, 8)}"
+        iri = self._source_iris.get((path, key))
+        if iri is None:
+            name = slug(path.replace("\\", "/").rsplit("/", 1)[-1], 40)
+            iri = f"{self.base}source/{name + '-' if name else ''}{short_hash(key or path, 8)}"
+            self._source_iris[path, key] = iri
+        return iri
 
     def source_line(self, source: SourceRef) -> str:
         return f"{self.source(source.path, source.key)}/L{source.line}"

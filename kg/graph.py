@@ -99,6 +99,8 @@ class KnowledgeGraph:
         self.views: Any = None
         # The folder of an on-disk database (a store's), which other processes may open read-only; else None.
         self.database_path: str | None = None
+        # A store's sources in the generation this graph holds (kg.store.SourceEntry each); else None.
+        self.store_sources: list[Any] | None = None
 
     @classmethod
     def from_quads(cls, quads: Iterable[Any], base: str = DEFAULT_BASE) -> KnowledgeGraph:

@@ -456,7 +456,8 @@ class StoreFolder:
         return options
 
     def sources(self) -> list[SourceEntry]:
-        """The sources, in the order they were added (none for a folder that is no store)."""
+        """The sources, in the order they were added (by name in a store written before generations; none for a
+        folder that is no store)."""
         if not self.is_store():
             return []
         with self.reading() as snapshot:
@@ -544,6 +545,8 @@ class StoreFolder:
             raise
         graph = KnowledgeGraph(database, **({"base": base} if base else {}))
         graph.database_path = str(snapshot.database)  # other processes may open it read-only too
+        with contextlib.suppress(InputError):  # a damaged manifest stops no reader (kg check names it)
+            graph.store_sources = self._sources(snapshot.generation)  # of the generation held, not a later one
         if snapshot.generation is not None:
             graph.views = ViewCache(self.folder / snapshot.generation / VIEWS, f"{snapshot.generation}.{logged}")
         if descriptor is not None:

@@ -64,12 +64,23 @@ def test_variants_merge_with_a_shared_coauthor_and_the_merge_is_recorded():
 
 
 def test_a_name_printed_family_name_first_is_shown_in_reading_order():
-    records = [rec("Deep Learning", ["Goodfellow, Ian", "Bengio, Yoshua"]),
-               rec("Other", ["Yoshua Bengio", "Lee, Ann (Annie)"], "b.bib", 3)]  # fmt: skip
+    records = [rec("Deep Learning", ["Goodfellow, Ian", "Bengio, Yoshua"], date="2016"),
+               rec("Other", ["Yoshua Bengio", "Lee, Ann (Annie)", "Smith, J. and Doe, J."], "b.bib", 3)]  # fmt: skip
     graph = KnowledgeGraph.from_nquads(build_nquads(records))
     rows = graph.query("SELECT ?shown ?printed WHERE { ?a skos:prefLabel ?shown ; kg:name ?printed }").as_dicts()
     assert ("Ian Goodfellow", "Goodfellow, Ian") in {(r["shown"], r["printed"]) for r in rows}  # kg:name as printed
-    assert {r["shown"] for r in rows} == {"Ian Goodfellow", "Yoshua Bengio", "Lee, Ann (Annie)"}  # no nickname guessed
+    # No nickname placed, no list of names turned into one name.
+    assert {r["shown"] for r in rows} == {
+        "Ian Goodfellow",
+        "Yoshua Bengio",
+        "Lee, Ann (Annie)",
+        "Smith, J. and Doe, J.",
+    }
+    from kg.analysis.trends import papers_per_year
+    from kg.network.readmodel import load_graph_data
+
+    # Asked for as printed, the person is found by the name shown.
+    assert papers_per_year(load_graph_data(graph), author="Goodfellow, Ian") == {"Ian Goodfellow": {2016: 1}}
 
 
 def test_same_paper_same_position_merges():

@@ -33,7 +33,7 @@ def papers_per_year(data: GraphData, top: int = 10, author: str | None = None) -
         How many topics, those with the most dated papers first.
     author : str, optional
         Count this author's papers instead: every author node whose name is
-        ``author`` (whole, case-insensitive), one row per name.
+        ``author`` (whole, case-insensitive, "Family, Given" or "Given Family"), one row per name.
 
     Returns
     -------
@@ -42,10 +42,12 @@ def papers_per_year(data: GraphData, top: int = 10, author: str | None = None) -
     """
     year_of = {paper: info.year for paper, info in data.papers.items() if info.year is not None}
     if author is not None:
-        wanted = author.casefold()
+        from kg.resolve.people import natural_order
+
+        wanted = {author.casefold(), natural_order(author).casefold()}  # "Abate, Francesco" is shown given name first
         counts: defaultdict[str, Counter] = defaultdict(Counter)
         for node, (kind, label, _) in data.labels.items():
-            if kind == "author" and label.casefold() == wanted:
+            if kind == "author" and label.casefold() in wanted:
                 counts[label].update(year_of[p] for p in data.papers_of.get(node, ()) if p in year_of)
         return {name: dict(sorted(c.items())) for name, c in sorted(counts.items()) if c}
     per_topic: dict[str, Counter] = {}

@@ -9,8 +9,7 @@ from kg.cli.common import (
     add_graph_argument,
     print_table,
 )
-from kg.io.inputs import STDIN
-from kg.store import StoreFolder, open_graph
+from kg.store import open_graph
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -21,10 +20,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     graph = open_graph(args.graph)
-    sources = StoreFolder(args.graph).sources() if args.graph != STDIN else []
+    sources = graph.store_sources or []
     if sources:
         rows = [[entry.name, entry.format, f"{entry.papers:,}"] for entry in sources]
-        print_table(["source", "format", "papers read"], rows, out, title="Sources, in the order they were added")
+        print_table(["source", "format", "papers read"], rows, out, title="Sources")
     stats = graph.stats()
     print_table(["class", "nodes"], [[name, str(n)] for name, n in stats["classes"]], out, title="Nodes per class")
     print_table(["edge", "count"], [[name, str(n)] for name, n in stats["edges"]], out, title="Edges per type")

@@ -227,9 +227,12 @@ def _tooltip(
 def _focus(graph: Any, name: str, depth: int) -> tuple[Any, list]:
     import networkx as nx
 
+    from kg.resolve.people import natural_order
+
     wanted = name.casefold()
+    whole = {wanted, natural_order(name).casefold()}  # "Abate, Francesco" is shown given name first
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    exact = [n for n in graph if str(graph.nodes[n].get("label", "")).casefold() == wanted]
+    exact = [n for n in graph if str(graph.nodes[n].get("label", "")).casefold() in whole]
     centres = exact or [n for n in graph if wanted in str(graph.nodes[n].get("label", "")).casefold()]
     if not centres:
         raise UsageError(f"{{option}} {name!r}: no node has that name (or a label containing it)", option="focus")

@@ -35,28 +35,34 @@ _BOMS = (
 )
 
 
-def json_line_loader() -> Callable[[str | bytes], Any]:
+def json_line_loader() -> Callable[[str], Any]:
     """A JSON parser for one line: orjson's (several times faster) with the standard one behind it for what
-    orjson refuses (lone surrogates, NaN, integers past 64 bits), so both read the same values.
+    orjson refuses (lone surrogates, NaN) and for lines with a run of 19 digits or more, where an integer
+    past 64 bits would come back from orjson as a float; so both read the same values.
 
     Examples
     --------
     >>> loads = json_line_loader()
-    >>> loads('{"title": "T", "n": 1}'), loads('{"x": NaN}')["x"] != 0
-    ({'title': 'T', 'n': 1}, True)
+    >>> loads('{"title": "T", "n": 1}'), loads('{"x": NaN}')["x"] != 0, loads('{"n": 18446744073709551616}')
+    ({'title': 'T', 'n': 1}, True, {'n': 18446744073709551616})
     """
     try:
         import orjson
     except ImportError:
         return json.loads
 
-    def loads(line: str | bytes) -> Any:
+    def loads(line: str) -> Any:
+        if _LONG_DIGITS_RE.search(line):
+            return json.loads(line)
         try:
             return orjson.loads(line)
         except orjson.JSONDecodeError:
             return json.loads(line)
 
     return loads
+
+
+_LONG_DIGITS_RE = re.compile(r"\d{19}")
 
 
 def source_key(path: str | os.PathLike[str]) -> str:

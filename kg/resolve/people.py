@@ -1538,7 +1538,7 @@ class _Resolver:
             if page_owner not in owner_person:
                 person = len(display)
                 owner_person[page_owner] = person
-                display[person] = record.extra["page_owner"]
+                display[person] = natural_order(record.extra["page_owner"])
                 identity[person] = f"page owner:{owner}"
             person = owner_person[page_owner]
             if all(number[self.find(self.first_mentions[r] + j)] != person for j in range(len(record.authors))):
@@ -1669,23 +1669,37 @@ def _display(group: _Group) -> str:
 
 @lru_cache(maxsize=50_000)
 def natural_order(name: str) -> str:
-    """A name printed family name first ("Abate, Francesco", as RIS and WoS print them) in reading order.
+    """A person's name printed family name first ("Abate, Francesco", as RIS and WoS print them) in reading order.
 
-    A name without a comma, or one whose words nameparser cannot all place (a nickname, two commas that
-    are no suffix), is returned as printed.
+    Only a name nameparser reads as the same name both ways is turned: one comma (or a second before a
+    suffix), every word kept, the same given and family names. Anything else is returned as printed: a list
+    of names, an org after a name, a dblp number, a nickname, a family name of several words nameparser would
+    split otherwise, and names in scripts that print the family name first.
 
     Examples
     --------
     >>> natural_order("Abate, Francesco"), natural_order("de la Cruz, María José"), natural_order("Smith, John, Jr.")
     ('Francesco Abate', 'María José de la Cruz', 'John Smith Jr.')
-    >>> natural_order("Lee, Ann (Annie)"), natural_order("Andrew M. Dai")
-    ('Lee, Ann (Annie)', 'Andrew M. Dai')
+    >>> natural_order("Lee, Ann (Annie)"), natural_order("Ann Lee, Google"), natural_order("Schmitt, Markus 0002")
+    ('Lee, Ann (Annie)', 'Ann Lee, Google', 'Schmitt, Markus 0002')
+    >>> natural_order("Andrew M. Dai"), natural_order("山田, 太郎"), natural_order("Smith, J. and Doe, J.")
+    ('Andrew M. Dai', '山田, 太郎', 'Smith, J. and Doe, J.')
     """
-    if "," not in name:
+    if "," not in name or _NOT_TURNED_RE.search(name):
         return name
     from nameparser import HumanName
 
     parsed = HumanName(name)
+    if not parsed.first or not parsed.last:
+        return name
     ordered = " ".join(part for part in (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) if part)
-    words = sorted(name.replace(",", " ").split())
-    return ordered if sorted(ordered.split()) == words and parsed.last and parsed.first else name
+    if sorted(ordered.split()) != sorted(name.replace(",", " ").split()):
+        return name  # a word nameparser set apart (a nickname) or lost
+    if name.count(",") > 1 and not (parsed.suffix and name.rstrip().endswith(parsed.suffix)):
+        return name
+    return ordered if parse_name(ordered) == parse_name(name) else name
+
+
+# Lists of names, digits (a dblp number, an address), and the scripts of names printed family name first
+# (CJK ideographs, kana, hangul).
+_NOT_TURNED_RE = re.compile(r"[;&\d\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|\band\b", re.IGNORECASE)

@@ -96,7 +96,7 @@ def test_analysis_ranks_the_hub_first(data):
     assert result.ranking[0]["degree"] == 3 and result.ranking[0]["weighted_degree"] == 4.0
     assert set(result.ranking[0]) >= {"betweenness", "closeness", "pagerank", "eigenvector", "community"}
     assert result.components == [4, 1]
-    assert "closeness computed for the 3 nodes shown only" in result.notes[0]
+    assert "closeness computed for the 3 nodes shown only" in result.methods[0]
     assert result.approximations == []  # every measure of a 5-node graph is exact
 
 
@@ -216,7 +216,7 @@ def test_igraph_engine_gives_networkx_figures_on_large_graphs(monkeypatch):
     by_networkx = analysis.analyze(graph, top=15, exact_betweenness_max=300)
     monkeypatch.setattr(analysis, "COMPILED_MIN_NODES", 100)
     by_igraph = analysis.analyze(graph, top=15, exact_betweenness_max=300)
-    assert any("igraph" in note for note in by_igraph.notes)
+    assert any("igraph" in method for method in by_igraph.methods)
     assert not any("igraph" in line for line in by_igraph.approximations)  # exact figures are no approximation
     assert [r["label"] for r in by_igraph.ranking] == [r["label"] for r in by_networkx.ranking]
     for ours, theirs in zip(by_igraph.ranking, by_networkx.ranking, strict=True):
@@ -405,6 +405,20 @@ def test_papers_per_year_of_many_years_are_spread_over_lines_not_cut(tmp_path, m
     table = capsys.readouterr().out.split("Papers per year", 1)[1]
     assert "…" not in table and max(len(line) for line in table.splitlines()) <= 80
     assert all(f"{year}: 1" in table for year in range(1995, 2021))  # every year, none cut
+
+
+def test_approximations_of_a_csv_ranking_are_said_on_stderr(graph, tmp_path, capsys, monkeypatch):
+    from kg.analysis import measures, reports
+
+    # Betweenness sampled above 2 nodes, as above 3,000 by default.
+    monkeypatch.setattr(reports, "analyze", lambda view, **options: measures.analyze(view, exact_betweenness_max=2,
+                                                                                     **options))  # fmt: skip
+    path = tmp_path / "g.ttl"
+    graph.save(path)
+    assert main(["analyze", str(path), "--csv"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("rank,label") and "approximation" not in out  # the CSV is the ranking alone
+    assert "kg: note: approximation: betweenness estimated from" in err
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_text(tmp_path, capsys):

@@ -87,14 +87,14 @@ class Analysis:
     communities: list[dict] = field(default_factory=list)
     components: list[int] = field(default_factory=list)
     approximations: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    methods: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "nodes": self.nodes,
             "edges": self.edges,
             "approximations": self.approximations,
-            "notes": self.notes,
+            "methods": self.methods,
             "components": {"count": len(self.components), "sizes": self.components[:20]},
             "communities": self.communities,
             "ranking": self.ranking,
@@ -216,7 +216,7 @@ class Centralities:
         The undirected graph measured.
     approximations : list of str
         What was estimated rather than computed exactly, so far.
-    notes : list of str
+    methods : list of str
         How an exact measure was computed where that is worth saying, so far.
 
     Examples
@@ -238,7 +238,7 @@ class Centralities:
         self.nodes = len(graph)
         self.exact_betweenness_max = exact_betweenness_max
         self.approximations: list[str] = []
-        self.notes: list[str] = []
+        self.methods: list[str] = []
         self._values: dict[str, dict] = {}
         self._compiled: _IgraphEngine | bool | None = False  # False: not looked for yet
         self._distances = None
@@ -315,7 +315,7 @@ class Centralities:
         try:
             return nx.eigenvector_centrality(self.graph, weight="weight", max_iter=1000, tol=1e-6)
         except (nx.PowerIterationFailedConvergence, nx.NetworkXException):
-            self.notes.append("eigenvector centrality by the sparse eigen-solver (power iteration did not converge)")
+            self.methods.append("eigenvector centrality by the sparse eigen-solver (power iteration did not converge)")
             return nx.eigenvector_centrality_numpy(self.graph, weight="weight")
 
     def _betweenness(self) -> dict:
@@ -402,7 +402,7 @@ def analyze(
     if result.nodes == 0:
         return result
     if measures.engine == "igraph":
-        result.notes.append(
+        result.methods.append(
             f"PageRank, eigenvector, betweenness, closeness and communities (Louvain) computed by igraph: the graph "
             f"has {result.nodes} nodes, at least {COMPILED_MIN_NODES}"
         )
@@ -413,9 +413,9 @@ def analyze(
     chosen = order[:top] if top else order
     closeness = measures.closeness(chosen)
     result.approximations.extend(measures.approximations)
-    result.notes.extend(measures.notes)
+    result.methods.extend(measures.methods)
     if len(chosen) < result.nodes:
-        result.notes.append(
+        result.methods.append(
             f"closeness computed for the {len(chosen)} nodes shown only (exact for each), not for all {result.nodes}"
         )
     for rank, node in enumerate(chosen, start=1):

@@ -40,7 +40,7 @@ class AnalysisReport:
     projection, sort_by : str
         What was analysed and how the ranking is sorted.
     analysis : kg.analysis.measures.Analysis
-        Ranking, communities, components, approximations and notes.
+        Ranking, communities, components, approximations and methods.
     papers_per_year : dict
         ``{"topics": {label: {year: papers}}}``, with ``"author"`` too when an author was asked for.
     plot : str or None

@@ -42,12 +42,12 @@ def papers_per_year(data: GraphData, top: int = 10, author: str | None = None) -
     """
     year_of = {paper: info.year for paper, info in data.papers.items() if info.year is not None}
     if author is not None:
-        from kg.resolve.people import natural_order
+        from kg.resolve.people import name_forms
 
-        wanted = {author.casefold(), natural_order(author).casefold()}  # "Abate, Francesco" is shown given name first
+        wanted = name_forms(author)  # "Abate, Francesco" is shown "Francesco Abate"
         counts: defaultdict[str, Counter] = defaultdict(Counter)
         for node, (kind, label, _) in data.labels.items():
-            if kind == "author" and label.casefold() in wanted:
+            if kind == "author" and not wanted.isdisjoint(name_forms(label)):
                 counts[label].update(year_of[p] for p in data.papers_of.get(node, ()) if p in year_of)
         return {name: dict(sorted(c.items())) for name, c in sorted(counts.items()) if c}
     per_topic: dict[str, Counter] = {}

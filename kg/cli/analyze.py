@@ -14,6 +14,7 @@ from kg.cli.common import (
     count_argument,
     error,
     flag,
+    note,
     print_table,
     spreadsheet_safe,
     table_width,
@@ -65,6 +66,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if result.projection in DIRECTED or args.sort_by == "in_degree":
         columns.insert(4, "in_degree")  # times cited, in the citation view
     if args.csv:
+        for approximation in analysis.approximations:  # the CSV holds the ranking alone: said beside it
+            note(f"approximation: {approximation}", quiet=False)
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([[spreadsheet_safe(row[c]) for c in columns] for row in analysis.ranking])
@@ -74,8 +77,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
     for approximation in analysis.approximations:
         out.write(f"approximation: {approximation}\n")
-    for note in analysis.notes:
-        out.write(f"note: {note}\n")
+    for method in analysis.methods:
+        out.write(f"method: {method}\n")
     if len({row["type"] for row in analysis.ranking}) == 1:  # one kind of node: the title says which
         columns.remove("type")
     if table_width(out) < 120:

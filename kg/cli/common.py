@@ -307,10 +307,14 @@ def _pack_items(text: str, width: int) -> str:
     >>> print(_pack_items("2019: 3, 2020: 12, 2021: 5", 18))
     2019: 3, 2020: 12,
     2021: 5
+    >>> _pack_items("2015: 1, 2018: 1", 16)
+    '2015: 1, 2018: 1'
     """
+    items = text.split(", ")
     lines: list[str] = []
-    for item in text.split(", "):
-        if lines and len(lines[-1]) + 2 + len(item) + 1 <= width:
+    for number, item in enumerate(items, start=1):
+        comma = 0 if number == len(items) else 1  # every item but the last is followed by its comma
+        if lines and len(lines[-1]) + 2 + len(item) + comma <= width:
             lines[-1] += ", " + item
         else:
             if lines:

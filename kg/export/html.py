@@ -227,12 +227,17 @@ def _tooltip(
 def _focus(graph: Any, name: str, depth: int) -> tuple[Any, list]:
     import networkx as nx
 
-    from kg.resolve.people import natural_order
+    from kg.resolve.people import name_forms
 
     wanted = name.casefold()
-    whole = {wanted, natural_order(name).casefold()}  # "Abate, Francesco" is shown given name first
+    whole = name_forms(name)  # "Abate, Francesco" is shown "Francesco Abate"
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
-    exact = [n for n in graph if str(graph.nodes[n].get("label", "")).casefold() in whole]
+    exact = [
+        n
+        for n in graph
+        if str(graph.nodes[n].get("label", "")).casefold() in whole
+        or (graph.nodes[n].get("type") == "author" and not whole.isdisjoint(name_forms(str(graph.nodes[n]["label"]))))
+    ]
     centres = exact or [n for n in graph if wanted in str(graph.nodes[n].get("label", "")).casefold()]
     if not centres:
         raise UsageError(f"{{option}} {name!r}: no node has that name (or a label containing it)", option="focus")
@@ -863,7 +868,7 @@ def _render(
                 option="max_nodes",
             )
         )
-    notes.extend(measures.approximations + measures.notes)
+    notes.extend(measures.approximations + measures.methods)
     group_of, legend = _groups(view, colour_by, community_of, centrality, data)
     order = sorted(view, key=lambda n: (-centrality[n], str(n)))
     node_index = {node: i for i, node in enumerate(order)}

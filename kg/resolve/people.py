@@ -1700,6 +1700,25 @@ def natural_order(name: str) -> str:
     return ordered if parse_name(ordered) == parse_name(name) else name
 
 
+def name_forms(name: str) -> set[str]:
+    """The forms a person asked for by ``name`` may be shown in, case-folded: as typed, in reading order
+    (:func:`natural_order`), and with a "Family, Given" printing swapped, which :func:`natural_order` leaves
+    where nameparser reads it otherwise ("Sievers, Cem": nameparser takes "Cem" for a suffix).
+
+    Examples
+    --------
+    >>> sorted(name_forms("Sievers,  Cem")), sorted(name_forms("Francesco Abate"))
+    (['cem sievers', 'sievers, cem'], ['francesco abate'])
+    """
+    text = " ".join(name.split())
+    forms = {text.casefold(), natural_order(text).casefold()}
+    if text.count(",") == 1:
+        family, given = (part.strip() for part in text.split(","))
+        if family and given:
+            forms.add(f"{given} {family}".casefold())
+    return forms
+
+
 # Lists of names, digits (a dblp number, an address), and the scripts of names printed family name first
 # (CJK ideographs, kana, hangul).
 _NOT_TURNED_RE = re.compile(r"[;&\d\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|\band\b", re.IGNORECASE)

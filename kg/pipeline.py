@@ -27,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -819,6 +820,7 @@ def _build_graph(
                     )
                 clusterings = None  # dropped before the statements are written: hundreds of MB at a million papers
             report.warnings.extend(_title_disagreements(papers_of, papers))
+            report.notes.extend(_repeated_within_sources(papers_of, papers))
             if database is None:
                 stream_statements(resolution, options.base, pending, file.take, progress=progress)
             elif start is None:
@@ -996,6 +998,32 @@ class _Counted:
 
     def flush(self) -> None:
         self._handle.flush()
+
+
+def _repeated_within_sources(records: Sequence[Record], papers) -> list[str]:
+    """One note per source that gives one paper in several records (an export holding a DOI twice): its count of
+    records beyond the first of each paper, which are no paper of their own.
+
+    Examples
+    --------
+    >>> from kg.records import SourceRef
+    >>> from kg.resolve.papers import resolve_papers
+    >>> records = [Record(title=t, ids=i, source=SourceRef("x.ris", n, "ris")) for n, (t, i) in
+    ...            enumerate([("A", {"doi": "10.1/a"}), ("B", {}), ("A again", {"doi": "10.1/A"})], start=1)]
+    >>> [note.split("; ")[0] for note in _repeated_within_sources(records, resolve_papers(records)[0])]
+    ['x.ris: 1 record(s) repeat a paper given earlier in the file (same DOI, arXiv id, title or abstract)']
+    """
+    repeated: Counter[str] = Counter()
+    for paper in papers:
+        per_source = Counter(records[index].source.path for index in paper.records if records[index].source)
+        for path, count in per_source.items():
+            repeated[path] += count - 1
+    return [
+        f"{path}: {count:,} record(s) repeat a paper given earlier in the file (same DOI, arXiv id, title or "
+        "abstract); each paper is one node"
+        for path, count in sorted(repeated.items())
+        if count
+    ]
 
 
 def _title_disagreements(records: Sequence[Record], papers) -> list[str]:

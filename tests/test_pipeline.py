@@ -534,3 +534,15 @@ def test_a_disk_full_while_an_nquads_file_is_written_names_the_file_and_leaves_t
     assert "Traceback" not in err
     assert out.read_bytes() == before
     assert [path.name for path in tmp_path.iterdir()] == ["g.nq"]
+
+
+def test_a_paper_given_twice_by_one_export_is_said(shared_data, seeds):
+    # The real Web of Science RIS export holds the DOI 10.1515/sagmb-2017-0010 in two records.
+    report = build([str(shared_data / "ris" / "wos_2.ris"), *map(str, sorted(seeds.glob("*.txt")))])
+    repeated = [str(note) for note in report.notes if "repeat a paper given earlier in the file" in str(note)]
+    assert repeated == [f"{shared_data / 'ris' / 'wos_2.ris'}: 1 record(s) repeat a paper given earlier in the file "
+                        "(same DOI, arXiv id, title or abstract); each paper is one node"]  # fmt: skip
+    assert (
+        report.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?p kg:doi '10.1515/sagmb-2017-0010' }").as_dicts()[0]["n"]
+        == 1
+    )

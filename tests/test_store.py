@@ -59,6 +59,9 @@ def test_stats_of_a_store_lists_its_sources_in_the_order_they_were_added(tmp_pat
     names = [row.split("│")[1].strip() for row in rows]
     assert names == [str(FIXTURES / name) for name in ("lab_sample.txt", "hf_sample.txt")]
     assert "hf-papers" in rows[1]
+    monkeypatch.setenv("COLUMNS", "50")  # a long path keeps its file name
+    assert main(["stats", str(store)]) == 0
+    assert "…" in (narrow := capsys.readouterr().out.split("Nodes per class", 1)[0]) and "hf_sample.txt" in narrow
     assert main(["remove", str(FIXTURES / "lab_sample.txt"), "--store", str(store), "-q"]) == 0
     assert main(["stats", str(store)]) == 0
     assert "lab_sample.txt" not in capsys.readouterr().out

@@ -329,11 +329,12 @@ def print_table(
     out: TextIO,
     title: str | None = None,
     lists: Sequence[str] = (),
+    tails: Sequence[str] = (),
 ) -> None:
     """A table that fits the width (:func:`table_width`): long text is cut with an ellipsis, numbers never are.
 
     The columns named in ``lists`` hold comma-separated lists, spread over as many lines as they need
-    instead of being cut.
+    instead of being cut; those in ``tails`` (paths) lose their beginning, not their end, when cut.
     """
     from rich.console import Console
     from rich.table import Table
@@ -355,11 +356,16 @@ def print_table(
         else:
             table.add_column(column, overflow="ellipsis", no_wrap=True, max_width=fitted[index])
     packed = [index for index, column in enumerate(columns) if column in lists and not numeric[index]]
+    ends = [index for index, column in enumerate(columns) if column in tails and not numeric[index]]
     for row in rows:
         cells_shown = list(row)
         for index in packed:
             if index < len(cells_shown):
                 cells_shown[index] = _pack_items(str(cells_shown[index]), fitted[index])
+        for index in ends:
+            text = str(cells_shown[index]) if index < len(cells_shown) else ""
+            if len(text) > fitted[index]:
+                cells_shown[index] = "…" + text[len(text) - fitted[index] + 1 :]
         table.add_row(*cells_shown)
     console = Console(file=out, width=width, markup=False, highlight=False)
     console.print(table)

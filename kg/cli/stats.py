@@ -23,7 +23,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     sources = graph.store_sources or []
     if sources:
         rows = [[entry.name, entry.format, f"{entry.papers:,}"] for entry in sources]
-        print_table(["source", "format", "papers read"], rows, out, title="Sources")
+        print_table(["source", "format", "papers read"], rows, out, title="Sources", tails=["source"])
     stats = graph.stats()
     print_table(["class", "nodes"], [[name, str(n)] for name, n in stats["classes"]], out, title="Nodes per class")
     print_table(["edge", "count"], [[name, str(n)] for name, n in stats["edges"]], out, title="Edges per type")

@@ -816,7 +816,8 @@ def _build_graph(
                 if clusterings.reused:
                     report.notes.append(
                         f"authors: {clusterings.clustered:,} of {clusterings.clustered + clusterings.reused:,} "
-                        "components of name blocks clustered again; the others joined as the last build joined them"
+                        "groups of similar names (a family name and first initial, with those their people share) "
+                        "resolved again; the others as the last build resolved them"
                     )
                 clusterings = None  # dropped before the statements are written: hundreds of MB at a million papers
             report.warnings.extend(_title_disagreements(papers_of, papers))

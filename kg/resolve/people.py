@@ -53,6 +53,8 @@ from kg.sizes import size_class
 from kg.text import fold, normalise_text
 
 _DBLP_NUMBER_RE = re.compile(r"\s+(\d{4})$")
+# Two or three letters alone ("GM", "JAB"): initials printed together when they are capitals.
+_RUN_INITIALS_RE = re.compile(r"(?<![\w.'’-])[^\W\d_]{2,3}(?![\w.'’-])")
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -108,13 +110,41 @@ def parse_name(name: str) -> PersonName:
     else:
         parsed = HumanName(name)
         title, first, middle, last = parsed.title, parsed.first, parsed.middle, parsed.last
+        if not first and not title and parsed.suffix and name.count(",") == 1:
+            family, given = name.split(",")
+            if family.strip() and not _generational_suffix(given):
+                # "Sievers, Cem", "Khan, Md Abdul": nameparser takes a given name it also knows as a degree
+                # ("CEM", "MD") for a suffix; after a family name and its comma it is the given name.
+                first, middle, last = given, "", family
     # "Md." or "Sheikh" are part of many names, not titles to drop; "Dr." and "Prof." are.
     title = "" if fold(title).strip(". ") in _HONORIFICS else title
-    given = _given_tokens(fold(f"{title} {first} {middle}"))
+    given_text = f"{title} {first} {middle}"
+    if not name.isupper():
+        # "Church, GM", "GM Church": MEDLINE's initials run together, in capitals beside a name that has small letters.
+        given_text = _RUN_INITIALS_RE.sub(_spread_capitals, given_text)
+    given = _given_tokens(fold(given_text))
     family = " ".join(_TOKEN_RE.findall(fold(last))) or " ".join(given[-1:])
     if not last and given:
         given = given[:-1]
     return PersonName(given, family, number)
+
+
+@lru_cache(maxsize=1)
+def _generational_suffixes() -> frozenset[str]:
+    from kg.data import load_json
+
+    return frozenset(fold(word).strip(".") for word in load_json("names.json")["suffixes"])
+
+
+def _spread_capitals(match: re.Match) -> str:
+    letters = match.group(0)
+    return " ".join(letters) if letters.isupper() else letters
+
+
+def _generational_suffix(text: str) -> bool:
+    """Whether ``text`` is a suffix such as "Jr." or "III" and nothing else."""
+    words = fold(text).replace(".", " ").split()
+    return bool(words) and all(word in _generational_suffixes() for word in words)
 
 
 # Words of letters (inner hyphens and apostrophes allowed), or an initial with its period.
@@ -1690,12 +1720,19 @@ def natural_order(name: str) -> str:
     from nameparser import HumanName
 
     parsed = HumanName(name)
-    if not parsed.first or not parsed.last:
-        return name
-    ordered = " ".join(part for part in (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) if part)
-    if sorted(ordered.split()) != sorted(name.replace(",", " ").split()):
-        return name  # a word nameparser set apart (a nickname) or lost
-    if name.count(",") > 1 and not (parsed.suffix and name.rstrip().endswith(parsed.suffix)):
+    if parsed.first and parsed.last:
+        ordered = " ".join(p for p in (parsed.title, parsed.first, parsed.middle, parsed.last, parsed.suffix) if p)
+        if sorted(ordered.split()) != sorted(name.replace(",", " ").split()):
+            return name  # a word nameparser set apart (a nickname) or lost
+        if name.count(",") > 1 and not (parsed.suffix and name.rstrip().endswith(parsed.suffix)):
+            return name
+    elif name.count(",") == 1 and not parsed.title:
+        # "Sievers, Cem": a given name nameparser takes for a suffix (parse_name reads it as the given name).
+        family, given = (part.strip() for part in name.split(","))
+        if not family or not given or _generational_suffix(given):
+            return name
+        ordered = f"{given} {family}"
+    else:
         return name
     return ordered if parse_name(ordered) == parse_name(name) else name
 
@@ -1703,12 +1740,12 @@ def natural_order(name: str) -> str:
 def name_forms(name: str) -> set[str]:
     """The forms a person asked for by ``name`` may be shown in, case-folded: as typed, in reading order
     (:func:`natural_order`), and with a "Family, Given" printing swapped, which :func:`natural_order` leaves
-    where nameparser reads it otherwise ("Sievers, Cem": nameparser takes "Cem" for a suffix).
+    where nameparser would read the swapped name otherwise ("Garcia Marquez, Gabriel": a family name of two words).
 
     Examples
     --------
-    >>> sorted(name_forms("Sievers,  Cem")), sorted(name_forms("Francesco Abate"))
-    (['cem sievers', 'sievers, cem'], ['francesco abate'])
+    >>> sorted(name_forms("Garcia Marquez,  Gabriel")), sorted(name_forms("Francesco Abate"))
+    (['gabriel garcia marquez', 'garcia marquez, gabriel'], ['francesco abate'])
     """
     text = " ".join(name.split())
     forms = {text.casefold(), natural_order(text).casefold()}

@@ -42,6 +42,7 @@ from kg.namespace import DEFAULT_BASE
 from kg.progress import Progress, Tally, quiet
 from kg.records import Record
 from kg.resolve.aliases import Aliases
+from kg.resolve.groups import COLLECTIVE_AUTHORS, groups_apart
 from kg.resolve.papers import is_paper
 from kg.store import GenerationStart, SourceEntry, StoreFolder, content_hash
 from kg.topics import METHODS as TOPIC_METHODS
@@ -794,7 +795,8 @@ def _build_graph(
     # Millions of small objects that form no cycles (kg.io.memory): a third of reading and grouping the records
     # at 100,000 papers went to the collector rescanning them.
     with collector_paused():
-        papers_of = [record for record in records if is_paper(record)]
+        # Groups printed among the authors (consortia, teams) are no people: the graph ties their papers to them.
+        papers_of = [groups_apart(record) for record in records if is_paper(record)]
         papers, paper_of = resolve_papers(papers_of)
         # Topics are read in worker processes while this one resolves authors and writes statements.
         pending = readings = None
@@ -822,6 +824,7 @@ def _build_graph(
                 clusterings = None  # dropped before the statements are written: hundreds of MB at a million papers
             report.warnings.extend(_title_disagreements(papers_of, papers))
             report.notes.extend(_repeated_within_sources(papers_of, papers))
+            report.notes.extend(_collective_authors(papers_of))
             if database is None:
                 stream_statements(resolution, options.base, pending, file.take, progress=progress)
             elif start is None:
@@ -1024,6 +1027,34 @@ def _repeated_within_sources(records: Sequence[Record], papers) -> list[str]:
         "abstract); each paper is one node"
         for path, count in sorted(repeated.items())
         if count
+    ]
+
+
+def _collective_authors(records: Sequence[Record]) -> list[str]:
+    """A note naming the groups printed among the authors of ``records`` (as :func:`groups_apart` gives them), which
+    are no people.
+
+    Examples
+    --------
+    >>> from kg.records import AuthorRef
+    >>> record = Record(title="T", authors=(AuthorRef("Ann Lee"), AuthorRef("GIANT Consortium")))
+    >>> _collective_authors([groups_apart(record)])
+    ["1 group(s) printed among the authors of 1 record(s) ('GIANT Consortium') are no people: each paper is tied \
+to its group as an org"]
+    """
+    groups: Counter[str] = Counter()
+    records_with = 0
+    for record in records:
+        named = record.extra.get(COLLECTIVE_AUTHORS)
+        if isinstance(named, list) and named:
+            records_with += 1
+            groups.update(str(name) for name in named)
+    if not groups:
+        return []
+    shown = ", ".join(f"'{name}'" for name, _ in groups.most_common(3)) + (", ..." if len(groups) > 3 else "")
+    return [
+        f"{len(groups):,} group(s) printed among the authors of {records_with:,} record(s) ({shown}) are no people: "
+        "each paper is tied to its group as an org"
     ]
 
 

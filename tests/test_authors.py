@@ -88,6 +88,32 @@ def test_a_name_printed_family_name_first_is_shown_in_reading_order():
     assert papers_per_year(load_graph_data(two), author="Gabriel Garcia Marquez") == wanted
 
 
+def test_a_group_printed_among_the_authors_is_an_org_not_a_person(tmp_path):
+    from kg.pipeline import build
+    from kg.records import record_from_dict
+    from kg.resolve.groups import groups_apart
+
+    records = [
+        rec("Genome-wide association", ["Ann Lee", "Wellcome Trust Case Control Consortium"]),
+        rec("Exome peaks", ["Cui, Xiaodong", "Ieee"], "wos.ris", 2),
+        rec("Aortic injury", ["Meena Kumari on behalf of the WHII 50K Group"], "m.txt", 3),
+    ]
+    # A record keeps what its source printed; the graph reads it with the groups apart.
+    assert record_from_dict(records[1].to_dict()).authors[1].name == "Ieee"
+    apart = [groups_apart(r) for r in records]
+    assert [[a.name for a in r.authors] for r in apart] == [["Ann Lee"], ["Cui, Xiaodong"], ["Meena Kumari"]]
+    assert [r.orgs for r in apart] == [("Wellcome Trust Case Control Consortium",), ("Ieee",), ("WHII 50K Group",)]
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    people = {r["n"] for r in graph.query("SELECT ?n WHERE { ?a a kg:Author ; kg:name ?n }").as_dicts()}
+    assert people == {"Ann Lee", "Cui, Xiaodong", "Meena Kumari"}
+    tied = graph.query("SELECT ?n WHERE { ?p a kg:Paper ; kg:affiliated ?o . ?o a kg:Org ; kg:name ?n }").as_dicts()
+    assert {r["n"] for r in tied} == {"Wellcome Trust Case Control Consortium", "Ieee", "WHII 50K Group"}
+    path = tmp_path / "papers.jsonl"
+    path.write_text("".join(json.dumps(r.to_dict()) + "\n" for r in records), encoding="utf-8")
+    notes = build([str(path)], topics="none").notes
+    assert any(note.startswith("3 group(s) printed among the authors of 3 record(s)") for note in notes), notes
+
+
 def test_same_paper_same_position_merges():
     records = [rec("Perceptrons", ["Rosenblatt, F."]), rec("Perceptrons", ["Frank Rosenblatt"], "b.bib")]
     groups, resolution = people(records)

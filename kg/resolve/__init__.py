@@ -24,6 +24,7 @@ from kg.records import Record
 from kg.resolve.aliases import Aliases
 from kg.resolve.citations import CitationResolution, resolve_citations
 from kg.resolve.clusterings import KeptClusterings
+from kg.resolve.groups import groups_apart
 from kg.resolve.orgs import OrgResolution, resolve_orgs
 from kg.resolve.papers import ResolvedPaper, is_paper, resolve_papers
 from kg.resolve.people import AuthorResolution, resolve_authors
@@ -75,9 +76,10 @@ def resolve(records: Sequence[Record], aliases: Aliases | None = None) -> Resolu
     """Resolve ``records`` in one call (a build runs the steps itself, to read topics meanwhile).
 
     Records that cannot be a paper (no title, no abstract) are left out first: ``Resolution.records``
-    holds the others.
+    holds the others, each with the groups printed among its authors moved to its orgs
+    (:func:`kg.resolve.groups.groups_apart`).
     """
-    records = [record for record in records if is_paper(record)]
+    records = [groups_apart(record) for record in records if is_paper(record)]
     papers, paper_of = resolve_papers(records)
     return resolve_rest(records, papers, paper_of, aliases)
 

@@ -33,14 +33,14 @@ _ON_BEHALF_RE = re.compile(
 
 
 @cache
-def _lists() -> tuple[frozenset[str], frozenset[str], re.Pattern[str]]:
+def _lists() -> tuple[frozenset[str], frozenset[str], re.Pattern[str], int]:
     from kg.data import load_json
 
     data = load_json("collective_authors.json")
     words = frozenset(data["words"])
     # A first, cheap look for any of the words, before the entry is split into words.
     hint = re.compile("|".join(map(re.escape, sorted(words))))
-    return words, frozenset(data["names"]), hint
+    return words, frozenset(data["names"]), hint, max(map(len, data["names"]))
 
 
 def collective_author(name: str) -> tuple[str, str] | None:
@@ -54,10 +54,10 @@ def collective_author(name: str) -> tuple[str, str] | None:
     >>> collective_author("Meena Kumari on behalf of the WHII 50K Group")
     ('Meena Kumari', 'WHII 50K Group')
     """
-    words, names, hint = _lists()
+    words, names, hint, longest_name = _lists()
     folded = name.casefold()
-    if len(folded) > 6 and hint.search(folded) is None:
-        return None  # most names: no word of the list inside, and too long to be one of the names
+    if len(folded) > longest_name and hint.search(folded) is None:
+        return None  # most names: no word of the list inside, and longer than any of the names
     found = _WORD_RE.findall(folded)
     if words.isdisjoint(found) and " ".join(found) not in names:
         return None

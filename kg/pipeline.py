@@ -787,6 +787,7 @@ def _build_graph(
     only the statements that changed (:mod:`kg.rdf.changes`). With ``file``, the statements go there too,
     or only there when ``database`` is None.
     """
+    from kg.io.workers import can_fork_jobs
     from kg.rdf.writer import load_statements, stream_statements
     from kg.resolve import resolve_rest
     from kg.resolve.clusterings import KeptClusterings
@@ -826,7 +827,8 @@ def _build_graph(
             report.notes.extend(_repeated_within_sources(papers_of, papers))
             report.notes.extend(_collective_authors(papers_of))
             if database is None:
-                stream_statements(resolution, options.base, pending, file.take, progress=progress)
+                apart = file.apart if can_fork_jobs() else None
+                stream_statements(resolution, options.base, pending, file.take, progress=progress, apart=apart)
             elif start is None:
                 take = None if file is None else file.take
                 load_statements(database, resolution, options.base, pending, in_memory=in_memory,
@@ -939,6 +941,10 @@ class _SortedFile:
         except OSError as error:
             raise InputError(self.output, f"cannot be written ({error.strerror or error})") from None
 
+    def apart(self, write) -> _LinesApart:
+        """Lines written by ``write(take)`` in another process (:meth:`kg.rdf.sorted_nquads.SortedNQuads.apart`)."""
+        return _LinesApart(self.output, self.lines.apart(write))
+
     def save(self, progress: Progress, base: str) -> tuple[int, dict[str, int]]:
         """Write the file (Turtle with the prefixes of ``base``); its statements and nodes per class (as
         :meth:`KnowledgeGraph.class_counts` gives them)."""
@@ -956,6 +962,23 @@ class _SortedFile:
             raise InputError(self.output, f"cannot be written ({error.strerror or error})") from None
         tally.finish()
         return statements, class_counts_of(self.lines.classes, self.lines.cited_only)
+
+
+class _LinesApart:
+    """A file's lines written in another process; a failure to write them names the file."""
+
+    def __init__(self, output: str, apart) -> None:
+        self.output = output
+        self.apart = apart
+
+    def join(self) -> None:
+        try:
+            self.apart.join()
+        except OSError as error:
+            raise InputError(self.output, f"cannot be written ({error.strerror or error})") from None
+
+    def cancel(self) -> None:
+        self.apart.cancel()
 
 
 def _save(graph: KnowledgeGraph, output: str, progress: Progress) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyoxigraph
@@ -513,21 +514,61 @@ def test_an_nquads_file_holds_the_graphs_statements_sorted_and_each_once_however
     assert sorted(path.name for path in tmp_path.iterdir()) == names
 
 
+def test_a_large_build_written_by_two_processes_gives_the_file_and_summary_one_process_gives(
+    seeds, shared_data, tmp_path, monkeypatch
+):
+    """Past kg.rdf.writer.APART_MIN_RECORDS records a file's statements are written by two processes, and past
+    kg.rdf.sorted_nquads.SPLIT_MIN_LINES lines merged by two: the file (N-Quads, N-Triples), its statements
+    and nodes per class, and the summary are those of one process, on the seeds and real exports."""
+    from kg import pipeline
+    from kg.rdf import sorted_nquads, writer
+
+    inputs = [str(seeds), str(shared_data / "medline" / "pubmed.nbib"), str(shared_data / "ris" / "wos_2.ris")]
+    monkeypatch.setattr(pipeline, "HELD_RECORDS", 10)
+    monkeypatch.setattr(sorted_nquads, "_RUN_LINES", 5_000)
+    for extension in (".nq", ".nt"):
+        one = build(inputs, target=Target(output=str(tmp_path / f"one{extension}")))
+        monkeypatch.setattr(writer, "APART_MIN_RECORDS", 1)
+        monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
+        two = build(inputs, target=Target(output=str(tmp_path / f"two{extension}")))
+        monkeypatch.undo()
+        monkeypatch.setattr(pipeline, "HELD_RECORDS", 10)
+        monkeypatch.setattr(sorted_nquads, "_RUN_LINES", 5_000)
+        assert (tmp_path / f"two{extension}").read_bytes() == (tmp_path / f"one{extension}").read_bytes()
+        assert (two.statements, two.counts) == (one.statements, one.counts) and one.statements > 20_000
+        assert two.summary().replace("two", "X") == one.summary().replace("one", "X")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["one.nq", "one.nt", "two.nq", "two.nt"]
+
+
+@pytest.mark.parametrize("where", ["here", "in the other process", "in the other half of the merge"])
 def test_a_disk_full_while_an_nquads_file_is_written_names_the_file_and_leaves_the_old_one(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch, capsys, where
 ):
     """A build whose N-Quads statements cannot be spilled (the disk is full) fails in one line naming the
-    output, and the file written before stays as it was."""
-    from kg.rdf import sorted_nquads
+    output, and the file written before stays as it was; so it does when the disk fills under the process
+    that writes part of the statements, or merges half of them (kg.rdf.writer.APART_MIN_RECORDS)."""
+    import tempfile
+
+    from kg import pipeline
+    from kg.rdf import sorted_nquads, writer
 
     out = tmp_path / "g.nq"
     assert main(["build", *PAGES, "-o", str(out), "-q"]) == 0
     before = out.read_bytes()
     monkeypatch.setattr(sorted_nquads, "_RUN_LINES", 50)
+    here, made = os.getpid(), tempfile.TemporaryFile
 
     def full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+        if where == "here" or os.getpid() != here:
+            raise OSError(28, "No space left on device")
+        return made(*args, **kwargs)
 
+    if where != "here":
+        monkeypatch.setattr(pipeline, "HELD_RECORDS", 1)
+        if where == "in the other process":
+            monkeypatch.setattr(writer, "APART_MIN_RECORDS", 1)
+        else:
+            monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
     monkeypatch.setattr(sorted_nquads.tempfile, "TemporaryFile", full)
     assert main(["build", *PAGES, "-o", str(out), "-q"]) != 0
     err = capsys.readouterr().err

@@ -89,3 +89,52 @@ def test_a_triple_format_gets_each_triple_once_whatever_graphs_say_it(tmp_path):
         assert triples == expected and len(expected) < len(set(lines))
         if extension == ".nt":
             assert handle.getvalue().decode().splitlines() == sorted(union)
+
+
+def test_a_merge_in_two_processes_writes_the_file_and_counts_one_process_writes(tmp_path, monkeypatch):
+    """Past SPLIT_MIN_LINES the runs are merged in two processes, each on one side of a subject: the file
+    (N-Quads, N-Triples) and its counts are byte for byte those of one merge, and no run file is left."""
+    from kg.rdf.formats import BY_EXTENSION
+
+    lines = _lines()
+    shuffled = random.Random(11)
+    repeated = lines + shuffled.sample(lines, 300)
+    shuffled.shuffle(repeated)
+    for extension in (".nq", ".nt"):
+        written = []
+        for split_from in (10**12, 1):
+            monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", split_from)
+            writer = SortedNQuads(spill=tmp_path, run_lines=97)
+            for start in range(0, len(repeated), 41):
+                writer.take(repeated[start : start + 41])
+            handle = io.BytesIO()
+            told = []
+            statements = writer.write(handle, BY_EXTENSION[extension], advance=told.append)
+            written.append((handle.getvalue(), statements, writer.classes, writer.cited_only, sum(told)))
+            assert not list(tmp_path.iterdir()), "a run file outlived the write"
+        assert written[0] == written[1], extension
+        assert written[1][1] == len(set(lines)) and written[1][3] == 30
+
+
+def test_a_merge_in_two_processes_into_a_file_appends_the_second_half(tmp_path, monkeypatch):
+    monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
+    lines = _lines()
+    writer = SortedNQuads(spill=tmp_path / "runs", run_lines=200)
+    (tmp_path / "runs").mkdir()
+    writer.take(lines)
+    with open(tmp_path / "out.nq", "wb") as handle:
+        assert writer.write(handle) == len(set(lines))
+    assert (tmp_path / "out.nq").read_bytes() == b"".join(sorted({(line + "\n").encode() for line in lines}))
+
+
+def test_lines_written_apart_join_the_file():
+    """Lines another process wrote (SortedNQuads.apart) are in the file once joined, with those taken here."""
+    lines = _lines()
+    writer = SortedNQuads(run_lines=100)
+    writer.take(lines[::2])
+    apart = writer.apart(lambda take: take(lines[1::2] + lines[:10]))
+    apart.join()
+    handle = io.BytesIO()
+    assert writer.write(handle) == len(set(lines))
+    assert handle.getvalue().splitlines() == sorted({line.encode() for line in lines})
+    assert writer.taken == len(lines) + 10

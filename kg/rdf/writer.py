@@ -74,6 +74,9 @@ Topics = Sequence[Sequence[TopicHit]] | Any
 TopicReader = Callable[[list[tuple[str | None, str | None]]], Any]
 # The name of kg's own topic scheme: topics found in text and the sources' keywords.
 TOPIC_SCHEME_LABEL = "Topics found by kg in titles and abstracts, and the sources' own keywords"
+# A stream of at least this many records is written by two processes (stream_statements' ``apart``). Below
+# it, forking costs more than it saves.
+APART_MIN_RECORDS = 20_000
 
 
 def build_quads(
@@ -203,9 +206,17 @@ def stream_statements(
     take: Callable[[dict[str, str]], None],
     chunk: int = 250_000,
     progress: Progress | None = None,
+    apart: Callable[[Callable[[Callable[[Iterable[str]], None]], None]], Any] | None = None,
 ) -> dict[str, int]:
     """Hand the statements of ``resolution`` to ``take`` a chunk of lines at a time (line -> its subject), with
     no store: a line may repeat a line of an earlier chunk. Returns what :func:`write_statements` returns.
+
+    With ``apart`` (:meth:`kg.rdf.sorted_nquads.SortedNQuads.apart`: it runs ``write(take)`` in a forked
+    process and returns what is joined or cancelled), a stream of at least :data:`APART_MIN_RECORDS` records
+    is written by two processes at once: the other one writes the merges of author resolution, this one the
+    topics, keywords and counts, and each then the records' own statements, from either end, until they
+    meet. The other process's lines do not pass through ``take``: they reach what ``apart`` belongs to,
+    which must hold the same lines either way (a set of distinct lines, such as a sorted file).
 
     Examples
     --------
@@ -217,7 +228,7 @@ def stream_statements(
     (1, True)
     """
     sink = QuadSink(flush=take, chunk=chunk)
-    summary = write_statements(sink, resolution, base, topics, progress)
+    summary = write_statements(sink, resolution, base, topics, progress, apart=apart)
     sink.flush()
     return summary
 
@@ -561,6 +572,7 @@ def write_statements(
     topics: Topics | None = None,
     progress: Progress | None = None,
     graphs: SourceGraphs | None = None,
+    apart: Callable[[Callable[[Callable[[Iterable[str]], None]], None]], Any] | None = None,
 ) -> dict[str, int]:
     """Every statement of ``resolution`` (and its papers' ``topics``) into ``sink``.
 
@@ -574,6 +586,10 @@ def write_statements(
     build's are not written (:attr:`SourceGraphs.kept` names them), nor those of a part of the topics or
     resolution graph whose fingerprint is (:meth:`SourceGraphs.keep_part`); the counts always are. The sources'
     graphs are then written once the topics are in.
+
+    With ``apart`` (and no ``graphs``), the merges and part of the records' own statements go to another
+    process instead of ``sink`` when there are at least :data:`APART_MIN_RECORDS` records (see
+    :func:`stream_statements`).
     """
     with_topics = topics is not None and bool(resolution.papers)
     tally = Tally(progress, "writing statements", len(resolution.records) + (len(resolution.papers) * with_topics))
@@ -590,10 +606,64 @@ def write_statements(
             counts.year_of[iri] = paper.year
     records = resolution.records
     now = graphs is None or not graphs.previous  # nothing to compare with: every graph is written, at once
+    claims = elsewhere = None
+    if now and graphs is None and apart is not None and len(records) >= APART_MIN_RECORDS:
+        from kg.io.workers import Claims
+
+        claims = Claims(len(records))
+        try:
+            elsewhere = apart(functools.partial(_describe_apart, writer, claims))
+        except OSError:  # no process to spare (memory, the process table): all written here
+            claims = None
+    try:
+        summary = _write_statements(sink, writer, topics, tally, graphs, counts, now, claims)
+        if elsewhere is not None:
+            elsewhere.join()
+    except BaseException:
+        if elsewhere is not None:
+            elsewhere.cancel()
+        raise
+    tally.finish()
+    return summary
+
+
+def _describe_apart(writer: _Writer, claims: Any, take: Callable[[Iterable[str]], None]) -> None:
+    """In another process (:func:`write_statements` with ``apart``): the merges, then the own statements of
+    records claimed from the front of ``claims`` (:class:`kg.io.workers.Claims`), handed to ``take`` a chunk
+    at a time."""
+    sink = QuadSink(flush=take, chunk=250_000)
+    resolution, mint = writer.resolution, writer.mint
+    if resolution.people.merges or resolution.people.splits:
+        _describe_merges(sink, mint, resolution)
+    records = resolution.records
+    for block in iter(claims.front, None):
+        for index in block:
+            _describe_source_record(sink, mint, records[index], writer.facts(index))
+    sink.flush()
+
+
+def _write_statements(
+    sink: QuadSink,
+    writer: _Writer,
+    topics: Topics | None,
+    tally: Tally,
+    graphs: SourceGraphs | None,
+    counts: _Counts,
+    now: bool,
+    claims: Any = None,
+) -> dict[str, int]:
+    """:func:`write_statements`, once the writer is made. With ``claims``, another process writes the merges
+    and the records' own statements it claims from the front; this one counts every record, writes the rest,
+    then the records' statements it claims from the back."""
+    resolution, mint = writer.resolution, writer.mint
+    base = mint.base
+    with_topics = topics is not None and bool(resolution.papers)
+    records = resolution.records
     if now:  # while the topics are read
         for index, record in enumerate(records):
             facts = writer.facts(index)
-            _describe_source_record(sink, mint, record, facts)
+            if claims is None:
+                _describe_source_record(sink, mint, record, facts)
             _count_record(counts, mint, record, facts)
             if graphs is not None:
                 graphs.note_record(facts.graph, record, facts)
@@ -610,7 +680,7 @@ def write_statements(
             counts.add(citation.cited, citation.citing, "citation")
             if graphs is not None:
                 graphs.note_citation(graph, citation)
-    if resolution.people.merges or resolution.people.splits:
+    if (resolution.people.merges or resolution.people.splits) and claims is None:
         _describe_merges(sink, mint, resolution, graphs)
     found_labels: dict[str, str] = {}
     if with_topics:
@@ -641,7 +711,10 @@ def write_statements(
     else:
         _write_source_graphs(sink, writer, graphs, found_labels, counts, tally)
     counts.describe(sink, base)
-    tally.finish()
+    if claims is not None:
+        for block in iter(claims.back, None):
+            for index in block:
+                _describe_source_record(sink, mint, records[index], writer.facts(index))
     return writer.own.summary()
 
 

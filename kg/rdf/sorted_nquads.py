@@ -106,6 +106,9 @@ class SortedNQuads:
         """
         from kg.io.workers import ForkedJob
 
+        # Two processes gather runs now: each holds half as many lines at a time, so memory stays as it was.
+        self._run_lines = max(1, self._run_lines // 2)
+
         def job() -> tuple[int, list[BinaryIO]]:
             lines = SortedNQuads(self._spill, self._run_lines)
             write(lines.take)

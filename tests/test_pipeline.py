@@ -521,6 +521,7 @@ def test_a_large_build_written_by_two_processes_gives_the_file_and_summary_one_p
     kg.rdf.sorted_nquads.SPLIT_MIN_LINES lines merged by two: the file (N-Quads, N-Triples), its statements
     and nodes per class, and the summary are those of one process, on the seeds and real exports."""
     from kg import pipeline
+    from kg.io import workers
     from kg.rdf import sorted_nquads, writer
 
     inputs = [str(seeds), str(shared_data / "medline" / "pubmed.nbib"), str(shared_data / "ris" / "wos_2.ris")]
@@ -537,6 +538,15 @@ def test_a_large_build_written_by_two_processes_gives_the_file_and_summary_one_p
         assert (tmp_path / f"two{extension}").read_bytes() == (tmp_path / f"one{extension}").read_bytes()
         assert (two.statements, two.counts) == (one.statements, one.counts) and one.statements > 20_000
         assert two.summary().replace("two", "X") == one.summary().replace("one", "X")
+    # Where there is no fork (Windows), one process writes it all, past both thresholds.
+    monkeypatch.setattr(writer, "APART_MIN_RECORDS", 1)
+    monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
+    monkeypatch.setattr(workers, "can_fork_jobs", lambda: False)
+    monkeypatch.setattr(workers, "ForkedJob", None)  # never reached
+    alone = build(inputs, target=Target(output=str(tmp_path / "alone.nq")))
+    assert (tmp_path / "alone.nq").read_bytes() == (tmp_path / "one.nq").read_bytes()
+    assert alone.counts == one.counts
+    (tmp_path / "alone.nq").unlink()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["one.nq", "one.nt", "two.nq", "two.nt"]
 
 

@@ -40,7 +40,7 @@ import hashlib
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.io.version import code_version
 from kg.namespace import DEFAULT_BASE, KG, PROV_DERIVED_FROM, RDF_TYPE, RDFS_LABEL, SKOS
@@ -67,6 +67,9 @@ from kg.topics.schemes import (
     scheme_label,
     subjects_of,
 )
+
+if TYPE_CHECKING:
+    from kg.io.workers import Claims
 
 _DATE_TYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
 # What a build hands the writer for topics: each paper's hits, or a pending result (read in workers).
@@ -627,7 +630,7 @@ def write_statements(
     return summary
 
 
-def _describe_apart(writer: _Writer, claims: Any, take: Callable[[Iterable[str]], None]) -> None:
+def _describe_apart(writer: _Writer, claims: Claims, take: Callable[[Iterable[str]], None]) -> None:
     """In another process (:func:`write_statements` with ``apart``): the merges, then the own statements of
     records claimed from the front of ``claims`` (:class:`kg.io.workers.Claims`), handed to ``take`` a chunk
     at a time."""
@@ -650,7 +653,7 @@ def _write_statements(
     graphs: SourceGraphs | None,
     counts: _Counts,
     now: bool,
-    claims: Any = None,
+    claims: Claims | None = None,
 ) -> dict[str, int]:
     """:func:`write_statements`, once the writer is made. With ``claims``, another process writes the merges
     and the records' own statements it claims from the front; this one counts every record, writes the rest,

@@ -116,6 +116,23 @@ def test_a_merge_in_two_processes_writes_the_file_and_counts_one_process_writes(
         assert written[1][1] == len(set(lines)) and written[1][3] == 30
 
 
+def test_a_merge_that_cannot_fork_is_done_by_one_process(tmp_path, monkeypatch):
+    from kg.io import workers
+
+    def no_process(job):
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
+    monkeypatch.setattr(workers, "ForkedJob", no_process)
+    lines = _lines()
+    writer = SortedNQuads(spill=tmp_path, run_lines=200)
+    writer.take(lines)
+    handle = io.BytesIO()
+    assert writer.write(handle) == len(set(lines)) and writer.cited_only == 30
+    assert handle.getvalue() == b"".join(sorted({(line + "\n").encode() for line in lines}))
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_merge_in_two_processes_into_a_file_appends_the_second_half(tmp_path, monkeypatch):
     monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
     lines = _lines()

@@ -86,3 +86,51 @@ def test_claims_from_both_ends_by_two_processes_give_every_number_once():
     assert sorted(mine + theirs) == list(range(10_007))
     assert mine and theirs, "both ends took part"
     assert max(theirs) < min(mine)
+
+
+def test_files_the_kernel_could_not_hand_back_are_an_error_not_a_silent_loss(tmp_path):
+    """Past the parent's limit of open files the kernel leaves descriptors out: the parent says so instead of
+    going on without part of the child's work."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+
+    def job():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))  # the child opens them; the parent cannot take them
+        files = [tempfile.TemporaryFile(dir=tmp_path) for _ in range(150)]  # noqa: SIM115 (handed back open)
+        return None, files
+
+    open_now = len(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else 64
+    resource.setrlimit(resource.RLIMIT_NOFILE, (open_now + 40, hard))
+    try:
+        with pytest.raises(ChildProcessError, match="of its 150 files"):
+            ForkedJob(job).result()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_an_error_that_would_not_come_back_whole_is_named():
+    class Unbuildable(Exception):
+        def __init__(self, first, second):
+            super().__init__(f"{first} and {second}")
+
+    def job():
+        raise Unbuildable("one", "two")
+
+    with pytest.raises(ChildProcessError, match="one and two"):
+        ForkedJob(job).result()
+
+
+def test_the_child_keeps_the_parents_objects_out_of_its_collectors_sight_and_the_result_survives_ignored_sigchld():
+    import gc
+    import signal
+
+    def job():
+        return gc.get_freeze_count(), []
+
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
+    try:
+        frozen, _ = ForkedJob(job).result()
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+    assert frozen > 1000 and gc.get_freeze_count() == 0

@@ -75,6 +75,8 @@ class Claims:
         import mmap
         import tempfile
 
+        if block < 1:
+            raise ValueError(f"blocks hold at least one number, not {block}")
         self._block = block
         self._lock_file = tempfile.TemporaryFile()  # noqa: SIM115 (held as long as the claims are)
         self._ends = mmap.mmap(-1, _ENDS.size)  # anonymous and shared: a forked process sees the same page
@@ -113,7 +115,14 @@ class Claims:
 
 def can_fork_jobs() -> bool:
     """Whether :class:`ForkedJob` runs here (a system with ``fork`` and descriptors passed over sockets)."""
-    return hasattr(os, "fork") and hasattr(socket, "send_fds") and hasattr(socket, "AF_UNIX")
+    return all(
+        (
+            hasattr(os, "fork"),
+            hasattr(socket, "send_fds"),
+            hasattr(socket, "AF_UNIX"),
+            hasattr(signal, "pthread_sigmask"),
+        )
+    )
 
 
 class ForkedJob:
@@ -140,18 +149,30 @@ class ForkedJob:
     """
 
     def __init__(self, job: Callable[[], tuple[Any, list[BinaryIO]]]) -> None:
+        self._result: tuple[Any, list[BinaryIO]] | None = None
         self._socket, child_end = socket.socketpair()
         collecting = gc.isenabled()
+        # Ctrl-C and SIGTERM wait until each process is itself again: one that reached the child before its
+        # handlers were set would run the parent's code there (its clean-up of temporary files).
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         gc.freeze()
         try:
             self._pid = os.fork()
-        finally:
+        except BaseException:
             gc.unfreeze()
-        if self._pid == 0:  # pragma: no cover (the child: its coverage is not gathered)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             self._socket.close()
-            _run_child(job, child_end, collecting)
+            child_end.close()
+            raise
+        if self._pid == 0:  # pragma: no cover (the child: its coverage is not gathered)
+            try:
+                self._socket.close()
+                _run_child(job, child_end, collecting, blocked)
+            finally:
+                os._exit(1)
+        gc.unfreeze()  # the child keeps them frozen: its collector never walks the inherited heap
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child_end.close()
-        self._result: tuple[Any, list[BinaryIO]] | None = None
 
     def result(self) -> tuple[Any, list[BinaryIO]]:
         """Wait for the child: what ``job`` returned, its files open here (read from where the child left them)."""
@@ -160,11 +181,17 @@ class ForkedJob:
         files: list[BinaryIO] = []
         try:
             while True:
-                head, descriptors, _, _ = socket.recv_fds(self._socket, _HEADER.size, _FILES_PER_MESSAGE)
+                head, descriptors, flags, _ = socket.recv_fds(self._socket, _HEADER.size, _FILES_PER_MESSAGE)
                 files.extend(os.fdopen(descriptor, "rb") for descriptor in descriptors)
                 if len(head) < _HEADER.size:
                     raise ChildProcessError("a forked helper of kg stopped before it finished its part")
-                _, size = _HEADER.unpack(head)
+                count, size = _HEADER.unpack(head)
+                if count != len(descriptors) or flags & getattr(socket, "MSG_CTRUNC", 0):
+                    # The kernel leaves out what does not fit (past the limit of open files): never a part lost.
+                    raise ChildProcessError(
+                        f"a forked helper of kg could hand back {len(descriptors)} of its {count} files "
+                        "(too many open files?)"
+                    )
                 if size:
                     break
             payload = b""
@@ -197,19 +224,21 @@ class ForkedJob:
 
     def _reap(self) -> None:
         if self._pid:
-            os.waitpid(self._pid, 0)
+            with contextlib.suppress(ChildProcessError):  # already reaped (SIGCHLD ignored)
+                os.waitpid(self._pid, 0)
             self._pid = 0
             self._socket.close()
 
 
 def _run_child(  # pragma: no cover (the child's coverage is not gathered)
-    job: Callable[[], tuple[Any, list[BinaryIO]]], channel: socket.socket, collect: bool
+    job: Callable[[], tuple[Any, list[BinaryIO]]], channel: socket.socket, collect: bool, mask: set
 ) -> None:
     """The child's side of :class:`ForkedJob`: run ``job``, hand its outcome to the parent, and end."""
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         stop_with_parent()
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         if collect:
             gc.enable()
         try:
@@ -219,10 +248,7 @@ def _run_child(  # pragma: no cover (the child's coverage is not gathered)
             payload = pickle.dumps(("ok", value))
         except BaseException as error:  # handed to the parent, which raises it
             files = []
-            try:
-                payload = pickle.dumps(("error", error))
-            except Exception:
-                payload = pickle.dumps(("error", ChildProcessError(f"a forked helper of kg failed: {error!r}")))
+            payload = _pickled_error(error)
         descriptors = [handle.fileno() for handle in files]
         batches = [descriptors[i : i + _FILES_PER_MESSAGE] for i in range(0, len(descriptors), _FILES_PER_MESSAGE)]
         for batch in batches[:-1]:
@@ -233,3 +259,14 @@ def _run_child(  # pragma: no cover (the child's coverage is not gathered)
         code = 0
     finally:
         os._exit(code)
+
+
+def _pickled_error(error: BaseException) -> bytes:  # pragma: no cover (in the child)
+    """``error`` pickled for the parent, or a ChildProcessError that names it when it would not come back whole
+    (an exception whose arguments do not rebuild it)."""
+    try:
+        payload = pickle.dumps(("error", error))
+        pickle.loads(payload)
+        return payload
+    except Exception:
+        return pickle.dumps(("error", ChildProcessError(f"a forked helper of kg failed: {error!r}")))

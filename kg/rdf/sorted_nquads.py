@@ -178,13 +178,19 @@ class SortedNQuads:
                 part.writelines(_distinct_lines(lines, triples, None, theirs))
                 return theirs, [part]
 
-            other = ForkedJob(second_half)
+            try:
+                other = ForkedJob(second_half)
+            except OSError:  # no process to spare: this one merges every run to its end
+                other, cuts = None, ends
             try:
                 lines = heapq.merge(*(_segment(run.fileno(), 0, cut) for run, cut in zip(runs, cuts, strict=True)))
                 handle.writelines(_distinct_lines(lines, triples, advance, counted))
+                if other is None:
+                    return
                 theirs, (part,) = other.result()
             except BaseException:
-                other.cancel()
+                if other is not None:
+                    other.cancel()
                 raise
         finally:
             for run in runs:

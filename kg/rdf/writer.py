@@ -613,10 +613,10 @@ def write_statements(
     if now and graphs is None and apart is not None and len(records) >= APART_MIN_RECORDS:
         from kg.io.workers import Claims
 
-        claims = Claims(len(records))
         try:
+            claims = Claims(len(records))
             elsewhere = apart(functools.partial(_describe_apart, writer, claims))
-        except OSError:  # no process to spare (memory, the process table): all written here
+        except OSError:  # no process or temporary file to spare (memory, the process table): all written here
             claims = None
     try:
         summary = _write_statements(sink, writer, topics, tally, graphs, counts, now, claims)
@@ -1094,11 +1094,13 @@ def _describe_keyword_topics(sink: QuadSink, mint: IriMinter, paper: str, line: 
     text's; an assignment only keywords gave has no score.
     """
     scheme = f"{mint.base}scheme/topics"
-    if sink.first(scheme):
+    # Keys of their own: what is written does not depend on whether a record's subject with the same IRI came
+    # first (records and keywords are written in either order when two processes write: write_statements).
+    if sink.first(scheme, "keywords"):
         sink.link(scheme, RDF_TYPE, SKOS + "ConceptScheme")
         sink.value(scheme, SKOS + "prefLabel", TOPIC_SCHEME_LABEL)
     for topic, tail, label, printed, method in topics:
-        if sink.first(topic, "topic"):
+        if sink.first(topic, "keyword topic"):
             sink.link(topic, RDF_TYPE, KG.Topic)
             sink.value(topic, SKOS + "prefLabel", label)
             sink.link(topic, SKOS + "inScheme", scheme)

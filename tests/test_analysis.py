@@ -391,6 +391,7 @@ def test_the_ranking_fits_a_narrow_terminal(graph, tmp_path, monkeypatch):
     assert main(["analyze", str(path), "--top", "3"], out=out) == 0
     text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # a terminal gets bold headers
     assert "narrow terminal: some measures left out" in text and "eigenvector" not in text
+    assert "closeness" not in text  # nor how the measure left out was computed
     ranking = text.split("Top 3", 1)[1].split("Largest communities", 1)[0].splitlines()[1:]
     assert max(len(line) for line in ranking) <= 80 and "Ann Lee" in text  # names and numbers whole
 

@@ -77,14 +77,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
               f"{len(analysis.components)} component(s), largest {largest}\n")  # fmt: skip
     for approximation in analysis.approximations:
         out.write(f"approximation: {approximation}\n")
-    for method in analysis.methods:
-        out.write(f"method: {method}\n")
     if len({row["type"] for row in analysis.ranking}) == 1:  # one kind of node: the title says which
         columns.remove("type")
+    left_out: set[str] = set()
     if table_width(out) < 120:
         # Ten columns do not fit a narrow terminal without cutting names and numbers: the measures that rank.
         shown = {"rank", "label", "type", "degree", "in_degree", result.sort_by, "pagerank", "betweenness", "community"}
+        left_out = {c for c in columns if c not in shown}
         columns = [c for c in columns if c in shown]
+    for method in analysis.methods:
+        if method.split(" ", 1)[0] not in left_out:  # how a measure not shown was computed is not said
+            out.write(f"method: {method}\n")
+    if left_out:
         out.write("narrow terminal: some measures left out (all of them with --csv or --json)\n")
     print_table(columns, [[str(row[c]) for c in columns] for row in analysis.ranking], out,
                  title=f"Top {len(analysis.ranking)} {_kind(analysis.ranking)} by {result.sort_by}")  # fmt: skip

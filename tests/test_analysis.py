@@ -392,6 +392,7 @@ def test_the_ranking_fits_a_narrow_terminal(graph, tmp_path, monkeypatch):
     text = re.sub(r"\x1b\[[0-9;]*m", "", out.getvalue())  # a terminal gets bold headers
     assert "narrow terminal: some measures left out" in text and "eigenvector" not in text
     assert "closeness" not in text  # nor how the measure left out was computed
+    assert "\nTop 3 authors by pagerank\n" in text  # a title without the spaces of the table's width
     ranking = text.split("Top 3", 1)[1].split("Largest communities", 1)[0].splitlines()[1:]
     assert max(len(line) for line in ranking) <= 80 and "Ann Lee" in text  # names and numbers whole
 

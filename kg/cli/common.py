@@ -338,6 +338,7 @@ def print_table(
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     width = table_width(out)
     cells = [[str(row[index]) for row in rows if index < len(row)] for index in range(len(columns))]
@@ -347,7 +348,7 @@ def print_table(
     numbers_width = sum(n for n, is_number in zip(natural, numeric, strict=True) if is_number)
     available = width - (3 * len(columns) + 1) - numbers_width  # each column has a border and two spaces
     fitted = dict(zip(text, _fair_widths([natural[i] for i in text], available), strict=True))
-    table = Table(title=title, title_justify="left", show_lines=False)
+    table = Table(show_lines=False)
     for index, column in enumerate(columns):
         if numeric[index]:
             table.add_column(column, justify="right", no_wrap=True, min_width=natural[index])
@@ -368,6 +369,8 @@ def print_table(
                 cells_shown[index] = "…" + text[len(text) - fitted[index] + 1 :]
         table.add_row(*cells_shown)
     console = Console(file=out, width=width, markup=False, highlight=False)
+    if title:  # above the table, as rich's title would be, without the spaces rich pads it with to the table's width
+        console.print(Text(title, style="table.title"))
     console.print(table)
     if not rows:
         out.write("(no rows)\n")

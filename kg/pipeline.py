@@ -787,7 +787,6 @@ def _build_graph(
     only the statements that changed (:mod:`kg.rdf.changes`). With ``file``, the statements go there too,
     or only there when ``database`` is None.
     """
-    from kg.io.workers import can_fork_jobs
     from kg.rdf.writer import load_statements, stream_statements
     from kg.resolve import resolve_rest
     from kg.resolve.clusterings import KeptClusterings
@@ -827,8 +826,7 @@ def _build_graph(
             report.notes.extend(_repeated_within_sources(papers_of, papers))
             report.notes.extend(_collective_authors(papers_of))
             if database is None:
-                apart = file.apart if can_fork_jobs() else None
-                stream_statements(resolution, options.base, pending, file.take, progress=progress, apart=apart)
+                stream_statements(resolution, options.base, pending, file.take, progress=progress, apart=file.apart)
             elif start is None:
                 take = None if file is None else file.take
                 load_statements(database, resolution, options.base, pending, in_memory=in_memory,

@@ -541,8 +541,7 @@ def test_a_large_build_written_by_two_processes_gives_the_file_and_summary_one_p
     # Where there is no fork (Windows), one process writes it all, past both thresholds.
     monkeypatch.setattr(writer, "APART_MIN_RECORDS", 1)
     monkeypatch.setattr(sorted_nquads, "SPLIT_MIN_LINES", 1)
-    monkeypatch.setattr(workers, "can_fork_jobs", lambda: False)
-    monkeypatch.setattr(workers, "ForkedJob", None)  # never reached
+    monkeypatch.setattr(workers, "can_fork_jobs", lambda: False)  # a ForkedJob is refused, as a failed fork
     alone = build(inputs, target=Target(output=str(tmp_path / "alone.nq")))
     assert (tmp_path / "alone.nq").read_bytes() == (tmp_path / "one.nq").read_bytes()
     assert alone.counts == one.counts

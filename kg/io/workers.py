@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 import pickle
@@ -133,7 +134,8 @@ class ForkedJob:
     to either process. The child sees the parent's memory as it was when forked (copy on write; the
     collector's objects are frozen first, so it does not copy them all); it ignores Ctrl-C (the parent
     decides, and stops it) and stops when the parent dies. An exception in the child is raised again
-    by :meth:`result`.
+    by :meth:`result`. Where there is no fork (:func:`can_fork_jobs`), or no process to spare, making one
+    raises OSError.
 
     Examples
     --------
@@ -150,6 +152,9 @@ class ForkedJob:
 
     def __init__(self, job: Callable[[], tuple[Any, list[BinaryIO]]]) -> None:
         self._result: tuple[Any, list[BinaryIO]] | None = None
+        self._pid = 0
+        if not can_fork_jobs():  # as a failed fork: the caller does the job itself
+            raise OSError(errno.ENOSYS, "no fork on this system")
         self._socket, child_end = socket.socketpair()
         collecting = gc.isenabled()
         # Ctrl-C and SIGTERM wait until each process is itself again: one that reached the child before its

@@ -616,7 +616,7 @@ def write_statements(
         try:
             claims = Claims(len(records))
             elsewhere = apart(functools.partial(_describe_apart, writer, claims))
-        except OSError:  # no process or temporary file to spare (memory, the process table): all written here
+        except OSError:  # no fork here, or no process or file to spare (memory, the process table): all here
             claims = None
     try:
         summary = _write_statements(sink, writer, topics, tally, graphs, counts, now, claims)

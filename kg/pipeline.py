@@ -805,14 +805,16 @@ def _build_graph(
             if start is not None:
                 readings = KeptReadings(start.previous.read(finder.reading_kind) if start.previous else None)
             if cluster is None:
-                pending = finder.start(texts, progress, readings)
+                pending = finder.start(texts, progress, readings, alongside=True)
             else:
                 pending = cluster.start_topics(finder, texts, progress, readings)
         clusterings = None
         if start is not None:
             clusterings = KeptClusterings(start.previous.read(AUTHOR_CLUSTERINGS) if start.previous else None)
         try:
-            resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress, clusterings)
+            # A second process clusters part of the name blocks, unless topic workers already use the other cores.
+            apart = pending is None or not getattr(pending, "in_workers", False)
+            resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress, clusterings, apart)
             if clusterings is not None:
                 start.kept.save(AUTHOR_CLUSTERINGS, clusterings.kept_parts())
                 if clusterings.reused:

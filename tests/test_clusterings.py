@@ -226,3 +226,59 @@ def test_people_and_what_is_kept_are_the_same_whatever_pythons_hash_seed(tmp_pat
     assert [people for people, _ in runs] == ["3"] * 5  # John Smith, and two Ann Lees (nothing joins them)
     # John's and Ann's blocks are taken from the run before (Ann's record holds a set of two ids, of no order).
     assert [reused for _, reused in runs] == ["0", "2", "2", "0", "2"]
+
+
+@pytest.fixture
+def two_processes(monkeypatch):
+    """Name blocks clustered by two processes however few (kg.resolve.people.CLUSTER_APART_MIN_GROUPS), a few
+    components claimed at a time; counts how often the other process's outcome was taken."""
+    from kg.resolve import people
+
+    settled = []
+    settle = people._Resolver._settle
+    monkeypatch.setattr(people, "CLUSTER_APART_MIN_GROUPS", 0)
+    monkeypatch.setattr(people, "_COMPONENTS_PER_CLAIM", 3)
+    monkeypatch.setattr(people._Resolver, "_settle", lambda self, *a: settled.append(len(a[0])) or settle(self, *a))
+    return settled
+
+
+def test_blocks_clustered_by_two_processes_give_the_people_of_one(real_records, two_processes, monkeypatch):
+    """Each process claims components until none is left; the other's groups, roots and merges are taken here.
+    The people, merges, splits and what is kept for the next run are those of one process, and so is a run
+    where no process can be forked."""
+    from kg.io import workers
+    from kg.resolve import people
+
+    with monkeypatch.context() as alone:
+        alone.setattr(people, "CLUSTER_APART_MIN_GROUPS", 10**9)
+        one = _resolve(real_records)
+        kept_alone = KeptClusterings(None)
+        assert _resolve(real_records, kept_alone) == one
+    assert not two_processes
+
+    assert _resolve(real_records) == one
+    assert two_processes and two_processes[-1] > 0, "the other process clustered nothing"
+    kept = KeptClusterings(None)
+    assert _resolve(real_records, kept) == one
+    assert _kept(kept) == _kept(kept_alone) and kept.clustered == kept_alone.clustered > 10
+    later = KeptClusterings(_kept(kept))
+    assert _resolve(real_records, later) == one and later.clustered == 0
+    shuffled = random.Random(3).sample(real_records, k=len(real_records))
+    assert _resolve(shuffled) == _resolve(shuffled, KeptClusterings(None))
+
+    calls = len(two_processes)
+    monkeypatch.setattr(workers, "can_fork_jobs", lambda: False)  # a ForkedJob is refused, as a failed fork
+    assert _resolve(real_records) == one
+    assert len(two_processes) == calls
+
+
+def test_an_error_in_the_other_clustering_process_is_raised_here(real_records, two_processes, monkeypatch):
+    from kg.resolve import people
+
+    def fail(self, *args):
+        raise MemoryError("no memory left in the other process")
+
+    monkeypatch.setattr(people._Resolver, "_cluster_apart", fail)
+    with pytest.raises(MemoryError, match="other process"):
+        _resolve(real_records)
+    assert not two_processes

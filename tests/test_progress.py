@@ -234,3 +234,29 @@ def test_validate_on_a_terminal_shows_its_progress(tmp_path):
     lines = _last_frame(drawn)
     assert any(re.match(r"validating\s+━+\s+(\d+)/\1\s+\d+:\d\d$", line) for line in lines), lines
     assert any(re.match(r"loading \S*g\.ttl\s+━+\s+1/1\s+\d+:\d\d$", line) for line in lines), lines
+
+
+def test_topics_asked_for_while_a_worker_reads_are_read_here_too_and_counted_once(monkeypatch):
+    """A build's one topic worker (a core left to author resolution) is helped once the build asks for the
+    topics: the chunks no worker has started are read here, each paper counted once, with the same topics."""
+    from kg.topics import finder as finder_module
+
+    monkeypatch.setattr(finder_module, "PARALLEL_MIN_PAPERS", 10)
+    monkeypatch.setattr(finder_module.os, "cpu_count", lambda: 2)
+    here, read_here = os.getpid(), []
+    read = TopicFinder._read_reading
+
+    def counted(self, papers, tally=None):
+        if os.getpid() == here:
+            read_here.append(len(papers))
+        return read(self, papers, tally)
+
+    monkeypatch.setattr(TopicFinder, "_read_reading", counted)
+    papers = [(f"Graph neural networks, part {n}", "A transformer with attention for translation.") for n in range(200)]
+    progress = Recorder()
+    pending = TopicFinder("vocabulary").start(papers, progress, alongside=True)
+    assert pending.in_workers and not read_here
+    topics = pending.result()
+    assert read_here, "every chunk was waited for"
+    assert progress.check_stages() == {"finding topics": 200}
+    assert topics == TopicFinder("vocabulary", n_process=1).find(papers)

@@ -341,3 +341,20 @@ def test_a_corpus_outside_the_vocabulary_gets_key_phrases_beside_its_vocabulary_
     assert first[0] == ("neural network", "vocabulary")  # one vocabulary topic: key phrases fill the rest
     assert ("robot arm", "keyphrase") in first
     assert "fuzzy logic controller" in [h.label for h in hits[1]] and hits[2]
+
+
+def test_a_build_leaves_a_core_to_the_resolution_it_runs_beside_the_topic_workers(monkeypatch):
+    """A build resolves authors while the topics are read, and waits for that first: the topic workers leave it a
+    core (one worker on two cores, still in its own process), with the topics of reading them all here."""
+    from kg.topics import finder as finder_module
+
+    monkeypatch.setattr(finder_module, "PARALLEL_MIN_PAPERS", 10)
+    monkeypatch.setattr(finder_module.os, "cpu_count", lambda: 2)
+    finder = TopicFinder(method="vocabulary+keyphrase")
+    assert (finder._workers(60), finder._workers(60, alongside=True), finder._workers(5, alongside=True)) == (2, 1, 0)
+    monkeypatch.setattr(finder_module.os, "cpu_count", lambda: 1)
+    assert (finder._workers(60), finder._workers(60, alongside=True)) == (0, 1)
+    papers = [(f"Paper {i} on graph neural nets", f"Message passing on molecules, part {i % 5}.") for i in range(60)]
+    pending = finder.start(papers, alongside=True)
+    assert pending._cancel is not None, "read here rather than by a worker"
+    assert pending.result() == TopicFinder(method="vocabulary+keyphrase", n_process=1).find(papers)

@@ -91,9 +91,12 @@ def resolve_rest(
     aliases: Aliases | None = None,
     progress: Progress | None = None,
     clusterings: KeptClusterings | None = None,
+    apart: bool = True,
 ) -> Resolution:
     """People, orgs and citations of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`;
-    ``clusterings``: the name blocks an earlier build clustered, see :func:`resolve_authors`)."""
-    people = resolve_authors(records, aliases, [paper.records for paper in papers], progress, kept=clusterings)
+    ``clusterings``: the name blocks an earlier build clustered; ``apart``: whether a second process may cluster
+    some of them; see :func:`resolve_authors`)."""
+    paper_groups = [paper.records for paper in papers]
+    people = resolve_authors(records, aliases, paper_groups, progress, kept=clusterings, apart=apart)
     citations = resolve_citations(records, paper_of, len(papers))
     return Resolution(records, papers, paper_of, people, resolve_orgs(records, aliases), citations)

@@ -30,6 +30,7 @@ False
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import heapq
 import itertools
@@ -39,7 +40,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from kg.errors import UsageError
 from kg.io.memory import collector_paused
@@ -47,7 +48,7 @@ from kg.io.version import code_version
 from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
-from kg.resolve.clusterings import KeptClusterings
+from kg.resolve.clusterings import KeptClusterings, RankedJoin
 from kg.resolve.keys import author_key, org_key
 from kg.sizes import size_class
 from kg.text import fold, normalise_text
@@ -60,31 +61,40 @@ _TOKEN_RE = re.compile(r"[^\W\d_]+")
 
 @dataclass(frozen=True)
 class PersonName:
-    """A printed name split for comparison: folded given-name tokens, family name, dblp number."""
+    """A printed name split for comparison: folded given-name tokens, family name, dblp number.
+
+    What resolution asks of a name again and again is worked out once, as the name is made:
+
+    ``block``: names that could be one person share this (family name, first initial);
+    ``initials_only``: whether the name gives no whole given name ("X. Zhang", "Zhang");
+    ``given_letters``: how much of a name the given names give, their letters;
+    ``signature``: how a co-author is recognised across printings, family name and every initial.
+
+    Examples
+    --------
+    >>> name = PersonName(("andrew", "m"), "dai", None)
+    >>> name.block, name.initials_only, name.given_letters, name.signature
+    (('dai', 'a'), False, 7, ('dai', 'am'))
+    """
 
     given: tuple[str, ...]
     family: str
     number: str | None
+    block: tuple[str, str] = field(init=False, repr=False, compare=False)
+    initials_only: bool = field(init=False, repr=False, compare=False)
+    given_letters: int = field(init=False, repr=False, compare=False)
+    signature: tuple[str, str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def block(self) -> tuple[str, str]:
-        """Names that could be one person share this (family name, first initial)."""
-        return (self.family, self.given[0][0] if self.given else "")
+    def __post_init__(self) -> None:
+        given, family = self.given, self.family
+        derived = self.__dict__  # frozen: set once, here
+        derived["block"] = (family, given[0][0] if given else "")
+        derived["initials_only"] = all(len(token) == 1 for token in given)
+        derived["given_letters"] = sum(map(len, given))
+        derived["signature"] = (family, "".join(g[0] for g in given))
 
-    @cached_property
-    def initials_only(self) -> bool:
-        """Whether the name gives no whole given name ("X. Zhang", "Zhang")."""
-        return all(len(token) == 1 for token in self.given)
-
-    @cached_property
-    def given_letters(self) -> int:
-        """How much of a name the given names give: their letters."""
-        return sum(len(token) for token in self.given)
-
-    @cached_property
-    def signature(self) -> tuple[str, str]:
-        """How a co-author is recognised across printings: family name and every initial."""
-        return (self.family, "".join(g[0] for g in self.given))
+    def __reduce__(self):
+        return PersonName, (self.given, self.family, self.number)  # what it derives is made again, not pickled
 
 
 @lru_cache(maxsize=200_000)
@@ -224,6 +234,9 @@ class Merge:
     rule: str
     evidence: tuple[str, ...] = ()
     score: float | None = None
+
+    def __reduce__(self):
+        return Merge, (self.variant, self.into, self.rule, self.evidence, self.score)  # pickled small and fast
 
 
 @dataclass(frozen=True)
@@ -518,6 +531,10 @@ class _Groups:
     def made(self, index: int) -> _Group | None:
         return self._made.get(index)
 
+    def settle(self, made: dict[int, _Group]) -> None:
+        """Take ``made`` (groups by number, made elsewhere) for the groups of those numbers."""
+        self._made.update(made)
+
     def several(self) -> list[int]:
         """The groups of more than one mention (joined at least once), by number."""
         return sorted(index for index, group in self._made.items() if group.size > 1)
@@ -564,17 +581,17 @@ class _Groups:
         parsed = _parsed(author)
         key = _mention_key(author.name)
         orgs = frozenset(filter(None, map(org_key, author.affiliations))) if author.affiliations else None
-        return _Group(
-            size=1,
-            names={author.name: 1},
-            parsed=frozenset((parsed,)),
-            keys=frozenset((key,)),
-            orcids=frozenset((author.orcid,)) if author.orcid else _EMPTY,
-            source_ids=(frozenset(_source_ids(record)[j]) or _EMPTY) if _has_source_ids(record) else _EMPTY,
-            numbers=frozenset((parsed.number,)) if parsed.number else _EMPTY,
-            records=frozenset((r,)),
-            orgs=orgs or _EMPTY,
-            sort_key=_sort_key(record, j, key),
+        return _Group(  # by position (size, names, parsed, keys, orcids, source_ids, numbers, records, orgs, sort_key)
+            1,
+            {author.name: 1},
+            frozenset((parsed,)),
+            frozenset((key,)),
+            frozenset((author.orcid,)) if author.orcid else _EMPTY,
+            (frozenset(_source_ids(record)[j]) or _EMPTY) if record.extra and _has_source_ids(record) else _EMPTY,
+            frozenset((parsed.number,)) if parsed.number else _EMPTY,
+            frozenset((r,)),
+            orgs or _EMPTY,
+            _sort_key(record, j, key),
         )
 
 
@@ -871,6 +888,7 @@ def resolve_authors(
     partitions: int = 1,
     run_partitions: PartitionRunner | None = None,
     kept: KeptClusterings | None = None,
+    apart: bool = True,
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people, on scored evidence.
 
@@ -906,6 +924,11 @@ def resolve_authors(
     made then are made again. The others are clustered, and every component's joins are noted in ``kept``
     for the next run. The result is the one of clustering every block (only with ``partitions`` 1).
 
+    With ``apart`` (and ``partitions`` 1), from :data:`CLUSTER_APART_MIN_GROUPS` groups to cluster on, a
+    forked copy of this process clusters some of the components while this one clusters the others, each
+    claiming the next few until none is left; leave it out where another process already uses the second
+    core (a build's topic workers). The result is the one of a single process.
+
     Examples
     --------
     >>> from kg.records import AuthorRef
@@ -938,14 +961,36 @@ def resolve_authors(
         mentions = sum(len(record.authors) for record in records)
         tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
         try:
-            return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
+            resolver = _Resolver(records, aliases or Aliases(), paper_groups, tally, apart)
+            return resolver.run(partitions, run_partitions, kept)
         except _RefusedKeptJoin:
             # Kept joins that are not what clustering makes (a kept file edited by hand, with its digest made
             # again): everything kept is dropped and every block clustered.
             assert kept is not None
             kept.forget()
             tally = Tally(progress, "resolving authors", 2 * len(records) + mentions)
-            return _Resolver(records, aliases or Aliases(), paper_groups, tally).run(partitions, run_partitions, kept)
+            resolver = _Resolver(records, aliases or Aliases(), paper_groups, tally, apart)
+            return resolver.run(partitions, run_partitions, kept)
+
+
+# Author resolution clusters its name blocks in two processes from this many groups on (kg.io.workers.ForkedJob),
+# and each process claims this many components at a time.
+CLUSTER_APART_MIN_GROUPS = 20_000
+_COMPONENTS_PER_CLAIM = 64
+
+
+@dataclass(frozen=True)
+class _Component:
+    """Name blocks that share a group, to be clustered together: the ``keys`` of those with more than one group
+    (``size``: the groups of all its blocks, for progress). ``noted``: its joins are kept for the next build,
+    under ``digest`` (None: not kept) with its groups in ``ordered`` order (:meth:`_Resolver._cluster_with_kept`).
+    """
+
+    keys: list[tuple[str, str]]
+    size: int
+    noted: bool = False
+    digest: str | None = None
+    ordered: list[int] = field(default_factory=list)
 
 
 class _RefusedKeptJoin(Exception):
@@ -1014,9 +1059,15 @@ class _Resolver:
     """The state of one :func:`resolve_authors` run: groups of mentions in a union-find forest."""
 
     def __init__(
-        self, records: Sequence[Record], aliases: Aliases, paper_groups: Sequence[Sequence[int]], tally: Tally
+        self,
+        records: Sequence[Record],
+        aliases: Aliases,
+        paper_groups: Sequence[Sequence[int]],
+        tally: Tally,
+        apart: bool = False,
     ):
         self.tally = tally
+        self.apart = apart  # whether a forked copy may cluster some of the components (_cluster_components)
         self.records = records
         self.aliases = aliases
         self.paper_groups = paper_groups
@@ -1051,6 +1102,7 @@ class _Resolver:
         resolver.merges = defaultdict(list)
         resolver.first_mentions, resolver.identified = array("q"), []
         resolver.joins = []
+        resolver.apart = False
         return resolver
 
     def run(
@@ -1071,11 +1123,14 @@ class _Resolver:
         if kept is not None:
             self._cluster_with_kept(blocks, kept)
         elif partitions == 1:
-            for block in sorted(blocks):
-                self._cluster_members(blocks[block])
-                self._forget_evidence(blocks[block])
-                groups.release(blocks[block])
-                self.tally.advance(len(blocks[block]))
+            work = []
+            for keys in _components(blocks):
+                several = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
+                if several:
+                    work.append(_Component(several, sum(len(blocks[key]) for key in keys)))
+                else:
+                    self.tally.advance(sum(len(blocks[key]) for key in keys))
+            self._cluster_components(work, blocks)
         else:
             parts = self._partitions(blocks, partitions)
             for part, joins in zip(parts, (run_partitions or _run_here)(cluster_partition, parts), strict=True):
@@ -1151,22 +1206,33 @@ class _Resolver:
         # The group that stays is the larger, else the one printing the fuller name: the other "joins" it.
         larger = (ga.size, _fullness(ga), gb.sort_key) >= (gb.size, _fullness(gb), ga.sort_key)
         keep, gone = (ra, rb) if larger else (rb, ra)
-        kept, merged = self.groups[keep], self.groups[gone]
-        for name in sorted(merged.names):
-            self.merges[keep].append(Merge(name, "", rule, evidence, score))  # "into" is filled in at the end
-        self.merges[keep].extend(self.merges.pop(gone, []))
+        kept, merged = (ga, gb) if larger else (gb, ga)
+        merges = self.merges[keep]
+        names = merged.names
+        # "into" is filled in at the end
+        merges.extend([Merge(name, "", rule, evidence, score) for name in (sorted(names) if len(names) > 1 else names)])
+        merges.extend(self.merges.pop(gone, ()))
         kept.size += merged.size
-        for name, count in merged.names.items():
-            kept.names[name] = kept.names.get(name, 0) + count
-        for attribute in ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs"):
-            theirs = getattr(merged, attribute)
-            if theirs:
-                mine = getattr(kept, attribute)
-                if isinstance(mine, frozenset):  # shared with other mentions: never changed in place
-                    mine = set(mine)
-                    setattr(kept, attribute, mine)
-                mine.update(theirs)
-        kept.sort_key = min(kept.sort_key, merged.sort_key)
+        mine = kept.names
+        for name, count in names.items():
+            mine[name] = mine.get(name, 0) + count
+        # A frozenset is shared with other mentions: never changed in place.
+        if merged.parsed:
+            kept.parsed = _joined(kept.parsed, merged.parsed)
+        if merged.keys:
+            kept.keys = _joined(kept.keys, merged.keys)
+        if merged.orcids:
+            kept.orcids = _joined(kept.orcids, merged.orcids)
+        if merged.source_ids:
+            kept.source_ids = _joined(kept.source_ids, merged.source_ids)
+        if merged.numbers:
+            kept.numbers = _joined(kept.numbers, merged.numbers)
+        if merged.records:
+            kept.records = _joined(kept.records, merged.records)
+        if merged.orgs:
+            kept.orgs = _joined(kept.orgs, merged.orgs)
+        if merged.sort_key < kept.sort_key:
+            kept.sort_key = merged.sort_key
         kept.absorb_evidence(merged)
         merged._evidence = None  # it joined: its evidence is the kept group's now
         self.parent[gone] = keep
@@ -1260,44 +1326,143 @@ class _Resolver:
             self._cluster_block(members)
 
     def _cluster_with_kept(self, blocks: dict[tuple[str, str], list[int]], kept: KeptClusterings) -> None:
-        """Cluster each component of ``blocks`` alone, or make again the joins ``kept`` holds for it, and note its
-        joins in ``kept`` (see :mod:`kg.resolve.clusterings`).
+        """Cluster each component of ``blocks`` alone, or make again the joins ``kept`` holds for it, and note the
+        joins of those clustered in ``kept`` (see :mod:`kg.resolve.clusterings`).
 
         Raises
         ------
         _RefusedKeptJoin
             A kept join was refused by the groups it names (some joins may have been made).
         """
-        groups = self.groups
         record_digests = self._record_digests()
         joined_in_step_one: defaultdict[int, list[int]] = defaultdict(list)  # root -> its other mentions
         for index, parent in enumerate(self.parent):
             if parent != index:
                 joined_in_step_one[self.find(index)].append(index)
         namespace = _clustering_namespace(self.aliases)
+        work = []
         for keys in _components(blocks):
             several = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
+            size = sum(len(blocks[key]) for key in keys)
             if several:
                 digest, ordered = self._component_digest(several, blocks, joined_in_step_one, record_digests, namespace)
                 joins = kept.get(digest, len(ordered)) if digest is not None else None
-                if joins is not None:
-                    for a, b, rule, evidence, score in joins:
-                        if not self.union(ordered[a], ordered[b], rule, evidence, score):
-                            raise _RefusedKeptJoin(digest)
-                else:
-                    self.joins = []
-                    for key in several:
-                        self._cluster_members(blocks[key])
-                        self._forget_evidence(blocks[key])
-                    if digest is None:
-                        kept.clustered += 1
-                    else:
-                        rank = {group: n for n, group in enumerate(ordered)}
-                        kept.note(digest, [(rank[a], rank[b], *rest) for a, b, *rest in self.joins])
-                    self.joins = None
+                if joins is None:
+                    work.append(_Component(several, size, True, digest, ordered))
+                    continue
+                # Made again here: in another process they would cost more to hand back than to make.
+                for a, b, rule, evidence, score in joins:
+                    if not self.union(ordered[a], ordered[b], rule, evidence, score):
+                        raise _RefusedKeptJoin(digest)
                 for key in several:
-                    groups.release(blocks[key])
-            self.tally.advance(sum(len(blocks[key]) for key in keys))
+                    self.groups.release(blocks[key])
+            self.tally.advance(size)
+        for digest, joins in self._cluster_components(work, blocks):
+            if digest is None:
+                kept.clustered += 1
+            else:
+                kept.note(digest, joins)
+
+    def _cluster_components(
+        self, work: list[_Component], blocks: dict[tuple[str, str], list[int]]
+    ) -> list[tuple[str | None, list[RankedJoin]]]:
+        """Cluster the components of ``work``: in two processes when the resolver may (``apart``), there are at
+        least :data:`CLUSTER_APART_MIN_GROUPS` groups to cluster and a process to spare, each claiming components
+        until none is left (:class:`kg.io.workers.Claims`); the other's outcome is then taken here
+        (:meth:`_settle`). Components share no group, so the people are those of one process.
+
+        Returns, for each component that is ``noted``, its digest and the joins made, each group by its place in
+        the component's order (:mod:`kg.resolve.clusterings`), in no particular order.
+        """
+        from kg.io.workers import Claims, ForkedJob
+
+        helper = None
+        take: Callable[[], range | None] = iter((range(len(work)), None)).__next__  # all of them, here
+        if self.apart and len(work) > 1 and sum(component.size for component in work) >= CLUSTER_APART_MIN_GROUPS:
+            try:
+                claims = Claims(len(work), block=_COMPONENTS_PER_CLAIM)
+                helper = ForkedJob(functools.partial(self._cluster_apart, work, blocks, claims.back))
+                take = claims.front
+            except OSError:  # no fork here, or no process or file to spare: all here
+                helper = None
+        try:
+            notes, _ = self._cluster_claimed(work, blocks, take, here=True)
+            if helper is not None:
+                ((roots, made, merges), more_notes, size), _ = helper.result()
+        except BaseException:
+            if helper is not None:
+                helper.cancel()
+            raise
+        if helper is not None:
+            self._settle(roots, made, merges)
+            notes += more_notes
+            self.tally.advance(size)
+        return notes
+
+    def _cluster_apart(
+        self, work: list[_Component], blocks: dict[tuple[str, str], list[int]], take: Callable[[], range | None]
+    ) -> tuple[tuple, list]:
+        """In the other process of :meth:`_cluster_components`: cluster the components ``take`` hands out, and
+        return what :meth:`_settle` needs of them, their notes and their groups (and no files)."""
+        self.tally = Tally(None, "resolving authors", None)  # the progress is told by the first process
+        notes, claimed = self._cluster_claimed(work, blocks, take, here=False)
+        roots: dict[int, int] = {}
+        for number in claimed:
+            for key in work[number].keys:
+                for index in blocks[key]:
+                    roots[index] = self.find(index)
+        made, merges = {}, {}
+        for root in set(roots.values()):
+            group = self.groups.made(root)
+            if group is not None and group.size > 1:
+                group._evidence = None  # made again where it is asked for
+                made[root] = group
+            if self.merges.get(root):
+                merges[root] = self.merges[root]
+        return ((roots, made, merges), notes, sum(work[number].size for number in claimed)), []
+
+    def _cluster_claimed(
+        self,
+        work: list[_Component],
+        blocks: dict[tuple[str, str], list[int]],
+        take: Callable[[], range | None],
+        here: bool,
+    ) -> tuple[list[tuple[str | None, list[RankedJoin]]], list[int]]:
+        """Cluster the components of ``work`` that ``take`` hands out, until it hands out None: the notes of the
+        noted ones (see :meth:`_cluster_components`) and the numbers of those clustered. ``here``: in the process
+        that tells the progress and keeps the people (it forgets groups of one mention as it goes)."""
+        notes: list[tuple[str | None, list[RankedJoin]]] = []
+        claimed: list[int] = []
+        for numbers in iter(take, None):
+            for number in numbers:
+                component = work[number]
+                claimed.append(number)
+                self.joins = [] if component.noted else None
+                for key in component.keys:
+                    self._cluster_members(blocks[key])
+                    self._forget_evidence(blocks[key])
+                if component.noted:
+                    joins = None
+                    if component.digest is not None:
+                        rank = {group: n for n, group in enumerate(component.ordered)}
+                        joins = [(rank[a], rank[b], *rest) for a, b, *rest in self.joins]
+                    notes.append((component.digest, joins))
+                self.joins = None
+                if here:
+                    for key in component.keys:
+                        self.groups.release(blocks[key])
+                    self.tally.advance(component.size)
+        return notes, claimed
+
+    def _settle(self, roots: dict[int, int], made: dict[int, _Group], merges: dict[int, list[Merge]]) -> None:
+        """Take what clustering some components in another process left (:meth:`_cluster_apart`): each of their
+        groups' root, the roots' groups and their merges, as the joins made there would have left them here."""
+        for index, root in roots.items():
+            if index != root:
+                self.parent[index] = root
+                self.merges.pop(index, None)
+        self.groups.settle(made)
+        self.merges.update(merges)
 
     def _record_digests(self) -> list[bytes | None]:
         """Per record, a digest of everything clustering reads of it: its authors as printed, their source ids,
@@ -1439,22 +1604,28 @@ class _Resolver:
         threshold. A prolific author's hundreds of mentions become one group here without
         scoring every pair; the best-first pass that follows starts from far fewer groups.
         """
-        groups = self.groups
+        groups, find, threshold = self.groups, self.find, self.weights.threshold
         first: dict[tuple[str, str, str], int] = {}
         for index in members:
             group = groups[index]
-            evidence = group.evidence(self.papers)
-            shared = [("org", org) for org in sorted(group.orgs)]
-            shared += [("coauthor", name) for name in sorted(evidence["coauthors"])]
-            for key in sorted(group.keys):
+            coauthors = group.evidence(self.papers)["coauthors"]
+            shared = [("org", org) for org in sorted(group.orgs)] if group.orgs else []
+            if coauthors:
+                shared += [("coauthor", name) for name in sorted(coauthors)]
+            if not shared:
+                continue
+            b = find(index)  # changes only when it joins another group, below
+            for key in sorted(group.keys) if len(group.keys) > 1 else group.keys:
                 for kind, value in shared:
                     seen = first.setdefault((key, kind, value), index)
-                    a, b = self.find(seen), self.find(index)
+                    if seen == index:
+                        continue
+                    a = find(seen)
                     if a == b or not self._joinable(groups[a], groups[b]):
                         continue
                     score, rule, why = score_pair(groups[a], groups[b], self.corpus, self.weights)
-                    if score >= self.weights.threshold:
-                        self.union(a, b, rule, why, score)
+                    if score >= threshold and self.union(a, b, rule, why, score):
+                        b = find(index)
 
     def _joinable(self, a: _Group, b: _Group) -> bool:
         return any(compatible(x, y) for x in a.parsed for y in b.parsed) and not self.forbidden(a, b)
@@ -1684,6 +1855,15 @@ def _copied(group: _Group) -> _Group:
         orgs=set(group.orgs),
         sort_key=group.sort_key,
     )
+
+
+def _joined(mine: set | frozenset, theirs: set | frozenset) -> set:
+    """``mine`` with ``theirs`` added: in place when it is a group's own set, else (a frozenset another mention
+    shares) a new set."""
+    if isinstance(mine, frozenset):
+        mine = set(mine)
+    mine.update(theirs)
+    return mine
 
 
 def _fullness(group: _Group) -> int:

@@ -24,6 +24,7 @@ The measurements behind these choices are in bench/README.md.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import math
@@ -230,6 +231,7 @@ class PendingTopics:
         self._result: list[list[TopicHit]] | None = None
         self._kept: list[bytes] | None = None
         self.read_again = 0  # how many papers were read (the others' readings were kept)
+        self.in_workers = False  # whether worker processes of this machine read them
 
     def result(self) -> list[list[TopicHit]]:
         if self._result is None:
@@ -443,11 +445,13 @@ class TopicFinder:
         papers: Sequence[tuple[str | None, str | None]],
         progress: Progress | None = None,
         kept: KeptReadings | None = None,
+        alongside: bool = False,
     ) -> PendingTopics:
         """Begin :meth:`find` in worker processes and return at once; ``.result()`` waits for it.
 
         A build hands topics to the workers and goes on resolving authors and
-        writing statements meanwhile. Small inputs are read at once, here.
+        writing statements meanwhile (``alongside``: a core is left to it, since it
+        waits for nothing and the build waits for it). Small inputs are read at once, here.
         ``progress`` is told how many papers were read (the stage ``"finding topics"``,
         see :mod:`kg.progress`); with workers, from a thread of this process as each
         part of the papers is done.
@@ -459,13 +463,14 @@ class TopicFinder:
         self._load()
         plan = self.plan(papers, kept)
         tally = Tally(progress, "finding topics", len(plan.unread))
-        workers = self._workers(len(plan.unread))
-        if workers <= 1:
+        workers = self._workers(len(plan.unread), alongside)
+        if workers == 0:
             reading = self._read_reading(plan.unread, tally)
             pending = PendingTopics(lambda: plan.assemble([reading], tally))
         else:
             pending = self._start_in_parallel(plan, workers, tally)
         pending.read_again = len(plan.unread)
+        pending.in_workers = workers > 0
         return pending
 
     def plan(self, papers: Sequence[tuple[str | None, str | None]], kept: KeptReadings | None = None) -> TopicPlan:
@@ -571,10 +576,15 @@ class TopicFinder:
             tally.finish()
         return ranked
 
-    def _workers(self, size: int) -> int:
+    def _workers(self, size: int, alongside: bool = False) -> int:
+        """How many worker processes read ``size`` papers (0: this one, at once). ``alongside``: one core is left
+        to this process, which works meanwhile."""
         if self.n_process is not None:
-            return max(1, self.n_process)
-        return min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_PAPERS else 1
+            return max(1, self.n_process) if self.n_process > 1 else 0
+        if size < PARALLEL_MIN_PAPERS:
+            return 0
+        workers = min((os.cpu_count() or 1) - alongside, 4)
+        return max(1, workers) if alongside else (workers if workers > 1 else 0)
 
     def _start_in_parallel(self, plan: TopicPlan, workers: int, tally: Tally) -> PendingTopics:
         global _WORKER_EXTRACTOR
@@ -590,17 +600,26 @@ class TopicFinder:
         try:
             # Every worker is forked now, while the papers are the ones given: later changes
             # in this process do not reach them.
-            futures = [pool.submit(_read_chunk, list(papers[i : i + size])) for i in range(0, len(papers), size)]
-            for start, future in zip(range(0, len(papers), size), futures, strict=True):
-                done = min(size, len(papers) - start)
-                future.add_done_callback(lambda _, done=done: tally.advance(done))
+            chunks = [list(papers[i : i + size]) for i in range(0, len(papers), size)]
+            futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures, strict=True):
+                # A chunk taken back to be read here (below) is counted as it is read.
+                future.add_done_callback(functools.partial(_count_chunk, tally, len(chunk)))
         finally:
             _WORKER_EXTRACTOR = None
             gc.unfreeze()
 
         def collect():
+            # Asked for, the topics are what this process waits for: it reads the chunks no worker has started,
+            # from the last, while the workers finish theirs (the parts are the same, whoever reads them).
+            parts: list[TopicReading | None] = [None] * len(chunks)
             try:
-                parts = [future.result() for future in futures]
+                for number in reversed(range(len(chunks))):
+                    if futures[number].cancel():
+                        parts[number] = self._read_reading(chunks[number], tally)
+                for number, future in enumerate(futures):
+                    if parts[number] is None:
+                        parts[number] = future.result()
             finally:
                 pool.shutdown(cancel_futures=True)
             return plan.assemble(parts, tally)
@@ -783,6 +802,11 @@ def _most_common(forms: Counter) -> str:
 
 
 _WORKER_EXTRACTOR: TopicFinder | None = None
+
+
+def _count_chunk(tally: Tally, papers: int, future) -> None:
+    if not future.cancelled():
+        tally.advance(papers)
 
 
 def _read_chunk(papers) -> TopicReading:

@@ -812,8 +812,9 @@ def _build_graph(
         if start is not None:
             clusterings = KeptClusterings(start.previous.read(AUTHOR_CLUSTERINGS) if start.previous else None)
         try:
-            # A second process clusters part of the name blocks, unless topic workers already use the other cores.
-            apart = pending is None or not getattr(pending, "in_workers", False)
+            # A second process clusters part of the name blocks, unless topic workers already use the other cores
+            # (or a cluster's client threads run here: no fork then).
+            apart = cluster is None and (pending is None or not pending.in_workers)
             resolution = resolve_rest(papers_of, papers, paper_of, options.aliases, progress, clusterings, apart)
             if clusterings is not None:
                 start.kept.save(AUTHOR_CLUSTERINGS, clusterings.kept_parts())

@@ -252,11 +252,22 @@ def test_topics_asked_for_while_a_worker_reads_are_read_here_too_and_counted_onc
         return read(self, papers, tally)
 
     monkeypatch.setattr(TopicFinder, "_read_reading", counted)
+    from kg.progress import Tally
+
+    advanced = defaultdict(int)  # papers counted by each stage, before the stage's end rounds it up
+    advance = Tally.advance
+
+    def summed(self, items=1):
+        advanced[self.stage] += items
+        return advance(self, items)
+
+    monkeypatch.setattr(Tally, "advance", summed)
     papers = [(f"Graph neural networks, part {n}", "A transformer with attention for translation.") for n in range(200)]
     progress = Recorder()
     pending = TopicFinder("vocabulary").start(papers, progress, alongside=True)
     assert pending.in_workers and not read_here
     topics = pending.result()
     assert read_here, "every chunk was waited for"
+    assert advanced["finding topics"] == 200
     assert progress.check_stages() == {"finding topics": 200}
     assert topics == TopicFinder("vocabulary", n_process=1).find(papers)

@@ -356,5 +356,5 @@ def test_a_build_leaves_a_core_to_the_resolution_it_runs_beside_the_topic_worker
     assert (finder._workers(60), finder._workers(60, alongside=True)) == (0, 1)
     papers = [(f"Paper {i} on graph neural nets", f"Message passing on molecules, part {i % 5}.") for i in range(60)]
     pending = finder.start(papers, alongside=True)
-    assert pending._cancel is not None, "read here rather than by a worker"
+    assert pending.in_workers and pending._cancel is not None, "read here at once, not by a worker"
     assert pending.result() == TopicFinder(method="vocabulary+keyphrase", n_process=1).find(papers)

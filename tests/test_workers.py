@@ -134,3 +134,31 @@ def test_the_child_keeps_the_parents_objects_out_of_its_collectors_sight_and_the
     finally:
         signal.signal(signal.SIGCHLD, before)
     assert frozen > 1000 and gc.get_freeze_count() == 0
+
+
+def test_a_ctrl_c_held_back_across_the_fork_stops_the_helper(monkeypatch):
+    """Ctrl-C is held back while kg forks; raised as it is let through, it stops the helper (never left running)."""
+    import signal as signals
+
+    here, forked, real_mask = os.getpid(), [], signals.pthread_sigmask
+    real_fork = os.fork
+
+    def fork():
+        pid = real_fork()
+        forked.append(pid)
+        return pid
+
+    def mask(how, which):
+        previous = real_mask(how, which)
+        if os.getpid() == here and how == signals.SIG_SETMASK:
+            raise KeyboardInterrupt  # as a Ctrl-C that arrived while it was held back
+        return previous
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(signals, "pthread_sigmask", mask)
+    with pytest.raises(KeyboardInterrupt):
+        ForkedJob(lambda: (time.sleep(30), []))
+    monkeypatch.undo()
+    assert forked and forked[0] > 0
+    with pytest.raises(ProcessLookupError):  # stopped and reaped
+        os.kill(forked[0], 0)

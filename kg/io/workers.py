@@ -176,8 +176,12 @@ class ForkedJob:
             finally:
                 os._exit(1)
         gc.unfreeze()  # the child keeps them frozen: its collector never walks the inherited heap
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        child_end.close()
+        try:
+            child_end.close()
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a Ctrl-C held back is raised here: the child stops
+        except BaseException:
+            self.cancel()
+            raise
 
     def result(self) -> tuple[Any, list[BinaryIO]]:
         """Wait for the child: what ``job`` returned, its files open here (read from where the child left them)."""

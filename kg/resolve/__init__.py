@@ -91,7 +91,7 @@ def resolve_rest(
     aliases: Aliases | None = None,
     progress: Progress | None = None,
     clusterings: KeptClusterings | None = None,
-    apart: bool = True,
+    apart: bool = False,
 ) -> Resolution:
     """People, orgs and citations of ``records`` once their papers are known (``progress``: see :mod:`kg.progress`;
     ``clusterings``: the name blocks an earlier build clustered; ``apart``: whether a second process may cluster

@@ -888,7 +888,7 @@ def resolve_authors(
     partitions: int = 1,
     run_partitions: PartitionRunner | None = None,
     kept: KeptClusterings | None = None,
-    apart: bool = True,
+    apart: bool = False,
 ) -> AuthorResolution:
     """Group the author mentions of ``records`` into people, on scored evidence.
 
@@ -926,8 +926,8 @@ def resolve_authors(
 
     With ``apart`` (and ``partitions`` 1), from :data:`CLUSTER_APART_MIN_GROUPS` groups to cluster on, a
     forked copy of this process clusters some of the components while this one clusters the others, each
-    claiming the next few until none is left; leave it out where another process already uses the second
-    core (a build's topic workers). The result is the one of a single process.
+    claiming the next few until none is left (a build asks for it where no topic worker uses the other core;
+    a process with threads of its own should not fork). The result is the one of a single process.
 
     Examples
     --------
@@ -1378,26 +1378,33 @@ class _Resolver:
 
         helper = None
         take: Callable[[], range | None] = iter((range(len(work)), None)).__next__  # all of them, here
-        if self.apart and len(work) > 1 and sum(component.size for component in work) >= CLUSTER_APART_MIN_GROUPS:
-            try:
-                claims = Claims(len(work), block=_COMPONENTS_PER_CLAIM)
-                helper = ForkedJob(functools.partial(self._cluster_apart, work, blocks, claims.back))
-                take = claims.front
-            except OSError:  # no fork here, or no process or file to spare: all here
-                helper = None
         try:
-            notes, _ = self._cluster_claimed(work, blocks, take, here=True)
-            if helper is not None:
+            if self.apart and len(work) > 1 and sum(component.size for component in work) >= CLUSTER_APART_MIN_GROUPS:
+                try:
+                    claims = Claims(len(work), block=_COMPONENTS_PER_CLAIM)
+                    helper = ForkedJob(functools.partial(self._cluster_apart, work, blocks, claims.back))
+                    take = claims.front
+                except OSError:  # no fork here, or no process or file to spare: all here
+                    helper = None
+            notes, mine = self._cluster_claimed(work, blocks, take, here=True)
+            if helper is None:
+                return notes
+            try:
                 ((roots, made, merges), more_notes, size), _ = helper.result()
+            except Exception:
+                # The other process failed (killed for memory, say): what it claimed is untouched here, and is
+                # clustered here (an error of kg's own would come again, here).
+                helper = None
+                left = sorted(set(range(len(work))).difference(mine))
+                more_notes, _ = self._cluster_claimed(work, blocks, iter((left, None)).__next__, here=True)
+                return notes + more_notes
         except BaseException:
             if helper is not None:
                 helper.cancel()
             raise
-        if helper is not None:
-            self._settle(roots, made, merges)
-            notes += more_notes
-            self.tally.advance(size)
-        return notes
+        self._settle(roots, made, merges)
+        self.tally.advance(size)
+        return notes + more_notes
 
     def _cluster_apart(
         self, work: list[_Component], blocks: dict[tuple[str, str], list[int]], take: Callable[[], range | None]
@@ -1430,7 +1437,7 @@ class _Resolver:
     ) -> tuple[list[tuple[str | None, list[RankedJoin]]], list[int]]:
         """Cluster the components of ``work`` that ``take`` hands out, until it hands out None: the notes of the
         noted ones (see :meth:`_cluster_components`) and the numbers of those clustered. ``here``: in the process
-        that tells the progress and keeps the people (it forgets groups of one mention as it goes)."""
+        that tells the progress. Each process forgets the groups of one mention as it goes."""
         notes: list[tuple[str | None, list[RankedJoin]]] = []
         claimed: list[int] = []
         for numbers in iter(take, None):
@@ -1448,9 +1455,9 @@ class _Resolver:
                         joins = [(rank[a], rank[b], *rest) for a, b, *rest in self.joins]
                     notes.append((component.digest, joins))
                 self.joins = None
+                for key in component.keys:
+                    self.groups.release(blocks[key])
                 if here:
-                    for key in component.keys:
-                        self.groups.release(blocks[key])
                     self.tally.advance(component.size)
         return notes, claimed
 

@@ -1216,21 +1216,10 @@ class _Resolver:
         mine = kept.names
         for name, count in names.items():
             mine[name] = mine.get(name, 0) + count
-        # A frozenset is shared with other mentions: never changed in place.
-        if merged.parsed:
-            kept.parsed = _joined(kept.parsed, merged.parsed)
-        if merged.keys:
-            kept.keys = _joined(kept.keys, merged.keys)
-        if merged.orcids:
-            kept.orcids = _joined(kept.orcids, merged.orcids)
-        if merged.source_ids:
-            kept.source_ids = _joined(kept.source_ids, merged.source_ids)
-        if merged.numbers:
-            kept.numbers = _joined(kept.numbers, merged.numbers)
-        if merged.records:
-            kept.records = _joined(kept.records, merged.records)
-        if merged.orgs:
-            kept.orgs = _joined(kept.orgs, merged.orgs)
+        for name in _GROUP_SETS:
+            theirs = getattr(merged, name)
+            if theirs:
+                setattr(kept, name, _joined(getattr(kept, name), theirs))
         if merged.sort_key < kept.sort_key:
             kept.sort_key = merged.sort_key
         kept.absorb_evidence(merged)
@@ -1862,6 +1851,10 @@ def _copied(group: _Group) -> _Group:
         orgs=set(group.orgs),
         sort_key=group.sort_key,
     )
+
+
+# The sets of a _Group that a join adds up.
+_GROUP_SETS = ("parsed", "keys", "orcids", "source_ids", "numbers", "records", "orgs")
 
 
 def _joined(mine: set | frozenset, theirs: set | frozenset) -> set:

@@ -114,6 +114,49 @@ def test_a_group_printed_among_the_authors_is_an_org_not_a_person(tmp_path):
     assert any(note.startswith("3 group(s) printed among the authors of 3 record(s)") for note in notes), notes
 
 
+def test_groups_a_source_marks_or_an_entry_speaks_for_are_orgs_whatever_their_words(tmp_path, shared_data):
+    """PubMed's CollectiveName, MEDLINE's CN and Crossref's name-only authors are groups even without a word such as
+    Consortium; so is an entry "for the ..." (a real CSL-JSON export cuts one short: "...Neuroimaging Initiativ")."""
+    from kg.extract import extract_text
+    from kg.pipeline import build
+
+    pubmed = """<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>
+    <ArticleTitle>Amyloid imaging</ArticleTitle><AuthorList>
+    <Author><LastName>Lee</LastName><ForeName>Ann</ForeName></Author>
+    <Author><CollectiveName>Alzheimer's Disease Neuroimaging Initiative</CollectiveName></Author>
+    </AuthorList></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>"""
+    medline = "PMID- 2\nTI  - Cohort follow-up\nFAU - Chen, Bo\nAU  - Chen B\nCN  - ADNI\n"
+    crossref = {"message-type": "work", "message": {"DOI": "10.1000/x", "title": ["Solar cells"],
+                "author": [{"given": "Cai", "family": "Wu", "sequence": "first"},
+                           {"name": "Helmholtz-Zentrum Berlin", "sequence": "additional"}]}}  # fmt: skip
+    records = [
+        extract_text(pubmed, source="p.xml").records[0],
+        extract_text(medline, source="m.nbib").records[0],
+        extract_text(json.dumps(crossref), source="c.json").records[0],
+    ]
+    # The records keep what was printed, and say which entries are groups.
+    assert [[a.name for a in r.authors] for r in records] == [
+        ["Ann Lee", "Alzheimer's Disease Neuroimaging Initiative"], ["Chen, Bo", "ADNI"],
+        ["Cai Wu", "Helmholtz-Zentrum Berlin"]]  # fmt: skip
+    assert [r.extra["collective_authors"] for r in records] == [
+        ["Alzheimer's Disease Neuroimaging Initiative"], ["ADNI"], ["Helmholtz-Zentrum Berlin"]]  # fmt: skip
+    graph = KnowledgeGraph.from_nquads(build_nquads(records))
+    people = {r["n"] for r in graph.query("SELECT ?n WHERE { ?a a kg:Author ; kg:name ?n }").as_dicts()}
+    assert people == {"Ann Lee", "Chen, Bo", "Cai Wu"}
+    tied = graph.query("SELECT ?n WHERE { ?p a kg:Paper ; kg:affiliated ?o . ?o a kg:Org ; kg:name ?n }").as_dicts()
+    assert {r["n"] for r in tied} >= {"Alzheimer's Disease Neuroimaging Initiative", "ADNI", "Helmholtz-Zentrum Berlin"}
+    # kg's own JSON Lines keep the marks.
+    path = tmp_path / "papers.jsonl"
+    path.write_text("".join(json.dumps(r.to_dict()) + "\n" for r in records), encoding="utf-8")
+    assert any(n.startswith("3 group(s) printed among") for n in build([str(path)], topics="none").notes)
+
+    real = build([str(shared_data / "csl-json" / "bibliography.json")], topics="none").graph
+    names = {r["n"] for r in real.query("SELECT ?n WHERE { ?a a kg:Author ; kg:name ?n }").as_dicts()}
+    assert names and not any(name.lower().startswith(("for the ", "on behalf of")) for name in names)
+    orgs = {r["n"] for r in real.query("SELECT ?n WHERE { ?o a kg:Org ; kg:name ?n }").as_dicts()}
+    assert "Alzheimer's Disease Neuroimaging Initiativ" in orgs
+
+
 def test_same_paper_same_position_merges():
     records = [rec("Perceptrons", ["Rosenblatt, F."]), rec("Perceptrons", ["Frank Rosenblatt"], "b.bib")]
     groups, resolution = people(records)

@@ -46,6 +46,18 @@ def _author(entry: dict) -> AuthorRef | None:
     return AuthorRef(" ".join(name.split()), affiliations, orcid)
 
 
+def _organizations(work: dict) -> dict:
+    """Crossref gives an organization among the authors by ``name`` alone (a person by ``given`` and ``family``):
+    those are ``collective_authors``, groups whatever words they hold (:mod:`kg.resolve.groups`)."""
+    names = [
+        " ".join(name.split())
+        for entry in work.get("author") or []
+        if isinstance(entry, dict) and not entry.get("given") and not entry.get("family")
+        and (name := text_of(entry.get("name")) or "").strip()
+    ]  # fmt: skip
+    return {"collective_authors": names} if names else {}
+
+
 def _reference(entry: dict) -> dict | None:
     """One item of a work's ``reference`` list: its DOI, or its printed text and the parts Crossref split out.
 
@@ -115,7 +127,7 @@ def extract(text: str, source: str, options: ExtractOptions) -> tuple[list[Recor
                 abstract=strip_markup(work.get("abstract")),
                 ids={"doi": work["DOI"]} if isinstance(work.get("DOI"), str) else {},
                 source=SourceRef(source, 1, FORMAT),
-                extra=_citation_extra(work) | _subjects(work),
+                extra=_citation_extra(work) | _subjects(work) | _organizations(work),
             )
         )
     return records, []

@@ -168,6 +168,9 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
         return None
     authors, orgs = _authors(record)
     extra: dict[str, Any] = {}
+    groups = [value for tag, lines in record.fields if tag == "CN" and (value := clean_space(" ".join(lines)))]
+    if groups:
+        extra["collective_authors"] = groups  # groups, whatever words they hold (kg.resolve.groups)
     kinds = record.values("PT")
     if kinds:
         extra["document_type"] = kinds[0]

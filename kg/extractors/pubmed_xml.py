@@ -139,8 +139,13 @@ def _author(element) -> AuthorRef | None:
     return None
 
 
+def _author_list(article):
+    """The article's list of authors (not of editors), or None."""
+    return next((a for a in children(article, "AuthorList") if (a.get("Type") or "authors") == "authors"), None)
+
+
 def _authors(article) -> list[AuthorRef]:
-    author_list = next((a for a in children(article, "AuthorList") if (a.get("Type") or "authors") == "authors"), None)
+    author_list = _author_list(article)
     if author_list is None:
         return []
     authors = [a for a in (_author(x) for x in children(author_list, "Author") if x.get("ValidYN", "Y") != "N") if a]
@@ -150,6 +155,20 @@ def _authors(article) -> list[AuthorRef]:
         first = authors[0]
         authors[0] = AuthorRef(first.name, (article_affiliation,), first.orcid, first.given, first.family)
     return authors
+
+
+def _collective_names(article) -> list[str]:
+    """The ``CollectiveName`` entries of the author list: groups, whatever words they hold (kg.resolve.groups)."""
+    author_list = _author_list(article)
+    if author_list is None:
+        return []
+    names = []
+    for author in children(author_list, "Author"):
+        if author.get("ValidYN", "Y") != "N" and not child_text(author, "LastName"):
+            name = child_text(author, "CollectiveName")
+            if name:
+                names.append(name)
+    return names
 
 
 def _abstract(article) -> str | None:
@@ -268,6 +287,9 @@ def _record(item, source: str) -> Record | None:
     types = [_text(t) for t in children(type_list, "PublicationType")] if type_list is not None else []
     if types and types[0]:
         extra["document_type"] = types[0]
+    groups = _collective_names(article)
+    if groups:
+        extra["collective_authors"] = groups
     return Record(
         title=title,
         authors=tuple(_authors(article)),

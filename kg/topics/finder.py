@@ -31,6 +31,7 @@ import math
 import os
 import re
 import sys
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -602,9 +603,10 @@ class TopicFinder:
             # in this process do not reach them.
             chunks = [list(papers[i : i + size]) for i in range(0, len(papers), size)]
             futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+            # The pool's thread counts the chunks workers read, this one those it takes back (below): one at a time.
+            counting = threading.Lock()
             for chunk, future in zip(chunks, futures, strict=True):
-                # A chunk taken back to be read here (below) is counted as it is read.
-                future.add_done_callback(functools.partial(_count_chunk, tally, len(chunk)))
+                future.add_done_callback(functools.partial(_count_chunk, tally, counting, len(chunk)))
         finally:
             _WORKER_EXTRACTOR = None
             gc.unfreeze()
@@ -616,7 +618,9 @@ class TopicFinder:
             try:
                 for number in reversed(range(len(chunks))):
                     if futures[number].cancel():
-                        parts[number] = self._read_reading(chunks[number], tally)
+                        parts[number] = self._read_reading(chunks[number])
+                        with counting:
+                            tally.advance(len(chunks[number]))
                 for number, future in enumerate(futures):
                     if parts[number] is None:
                         parts[number] = future.result()
@@ -804,9 +808,10 @@ def _most_common(forms: Counter) -> str:
 _WORKER_EXTRACTOR: TopicFinder | None = None
 
 
-def _count_chunk(tally: Tally, papers: int, future) -> None:
+def _count_chunk(tally: Tally, counting: threading.Lock, papers: int, future) -> None:
     if not future.cancelled():
-        tally.advance(papers)
+        with counting:
+            tally.advance(papers)
 
 
 def _read_chunk(papers) -> TopicReading:

@@ -67,7 +67,36 @@ def test_the_same_records_in_another_order_take_every_component_from_the_last_ru
     shuffled = random.Random(7).sample(real_records, k=len(real_records))
     assert _resolve(shuffled, later) == _resolve(shuffled)
     assert later.clustered == 0 and later.reused == kept.clustered > 10
+    # Every component's people are taken as they were: no join is made again.
+    assert later.taken == later.reused
     assert first == _resolve(real_records)
+
+
+def test_kept_people_that_are_not_what_their_joins_make_are_not_taken(real_records):
+    """A component's kept people are taken only where they are the people its kept joins make (each group in one
+    person); else its joins are made again. A kept person who lacks a split clustering would weigh makes the run
+    drop everything kept and cluster every block. Either way the people are those of clustering every block."""
+    kept = KeptClusterings(None)
+    expected = _resolve(real_records, kept)
+    data = _kept(kept)
+
+    def one_person_fewer(line):
+        if len(line.get("people", ())) > 1:
+            line["people"][0][0] += line["people"][1][0]  # two people's groups given to one
+            del line["people"][1]
+        return line
+
+    merged = KeptClusterings(_rewritten(data, one_person_fewer))
+    assert _resolve(real_records, merged) == expected
+    assert merged.reused == kept.clustered and merged.taken < merged.reused
+
+    def no_splits(line):
+        line["splits"] = []
+        return line
+
+    split = KeptClusterings(_rewritten(data, no_splits))
+    assert _resolve(real_records, split) == expected
+    assert split.taken == 0 and split.clustered == kept.clustered  # everything dropped, every block clustered
 
 
 def test_the_people_and_their_merges_do_not_depend_on_the_records_order(real_records):
@@ -139,8 +168,23 @@ def _forged(joins_of_each_component: list[bytes]) -> bytes:
     """A kept file whose digest is right but whose lines were written by hand, one per component."""
     import hashlib
 
-    body = b"".join(b"%032x\t%s\n" % (n, joins) for n, joins in enumerate(joins_of_each_component))
-    return b"kg author clusterings 1 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
+    body = b"".join(b'%032x\t{"joins":%s}\n' % (n, joins) for n, joins in enumerate(joins_of_each_component))
+    return b"kg author clusterings 2 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
+
+
+def _rewritten(data: bytes, change) -> bytes:
+    """A kept file with each line's content (decoded) passed through ``change``, and its digest made again."""
+    import hashlib
+
+    import orjson
+
+    lines = []
+    for line in data.split(b"\n")[1:]:
+        if line:
+            digest, content = line.split(b"\t", 1)
+            lines.append(digest + b"\t" + orjson.dumps(change(orjson.loads(content))) + b"\n")
+    body = b"".join(lines)
+    return b"kg author clusterings 2 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
 
 
 def test_kept_joins_written_by_hand_never_change_the_people_nor_stop_the_run(monkeypatch):

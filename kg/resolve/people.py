@@ -48,7 +48,7 @@ from kg.io.version import code_version
 from kg.progress import Progress, Tally
 from kg.records import Record
 from kg.resolve.aliases import Aliases
-from kg.resolve.clusterings import KeptClusterings, RankedJoin
+from kg.resolve.clusterings import KeptClusterings, KeptPeople, RankedJoin, RankedSplit
 from kg.resolve.keys import author_key, org_key
 from kg.sizes import size_class
 from kg.text import fold, normalise_text
@@ -508,6 +508,7 @@ class _Groups:
         self._records = records
         self._first = first_mentions
         self._made: dict[int, _Group] = {} if made is None else made
+        self._fixed: dict[int, tuple] = {}  # the sort keys of people taken as an earlier run kept them
 
     @classmethod
     def given(cls, groups: dict[int, _Group]) -> _Groups:
@@ -558,8 +559,15 @@ class _Groups:
         return _sort_key(record, j, _mention_key(record.authors[j].name))
 
     def sort_key(self, index: int) -> tuple:
+        fixed = self._fixed.get(index) if self._fixed else None
+        if fixed is not None:
+            return fixed
         group = self._made.get(index)
         return group.sort_key if group is not None else self.first_sort_key(index)
+
+    def fix_sort_key(self, index: int, sort_key: tuple) -> None:
+        """The sort key of the person whose root is ``index`` (taken as kept: their group is not made here)."""
+        self._fixed[index] = sort_key
 
     def parsed(self, index: int) -> Iterable[PersonName]:
         group = self._made.get(index)
@@ -1080,6 +1088,9 @@ class _Resolver:
         self.parent: list[int] = list(range(len(self.groups)))
         self.merges: defaultdict[int, list[Merge]] = defaultdict(list)
         self.joins: list[Join] | None = None  # the joins made, kept where they are to be made again elsewhere
+        self._kept_roots: dict[int, KeptPeople] = {}  # root -> a person taken as an earlier run kept them
+        self._kept_splits: dict[tuple[int, int], tuple[str, tuple[str, ...], float | None]] = {}
+        self._to_note: list[tuple[str, list[int]]] = []  # (digest, groups in digest order) whose people are kept
         self.identified: list[int] = []  # the mentions with an ORCID or a source's author id
         for r, record in enumerate(records):
             ids = _source_ids(record)
@@ -1103,6 +1114,7 @@ class _Resolver:
         resolver.first_mentions, resolver.identified = array("q"), []
         resolver.joins = []
         resolver.apart = False
+        resolver._kept_roots, resolver._kept_splits, resolver._to_note = {}, {}, []
         return resolver
 
     def run(
@@ -1142,8 +1154,13 @@ class _Resolver:
         number = {root: n for n, root in enumerate(roots)}
         display, identity = {}, {}
         for root in roots:
-            group = groups.peek(root)
-            display[number[root]], identity[number[root]] = _display(group), _identity(group)
+            person = self._kept_roots.get(root)
+            if person is not None:
+                display[number[root]], identity[number[root]] = person.display, person.identity
+            else:
+                group = groups.peek(root)
+                display[number[root]], identity[number[root]] = _display(group), _identity(group)
+        own_identity = dict(identity) if self._to_note else identity
         # Two people an identifier cannot tell apart (one id on a name printed twice on one paper):
         # their first mentions can.
         seen: defaultdict[str, list[int]] = defaultdict(list)
@@ -1153,6 +1170,9 @@ class _Resolver:
             for root in same[1:] if len(same) > 1 else ():
                 identity[number[root]] += "|" + "|".join(map(str, groups.sort_key(root)))
         listed = self._listed(number, display, identity)
+        splits = self._splits(roots, number)
+        if kept is not None and self._to_note:
+            self._note_people(kept, roots, number, display, own_identity, splits)
         self.tally.finish()
         return AuthorResolution(
             mention_people=array("q", (number[self.find(index)] for index in range(len(groups)))),
@@ -1166,9 +1186,43 @@ class _Resolver:
                 if self.merges.get(root)
             },
             identity=identity,
-            splits=self._splits(roots, number),
+            splits=splits,
             listed=listed,
         )
+
+    def _note_people(
+        self,
+        kept: KeptClusterings,
+        roots: list[int],
+        number: dict[int, int],
+        display: dict[int, str],
+        identity: dict[int, str],
+        splits: list[Split],
+    ) -> None:
+        """Keep, for each component whose joins were noted, the people the run ended with (kg.resolve.clusterings):
+        each one's groups, sort key, name, identity, name keys and merges, and the splits between them."""
+        place: dict[int, tuple[int, int]] = {}  # root -> (component, its place among the component's people)
+        people_of: list[list[list]] = []
+        for n, (_, ordered) in enumerate(self._to_note):
+            members: defaultdict[int, list[int]] = defaultdict(list)
+            for position, group in enumerate(ordered):
+                members[self.find(group)].append(position)
+            people = []
+            for root in self._ordered(members):
+                place[root] = (n, len(people))
+                group = self.groups.peek(root)
+                people.append([
+                    members[root], group.sort_key, display[number[root]], identity[number[root]], sorted(group.keys),
+                    [(m.variant, m.rule, m.evidence, m.score) for m in self.merges.get(root, ())],
+                ])  # fmt: skip
+            people_of.append(people)
+        splits_of: list[list[RankedSplit]] = [[] for _ in self._to_note]
+        for split in splits:
+            first, other = place.get(roots[split.other]), place.get(roots[split.person])
+            if first is not None and other is not None and first[0] == other[0]:
+                splits_of[first[0]].append((first[1], other[1], split.name, split.rule, split.evidence, split.score))
+        for (digest, _), people, component_splits in zip(self._to_note, people_of, splits_of, strict=True):
+            kept.note_people(digest, people, component_splits)
 
     # -- the forest ---------------------------------------------------------------------------
 
@@ -1339,10 +1393,15 @@ class _Resolver:
                 if joins is None:
                     work.append(_Component(several, size, True, digest, ordered))
                     continue
-                # Made again here: in another process they would cost more to hand back than to make.
-                for a, b, rule, evidence, score in joins:
-                    if not self.union(ordered[a], ordered[b], rule, evidence, score):
-                        raise _RefusedKeptJoin(digest)
+                people = kept.people(digest)
+                if people is not None:
+                    self._take_people(ordered, *people)
+                else:
+                    # Made again here: in another process they would cost more to hand back than to make.
+                    for a, b, rule, evidence, score in joins:
+                        if not self.union(ordered[a], ordered[b], rule, evidence, score):
+                            raise _RefusedKeptJoin(digest)
+                    self._to_note.append((digest, ordered))
                 for key in several:
                     self.groups.release(blocks[key])
             self.tally.advance(size)
@@ -1351,6 +1410,28 @@ class _Resolver:
                 kept.clustered += 1
             else:
                 kept.note(digest, joins)
+        self._to_note.extend((component.digest, component.ordered) for component in work if component.digest)
+
+    def _take_people(self, ordered: list[int], people: list[KeptPeople], splits: list[RankedSplit]) -> None:
+        """A component's people as an earlier run ended with them (its groups ``ordered`` as that run's digest
+        order): each one's groups under one root, their merges, and the splits between them, with no group
+        made or joined."""
+        roots = []
+        for person in people:
+            root = ordered[person.members[0]]
+            for member in person.members:
+                group = ordered[member]
+                self.merges.pop(group, None)
+                if group != root:
+                    self.parent[group] = root
+            if person.merges:
+                self.merges[root] = [Merge(variant, "", rule, evidence, score)
+                                     for variant, rule, evidence, score in person.merges]  # fmt: skip
+            self._kept_roots[root] = person
+            self.groups.fix_sort_key(root, person.sort_key)
+            roots.append(root)
+        for first, other, _, rule, evidence, score in splits:
+            self._kept_splits[roots[first], roots[other]] = (rule, evidence, score)
 
     def _cluster_components(
         self, work: list[_Component], blocks: dict[tuple[str, str], list[int]]
@@ -1694,7 +1775,8 @@ class _Resolver:
         """For people who print one name, why they stayed apart (each against the first, 20 at most)."""
         by_key: defaultdict[str, list[int]] = defaultdict(list)
         for root in roots:
-            for key in sorted(self.groups.peek(root).keys):
+            person = self._kept_roots.get(root)
+            for key in person.keys if person is not None else sorted(self.groups.peek(root).keys):
                 by_key[key].append(root)
         out, done = [], set()
         for key in sorted(by_key):
@@ -1703,6 +1785,12 @@ class _Resolver:
                 if (first, other) in done:
                     continue  # the same two people under another printing of their name
                 done.add((first, other))
+                if first in self._kept_roots or other in self._kept_roots:
+                    kept = self._kept_splits.get((first, other))
+                    if kept is None:  # an earlier run's people without this pair: not what that run ended with
+                        raise _RefusedKeptJoin(key)
+                    out.append(Split(number[other], number[first], key, *kept))
+                    continue
                 a, b = self.groups.peek(first), self.groups.peek(other)
                 reason = self.forbidden(a, b)
                 if not reason and not any(compatible(x, y) for x in a.parsed for y in b.parsed):
@@ -1722,8 +1810,9 @@ class _Resolver:
         An owner the page never prints becomes a person of their own (numbered after the others),
         added to ``display`` and ``identity``.
         """
+        # The owner's first mention, by its own place (not its group's, which depends on the joins' order).
         owner_person = {
-            page_owner: number[self.find(self._ordered(indexes)[0])]
+            page_owner: number[self.find(min(indexes, key=self.groups.first_sort_key))]
             for page_owner, indexes in self._owner_mentions().items()
         }
         listed = {}

@@ -72,6 +72,29 @@ def test_the_same_records_in_another_order_take_every_component_from_the_last_ru
     assert first == _resolve(real_records)
 
 
+def test_a_name_split_across_two_components_keeps_their_joins_alone():
+    """A source's own given and family parts can put one printed name in another name block ("Ann Lee" given as
+    family Ann): the two people of that name are weighed apart across two components, which needs both one's
+    groups. Those components keep their joins alone, made again each time, and nothing is clustered again."""
+    from kg.records import AuthorRef, Record, SourceRef
+
+    def paper(title, authors, line):
+        authors = tuple(a if isinstance(a, AuthorRef) else AuthorRef(a) for a in authors)
+        return Record(title=title, authors=authors, source=SourceRef("a.json", line, "json"))
+
+    records = [paper("Graphs", [AuthorRef("Ann Lee", given="Lee", family="Ann"), "Bo Chen"], 1),
+               paper("Trees", ["Ann Lee", "Cy Dunn"], 2), paper("Tides", ["A. Lee", "Di Ma"], 3),
+               paper("Waves", [AuthorRef("L. Ann", given="L.", family="Ann"), "Ed Xu"], 4)]  # fmt: skip
+    expected = _resolve(records)
+    assert [split.name for split in expected.splits] == ["ann lee"]
+    kept = KeptClusterings(None)
+    assert _resolve(records, kept) == expected and kept.clustered == 2
+    for _ in range(2):
+        kept = KeptClusterings(_kept(kept))
+        assert _resolve(records, kept) == expected
+        assert (kept.reused, kept.taken, kept.clustered) == (2, 0, 0)
+
+
 def test_kept_people_that_are_not_what_their_joins_make_are_not_taken(real_records):
     """A component's kept people are taken only where they are the people its kept joins make (each group in one
     person); else its joins are made again. A kept person who lacks a split clustering would weigh makes the run

@@ -1217,12 +1217,20 @@ class _Resolver:
                 ])  # fmt: skip
             people_of.append(people)
         splits_of: list[list[RankedSplit]] = [[] for _ in self._to_note]
+        weighed_across: set[int] = set()  # components with a person split from someone of another component
         for split in splits:
             first, other = place.get(roots[split.other]), place.get(roots[split.person])
             if first is not None and other is not None and first[0] == other[0]:
                 splits_of[first[0]].append((first[1], other[1], split.name, split.rule, split.evidence, split.score))
-        for (digest, _), people, component_splits in zip(self._to_note, people_of, splits_of, strict=True):
-            kept.note_people(digest, people, component_splits)
+            else:
+                # One name key in two components (a source's own given and family parts put it in another name
+                # block): such a split needs both people's groups, so those components keep their joins alone.
+                weighed_across.update(side[0] for side in (first, other) if side is not None)
+        for n, ((digest, _), people, component_splits) in enumerate(
+            zip(self._to_note, people_of, splits_of, strict=True)
+        ):
+            if n not in weighed_across:
+                kept.note_people(digest, people, component_splits)
 
     # -- the forest ---------------------------------------------------------------------------
 

@@ -95,6 +95,70 @@ def test_a_name_split_across_two_components_keeps_their_joins_alone():
         assert (kept.reused, kept.taken, kept.clustered) == (2, 0, 0)
 
 
+def _paper(title, authors, line):
+    from kg.records import AuthorRef, Record, SourceRef
+
+    authors = tuple(a if isinstance(a, AuthorRef) else AuthorRef(a) for a in authors)
+    return Record(title=title, authors=authors, source=SourceRef("a.json", line, "json"))
+
+
+def test_kept_people_hold_the_identifiers_merges_of_their_run():
+    """The user's "same" alias group written in another order joins the same mentions with other evidence: the
+    people kept with the first order are not those of the second (from a review)."""
+    records = [_paper("Graphs", ["Ann Lee", "Bo Chen"], 1), _paper("Trees", ["A. Lee", "Cy Dunn"], 2),
+               _paper("Tides", ["Ann Lee", "Di Ma"], 3), _paper("Rocks", ["Alan Lee", "Ed Xu"], 4)]  # fmt: skip
+    kept = KeptClusterings(None)
+    _resolve(records, kept, Aliases(same_authors=(("Ann Lee", "A. Lee"),)))
+    reordered = Aliases(same_authors=(("A. Lee", "Ann Lee"),))
+    later = KeptClusterings(_kept(kept))
+    assert _resolve(records, later, reordered) == _resolve(records, aliases=reordered)
+    assert later.taken == 0
+
+
+def test_two_listings_of_one_paper_join_their_authors_whatever_the_records_order():
+    """Two listings of one paper whose titles differ in case: the merge "same paper, same position" names one of
+    them, and which one does not follow the records' order (from a review)."""
+    from kg.resolve.papers import resolve_papers
+
+    records = [_paper("Deep Learning", ["Yoshua Bengio", "Aaron Courville"], 1),
+               _paper("Deep learning", ["Yoshua Bengio", "Aaron Courville"], 7),
+               _paper("Other Work", ["Yoshua Bengio", "Cy Dunn"], 2)]  # fmt: skip
+
+    def evidence(records):
+        papers, _ = resolve_papers(records)
+        people = _resolve_with_papers(records, [paper.records for paper in papers])
+        return sorted(merge.evidence for made in people.merges.values() for merge in made)
+
+    assert evidence(records) == evidence([records[1], records[0], records[2]])
+
+
+def _resolve_with_papers(records, paper_groups):
+    from kg.resolve.people import resolve_authors
+
+    return resolve_authors(records, None, paper_groups)
+
+
+def test_what_is_kept_does_not_depend_on_the_runs_before():
+    """A component kept with its joins alone (a namesake in another name block, earlier) has its people kept again
+    once that namesake is gone, as a run with nothing kept keeps them; a namesake added in another name block
+    has that component's joins made again, and nothing kept is dropped (from a review)."""
+    from kg.records import AuthorRef
+
+    swapped = _paper("Graphs", [AuthorRef("Ann Lee", given="Lee", family="Ann"), "Bo Chen"], 1)
+    rest = [_paper("Trees", ["Ann Lee", "Cy Dunn"], 2), _paper("Tides", ["A. Lee", "Di Ma"], 3),
+            _paper("Waves", [AuthorRef("L. Ann", given="L.", family="Ann"), "Ed Xu"], 4),
+            _paper("Rocks", ["Alan Lee", "Fay Wu"], 5)]  # fmt: skip
+    kept = KeptClusterings(None)
+    _resolve([swapped, *rest], kept)
+    chain, fresh = KeptClusterings(_kept(kept)), KeptClusterings(None)
+    assert _resolve(rest, chain) == _resolve(rest, fresh)
+    assert _kept(chain) == _kept(fresh)
+    later = KeptClusterings(_kept(chain))
+    assert _resolve([swapped, *rest], later) == _resolve([swapped, *rest])
+    # Lee's block made again from its joins (its "Ann Lee" is weighed against the other block's), Ann's clustered.
+    assert (later.reused, later.taken, later.clustered) == (1, 0, 1)
+
+
 def test_kept_people_that_are_not_what_their_joins_make_are_not_taken(real_records):
     """A component's kept people are taken only where they are the people its kept joins make (each group in one
     person); else its joins are made again. A kept person who lacks a split clustering would weigh makes the run

@@ -134,7 +134,15 @@ class KeptClusterings:
         people = _people(kept.get("people"), kept.get("splits"), groups, joins)
         if people is not None:
             self._people[digest] = people
+        else:
+            self._joins[digest] = joins  # made again, and their people noted this time
         return joins
+
+    def again(self, digest: str, joins: list[RankedJoin]) -> None:
+        """The joins :meth:`get` gave for a component are made again rather than its people taken: its people are
+        noted afresh (:meth:`note_people`). Returns None, for no people taken."""
+        self._people.pop(digest, None)
+        self._joins[digest] = joins
 
     def people(self, digest: str) -> tuple[list[KeptPeople], list[RankedSplit]] | None:
         """The people and splits kept for a component :meth:`get` gave joins for; None when none were kept, or

@@ -603,6 +603,14 @@ class _Groups:
         )
 
 
+def _listing_order(record: Record) -> tuple:
+    """How the listings of one paper are ordered to join their authors by position: by title and author count,
+    then by what tells two listings apart (never by the records' order, which would pick the evidence)."""
+    where = (record.source.path, record.source.line) if record.source else ("", 0)
+    title = record.title or ""
+    return (normalise_text(title), len(record.authors), title, *where, tuple(a.name for a in record.authors))
+
+
 def _sort_key(record: Record, position: int, key: str) -> tuple:
     """A mention's place among the mentions: its name key, its paper's title, its position, where it was read
     (which tells apart two records with one title, volumes of a series)."""
@@ -1307,7 +1315,7 @@ class _Resolver:
                     else:
                         owner[value] = index
         for members in self.paper_groups:
-            ordered = sorted(members, key=lambda r: (normalise_text(records[r].title or ""), len(records[r].authors)))
+            ordered = sorted(members, key=lambda r: _listing_order(records[r]))
             for a, b in itertools.pairwise(ordered):
                 title = records[a].title or records[b].title or "one paper"
                 for j in range(min(len(records[a].authors), len(records[b].authors))):
@@ -1391,8 +1399,10 @@ class _Resolver:
             if parent != index:
                 joined_in_step_one[self.find(index)].append(index)
         namespace = _clustering_namespace(self.aliases)
+        components = _components(blocks)
+        shared = self._sharing_a_name_key(components, blocks)
         work = []
-        for keys in _components(blocks):
+        for number, keys in enumerate(components):
             several = [key for key in keys if len(blocks[key]) > 1]  # a block of one group has nothing to join
             size = sum(len(blocks[key]) for key in keys)
             if several:
@@ -1401,7 +1411,9 @@ class _Resolver:
                 if joins is None:
                     work.append(_Component(several, size, True, digest, ordered))
                     continue
-                people = kept.people(digest)
+                # People split from a namesake of another component are weighed against that one's groups: a
+                # component that shares a name key with another makes its groups (its joins made again).
+                people = kept.people(digest) if number not in shared else kept.again(digest, joins)
                 if people is not None:
                     self._take_people(ordered, *people)
                 else:
@@ -1419,6 +1431,23 @@ class _Resolver:
             else:
                 kept.note(digest, joins)
         self._to_note.extend((component.digest, component.ordered) for component in work if component.digest)
+
+    def _sharing_a_name_key(
+        self, components: list[list[tuple[str, str]]], blocks: dict[tuple[str, str], list[int]]
+    ) -> set[int]:
+        """The components (by number) with a name key that a group of another component prints too (a source's
+        own given and family parts can put one printed name in two name blocks)."""
+        owner: dict[str, int] = {}
+        shared: set[int] = set()
+        for number, keys in enumerate(components):
+            for key in keys:
+                for index in blocks[key]:
+                    group = self.groups.made(index)
+                    for name_key in group.keys if group is not None else (self.groups.key(index),):
+                        first = owner.setdefault(name_key, number)
+                        if first != number:
+                            shared.update((first, number))
+        return shared
 
     def _take_people(self, ordered: list[int], people: list[KeptPeople], splits: list[RankedSplit]) -> None:
         """A component's people as an earlier run ended with them (its groups ``ordered`` as that run's digest
@@ -1622,6 +1651,12 @@ class _Resolver:
             digest.update(repr(key).encode("utf-8", "surrogatepass") + b"\0")
             digest.update(len(blocks[key]).to_bytes(4, "big"))
             digest.update(b"".join(sorted(token[index] for index in blocks[key])))
+        # The merges the identifiers' step made (their names, rules, evidence and order): kept people hold them.
+        for place, index in enumerate(ordered):
+            merges = self.merges.get(index)
+            if merges:
+                made = repr([(m.variant, m.rule, m.evidence, m.score) for m in merges])
+                digest.update(b"\3" + place.to_bytes(4, "big") + made.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest(), ordered
 
     def _partitions(self, blocks: dict[tuple[str, str], list[int]], count: int) -> list[BlockPartition]:

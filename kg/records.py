@@ -17,6 +17,9 @@ from kg.text import UNSAFE_RE as _UNSAFE_RE
 from kg.text import normalise_doi, sanitize_text
 
 _DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# The extra key under which a reader lists the author entries its source marks as groups, not people
+# (kg.resolve.groups moves them to the paper's orgs).
+COLLECTIVE_AUTHORS = "collective_authors"
 
 
 def _clean(value):
@@ -167,6 +170,13 @@ class Record:
             object.__setattr__(self, "authors", people)
             if truncated:
                 object.__setattr__(self, "authors_truncated", True)
+            listed = self.extra.get(COLLECTIVE_AUTHORS)
+            if isinstance(listed, list):
+                # A group entry that is no author ("et al" as a PubMed CollectiveName) is no group either.
+                kept = {" ".join(a.name.split()) for a in people}
+                groups = [name for name in listed if isinstance(name, str) and " ".join(name.split()) in kept]
+                extra = {k: v for k, v in self.extra.items() if k != COLLECTIVE_AUTHORS}
+                object.__setattr__(self, "extra", {**extra, COLLECTIVE_AUTHORS: groups} if groups else extra)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the record as a plain dict in contract key order."""

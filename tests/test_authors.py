@@ -145,6 +145,10 @@ def test_groups_a_source_marks_or_an_entry_speaks_for_are_orgs_whatever_their_wo
     assert people == {"Ann Lee", "Chen, Bo", "Cai Wu"}
     tied = graph.query("SELECT ?n WHERE { ?p a kg:Paper ; kg:affiliated ?o . ?o a kg:Org ; kg:name ?n }").as_dicts()
     assert {r["n"] for r in tied} >= {"Alzheimer's Disease Neuroimaging Initiative", "ADNI", "Helmholtz-Zentrum Berlin"}
+    # A placeholder printed as a group ("et al" as a CollectiveName, seen in public code) is neither author nor group.
+    cut = extract_text(pubmed.replace("Alzheimer's Disease Neuroimaging Initiative", "et al"), source="p.xml")
+    assert [a.name for a in cut.records[0].authors] == ["Ann Lee"] and cut.records[0].authors_truncated
+    assert "collective_authors" not in cut.records[0].extra
     # kg's own JSON Lines keep the marks.
     path = tmp_path / "papers.jsonl"
     path.write_text("".join(json.dumps(r.to_dict()) + "\n" for r in records), encoding="utf-8")

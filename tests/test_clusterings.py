@@ -253,15 +253,18 @@ def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_el
 
 def _forged(joins_of_each_component: list[bytes]) -> bytes:
     """A kept file whose digest is right but whose lines were written by hand, one per component."""
+    return _signed(b"".join(b'%032x\t{"joins":%s}\n' % (n, joins) for n, joins in enumerate(joins_of_each_component)))
+
+
+def _signed(body: bytes) -> bytes:
+    """A kept file of ``body``'s lines, with the header kg writes (the body's digest)."""
     import hashlib
 
-    body = b"".join(b'%032x\t{"joins":%s}\n' % (n, joins) for n, joins in enumerate(joins_of_each_component))
     return b"kg author clusterings 2 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
 
 
 def _rewritten(data: bytes, change) -> bytes:
     """A kept file with each line's content (decoded) passed through ``change``, and its digest made again."""
-    import hashlib
 
     import orjson
 
@@ -270,8 +273,7 @@ def _rewritten(data: bytes, change) -> bytes:
         if line:
             digest, content = line.split(b"\t", 1)
             lines.append(digest + b"\t" + orjson.dumps(change(orjson.loads(content))) + b"\n")
-    body = b"".join(lines)
-    return b"kg author clusterings 2 %s\n" % hashlib.blake2b(body).hexdigest().encode() + body
+    return _signed(b"".join(lines))
 
 
 def test_kept_joins_written_by_hand_never_change_the_people_nor_stop_the_run(monkeypatch):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.jsondoc import date_from_parts, strip_markup, text_of, try_json
 from kg.extractors.common.subjects import subjects
-from kg.records import AuthorRef, Record, SourceRef
+from kg.records import COLLECTIVE_AUTHORS, AuthorRef, Record, SourceRef
 
 FORMAT = "crossref-json"
 
@@ -55,7 +55,7 @@ def _organizations(work: dict) -> dict:
         if isinstance(entry, dict) and not entry.get("given") and not entry.get("family")
         and (name := text_of(entry.get("name")) or "").strip()
     ]  # fmt: skip
-    return {"collective_authors": names} if names else {}
+    return {COLLECTIVE_AUTHORS: names} if names else {}
 
 
 def _reference(entry: dict) -> dict | None:

@@ -35,7 +35,7 @@ from kg.extractors.common.tagged import (
     split_family_given,
     tagged_records,
 )
-from kg.records import AuthorRef, Record, SourceRef
+from kg.records import COLLECTIVE_AUTHORS, AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
 FORMAT = "medline"
@@ -170,7 +170,7 @@ def _record(record: TaggedRecord, source: str) -> Record | None:
     extra: dict[str, Any] = {}
     groups = [value for tag, lines in record.fields if tag == "CN" and (value := clean_space(" ".join(lines)))]
     if groups:
-        extra["collective_authors"] = groups  # groups, whatever words they hold (kg.resolve.groups)
+        extra[COLLECTIVE_AUTHORS] = groups  # groups, whatever words they hold (kg.resolve.groups)
     kinds = record.values("PT")
     if kinds:
         extra["document_type"] = kinds[0]

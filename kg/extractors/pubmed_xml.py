@@ -32,7 +32,7 @@ from kg.extractors.base import ExtractOptions, Extractor
 from kg.extractors.common.dates import month_number
 from kg.extractors.common.subjects import subject, unique_subjects
 from kg.extractors.common.xmldoc import child_text, children, local_name, parse_xml, sniff_root
-from kg.records import AuthorRef, Record, SourceRef
+from kg.records import COLLECTIVE_AUTHORS, AuthorRef, Record, SourceRef
 from kg.text import clean_space
 
 FORMAT = "pubmed-xml"
@@ -289,7 +289,7 @@ def _record(item, source: str) -> Record | None:
         extra["document_type"] = types[0]
     groups = _collective_names(article)
     if groups:
-        extra["collective_authors"] = groups
+        extra[COLLECTIVE_AUTHORS] = groups
     return Record(
         title=title,
         authors=tuple(_authors(article)),

@@ -21,10 +21,8 @@ import dataclasses
 import re
 from functools import cache
 
-from kg.records import AuthorRef, Record
+from kg.records import COLLECTIVE_AUTHORS, AuthorRef, Record
 
-# The extra key of a record (as the graph reads it) that lists the groups its source printed among the authors.
-COLLECTIVE_AUTHORS = "collective_authors"
 _WORD_RE = re.compile(r"[^\W\d_]+")
 # "Ann Lee on behalf of the X Consortium", "for the X Study Group": a person (or nobody) speaking for a group.
 _ON_BEHALF_RE = re.compile(

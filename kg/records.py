@@ -22,6 +22,17 @@ _DATE_PATTERN = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 COLLECTIVE_AUTHORS = "collective_authors"
 
 
+def _unsafe(value) -> bool:
+    """Whether ``value`` (text, or tuples, lists and dicts of it) holds a character :func:`_clean` drops."""
+    if isinstance(value, str):
+        return _UNSAFE_RE.search(value) is not None
+    if isinstance(value, (tuple, list)):
+        return any(map(_unsafe, value))
+    if isinstance(value, dict):
+        return any(map(_unsafe, value)) or any(map(_unsafe, value.values()))
+    return False
+
+
 def _clean(value):
     if isinstance(value, str):
         return sanitize_text(value)
@@ -137,18 +148,15 @@ class Record:
         # Every record is made safe once, here, whatever extractor built it.
         for name in ("title", "abstract", "venue", "orgs", "categories", "ids", "extra"):
             value = getattr(self, name)
-            if not value or (isinstance(value, str) and not _UNSAFE_RE.search(value)):
-                continue  # the common case, without walking the value
-            cleaned = _clean(value)
-            if cleaned != value:
-                object.__setattr__(self, name, cleaned)
+            if value and _unsafe(value):  # most values are clean: walked, not copied
+                object.__setattr__(self, name, _clean(value))
         if self.source is not None and _UNSAFE_RE.search(self.source.path + self.source.format):
             source = SourceRef(_clean(self.source.path), self.source.line, _clean(self.source.format))
             object.__setattr__(self, "source", source)
-        author_text = (
-            "".join((a.name, *a.affiliations, a.orcid or "", a.given or "", a.family or "")) for a in self.authors
+        author_text = "".join(
+            f"{a.name}{''.join(a.affiliations)}{a.orcid or ''}{a.given or ''}{a.family or ''}" for a in self.authors
         )
-        if any(_UNSAFE_RE.search(text) for text in author_text):
+        if _UNSAFE_RE.search(author_text):
             authors = tuple(
                 AuthorRef(_clean(a.name), _clean(a.affiliations), _clean(a.orcid), _clean(a.given), _clean(a.family))
                 for a in self.authors
@@ -249,13 +257,22 @@ def _people(authors: tuple[AuthorRef, ...]) -> tuple[tuple[AuthorRef, ...], bool
 
 def _text_or_none(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
-    if value is None:
-        return None
+    return None if value is None else _text(value, key)
+
+
+def _text(value: Any, key: str) -> str | None:
+    """``value`` (of ``key``) with its whitespace collapsed; None when nothing is left."""
     if not isinstance(value, str):
         raise KgError(f"{key!r} must be a string or null, not {type(value).__name__}")
-    if value.isprintable() and "  " not in value and value[:1] not in ("", " ") and value[-1] != " ":
-        return value  # printable text holds no whitespace but spaces: nothing to collapse (most stored values)
+    if _spaced_once(value):
+        return value
     return " ".join(value.split()) or None
+
+
+def _spaced_once(value: str) -> bool:
+    """Whether ``value`` is text whose whitespace is already collapsed: printable text holds no whitespace but
+    spaces (most stored values), and these are single and inside."""
+    return value.isprintable() and "  " not in value and value[:1] not in ("", " ") and value[-1] != " "
 
 
 def _int_or_none(data: dict[str, Any], key: str) -> int | None:
@@ -276,11 +293,25 @@ def _bool(data: dict[str, Any], key: str, default: bool | None) -> bool | None:
 
 def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
     value = data.get(key)
-    if not value:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    return _strings_of(value, key) if value else ()
+
+
+def _strings_of(value: Any, key: str) -> tuple[str, ...]:
+    """The texts of ``value`` (a list of strings, of ``key``), whitespace collapsed, the empty ones left out."""
+    if not isinstance(value, list):
         raise KgError(f"{key!r} must be a list of strings")
-    return tuple(" ".join(v.split()) for v in value if v.strip())
+    texts = []
+    for text in value:
+        if not isinstance(text, str):
+            raise KgError(f"{key!r} must be a list of strings")
+        if _spaced_once(text):
+            texts.append(text)
+        elif text.strip():
+            texts.append(" ".join(text.split()))
+    return tuple(texts)
+
+
+_AUTHOR_KEYS = ("affiliations", "orcid", "given", "family")
 
 
 def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Record:
@@ -318,15 +349,18 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
     for author in authors:
         if isinstance(author, str):
             author = {"name": author}
-        if not isinstance(author, dict) or not _text_or_none(author, "name"):
+        name = author.get("name") if isinstance(author, dict) else None
+        if name is None or not (name := _text(name, "name")):
             raise KgError("each author must be an object with a non-empty 'name'")
+        # Most authors print no ORCID nor name parts: a key is looked at only when it is there.
+        affiliations, orcid, given, family = (author.get(key) for key in _AUTHOR_KEYS)
         author_refs.append(
             AuthorRef(
-                _text_or_none(author, "name") or "",
-                _strings(author, "affiliations"),
-                _text_or_none(author, "orcid"),
-                _text_or_none(author, "given"),
-                _text_or_none(author, "family"),
+                name,
+                _strings_of(affiliations, "affiliations") if affiliations else (),
+                None if orcid is None else _text(orcid, "orcid"),
+                None if given is None else _text(given, "given"),
+                None if family is None else _text(family, "family"),
             )
         )
     ids = data.get("ids") or {}

@@ -18,7 +18,10 @@ import unicodedata
 # Characters no text field may hold: C0/C1 controls other than tab and line breaks (XML 1.0 forbids
 # them), lone surrogates (not encodable as UTF-8) and the two noncharacters.
 UNSAFE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_NON_WORD_RE = re.compile(r"[\W_]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+# ASCII letters and digits kept, every other ASCII character a space: the words of ASCII text without a
+# regular expression (four times as fast, and most titles are ASCII).
+_ASCII_WORDS = str.maketrans({chr(code): chr(code) if chr(code).isalnum() else " " for code in range(128)})
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _DOI_URL_RE = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
 _DOI_LABEL_RE = re.compile(r"^doi\s*:?\s*(?=10\.)", re.IGNORECASE)
@@ -64,12 +67,20 @@ def normalise_text(text: str) -> str:
 
 def normalise_title(title: str) -> str:
     """Case, punctuation and whitespace removed: the key two printings of one title share."""
-    return " ".join(_NON_WORD_RE.sub(" ", normalise_text(title)).split())
+    return " ".join(_words(title))
 
 
 def word_key(text: str) -> str:
     """Words joined by hyphens, case and punctuation gone ("Google DeepMind" -> "google-deepmind")."""
-    return "-".join(_NON_WORD_RE.sub(" ", normalise_text(text)).split())
+    return "-".join(_words(text))
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` (runs of letters and digits), NFKC and case-folded: what sets words apart is the
+    same whatever the spacing."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and case-folding it is lower-casing
+        return text.lower().translate(_ASCII_WORDS).split()
+    return _WORD_RE.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def fold(text: str) -> str:

@@ -268,3 +268,19 @@ def test_lone_surrogate_in_a_source_path():
     record = Record(title="T", source=SourceRef("page\ud800.txt", 1, "x"))
     assert record.source.path == "page\ufffd.txt"
     assert build_nquads([record])
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(BREAKERS) | st.characters(max_codepoint=127), max_size=80) | HOSTILE)
+@example("Attention_Is All\x1fYou\u00a0Need")
+@example("ＡＢＣ ﬁne Straße")
+def test_a_title_key_is_its_words_whatever_the_text(title):
+    """ASCII titles take a path of their own to their key: it gives what the Unicode definition gives (runs of
+    letters and digits of the NFKC, case-folded text, one space between)."""
+    import unicodedata
+
+    from kg.text import normalise_title, word_key
+
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", title).casefold())
+    assert normalise_title(title) == " ".join(words)
+    assert word_key(title) == "-".join(words)

@@ -90,3 +90,31 @@ def test_a_keywords_column_gives_categories_for_arxiv_codes_and_keywords_for_wor
     text = 'title,authors,year,keywords\n"A Paper","Ann Lee",2017,"cs.LG; knowledge graphs; Graph Mining"\n'
     [record] = extract_text(text).records
     assert record.categories == ("cs.LG",) and record.extra["keywords"] == ["knowledge graphs", "Graph Mining"]
+
+
+def test_a_record_holds_no_control_character_however_deep_and_keeps_clean_values_as_they_are():
+    """Every field is made safe where the record is made, nested values too (a reference's title in ``extra``,
+    a dict key, an org, an id); a field without such characters is the very value given."""
+    from kg.records import AuthorRef, Record, record_from_dict
+
+    clean_extra = {"references": [{"title": "Clean", "year": 2020}], "keywords": ["graphs"]}
+    record = Record(
+        title="T\x01itle",
+        authors=(AuthorRef("Ann\x0b Lee", ("Lab\x7f",)),),
+        orgs=("Org\x00",),
+        ids={"pmid": "12\x1f3"},
+        extra={"references": [{"title": "A\ud800B", "bad\x02key": 1}], "keywords": ["fine"]},
+    )
+    assert record.title == "Title" and record.authors[0].name == "Ann Lee"
+    assert record.authors[0].affiliations == ("Lab",) and record.orgs == ("Org",) and record.ids == {"pmid": "123"}
+    assert record.extra["references"] == [{"title": "A\ufffdB", "badkey": 1}]
+    kept = Record(title="Clean", extra=clean_extra)
+    assert kept.extra is clean_extra
+    stored = record_from_dict(json.loads(json.dumps(record.to_dict())))
+    assert stored == record
+    # Stored text is read as written; text with runs of white space, a leading space or a tab is collapsed.
+    again = record_from_dict(
+        {"title": " A\tspaced  title ", "authors": [{"name": "Bo  Chen", "affiliations": ["", " X "]}]}
+    )
+    assert again.title == "A spaced title" and again.authors[0].name == "Bo Chen"
+    assert again.authors[0].affiliations == ("X",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import zlib
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,38 @@ def test_adding_a_file_that_is_not_there_says_what_a_build_says(tmp_path):
     added, built = add(store, missing), build([missing])
     assert [str(error) for error in added.failures] == [str(error) for error in built.failures]
     assert [str(error) for error in added.failures] == [f"{missing}: no such file or directory"]
+
+
+def test_kept_digests_of_a_large_graph_carry_and_name_each_group_whatever_piece_it_is_read_in():
+    """The names of a store's groups are read back a piece at a time (more than a megabyte compressed here):
+    a graph not written again keeps every group's name, one carried subject its own, and a group asked for by
+    its key is named once, whichever piece holds its line."""
+    from kg.rdf.changes import KeptDigests, StatementDigests
+
+    rng = random.Random(7)
+    graphs = ["http://x.org/g/a", "http://x.org/g/b"]
+
+    def line(subject: str, graph: str) -> str:
+        return f'<{subject}> <http://x.org/p> "{rng.random()}" <{graph}> .'
+
+    first = StatementDigests()
+    subjects = [f"http://x.org/s/{rng.getrandbits(96):024x}" for _ in range(120_000)]
+    for start in range(0, len(subjects), 40_000):  # three chunks: a subject's lines in two of them, once
+        chunk = {line(s, graphs[i % 2]): f"<{s}>" for i, s in enumerate(subjects[start : start + 40_000])}
+        chunk.update({line(subjects[start], graphs[0]): f"<{subjects[start]}>"})
+        first.take(chunk)
+    kept = KeptDigests(first.kept())
+    assert len(kept._names) > 1 << 20 and len(kept.keys) == len(subjects)
+
+    later = StatementDigests(seed=kept.seed)
+    one = (subjects[1], graphs[1])  # of graph b, carried alone
+    assert later.carry(kept, [graphs[0]], [one]) == len(subjects) // 2 + 1
+    lines = zlib.decompress(b"".join(later._named) + later._names.copy().flush()).splitlines()
+    carried = {name.split(b" ", 1)[1] for name in lines}
+    expected = {f"<{s}> <{graphs[i % 2]}>".encode() for i, s in enumerate(subjects) if i % 2 == 0}
+    assert carried == expected | {f"<{one[0]}> <{one[1]}>".encode()}
+
+    wanted = kept.keys[:: len(kept.keys) // 50]
+    named = list(kept.names(wanted))
+    assert len(named) == len(wanted) == len(set(named))
+    assert {subject for subject, _ in named} <= set(subjects)

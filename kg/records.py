@@ -153,8 +153,8 @@ class Record:
         if self.source is not None and _UNSAFE_RE.search(self.source.path + self.source.format):
             source = SourceRef(_clean(self.source.path), self.source.line, _clean(self.source.format))
             object.__setattr__(self, "source", source)
-        author_text = "".join(
-            f"{a.name}{''.join(a.affiliations)}{a.orcid or ''}{a.given or ''}{a.family or ''}" for a in self.authors
+        author_text = "".join(  # one search for every author (a value that is not text fails here, as it should)
+            "".join((a.name, *a.affiliations, a.orcid or "", a.given or "", a.family or "")) for a in self.authors
         )
         if _UNSAFE_RE.search(author_text):
             authors = tuple(

@@ -118,3 +118,13 @@ def test_a_record_holds_no_control_character_however_deep_and_keeps_clean_values
     )
     assert again.title == "A spaced title" and again.authors[0].name == "Bo Chen"
     assert again.authors[0].affiliations == ("X",)
+
+
+def test_an_author_value_that_is_not_text_is_refused_where_the_record_is_made():
+    """A reader's bug (an ORCID read as a number) fails where the record is made, not later in the graph."""
+    import pytest
+
+    from kg.records import AuthorRef, Record
+
+    with pytest.raises(TypeError):
+        Record(title="T", authors=(AuthorRef("Ann Lee", orcid=123),))  # type: ignore[arg-type]

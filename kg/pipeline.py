@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -40,7 +41,7 @@ from kg.io.memory import collector_paused
 from kg.io.outputs import STDOUT
 from kg.namespace import DEFAULT_BASE
 from kg.progress import Progress, Tally, quiet
-from kg.records import Record
+from kg.records import Record, record_json
 from kg.resolve.aliases import Aliases
 from kg.resolve.groups import COLLECTIVE_AUTHORS, groups_apart
 from kg.resolve.papers import is_paper
@@ -737,22 +738,26 @@ def _commit(
     cluster: Cluster | None = None,
 ) -> None:
     records: list[Record] = []
+    # Each record's digest as the store keeps it: what a source's graph's fingerprint notes of the record.
+    digests: list[bytes] = []
     stored = [entry for entry, new in sources if new is None]
     tally = Tally(progress, "reading stored records", sum(entry.papers for entry in stored)) if stored else None
     with collector_paused():  # records form no cycles: the collector would rescan them (kg.io.memory)
         for entry, new in sources:
             if new is not None:
                 records.extend(new)
+                digests.extend(_line_digest(record_json(record) + "\n") for record in new)
                 continue
-            for record in folder.records_of(entry):
+            for record, line in folder.stored_records_of(entry):
                 records.append(record)
+                digests.append(_line_digest(line))
                 tally.advance()
     if tally is not None:
         tally.finish()
 
     def write(database, start: GenerationStart) -> None:
         sorted_file = _SortedFile.of(output)
-        _build_graph(database, records, options, finder, report, progress, False, cluster, start, sorted_file)
+        _build_graph(database, records, options, finder, report, progress, False, cluster, start, sorted_file, digests)
         # The file is written before the store changes: a bad output changes neither.
         if sorted_file is not None:
             sorted_file.save(progress, options.base)
@@ -768,6 +773,11 @@ def _commit(
     report.written.append(f"the store {folder.folder}")
 
 
+def _line_digest(line: str) -> bytes:
+    """A record's digest as the store keeps it, from its line (BLAKE2b: a source is hostile)."""
+    return hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _build_graph(
     database,
     records: Sequence[Record],
@@ -779,13 +789,15 @@ def _build_graph(
     cluster: Cluster | None = None,
     start: GenerationStart | None = None,
     file: _SortedFile | None = None,
+    record_digests: Sequence[bytes] | None = None,
 ) -> None:
     """Resolve ``records``, read their papers' topics meanwhile, and write the statements into ``database``.
 
     With a ``cluster``, its workers read the topics. With ``start`` (a store's new generation), papers whose
     text the last build read are not read again, and a database that starts as a copy of the last one gets
     only the statements that changed (:mod:`kg.rdf.changes`). With ``file``, the statements go there too,
-    or only there when ``database`` is None.
+    or only there when ``database`` is None. ``record_digests`` (each record's digest as the store keeps it)
+    stand for the records in the fingerprints of a store's source graphs.
     """
     from kg.rdf.writer import load_statements, stream_statements
     from kg.resolve import resolve_rest
@@ -796,7 +808,10 @@ def _build_graph(
     # at 100,000 papers went to the collector rescanning them.
     with collector_paused():
         # Groups printed among the authors (consortia, teams) are no people: the graph ties their papers to them.
-        papers_of = [groups_apart(record) for record in records if is_paper(record)]
+        chosen = [is_paper(record) for record in records]
+        papers_of = [groups_apart(record) for record, paper in zip(records, chosen, strict=True) if paper]
+        if record_digests is not None:
+            record_digests = [digest for digest, paper in zip(record_digests, chosen, strict=True) if paper]
         papers, paper_of = resolve_papers(papers_of)
         # Topics are read in worker processes while this one resolves authors and writes statements.
         pending = readings = None
@@ -835,7 +850,9 @@ def _build_graph(
                 load_statements(database, resolution, options.base, pending, in_memory=in_memory,
                                 progress=progress, also=take)  # fmt: skip
             else:
-                _store_statements(database, resolution, options.base, pending, start, report, progress, file)
+                _store_statements(
+                    database, resolution, options.base, pending, start, report, progress, file, record_digests
+                )
         except BaseException:
             if pending is not None:  # interrupted or failed: the topics not yet read are not waited for
                 pending.cancel()
@@ -867,6 +884,7 @@ def _store_statements(
     report: BuildReport,
     progress: Progress,
     file: _SortedFile | None = None,
+    record_digests: Sequence[bytes] | None = None,
 ) -> None:
     """The statements into a store's new generation: only what changed when its database is a copy of the last
     one and the digests the last build kept are whole, else all; the digests (and the sources' graphs'
@@ -883,7 +901,7 @@ def _store_statements(
             previous = None
     # A graph the last build wrote the same is not written again, unless a file needs every statement.
     kept_graphs = start.previous.read(SOURCE_GRAPHS) if previous is not None and start.previous else None
-    graphs = SourceGraphs.read(kept_graphs) if file is None else None
+    graphs = SourceGraphs.read(kept_graphs, record_digests) if file is None else None
     if previous is None:
         if start.copied:
             database.clear()  # a copy whose statements cannot be told apart: loaded again whole

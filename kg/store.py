@@ -73,7 +73,7 @@ from kg.graph import KnowledgeGraph
 from kg.io.inputs import STDIN, json_line_loader
 from kg.io.outputs import atomic_write
 from kg.progress import Progress, Tally, step
-from kg.records import Record, record_from_dict
+from kg.records import Record, record_from_dict, record_json
 
 MARKER = "kg-store.json"
 POINTER = "CURRENT"
@@ -496,6 +496,10 @@ class StoreFolder:
 
     def records_of(self, entry: SourceEntry) -> Iterator[Record]:
         """The records one source gave, in the order it gave them."""
+        return (record for record, _ in self.stored_records_of(entry))
+
+    def stored_records_of(self, entry: SourceEntry) -> Iterator[tuple[Record, str]]:
+        """:meth:`records_of`, each record with its line as the store keeps it (line break included)."""
         if not _RECORDS_NAME_RE.match(entry.records):
             raise InputError(str(self.folder / MANIFEST), f"damaged: {entry.records!r} is not a records file")
         path = self.folder / RECORDS / entry.records
@@ -506,7 +510,7 @@ class StoreFolder:
                 for line in handle:
                     number += 1
                     if line.strip():
-                        yield record_from_dict(loads(line))
+                        yield record_from_dict(loads(line)), line
         except FileNotFoundError:
             raise InputError(
                 str(path), f"the records of {entry.name} are missing from the store (see {{option}})", option="check"
@@ -783,7 +787,7 @@ class StoreFolder:
         entry = SourceEntry(**{**asdict(entry), "records": f"{digest[:24]}.jsonl"})
         with atomic_write(self.folder / RECORDS / entry.records) as handle:
             for record in records:
-                handle.write((json.dumps(record.to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+                handle.write((record_json(record) + "\n").encode("utf-8"))
         return entry
 
     # -- what a writable server accepted --------------------------------------------------------

@@ -173,6 +173,37 @@ def test_a_sources_graph_is_written_again_exactly_when_what_it_is_made_from_chan
     assert open_graph(store).canonical_nquads() == build([a, b, c]).graph.canonical_nquads()
 
 
+def test_a_stored_record_changed_by_hand_has_its_sources_graph_written_again(tmp_path):
+    """A source's graph's fingerprint holds each record as the store keeps it (a digest of its line): a stored
+    record edited in place (its source file edited the same way, so a full build reads what the store holds) in
+    what resolution decides nothing from (its categories) makes the next change to the store write that
+    source's graph again."""
+    import json
+
+    a = _records_file(tmp_path / "a.jsonl", ("Graph networks for molecules", ["Ada Lovelace"], "2020"))
+    b = tmp_path / "b.jsonl"
+    b.write_text(
+        json.dumps(
+            {"title": "Unrelated work on tides", "authors": [{"name": "Zed Quinn"}], "categories": ["physics.ao-ph"]}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    c = _records_file(tmp_path / "c.jsonl", ("Wavelets for seismic traces", ["Cy Dunn"], "2022"))
+    store = str(tmp_path / "store")
+    assert build([a, str(b)], target=_store(store)).status == 0
+    folder = StoreFolder(store)
+    for path in (b, folder.folder / "records" / folder.find_source(str(b)).records):
+        text = path.read_text(encoding="utf-8")
+        assert '"physics.ao-ph"' in text
+        path.write_text(text.replace('"physics.ao-ph"', '"physics.geo-ph"'), encoding="utf-8")
+    report = add(store, c)
+    assert report.status == 0 and "1 of 3 sources' graphs not written again" in _notes(report), report.notes
+    assert open_graph(store).canonical_nquads() == build([a, str(b), c]).graph.canonical_nquads()
+    query = "SELECT ?code WHERE { ?paper kg:citesTopic ?topic . ?topic skos:notation ?code }"
+    assert [str(row["code"]) for row in open_graph(store).query(query).as_dicts()] == ["physics.geo-ph"]
+
+
 @pytest.mark.parametrize("guarded", [True, False])
 def test_two_papers_minted_one_iri_have_their_topics_written_whole(tmp_path, monkeypatch, guarded):
     """A paper's IRI tells papers of one title apart by 40 bits of a digest, which a hostile source can make meet.

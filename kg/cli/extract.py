@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TextIO
 
@@ -23,6 +22,7 @@ from kg.cli.common import (
 from kg.errors import InputError, render
 from kg.extract import extract_paths
 from kg.extractors.base import Extraction
+from kg.records import record_json
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         papers += len(item.records)
         _report(item, args.quiet)
         for record in item.records:
-            out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            out.write(record_json(record) + "\n")
     note(f"{papers} paper(s) from {inputs} input(s); {failed} input(s) failed", args.quiet)
     return FAILED if failed else OK
 

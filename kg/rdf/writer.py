@@ -344,8 +344,16 @@ class SourceGraphs:
     [('https://example.org/m/1', 'https://example.org/graph/g')]
     """
 
-    def __init__(self, previous: dict[str, str] | None = None, previous_parts: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        previous: dict[str, str] | None = None,
+        previous_parts: Iterable[str] = (),
+        record_digests: Sequence[bytes] | None = None,
+    ) -> None:
         self.previous = previous or {}
+        # Each record's digest as the store keeps it (its line), by its place in the resolution's records: noted
+        # for the record instead of its repr, which costs more than its facts.
+        self.record_digests = record_digests
         self.fingerprints: dict[str, str] = {}
         self.kept: set[str] = set()
         self.previous_parts = set(previous_parts)
@@ -367,9 +375,15 @@ class SourceGraphs:
             digests = self._digests[graph] = tuple(hashlib.blake2b(digest_size=16) for _ in range(3))
         return digests
 
-    def note_record(self, graph: str, record: Record, facts: _RecordFacts) -> None:
-        """Add a record of ``graph`` and what resolution decided for it to the graph's fingerprint."""
-        self._of(graph)[0].update(repr((record, facts)).encode("utf-8", "surrogatepass") + b"\0")
+    def note_record(self, graph: str, index: int, record: Record, facts: _RecordFacts) -> None:
+        """Add record ``index`` of ``graph`` (by its digest as stored, when known) and what resolution decided for
+        it to the graph's fingerprint."""
+        part = self._of(graph)[0]
+        if self.record_digests is None:
+            part.update(repr(record).encode("utf-8", "surrogatepass") + b"\0")
+        else:
+            part.update(self.record_digests[index])  # of a fixed length
+        part.update(repr(facts).encode("utf-8", "surrogatepass") + b"\0")
 
     def note_keywords(self, graph: str, topics: tuple) -> None:
         """Add a record's keyword topics to its graph's fingerprint (in the order of its records)."""
@@ -418,19 +432,20 @@ class SourceGraphs:
         return lines + [f"* {fingerprint}\n".encode() for fingerprint in sorted(self.parts)]
 
     @classmethod
-    def read(cls, data: bytes | None) -> SourceGraphs:
-        """The graphs :meth:`kept_lines` wrote, as the last build's (none from nothing or damaged data)."""
+    def read(cls, data: bytes | None, record_digests: Sequence[bytes] | None = None) -> SourceGraphs:
+        """The graphs :meth:`kept_lines` wrote, as the last build's (none from nothing or damaged data); with the
+        records' ``record_digests`` (see the class)."""
         previous: dict[str, str] = {}
         parts: list[str] = []
         for line in (data or b"").decode("utf-8", "replace").splitlines():
             graph, _, fingerprint = line.rpartition(" ")
             if not graph or len(fingerprint) != 32:
-                return cls()
+                return cls(record_digests=record_digests)
             if graph == "*":  # no graph's IRI
                 parts.append(fingerprint)
             else:
                 previous[graph] = fingerprint
-        return cls(previous, parts)
+        return cls(previous, parts, record_digests)
 
 
 class _RecordFacts(NamedTuple):
@@ -669,7 +684,7 @@ def _write_statements(
                 _describe_source_record(sink, mint, record, facts)
             _count_record(counts, mint, record, facts)
             if graphs is not None:
-                graphs.note_record(facts.graph, record, facts)
+                graphs.note_record(facts.graph, index, record, facts)
             tally.advance()
         described: set[tuple[str, str]] = set()  # (graph, cited-only work) described there
         for number, cited in enumerate(resolution.citations.citations):
@@ -745,7 +760,7 @@ def _write_source_graphs(
         for index in indexes:
             facts = writer.facts(index)
             topics_of = writer.keywords(index, found_labels)
-            graphs.note_record(graph, records[index], facts)
+            graphs.note_record(graph, index, records[index], facts)
             graphs.note_keywords(graph, topics_of)
             _count_record(counts, mint, records[index], facts)
             _count_keywords(counts, facts.paper, topics_of)

@@ -797,7 +797,7 @@ def _build_graph(
     text the last build read are not read again, and a database that starts as a copy of the last one gets
     only the statements that changed (:mod:`kg.rdf.changes`). With ``file``, the statements go there too,
     or only there when ``database`` is None. ``record_digests`` (each record's digest as the store keeps it)
-    stand for the records in the fingerprints of a store's source graphs.
+    stand for the records in the fingerprints of a store's source graphs and in its kept clusterings' digests.
     """
     from kg.rdf.writer import load_statements, stream_statements
     from kg.resolve import resolve_rest
@@ -825,7 +825,9 @@ def _build_graph(
                 pending = cluster.start_topics(finder, texts, progress, readings)
         clusterings = None
         if start is not None:
-            clusterings = KeptClusterings(start.previous.read(AUTHOR_CLUSTERINGS) if start.previous else None)
+            clusterings = KeptClusterings(
+                start.previous.read(AUTHOR_CLUSTERINGS) if start.previous else None, record_digests
+            )
         try:
             # A second process clusters part of the name blocks, unless topic workers already use the other cores
             # (or a cluster's client threads run here: no fork then).

@@ -40,17 +40,27 @@ def _kept(kept: KeptClusterings) -> bytes:
     return b"".join(kept.kept_parts())
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_corpora_resolved_with_what_the_last_run_kept_give_the_full_resolution(real_records, seed):
+def _stored_digests(records) -> list[bytes]:
+    """Each record's digest as a store keeps it (its line), as a store's build gives them."""
+    import hashlib
+
+    from kg.records import record_json
+
+    return [hashlib.blake2b((record_json(r) + "\n").encode(), digest_size=16).digest() for r in records]
+
+
+@pytest.mark.parametrize("seed, stored", [(1, False), (2, False), (3, False), (4, True), (5, True)])
+def test_random_corpora_resolved_with_what_the_last_run_kept_give_the_full_resolution(real_records, seed, stored):
     """Each step resolves a random part of the records (their titles' word counts, venue sizes and printed names
     change with it), reading what the step before kept: every step gives the people of clustering every block,
-    some components are taken from the last step and some are clustered again."""
+    some components are taken from the last step and some are clustered again. With the records' digests as a
+    store keeps them (``stored``), those stand for what each record says itself."""
     pick = random.Random(seed)
     kept_bytes, reused, clustered = None, 0, 0
     for step in range(6):
         records = pick.sample(real_records, k=pick.randint(len(real_records) // 3, len(real_records)))
         pick.shuffle(records)
-        kept = KeptClusterings(kept_bytes)
+        kept = KeptClusterings(kept_bytes, _stored_digests(records) if stored else None)
         assert _resolve(records, kept) == _resolve(records), step
         kept_bytes = _kept(kept)
         if step:
@@ -60,11 +70,12 @@ def test_random_corpora_resolved_with_what_the_last_run_kept_give_the_full_resol
     assert clustered, "no component was clustered again"
 
 
-def test_the_same_records_in_another_order_take_every_component_from_the_last_run(real_records):
-    kept = KeptClusterings(None)
+@pytest.mark.parametrize("stored", [False, True])
+def test_the_same_records_in_another_order_take_every_component_from_the_last_run(real_records, stored):
+    kept = KeptClusterings(None, _stored_digests(real_records) if stored else None)
     first = _resolve(real_records, kept)
-    later = KeptClusterings(_kept(kept))
     shuffled = random.Random(7).sample(real_records, k=len(real_records))
+    later = KeptClusterings(_kept(kept), _stored_digests(shuffled) if stored else None)
     assert _resolve(shuffled, later) == _resolve(shuffled)
     assert later.clustered == 0 and later.reused == kept.clustered > 10
     # Every component's people are taken as they were: no join is made again.
@@ -230,9 +241,11 @@ def test_records_that_can_tie_are_clustered_every_time():
     assert _resolve(records[::-1], later) == _resolve(records[::-1]) and later.reused == 2
 
 
-def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_elsewhere():
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_elsewhere(stored):
     """A merge's evidence names a shared co-author as the corpus first prints them: a record elsewhere that prints
-    them otherwise changes Ann Lee's merge, so her block is clustered again though none of its records changed."""
+    them otherwise changes Ann Lee's merge, so her block is clustered again though none of its records changed
+    (whether the records' digests as a store keeps them stand for the records, ``stored``, or not)."""
     from kg.records import AuthorRef, Record, SourceRef
 
     def paper(title, names, line):
@@ -240,15 +253,42 @@ def test_a_component_is_clustered_again_when_a_coauthors_printed_name_changes_el
 
     records = [paper("Graphs", ["Ann Lee", "Bo Chen"], 1), paper("Trees", ["Ann Lee", "Bo Chen"], 2),
                paper("Tides", ["Di Ma", "Ed Xu"], 3), paper("Waves", ["Di Ma", "Ed Xu"], 4)]  # fmt: skip
-    kept = KeptClusterings(None)
+    kept = KeptClusterings(None, _stored_digests(records) if stored else None)
     before = _resolve(records, kept)
     assert before.merges[before.person(0, 0)][0].evidence == ("co-author: Bo Chen",)
     more = [*records, paper("Rivers", ["Bo CHEN", "Cy Dunn"], 5)]
-    later = KeptClusterings(_kept(kept))
+    later = KeptClusterings(_kept(kept), _stored_digests(more) if stored else None)
     after = _resolve(more, later)
     assert after == _resolve(more) and after.merges[after.person(0, 0)][0].evidence == ("co-author: Bo CHEN",)
     # Di Ma's and Ed Xu's blocks are kept; Bo Chen's has a mention more, and Ann Lee's a co-author printed otherwise.
     assert later.reused == 2 and later.clustered == 2
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_component_is_clustered_again_when_a_record_of_it_says_otherwise(stored):
+    """A record of the component names another org for its paper, in the same place, with the same title, venue
+    and names: the corpus's part of its evidence is the same, but Ann Lee's merge is made on other evidence, so
+    her block is clustered again (whether the records' digests as a store keeps them stand for the records,
+    ``stored``, or not)."""
+    import dataclasses
+
+    from kg.records import AuthorRef, Record, SourceRef
+
+    def paper(title, names, line):
+        said = {"orgs": ("Acme Lab",), "venue": "Journal of Tides", "categories": ("physics.ao-ph",), "date": "2020"}
+        where = SourceRef("a.json", line, "json")
+        return Record(title=title, authors=tuple(map(AuthorRef, names)), source=where, **said)
+
+    records = [paper("Wavelet denoising of tides", ["Ann Lee", "Bo Chen"], 1),
+               paper("Wavelet models of tides", ["Ann Lee", "Cy Dunn"], 2)]  # fmt: skip
+    kept = KeptClusterings(None, _stored_digests(records) if stored else None)
+    before = _resolve(records, kept)
+    assert before.merges[before.person(0, 0)][0].rule == "same name + shared organisation"
+    changed = [records[0], dataclasses.replace(records[1], orgs=("Other Institute",))]
+    later = KeptClusterings(_kept(kept), _stored_digests(changed) if stored else None)
+    after = _resolve(changed, later)
+    assert after == _resolve(changed) and after.merges[after.person(0, 0)][0].rule == "same name + shared venue"
+    assert later.clustered == 1
 
 
 def _forged(joins_of_each_component: list[bytes]) -> bytes:

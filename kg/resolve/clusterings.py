@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 import orjson
@@ -75,9 +75,13 @@ class KeptClusterings:
     ``lines`` is what :meth:`kept_parts` gave; None, or lines that are not what it gave (their digest differs),
     are read as nothing kept, and a line that does not decode as joins keeps nothing of its component (it is
     clustered again). Only the components this build asked for or noted are kept for the next.
+
+    ``record_digests`` (each record's digest as a store keeps it, its line; by the records' order) stand for
+    what clustering reads of each record itself in the components' digests: a store's build knows them.
     """
 
-    def __init__(self, lines: bytes | None) -> None:
+    def __init__(self, lines: bytes | None, record_digests: Sequence[bytes] | None = None) -> None:
+        self.record_digests = record_digests
         self._previous: dict[str, bytes] = {}
         self._now: dict[str, bytes] = {}
         self._joins: dict[str, list[RankedJoin]] = {}  # noted here, waiting for the people (note_people)

@@ -1393,7 +1393,7 @@ class _Resolver:
         _RefusedKeptJoin
             A kept join was refused by the groups it names (some joins may have been made).
         """
-        record_digests = self._record_digests()
+        record_digests = self._record_digests(kept.record_digests)
         joined_in_step_one: defaultdict[int, list[int]] = defaultdict(list)  # root -> its other mentions
         for index, parent in enumerate(self.parent):
             if parent != index:
@@ -1578,10 +1578,14 @@ class _Resolver:
         self.groups.settle(made)
         self.merges.update(merges)
 
-    def _record_digests(self) -> list[bytes | None]:
+    def _record_digests(self, stored: Sequence[bytes] | None = None) -> list[bytes | None]:
         """Per record, a digest of everything clustering reads of it: its authors as printed, their source ids,
         its title and where it was read (the mentions' sort keys), its evidence (:class:`_Paper`) and the corpus's
         weight of its venue and printing of its authors' names.
+
+        With the records' ``stored`` digests (as a store keeps each record: all of it), those stand for what a
+        record says itself; the corpus's part (its venue's weight, its names' printing and which of its title
+        words are rare) is added to each.
 
         None for a record that shares its title and place with another (one line of a file holding two records of
         one title, or no place): their mentions' sort keys can tie, and ties go by the records' order, which no
@@ -1593,10 +1597,20 @@ class _Resolver:
             for record in self.records
             if record.source and places[(record.source.path, record.source.line)] > 1
         )
-        for record, paper in zip(self.records, self.papers, strict=True):
+        for index, (record, paper) in enumerate(zip(self.records, self.papers, strict=True)):
             where = (record.source.path, record.source.line) if record.source else None
             if where is None or (places[where] > 1 and shared_places[(*where, _title_key(record.title or ""))] > 1):
                 out.append(None)
+                continue
+            if stored is not None:
+                of_corpus = (
+                    [corpus.printed.get(name) for name in sorted(paper.names)],
+                    corpus.venue_weight.get(paper.venue) if paper.venue else None,
+                    sorted(paper.words),
+                )
+                digest = hashlib.blake2b(stored[index], digest_size=16)
+                digest.update(repr(of_corpus).encode("utf-8", "surrogatepass"))
+                out.append(digest.digest())
                 continue
             facts = (
                 record.authors,

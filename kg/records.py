@@ -144,6 +144,8 @@ class Record:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.date is not None and not _spaced_once(self.date):
+            object.__setattr__(self, "date", _collapsed(self.date))
         if self.date is not None and not _DATE_PATTERN.match(self.date):
             raise KgError(f"record date must be YYYY, YYYY-MM or YYYY-MM-DD, got {self.date!r}")
         # Every record is made safe once, here, whatever extractor built it.
@@ -164,6 +166,25 @@ class Record:
             )
             # A name of control characters only is no name: that author is not kept.
             object.__setattr__(self, "authors", tuple(a for a in authors if a.name.strip()))
+        # Whitespace collapsed, whoever made the record, so that a record read back from its stored line
+        # (record_json) is the record that was stored.
+        for name in ("title", "abstract", "venue"):
+            value = getattr(self, name)
+            if value is not None and not _spaced_once(value):
+                object.__setattr__(self, name, _collapsed(value))
+        for name in ("orgs", "categories"):
+            value = getattr(self, name)
+            if not all(map(_spaced_once, value)):
+                object.__setattr__(self, name, _collapsed_all(value))
+        if not all(map(_spaced_author, self.authors)):
+            authors = tuple(
+                AuthorRef(_collapsed(a.name) or "", _collapsed_all(a.affiliations), _collapsed(a.orcid),
+                          _collapsed(a.given), _collapsed(a.family))
+                for a in self.authors
+            )  # fmt: skip
+            object.__setattr__(self, "authors", tuple(a for a in authors if a.name))
+        if not all(value and value == value.strip() for value in self.ids.values()):
+            object.__setattr__(self, "ids", {k: v.strip() for k, v in self.ids.items() if v.strip()})
         if "doi" in self.ids:
             doi = normalise_doi(self.ids["doi"])
             if doi != self.ids["doi"]:
@@ -261,19 +282,42 @@ def _text_or_none(data: dict[str, Any], key: str) -> str | None:
     return None if value is None else _text(value, key)
 
 
-def _text(value: Any, key: str) -> str | None:
-    """``value`` (of ``key``) with its whitespace collapsed; None when nothing is left."""
+def _text(value: Any, key: str) -> str:
+    """``value`` (of ``key``), which must be text (the record collapses its whitespace)."""
     if not isinstance(value, str):
         raise KgError(f"{key!r} must be a string or null, not {type(value).__name__}")
-    if _spaced_once(value):
-        return value
-    return " ".join(value.split()) or None
+    return value
 
 
 def _spaced_once(value: str) -> bool:
     """Whether ``value`` is text whose whitespace is already collapsed: printable text holds no whitespace but
     spaces (most stored values), and these are single and inside."""
     return value.isprintable() and "  " not in value and value[:1] not in ("", " ") and value[-1] != " "
+
+
+def _collapsed(value: str | None) -> str | None:
+    """``value`` with its whitespace collapsed; None when nothing is left."""
+    if value is None or _spaced_once(value):
+        return value
+    return " ".join(value.split()) or None
+
+
+def _collapsed_all(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Each of ``values`` with its whitespace collapsed, the empty ones left out."""
+    if all(map(_spaced_once, values)):
+        return values
+    return tuple(text for text in (" ".join(value.split()) for value in values) if text)
+
+
+def _spaced_author(author: AuthorRef) -> bool:
+    """Whether every text of ``author`` has its whitespace collapsed already (:func:`_spaced_once`)."""
+    return (
+        _spaced_once(author.name)
+        and all(map(_spaced_once, author.affiliations))
+        and (author.orcid is None or _spaced_once(author.orcid))
+        and (author.given is None or _spaced_once(author.given))
+        and (author.family is None or _spaced_once(author.family))
+    )
 
 
 def _int_or_none(data: dict[str, Any], key: str) -> int | None:
@@ -298,18 +342,10 @@ def _strings(data: dict[str, Any], key: str) -> tuple[str, ...]:
 
 
 def _strings_of(value: Any, key: str) -> tuple[str, ...]:
-    """The texts of ``value`` (a list of strings, of ``key``), whitespace collapsed, the empty ones left out."""
-    if not isinstance(value, list):
+    """The texts of ``value`` (a list of strings, of ``key``; the record collapses their whitespace)."""
+    if not isinstance(value, list) or not all(isinstance(text, str) for text in value):
         raise KgError(f"{key!r} must be a list of strings")
-    texts = []
-    for text in value:
-        if not isinstance(text, str):
-            raise KgError(f"{key!r} must be a list of strings")
-        if _spaced_once(text):
-            texts.append(text)
-        elif text.strip():
-            texts.append(" ".join(text.split()))
-    return tuple(texts)
+    return tuple(value)
 
 
 _AUTHOR_KEYS = ("affiliations", "orcid", "given", "family")
@@ -367,7 +403,7 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
         if isinstance(author, str):
             author = {"name": author}
         name = author.get("name") if isinstance(author, dict) else None
-        if name is None or not (name := _text(name, "name")):
+        if name is None or not _text(name, "name").strip():
             raise KgError("each author must be an object with a non-empty 'name'")
         # Most authors print no ORCID nor name parts: a key is looked at only when it is there.
         affiliations, orcid, given, family = (author.get(key) for key in _AUTHOR_KEYS)
@@ -407,7 +443,7 @@ def record_from_dict(data: Any, default_source: SourceRef | None = None) -> Reco
         has_code=_bool(data, "has_code", None),
         upvotes=_int_or_none(data, "upvotes"),
         abstract=_text_or_none(data, "abstract"),
-        ids={k: v.strip() for k, v in ids.items() if v.strip()},
+        ids=dict(ids),
         source=source,
         extra={k: v for k, v in data.items() if k not in known},
     )

@@ -163,7 +163,8 @@ def test_hostile_text_stays_a_literal(tmp_path):
         path = tmp_path / f"n{extension}"
         graph.save(path)
         parsed = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.from_extension(extension[1:])))
-        kept = nasty.replace("\x0b", "")  # a vertical tab cannot be in XML: records drop control characters
+        # A vertical tab cannot be in XML: records drop control characters, and collapse whitespace.
+        kept = " ".join(nasty.replace("\x0b", "").split())
         assert any(getattr(q, "object", None) == pyoxigraph.Literal(kept) for q in parsed)
 
 

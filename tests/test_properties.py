@@ -256,12 +256,14 @@ def test_forced_json_format_on_empty_text_is_an_input_error():
 
 
 def test_line_separator_inside_a_literal_is_not_a_line_break(tmp_path):
-    title = "Before\u2028after\x85and\u2029more"
-    graph = KnowledgeGraph.from_records([Record(title=title, source=SourceRef("p", 1, "x"))])
+    """A record's text has its whitespace (line separators too) collapsed; a file's name keeps them, and its
+    literal is one line of N-Triples."""
+    name = "Before\u2028after\x85and\u2029more"
+    graph = KnowledgeGraph.from_records([Record(title=name, source=SourceRef(name, 1, "x"))])
     path = tmp_path / "g.nt"
     graph.save(path)
-    titles = {q.object.value for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)}
-    assert title in titles
+    values = {q.object.value for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)}
+    assert name in values and "Before after and more" in values
 
 
 def test_lone_surrogate_in_a_source_path():

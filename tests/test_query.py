@@ -79,7 +79,9 @@ def test_who_says_authored(graph):
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_values_are_only_values(graph, value):
-    rows = graph.query("SELECT ?paper WHERE { ?paper kg:title ?title }", {"title": value}).as_dicts()
+    # The record holds the title with its whitespace collapsed ("a\nb" is "a b").
+    title = " ".join(value.split())
+    rows = graph.query("SELECT ?paper WHERE { ?paper kg:title ?title }", {"title": title}).as_dicts()
     assert len(rows) == 1
     assert graph.query("ASK { ?p kg:title ?title }", {"title": value + "-not-there"}).boolean is False
 
